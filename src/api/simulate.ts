@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { TunegateError } from '../errors.js';
+import { parseSimConfig, type SimConfig, startSimulator } from '../sim/index.js';
+import type { SuiteWithCases } from './validate.js';
+
+export interface RunningSimulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Reads a simulator behaviour file (YAML or JSON): models, their accuracy and latency, faults. */
+export async function readSimConfigFile(path: string): Promise<Omit<SimConfig, 'cases'>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new TunegateError('sim-config', `${path}:1:1 cannot read the simulator config; check the path`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new TunegateError('sim-config', `${path}:1:1 ${(error as Error).message}`);
+  }
+  const config = parseSimConfig({ cases: [], ...(raw as object) }, path);
+  const { cases: _cases, ...behaviour } = config;
+  return behaviour;
+}
+
+/**
+ * Starts the simulator on a free loopback port, serving the gold answers of every suite's cases,
+ * and points every provider of every suite at it (no API key is needed or sent).
+ */
+export async function simulateSuites(
+  suites: SuiteWithCases[],
+  behaviour: Omit<SimConfig, 'cases'>,
+): Promise<RunningSimulator> {
+  const cases = suites.flatMap(({ cases }) => cases.map((c) => ({ input: c.input, expected: c.expected })));
+  const simulator = await startSimulator({ ...behaviour, cases });
+  // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port.
+  const fingerprint = createHash('sha256').update(JSON.stringify(behaviour)).update(JSON.stringify(cases));
+  const identity = `tunegate-simulator:${fingerprint.digest('hex').slice(0, 16)}`;
+  for (const { suite } of suites) {
+    for (const provider of Object.values(suite.providers)) {
+      provider.base_url = simulator.url;
+      provider.cache_identity = identity;
+      delete provider.api_key_env;
+      delete provider.api_version;
+    }
+  }
+  return simulator;
+}

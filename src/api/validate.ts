@@ -1,0 +1,73 @@
+import { loadCases } from '../dataset/load.js';
+import type { Case } from '../dataset/types.js';
+import { templateFields } from '../engine/plan.js';
+import type { Problem } from '../errors.js';
+import { loadSuites } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/types.js';
+
+export interface SuiteWithCases {
+  suite: LoadedSuite;
+  cases: Case[];
+}
+
+export interface ValidationResult {
+  suites: SuiteWithCases[];
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+export interface ValidateOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** False when the run will not reach the suites' providers (e.g. on the simulator). */
+  requireApiKeys?: boolean;
+}
+
+/** Every template field a variant uses must exist on every row; reports the first row lacking each. */
+function checkTemplateFields({ suite, cases }: SuiteWithCases): Problem[] {
+  const problems: Problem[] = [];
+  for (const variant of suite.variants) {
+    for (const field of templateFields(variant.template)) {
+      const root = field.split('.')[0] ?? field;
+      const lacking = cases.find((c) => root !== 'input' && !(root in c.fields));
+      if (lacking) {
+        problems.push({
+          file: suite.dataset.path ?? suite.file,
+          line: suite.dataset.path ? lacking.line : suite.dataset.ref.line,
+          col: 1,
+          code: 'template-field',
+          message: `variant "${variant.name}" template uses {{${field}}} but this row has no "${root}" field; add it to the dataset or change the template`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Loads suites and their datasets and collects every problem at once, so `validate` and `run`
+ * refuse a broken configuration before any model is called.
+ */
+export async function validateSuites(patterns: string[], options: ValidateOptions): Promise<ValidationResult> {
+  const loaded = await loadSuites(patterns, options);
+  const problems = [...loaded.problems];
+  const suites: SuiteWithCases[] = [];
+  for (const suite of loaded.suites) {
+    const { cases, problems: dataProblems } = await loadCases(suite);
+    problems.push(...dataProblems);
+    if (dataProblems.length > 0) continue;
+    if (cases.length === 0) {
+      problems.push({
+        ...suite.dataset.ref,
+        code: 'empty-dataset',
+        message: 'the dataset has no cases; add rows or fix the sample size',
+      });
+      continue;
+    }
+    const withCases = { suite, cases };
+    const fieldProblems = checkTemplateFields(withCases);
+    problems.push(...fieldProblems);
+    if (fieldProblems.length === 0) suites.push(withCases);
+  }
+  return { suites, problems, warnings: loaded.warnings };
+}

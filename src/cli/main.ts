@@ -1,0 +1,34 @@
+import { ExitCode, TunegateError } from '../errors.js';
+import { HELP, parseCommandLine } from './args.js';
+import { runCommand } from './commands/run.js';
+import { simCommand } from './commands/sim.js';
+import { validateCommand } from './commands/validate.js';
+import { type CliIo, VERSION } from './io.js';
+
+/** argv → command → exit code. Never throws: every failure becomes a message and a code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = parseCommandLine(argv);
+    switch (parsed.command) {
+      case 'help':
+        io.stdout.write(HELP);
+        return ExitCode.ok;
+      case 'version':
+        io.stdout.write(`tunegate ${VERSION}\n`);
+        return ExitCode.ok;
+      case 'run':
+        return await runCommand(parsed.options, io);
+      case 'validate':
+        return await validateCommand(parsed.options, io);
+      case 'sim':
+        return await simCommand(parsed.options, io);
+    }
+  } catch (error) {
+    if (error instanceof TunegateError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`unexpected error: ${(error as Error)?.stack ?? String(error)}\nPlease report this as a bug.\n`);
+    return ExitCode.runtime;
+  }
+}

@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import type { Problem } from '../errors.js';
+import { parseJson } from '../suite/json-text.js';
+import { shownPath } from '../suite/paths.js';
+import type { LoadedSuite, SourceRef } from '../suite/types.js';
+import { type ReadRows, type Row, readCsvRows, readJsonlRows } from './read.js';
+import { sampleIndices } from './sample.js';
+import type { Case } from './types.js';
+
+/**
+ * Reads a suite's cases (JSONL, CSV or inline), maps the configured fields and applies the seeded
+ * sample. Every bad row is reported with its line; `cases` is empty whenever `problems` is not.
+ *
+ * Values are never coerced: a CSV "false" stays the string "false". Two deliberate exceptions:
+ * a number or boolean input becomes its String(), and for extraction tasks a CSV expected value that
+ * parses as a JSON object becomes that object (CSV has no other way to hold one).
+ */
+export async function loadCases(suite: LoadedSuite): Promise<{ cases: Case[]; problems: Problem[] }> {
+  const read = await readRows(suite);
+  if (read.problems.length > 0) return { cases: [], problems: read.problems };
+  const { cases, problems } = mapRows(suite, read.rows);
+  if (problems.length > 0) return { cases: [], problems };
+  const sample = suite.dataset.sample;
+  if (!sample) return { cases, problems };
+  const sampled = sampleIndices(cases.length, sample.size, sample.seed).map((original, index) => ({
+    ...(cases[original] as Case),
+    index,
+  }));
+  return { cases: sampled, problems };
+}
+
+async function readRows(suite: LoadedSuite): Promise<ReadRows> {
+  const { dataset } = suite;
+  if (!dataset.path) {
+    const rows = (dataset.inline ?? []).map((fields) => ({ fields, line: dataset.ref.line }));
+    return { rows, problems: [] };
+  }
+  const file = shownPath(suite, dataset.path);
+  let text: string;
+  try {
+    text = await readFile(dataset.path, 'utf8');
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
+    const message = code === 'ENOENT' ? `dataset file not found: ${file}` : `cannot read dataset ${file} (${code})`;
+    return { rows: [], problems: [{ ...dataset.ref, code: 'missing-file', message }] };
+  }
+  return dataset.format === 'csv' ? readCsvRows(text, file) : readJsonlRows(text, file);
+}
+
+type Field = 'input' | 'expected' | 'id';
+
+function mapRows(suite: LoadedSuite, rows: Row[]): { cases: Case[]; problems: Problem[] } {
+  const { dataset } = suite;
+  const inline = !dataset.path;
+  const file = dataset.path ? shownPath(suite, dataset.path) : suite.file;
+  const extractionCsv = dataset.format === 'csv' && suite.task.kind === 'extraction';
+  const cases: Case[] = [];
+  const problems: Problem[] = [];
+  const firstLineOfId = new Map<string, number>();
+
+  for (const [index, row] of rows.entries()) {
+    const at = (message: string): Problem => {
+      const where: SourceRef = inline ? dataset.ref : { file, line: row.line, col: 1 };
+      const prefix = inline ? `dataset.cases[${index}]: ` : '';
+      return { ...where, code: 'dataset', message: `${prefix}${message}` };
+    };
+    const lacking = (field: Field, name: string) =>
+      at(
+        `row lacks field "${name}" (dataset.${field}); fields present: ${Object.keys(row.fields).join(', ') || 'none'}`,
+      );
+
+    const rawInput = row.fields[dataset.input];
+    const rawExpected = row.fields[dataset.expected];
+    let rowValid = true;
+    if (rawInput === undefined) {
+      problems.push(lacking('input', dataset.input));
+      rowValid = false;
+    } else if (typeof rawInput === 'object') {
+      problems.push(at(`field "${dataset.input}" (dataset.input) must be text (got ${JSON.stringify(rawInput)})`));
+      rowValid = false;
+    }
+    if (rawExpected === undefined) {
+      problems.push(lacking('expected', dataset.expected));
+      rowValid = false;
+    }
+    let id = String(index);
+    if (dataset.id) {
+      const rawId = row.fields[dataset.id];
+      if (rawId === undefined || rawId === null || rawId === '') {
+        problems.push(lacking('id', dataset.id));
+        rowValid = false;
+      } else {
+        id = String(rawId);
+        const first = firstLineOfId.get(id);
+        if (first !== undefined) {
+          problems.push(at(`duplicate id "${id}" (dataset.id), first used on line ${first}; ids must be unique`));
+          rowValid = false;
+        } else firstLineOfId.set(id, row.line);
+      }
+    }
+    if (!rowValid) continue;
+    cases.push({
+      id,
+      index,
+      input: String(rawInput),
+      expected: extractionCsv ? jsonObjectOrText(rawExpected) : rawExpected,
+      fields: row.fields,
+      line: row.line,
+    });
+  }
+  return { cases, problems };
+}
+
+function jsonObjectOrText(value: unknown): unknown {
+  if (typeof value !== 'string' || !value.trimStart().startsWith('{')) return value;
+  const parsed = parseJson(value);
+  return parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value)
+    ? parsed.value
+    : value;
+}

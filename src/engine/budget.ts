@@ -1,0 +1,100 @@
+import { costOfCall, resolvePrice } from '../providers/pricing.js';
+import { countMessageTokens, countTokens } from '../providers/tokens.js';
+import type { ChatMessage } from '../providers/types.js';
+import type { LoadedSuite, PriceSpec } from '../suite/types.js';
+import type { PlannedCall } from './types.js';
+
+export interface CostEstimate {
+  /** Estimated USD of the calls not already in the response cache, over priced models only. */
+  usd: number;
+  /** Calls whose model has no known price (not included in `usd`). */
+  unpriced_calls: number;
+  calls: number;
+  /** Calls already in the response cache (cost 0). */
+  cached_calls: number;
+}
+
+/** Price table of each suite; defaults to the suite's own `pricing:` overrides. */
+export type PricingBySuite = (suite: LoadedSuite) => Record<string, PriceSpec>;
+
+/** Resolves (and memoises) the price of each call's model under its suite's pricing. */
+export function createPriceLookup(pricingBySuite: PricingBySuite): (call: PlannedCall) => PriceSpec | null {
+  const prices = new WeakMap<LoadedSuite, Map<string, PriceSpec | null>>();
+  return (call) => {
+    let bySuite = prices.get(call.suite);
+    if (!bySuite) {
+      bySuite = new Map();
+      prices.set(call.suite, bySuite);
+    }
+    const model = call.variant.model;
+    let price = bySuite.get(model);
+    if (price === undefined) {
+      price = resolvePrice(model, pricingBySuite(call.suite));
+      bySuite.set(model, price);
+    }
+    return price;
+  };
+}
+
+/**
+ * Prompt tokens are additive per message (countMessageTokens = priming + Σ per-message tokens), so each
+ * message's share is memoised by identity: the shared system prompt and few-shot turns are tokenised once,
+ * not once per call.
+ */
+function promptTokenCounter(): (messages: ChatMessage[]) => number {
+  const priming = countMessageTokens([]);
+  const perMessage = new WeakMap<ChatMessage, number>();
+  return (messages) => {
+    let total = priming;
+    for (const message of messages) {
+      let tokens = perMessage.get(message);
+      if (tokens === undefined) {
+        tokens = countMessageTokens([message]) - priming;
+        perMessage.set(message, tokens);
+      }
+      total += tokens;
+    }
+    return total;
+  };
+}
+
+/**
+ * Completion tokens: the request's max_tokens (or max_completion_tokens) when set — an upper bound, so the
+ * estimate errs high; otherwise the gold answer's tokens × 1.5 + 4, a margin for wording and end tokens.
+ */
+function completionTokens(call: PlannedCall): number {
+  const { params } = call.variant;
+  const limit = params.max_tokens ?? params.max_completion_tokens;
+  if (typeof limit === 'number' && limit > 0) return limit;
+  const expected =
+    typeof call.case.expected === 'string' ? call.case.expected : JSON.stringify(call.case.expected ?? '');
+  return Math.ceil(countTokens(expected) * 1.5) + 4;
+}
+
+/**
+ * Estimates what running `calls` would spend. Calls whose key is in `cachedKeys` (see ResponseCache.keys)
+ * cost nothing; calls of models without a known price are counted apart.
+ */
+export async function estimateCost(
+  calls: Iterable<PlannedCall>,
+  pricingBySuite: PricingBySuite = (suite) => suite.pricing,
+  cachedKeys: ReadonlySet<string> = new Set(),
+): Promise<CostEstimate> {
+  const promptTokens = promptTokenCounter();
+  const priceOf = createPriceLookup(pricingBySuite);
+
+  const estimate: CostEstimate = { usd: 0, unpriced_calls: 0, calls: 0, cached_calls: 0 };
+  for (const call of calls) {
+    estimate.calls += 1;
+    if (cachedKeys.has(call.cacheKey)) {
+      estimate.cached_calls += 1;
+      continue;
+    }
+    const price = priceOf(call);
+    const usage = { prompt: promptTokens(call.messages), completion: completionTokens(call), cached: 0 };
+    const usd = price === null ? null : costOfCall(price, usage, null);
+    if (usd === null) estimate.unpriced_calls += 1;
+    else estimate.usd += usd;
+  }
+  return estimate;
+}

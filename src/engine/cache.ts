@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TokenUsage } from '../providers/types.js';
+
+/** What a cache entry keeps of a successful response: enough to rebuild its record. */
+export interface CachedResponse {
+  text: string;
+  usage: TokenUsage | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+  simulated: boolean;
+}
+
+/**
+ * Synchronous on purpose: entries are a few hundred bytes on local disk, where a sync read or write costs
+ * microseconds while the async versions pay several thread-pool round trips each (about 10× slower measured),
+ * which would dominate a fully cached re-run.
+ */
+export interface ResponseCache {
+  /** The stored response, or null on a miss (absent, unreadable or corrupt entry). */
+  get(key: string): CachedResponse | null;
+  /** Stores atomically (temp file + rename): readers see the old entry, nothing, or the whole new one. */
+  set(key: string, response: CachedResponse): void;
+  /** Keys of every stored entry (one directory listing per shard, not one stat per key). */
+  keys(): Set<string>;
+}
+
+const KEY_PATTERN = /^[0-9a-f]{8,128}$/;
+
+function checkKey(key: string): void {
+  // Keys become file names: only hex digests are accepted, so a key can never escape the directory.
+  if (!KEY_PATTERN.test(key)) throw new Error(`invalid response cache key "${key}"`);
+}
+
+function isUsage(value: unknown): value is TokenUsage {
+  if (value === null || typeof value !== 'object') return false;
+  const usage = value as Record<string, unknown>;
+  return typeof usage.prompt === 'number' && typeof usage.completion === 'number' && typeof usage.cached === 'number';
+}
+
+function parseEntry(text: string): CachedResponse | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  const entry = value as Record<string, unknown>;
+  const valid =
+    typeof entry.text === 'string' &&
+    (entry.usage === null || isUsage(entry.usage)) &&
+    typeof entry.latency_ms === 'number' &&
+    (entry.ttft_ms === null || typeof entry.ttft_ms === 'number') &&
+    typeof entry.simulated === 'boolean';
+  if (!valid) return null;
+  return {
+    text: entry.text as string,
+    usage: entry.usage as TokenUsage | null,
+    latency_ms: entry.latency_ms as number,
+    ttft_ms: entry.ttft_ms as number | null,
+    simulated: entry.simulated as boolean,
+  };
+}
+
+/** A content-addressed response cache on disk: `dir/<first 2 hex of key>/<key>.json`. */
+export function openResponseCache(dir: string): ResponseCache {
+  // Each shard directory is created at most once per process.
+  const madeShards = new Set<string>();
+  const shardOf = (key: string) => join(dir, key.slice(0, 2));
+
+  return {
+    get(key) {
+      if (!KEY_PATTERN.test(key)) return null;
+      try {
+        return parseEntry(readFileSync(join(shardOf(key), `${key}.json`), 'utf8'));
+      } catch {
+        return null;
+      }
+    },
+
+    set(key, response) {
+      checkKey(key);
+      const shard = shardOf(key);
+      if (!madeShards.has(shard)) {
+        mkdirSync(shard, { recursive: true });
+        madeShards.add(shard);
+      }
+      const target = join(shard, `${key}.json`);
+      const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      const entry: CachedResponse = {
+        text: response.text,
+        usage: response.usage,
+        latency_ms: response.latency_ms,
+        ttft_ms: response.ttft_ms,
+        simulated: response.simulated,
+      };
+      try {
+        writeFileSync(temp, JSON.stringify(entry));
+        renameSync(temp, target);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+      }
+    },
+
+    keys() {
+      const found = new Set<string>();
+      let shardNames: string[];
+      try {
+        shardNames = readdirSync(dir);
+      } catch {
+        return found;
+      }
+      for (const name of shardNames) {
+        if (!/^[0-9a-f]{2}$/.test(name)) continue;
+        let files: string[];
+        try {
+          files = readdirSync(join(dir, name));
+        } catch {
+          continue;
+        }
+        for (const file of files) if (file.endsWith('.json')) found.add(file.slice(0, -'.json'.length));
+      }
+      return found;
+    },
+  };
+}

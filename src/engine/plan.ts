@@ -1,0 +1,115 @@
+import type { Case } from '../dataset/types.js';
+import { TunegateError } from '../errors.js';
+import type { ChatMessage } from '../providers/types.js';
+import type { LoadedSuite, VariantSpec } from '../suite/types.js';
+import { prefixKeyer } from './cache-key.js';
+import { readField, renderWith, templateFields } from './template.js';
+import type { PlannedCall } from './types.js';
+
+export { cacheKey, canonicalJson } from './cache-key.js';
+export { renderTemplate, templateFields } from './template.js';
+
+export interface SuiteCases {
+  suite: LoadedSuite;
+  cases: Case[];
+}
+
+/** The calls of a run, produced lazily; iterable any number of times, each time in the same order. */
+export interface Plan extends Iterable<PlannedCall> {
+  readonly size: number;
+}
+
+// The system prompt and few-shot turns are built once per variant and shared by every call of it.
+const prefixes = new WeakMap<VariantSpec, ChatMessage[]>();
+
+/**
+ * Few-shot turns: each example input goes through the variant's template with `{{input}}` = example input.
+ * A template that reads other dataset fields cannot be filled from an example ({input, output} only), so the
+ * example input is then used verbatim as the whole user turn.
+ */
+function exampleTurn(variant: VariantSpec, input: string): string {
+  const onlyInput = templateFields(variant.template).every((field) => field === 'input');
+  return onlyInput ? renderWith(variant.template, () => input) : input;
+}
+
+function messagePrefix(variant: VariantSpec): ChatMessage[] {
+  const known = prefixes.get(variant);
+  if (known) return known;
+  const prefix: ChatMessage[] = [];
+  if (variant.system !== undefined && variant.system !== '') prefix.push({ role: 'system', content: variant.system });
+  for (const example of variant.examples) {
+    prefix.push({ role: 'user', content: exampleTurn(variant, example.input) });
+    prefix.push({ role: 'assistant', content: example.output });
+  }
+  prefixes.set(variant, prefix);
+  return prefix;
+}
+
+function userMessage(variant: VariantSpec, testCase: Case): ChatMessage {
+  try {
+    const content = renderWith(
+      variant.template,
+      (field) => (field === 'input' ? testCase.input : readField(testCase.fields, field)),
+      () => ['input', ...Object.keys(testCase.fields)],
+    );
+    return { role: 'user', content };
+  } catch (error) {
+    if (!(error instanceof TunegateError)) throw error;
+    throw new TunegateError(
+      error.code,
+      `variant "${variant.name}", case ${testCase.id} (line ${testCase.line}): ${error.message}`,
+      { exitCode: error.exitCode, cause: error },
+    );
+  }
+}
+
+/** System prompt (if any), few-shot examples as user/assistant pairs, then the case's user message. */
+export function buildMessages(variant: VariantSpec, testCase: Case): ChatMessage[] {
+  return [...messagePrefix(variant), userMessage(variant, testCase)];
+}
+
+function providerOf(suite: LoadedSuite, variant: VariantSpec) {
+  const provider = suite.providers[variant.provider];
+  if (!provider) {
+    throw new TunegateError(
+      'unknown-provider',
+      `${suite.file}: variant "${variant.name}" names provider "${variant.provider}", which is not under providers:`,
+    );
+  }
+  return provider;
+}
+
+function* generatePlan(suites: SuiteCases[]): Generator<PlannedCall> {
+  for (const { suite, cases } of suites) {
+    const planners = suite.variants.map((variant) => {
+      const prefix = messagePrefix(variant);
+      const provider = providerOf(suite, variant);
+      return {
+        variant,
+        prefix,
+        keyFor: prefixKeyer(provider.cache_identity ?? provider.base_url, variant.model, prefix, variant.params),
+      };
+    });
+    // Variants interleave per case so a run stopped midway still has paired data.
+    for (const testCase of cases) {
+      for (const { variant, prefix, keyFor } of planners) {
+        const user = userMessage(variant, testCase);
+        yield { suite, variant, case: testCase, messages: [...prefix, user], cacheKey: keyFor(user) };
+      }
+    }
+  }
+}
+
+/**
+ * Every call of a run (suites × cases × variants), generated on demand so a 100k-case run never holds
+ * all planned calls at once. Order: suite by suite; within a suite case0/v1, case0/v2, case1/v1, …
+ */
+export function iteratePlan(suites: SuiteCases[]): Plan {
+  const size = suites.reduce((sum, { suite, cases }) => sum + cases.length * suite.variants.length, 0);
+  return { size, [Symbol.iterator]: () => generatePlan(suites) };
+}
+
+/** The whole plan as an array (convenient for small runs and tests). */
+export function planCalls(suites: SuiteCases[]): PlannedCall[] {
+  return [...generatePlan(suites)];
+}

@@ -1,0 +1,71 @@
+import type { Case } from '../dataset/types.js';
+import type { ChatMessage, ModelClient, TokenUsage } from '../providers/types.js';
+import type { LoadedSuite, ProviderSpec, VariantSpec } from '../suite/types.js';
+
+/** One call to make: a case of a suite rendered for one variant. */
+export interface PlannedCall {
+  suite: LoadedSuite;
+  variant: VariantSpec;
+  case: Case;
+  messages: ChatMessage[];
+  /** Content-addressed cache key (provider base URL, model, messages, params). */
+  cacheKey: string;
+}
+
+/** What happened to one case × variant. Never dropped: failures carry `error`. */
+export interface CaseRecord {
+  suite: string;
+  variant: string;
+  case_id: string;
+  index: number;
+  input: string;
+  expected: unknown;
+  output: string | null;
+  error: string | null;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  usage: TokenUsage | null;
+  /** null when the model's price is unknown or usage is missing. */
+  cost_usd: number | null;
+  /** Served from the response cache: no money spent, latency is the recorded one. */
+  cached: boolean;
+  attempts: number;
+  simulated: boolean;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  errors: number;
+  cached: number;
+  spent_usd: number;
+  elapsed_ms: number;
+}
+
+export interface RunOptions {
+  /** Directory of the response cache; undefined disables it. */
+  cacheDir?: string;
+  /** Refuse to start when the estimate exceeds it; stop when spend reaches it. */
+  maxCostUsd?: number;
+  /** Overrides every provider's concurrency when set. */
+  concurrency?: number;
+  /** Environment for API keys (adapters pass process.env in; the engine never reads it). */
+  env: Record<string, string | undefined>;
+  /** Builds the client of a provider; injectable for tests. */
+  clientFor?: (provider: ProviderSpec, env: Record<string, string | undefined>) => ModelClient;
+  /** Called once per finished record, in completion order. Records are not kept by the engine. */
+  onRecord: (record: CaseRecord, call: PlannedCall) => void | Promise<void>;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  total: number;
+  completed: number;
+  errors: number;
+  cached: number;
+  spent_usd: number;
+  /** Set when the budget guard stopped the run; the rest were recorded as errors. */
+  budget_exhausted: boolean;
+  elapsed_ms: number;
+}

@@ -1,0 +1,135 @@
+import OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { TunegateError } from '../errors.js';
+import type { ProviderSpec } from '../suite/types.js';
+import { toProviderError } from './errors.js';
+import type { ChatRequest, ChatResult, ModelClient, TokenUsage } from './types.js';
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** Local servers (Ollama, vLLM, the simulator) take any key; the SDK insists on one. */
+const NO_KEY_PLACEHOLDER = 'no-key';
+const SIMULATOR_HEADER = 'x-tunegate-simulator';
+
+/**
+ * Per-call attempt log, smuggled to the fetch wrapper through per-request `fetchOptions` (the SDK
+ * copies them onto every attempt's RequestInit), so concurrent calls on one client count separately.
+ */
+const ATTEMPT_LOG = Symbol('tunegate.attemptLog');
+interface AttemptLog {
+  count: number;
+  /** performance.now() when the latest attempt started. */
+  lastStart: number;
+}
+type TaggedInit = RequestInit & { [ATTEMPT_LOG]?: AttemptLog };
+type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
+
+const countingFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const log = (init as TaggedInit | undefined)?.[ATTEMPT_LOG];
+  if (log) {
+    log.count += 1;
+    log.lastStart = performance.now();
+  }
+  return fetch(input, init);
+};
+
+function resolveApiKey(provider: ProviderSpec, env: Record<string, string | undefined>): string {
+  if (provider.api_key_env === undefined) return NO_KEY_PLACEHOLDER;
+  const key = env[provider.api_key_env];
+  if (key === undefined || key === '') {
+    throw new TunegateError(
+      'missing-api-key',
+      `Provider "${provider.name}" reads its API key from $${provider.api_key_env}, which is not set. ` +
+        'Set it, or remove api_key_env if the server needs no key.',
+    );
+  }
+  return key;
+}
+
+function toUsage(usage: ChatCompletion['usage'] | null | undefined): TokenUsage | null {
+  if (!usage) return null;
+  return {
+    prompt: usage.prompt_tokens,
+    completion: usage.completion_tokens,
+    cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
+  };
+}
+
+/** A ModelClient over one OpenAI-compatible endpoint; the SDK client is built once and reused. */
+export function createModelClient(provider: ProviderSpec, env: Record<string, string | undefined>): ModelClient {
+  const apiKey = resolveApiKey(provider, env);
+  const headers: Record<string, string> = { ...provider.headers };
+  if (provider.api_version !== undefined && apiKey !== NO_KEY_PLACEHOLDER) headers['api-key'] = apiKey;
+  // Every option is explicit so the SDK never falls back to OPENAI_* environment variables.
+  const client = new OpenAI({
+    apiKey,
+    baseURL: provider.base_url ?? OPENAI_BASE_URL,
+    organization: null,
+    project: null,
+    adminAPIKey: null,
+    webhookSecret: null,
+    defaultHeaders: headers,
+    defaultQuery: provider.api_version === undefined ? undefined : { 'api-version': provider.api_version },
+    timeout: provider.timeout_ms,
+    maxRetries: provider.max_retries,
+    fetch: countingFetch,
+    logLevel: 'off',
+  });
+  const secrets = apiKey === NO_KEY_PLACEHOLDER ? [] : [apiKey];
+
+  async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
+    const log: AttemptLog = { count: 0, lastStart: performance.now() };
+    const options = { signal, fetchOptions: { [ATTEMPT_LOG]: log } } as unknown as RequestOptions;
+    const body = {
+      ...request.params,
+      model: request.model,
+      messages: request.messages as ChatCompletionMessageParam[],
+    };
+    let reading = false;
+    try {
+      if (!provider.stream) {
+        const { data, response } = await client.chat.completions
+          .create({ ...body, stream: false }, options)
+          .withResponse();
+        return {
+          text: data.choices[0]?.message?.content ?? '',
+          usage: toUsage(data.usage),
+          latency_ms: performance.now() - log.lastStart,
+          attempts: Math.max(log.count, 1),
+          simulated: response.headers.has(SIMULATOR_HEADER),
+        };
+      }
+      const streamOptions = provider.stream_usage ? { stream_options: { include_usage: true } } : {};
+      const { data: stream, response } = await client.chat.completions
+        .create({ ...body, ...streamOptions, stream: true }, options)
+        .withResponse();
+      reading = true;
+      let text = '';
+      let ttft: number | undefined;
+      let usage: ChatCompletionChunk['usage'] = null;
+      for await (const chunk of stream) {
+        const piece = chunk.choices[0]?.delta?.content;
+        if (piece) {
+          if (ttft === undefined) ttft = performance.now() - log.lastStart;
+          text += piece;
+        }
+        if (chunk.usage) usage = chunk.usage;
+      }
+      return {
+        text,
+        usage: toUsage(usage),
+        latency_ms: performance.now() - log.lastStart,
+        ...(ttft === undefined ? {} : { ttft_ms: ttft }),
+        attempts: Math.max(log.count, 1),
+        simulated: response.headers.has(SIMULATOR_HEADER),
+      };
+    } catch (error) {
+      throw toProviderError(error, { provider: provider.name, attempts: Math.max(log.count, 1), secrets, reading });
+    }
+  }
+
+  return { complete };
+}

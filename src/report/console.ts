@@ -1,0 +1,55 @@
+import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import type { RunResults, SuiteResult } from './types.js';
+
+const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
+
+function padTable(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function suiteLines(suite: SuiteResult): string[] {
+  const rows = [COLUMNS];
+  const failures: string[] = [];
+  for (const [name, variant] of Object.entries(suite.variants)) {
+    const m = variant.metrics;
+    rows.push([
+      name,
+      variant.role,
+      variant.model,
+      String(m.n),
+      String(m.errors),
+      accuracyWithInterval(m),
+      milliseconds(m.latency_ms?.p50),
+      milliseconds(m.latency_ms?.p95),
+      usd(m.cost_usd.per_1k),
+      variant.thresholds.length === 0 ? '–' : variant.passed ? 'pass' : 'FAIL',
+    ]);
+    for (const t of variant.thresholds.filter((result) => !result.pass)) {
+      failures.push(
+        `  ✗ ${name}: ${thresholdLabel(t.metric, t.op, t.limit)}, got ${thresholdValue(t.metric, t.actual)}`,
+      );
+    }
+  }
+  const header = `${suite.name}${suite.simulated ? ' (simulated)' : ''} — ${suite.dataset.cases} cases, ${suite.task}`;
+  return [header, ...padTable(rows).map((line) => `  ${line}`), ...failures];
+}
+
+/** The per-variant table printed at the end of `tunegate run`. */
+export function renderConsoleReport(results: RunResults): string {
+  const lines: string[] = [];
+  if (results.simulated) lines.push('SIMULATED: responses came from the tunegate simulator, not a real model.', '');
+  for (const suite of results.suites) lines.push(...suiteLines(suite), '');
+  const s = results.summary;
+  lines.push(
+    `${s.calls} calls, ${s.errors} errors, ${s.cached} from cache, ${usd(s.spent_usd)} spent in ${(results.duration_ms / 1000).toFixed(1)} s` +
+      (s.budget_exhausted ? ' — stopped: budget reached' : ''),
+    s.passed ? 'All gates passed.' : 'Some gates failed.',
+  );
+  return lines.join('\n');
+}

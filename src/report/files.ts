@@ -1,0 +1,52 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScoredRecord } from '../scoring/types.js';
+import type { RunResults } from './types.js';
+
+export const RESULTS_FILE = 'results.json';
+export const CASES_FILE = 'cases.jsonl';
+
+/** Writes results.json atomically so a reader never sees half a file. */
+export async function writeResultsJson(outDir: string, results: RunResults): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const path = join(outDir, RESULTS_FILE);
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
+  await rename(temp, path);
+  return path;
+}
+
+export interface CasesWriter {
+  write(record: ScoredRecord): Promise<void>;
+  close(): Promise<void>;
+  readonly path: string;
+}
+
+/**
+ * Streams one JSON line per case × variant, honouring back-pressure, so 100,000-case runs
+ * never hold their records in memory.
+ */
+export async function openCasesWriter(outDir: string): Promise<CasesWriter> {
+  await mkdir(outDir, { recursive: true });
+  const path = join(outDir, CASES_FILE);
+  const stream: WriteStream = createWriteStream(path);
+  let failure: Error | null = null;
+  stream.on('error', (error) => {
+    failure = error;
+  });
+  return {
+    path,
+    async write(record) {
+      if (failure) throw failure;
+      if (!stream.write(`${JSON.stringify(record)}\n`)) {
+        await new Promise<void>((resolve) => stream.once('drain', resolve));
+      }
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        stream.end((error?: Error | null) => (error || failure ? reject(error ?? failure) : resolve()));
+      });
+    },
+  };
+}

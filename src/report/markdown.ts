@@ -1,0 +1,55 @@
+import { escapeMarkdownInline } from './escape.js';
+import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import type { RunResults, SuiteResult } from './types.js';
+
+function variantTable(suite: SuiteResult): string[] {
+  const lines = [
+    '| variant | role | model | n | errors | accuracy [95% CI] | p50 | p95 | cost / 1k req | prompt tokens / req | gates |',
+    '|---|---|---|--:|--:|---|--:|--:|--:|--:|---|',
+  ];
+  for (const [name, variant] of Object.entries(suite.variants)) {
+    const m = variant.metrics;
+    const gates = variant.thresholds.length === 0 ? '–' : variant.passed ? '✅ pass' : '❌ fail';
+    lines.push(
+      `| ${escapeMarkdownInline(name)} | ${variant.role} | \`${escapeMarkdownInline(variant.model).replace(/`/g, '')}\` | ${m.n} | ${m.errors} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
+    );
+  }
+  return lines;
+}
+
+function failedGates(suite: SuiteResult): string[] {
+  const lines: string[] = [];
+  for (const [name, variant] of Object.entries(suite.variants)) {
+    for (const t of variant.thresholds.filter((result) => !result.pass)) {
+      lines.push(
+        `- ❌ **${escapeMarkdownInline(name)}**: ${thresholdLabel(t.metric, t.op, t.limit)}, got ${thresholdValue(t.metric, t.actual)}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** The Markdown summary (job summary, PR comment body, or a file). */
+export function renderMarkdownReport(results: RunResults): string {
+  const lines = ['## tunegate results', ''];
+  if (results.simulated) {
+    lines.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
+  }
+  for (const suite of results.suites) {
+    const status = suite.passed ? '✅' : '❌';
+    lines.push(`### ${status} ${escapeMarkdownInline(suite.name)}`, '');
+    if (suite.description) lines.push(escapeMarkdownInline(suite.description, 500), '');
+    lines.push(
+      `${suite.dataset.cases} cases · task: ${suite.task}${suite.dataset.sampled ? ' · seeded sample' : ''}`,
+      '',
+    );
+    lines.push(...variantTable(suite), '');
+    const failures = failedGates(suite);
+    if (failures.length > 0) lines.push(...failures, '');
+  }
+  const s = results.summary;
+  lines.push(
+    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${s.budget_exhausted ? ' · stopped: budget reached' : ''}</sub>`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,46 @@
+import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
+import type { TaskKind, VariantRole } from '../suite/types.js';
+
+/** One variant of one suite, as written to results.json. */
+export interface VariantResult {
+  role: VariantRole;
+  provider: string;
+  model: string;
+  /** Human-readable price, e.g. "$2.00 in / $0.50 cached / $8.00 out per 1M tokens" or "price unknown". */
+  price: string;
+  metrics: VariantMetrics;
+  thresholds: ThresholdResult[];
+  passed: boolean;
+}
+
+export interface SuiteResult {
+  name: string;
+  file: string;
+  description?: string;
+  task: TaskKind;
+  /** True when any response came from the tunegate simulator. */
+  simulated: boolean;
+  dataset: { path: string | null; cases: number; sampled: boolean };
+  variants: Record<string, VariantResult>;
+  passed: boolean;
+}
+
+/** The contract of results.json (schemas/results.schema.json). */
+export interface RunResults {
+  schema_version: 1;
+  tool: { name: 'tunegate'; version: string };
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  simulated: boolean;
+  suites: SuiteResult[];
+  summary: {
+    calls: number;
+    errors: number;
+    cached: number;
+    /** Money actually spent in this run (cache hits cost nothing). */
+    spent_usd: number;
+    budget_exhausted: boolean;
+    passed: boolean;
+  };
+}

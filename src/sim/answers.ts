@@ -1,0 +1,158 @@
+import { countTokens } from '../providers/tokens.js';
+import type { SimCase } from './config.js';
+import { hash32, key } from './hash.js';
+
+/** What a simulated model says for every case of the dataset, computed once per model. */
+export interface ModelAnswers {
+  text: string[];
+  correct: boolean[];
+  completionTokens: number[];
+}
+
+export const UNKNOWN_INPUT_ANSWER = 'The simulator has no case matching this input.';
+
+function answerText(expected: unknown): string {
+  return typeof expected === 'string' ? expected : JSON.stringify(expected);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Picks a value from `pool` that differs from `current` (compared as JSON), deterministically. */
+function pickOther(pool: readonly unknown[], current: unknown, pick: number): unknown {
+  const currentJson = JSON.stringify(current);
+  const others = pool.filter((value) => JSON.stringify(value) !== currentJson);
+  return others.length > 0 ? others[pick % others.length] : undefined;
+}
+
+function perturb(value: unknown): unknown {
+  if (typeof value === 'string') return `${value} (altered)`;
+  if (typeof value === 'number') return value + 1;
+  if (typeof value === 'boolean') return !value;
+  if (Array.isArray(value)) return value.length > 0 ? value.slice(0, -1) : ['altered'];
+  if (value === null) return 'altered';
+  return null;
+}
+
+/**
+ * The dataset indexed for answering: O(1) lookup by input, and per-model answers where exactly
+ * round(accuracy × N) cases (chosen by a seeded ranking) are answered correctly.
+ */
+export class AnswerBook {
+  private readonly cases: SimCase[] = [];
+  private readonly byInput = new Map<string, number>();
+  /** Distinct non-object answers: wrong labels are drawn from these. */
+  private readonly labels: string[];
+  /** For object answers: the distinct values seen per field. */
+  private readonly fieldValues = new Map<string, unknown[]>();
+  private readonly perModel = new Map<string, ModelAnswers>();
+
+  constructor(
+    cases: readonly SimCase[],
+    private readonly seed: number,
+  ) {
+    const labels = new Set<string>();
+    const seenFieldValues = new Map<string, Set<string>>();
+    for (const item of cases) {
+      const input = item.input.trim();
+      // A repeated input keeps its first answer, so every lookup of it behaves the same.
+      if (this.byInput.has(input)) continue;
+      this.byInput.set(input, this.cases.length);
+      this.cases.push(item);
+      if (!isPlainObject(item.expected)) {
+        labels.add(answerText(item.expected));
+        continue;
+      }
+      for (const [field, value] of Object.entries(item.expected)) {
+        const seen = seenFieldValues.get(field) ?? new Set<string>();
+        const json = JSON.stringify(value);
+        if (!seen.has(json)) {
+          seen.add(json);
+          const values = this.fieldValues.get(field) ?? [];
+          values.push(value);
+          this.fieldValues.set(field, values);
+        }
+        seenFieldValues.set(field, seen);
+      }
+    }
+    this.labels = [...labels];
+  }
+
+  get size(): number {
+    return this.cases.length;
+  }
+
+  /**
+   * The case a user message asks about, or -1. Tries the whole message, the text after its first
+   * ": " (templates like "Message: {{input}}"), then each line and each line's text after ": ".
+   */
+  find(message: string): number {
+    const whole = this.lookup(message);
+    if (whole >= 0) return whole;
+    const afterLabel = this.lookupAfterLabel(message);
+    if (afterLabel >= 0 || !message.includes('\n')) return afterLabel;
+    const lines = message.split('\n');
+    for (const line of lines) {
+      const found = this.lookup(line);
+      if (found >= 0) return found;
+    }
+    for (const line of lines) {
+      const found = this.lookupAfterLabel(line);
+      if (found >= 0) return found;
+    }
+    return -1;
+  }
+
+  inputOf(index: number): string {
+    return this.cases[index]?.input ?? '';
+  }
+
+  /** Answers of `modelName` for every case; computed on first use and kept. */
+  answersFor(modelName: string, accuracy: number): ModelAnswers {
+    const known = this.perModel.get(modelName);
+    if (known) return known;
+    const answers = this.computeAnswers(modelName, accuracy);
+    this.perModel.set(modelName, answers);
+    return answers;
+  }
+
+  private lookup(text: string): number {
+    return this.byInput.get(text.trim()) ?? -1;
+  }
+
+  private lookupAfterLabel(text: string): number {
+    const colon = text.indexOf(': ');
+    return colon < 0 ? -1 : this.lookup(text.slice(colon + 2));
+  }
+
+  private computeAnswers(modelName: string, accuracy: number): ModelAnswers {
+    const n = this.cases.length;
+    const correctCount = Math.round(Math.min(1, Math.max(0, accuracy)) * n);
+    const ranks = this.cases
+      .map((item, index) => ({ index, rank: hash32(this.seed, key('correct', modelName, item.input)) }))
+      .sort((a, b) => a.rank - b.rank || a.index - b.index);
+    const correct = new Array<boolean>(n).fill(false);
+    for (let i = 0; i < correctCount; i++) correct[ranks[i]?.index ?? 0] = true;
+    const text = this.cases.map((item, index) =>
+      correct[index] ? answerText(item.expected) : this.wrongAnswer(modelName, item),
+    );
+    return { text, correct, completionTokens: text.map(countTokens) };
+  }
+
+  /** A deterministic answer that differs from the expected one. */
+  private wrongAnswer(modelName: string, item: SimCase): string {
+    const pick = hash32(this.seed, key('wrong', modelName, item.input));
+    const expected = item.expected;
+    if (!isPlainObject(expected)) {
+      const other = pickOther(this.labels, answerText(expected), pick);
+      return other === undefined ? `not ${answerText(expected)}` : String(other);
+    }
+    const fields = Object.keys(expected);
+    const field = fields[pick % Math.max(fields.length, 1)];
+    if (field === undefined) return JSON.stringify({ unexpected: true });
+    const current = expected[field];
+    const other = pickOther(this.fieldValues.get(field) ?? [], current, pick >>> 8);
+    return JSON.stringify({ ...expected, [field]: other === undefined ? perturb(current) : other });
+  }
+}

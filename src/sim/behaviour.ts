@@ -1,0 +1,114 @@
+import { countMessageTokens, countTokens } from '../providers/tokens.js';
+import type { ChatMessage } from '../providers/types.js';
+import { AnswerBook, UNKNOWN_INPUT_ANSWER } from './answers.js';
+import type { SimConfig, SimFaults, SimModel } from './config.js';
+import { key, unitHash } from './hash.js';
+
+export type Fault = 'rate_limited' | 'server_error' | 'reset' | 'slow' | null;
+
+/** OpenAI caches prompts from this many tokens on. */
+const MIN_CACHED_PROMPT = 1024;
+const DEFAULT_TTFT_FRACTION = 0.4;
+const PERFECT_MODEL: SimModel = { accuracy: 1 };
+
+export interface SimAnswer {
+  text: string;
+  outcome: 'correct' | 'wrong' | 'unknown_input';
+  latencyMs: number;
+  ttftMs: number;
+  usage: { prompt: number; completion: number; cached: number };
+}
+
+/** Everything the simulator decides, as pure deterministic functions of the config and the request. */
+export class SimBehaviour {
+  private readonly seed: number;
+  private readonly book: AnswerBook;
+  private readonly faults: Required<SimFaults>;
+
+  constructor(private readonly config: SimConfig) {
+    this.seed = config.seed ?? 1;
+    this.book = new AnswerBook(config.cases, this.seed);
+    const faults = config.faults ?? {};
+    this.faults = {
+      rate_429: faults.rate_429 ?? 0,
+      rate_500: faults.rate_500 ?? 0,
+      rate_reset: faults.rate_reset ?? 0,
+      rate_slow: faults.rate_slow ?? 0,
+      slow_ms: faults.slow_ms ?? 3000,
+      retry_after_ms: faults.retry_after_ms ?? 100,
+    };
+  }
+
+  get retryAfterMs(): number {
+    return this.faults.retry_after_ms;
+  }
+
+  get slowMs(): number {
+    return this.faults.slow_ms;
+  }
+
+  modelNames(): string[] {
+    return Object.keys(this.config.models);
+  }
+
+  /** The fault injected into the `requestNumber`-th completion request (0-based), if any. */
+  faultFor(requestNumber: number): Fault {
+    const f = this.faults;
+    if (f.rate_429 + f.rate_500 + f.rate_reset + f.rate_slow === 0) return null;
+    let u = unitHash(this.seed, key('fault', requestNumber));
+    if (u < f.rate_429) return 'rate_limited';
+    u -= f.rate_429;
+    if (u < f.rate_500) return 'server_error';
+    u -= f.rate_500;
+    if (u < f.rate_reset) return 'reset';
+    u -= f.rate_reset;
+    return u < f.rate_slow ? 'slow' : null;
+  }
+
+  /** 500 or 503, alternating deterministically. */
+  serverErrorStatus(requestNumber: number): number {
+    return unitHash(this.seed, key('status', requestNumber)) < 0.5 ? 500 : 503;
+  }
+
+  answer(modelName: string, messages: readonly ChatMessage[]): SimAnswer {
+    const model = this.config.models[modelName] ?? this.config.default_model ?? PERFECT_MODEL;
+    const lastUser = lastUserMessage(messages);
+    const index = this.book.find(lastUser);
+    let text: string;
+    let completion: number;
+    let outcome: SimAnswer['outcome'];
+    if (index < 0) {
+      text = UNKNOWN_INPUT_ANSWER;
+      completion = countTokens(text);
+      outcome = 'unknown_input';
+    } else {
+      const answers = this.book.answersFor(modelName, model.accuracy);
+      text = answers.text[index] ?? '';
+      completion = answers.completionTokens[index] ?? 0;
+      outcome = answers.correct[index] ? 'correct' : 'wrong';
+    }
+    const prompt = countMessageTokens(messages);
+    const cachedFraction = model.cached_prompt_fraction ?? 0;
+    const cached = prompt >= MIN_CACHED_PROMPT ? Math.floor(prompt * cachedFraction) : 0;
+    const latencyMs = this.latencyOf(modelName, model, index < 0 ? lastUser : this.book.inputOf(index));
+    const ttftMs = latencyMs * (model.ttft_fraction ?? DEFAULT_TTFT_FRACTION);
+    return { text, outcome, latencyMs, ttftMs, usage: { prompt, completion, cached } };
+  }
+
+  /** latency_ms ± jitter_ms, fixed per (model, input). */
+  private latencyOf(modelName: string, model: SimModel, input: string): number {
+    const base = model.latency_ms ?? 0;
+    const jitter = model.jitter_ms ?? 0;
+    if (jitter === 0) return base;
+    const u = unitHash(this.seed, key('latency', modelName, input));
+    return Math.max(0, base + (2 * u - 1) * jitter);
+  }
+}
+
+function lastUserMessage(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role === 'user') return message.content;
+  }
+  return '';
+}

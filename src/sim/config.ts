@@ -1,0 +1,217 @@
+import { readFile } from 'node:fs/promises';
+import { type Problem, TunegateError } from '../errors.js';
+
+/** How one simulated model behaves. */
+export interface SimModel {
+  /** Share of the dataset answered correctly, exactly (0..1). */
+  accuracy: number;
+  /** Mean response time (default 0). */
+  latency_ms?: number;
+  /** Deterministic spread around latency_ms (default 0). */
+  jitter_ms?: number;
+  /** When streaming, the first content arrives after this share of the latency (default 0.4). */
+  ttft_fraction?: number;
+  /** Share of prompt tokens reported as cached, for prompts of at least 1024 tokens (default 0). */
+  cached_prompt_fraction?: number;
+}
+
+/** Fault injection, applied per HTTP attempt. Rates are probabilities per request (their sum ≤ 1). */
+export interface SimFaults {
+  rate_429?: number;
+  rate_500?: number;
+  rate_reset?: number;
+  rate_slow?: number;
+  /** Extra delay of a slow response (default 3000). */
+  slow_ms?: number;
+  /** Sent as `retry-after-ms` (and rounded up as `retry-after` seconds) with a 429 (default 100). */
+  retry_after_ms?: number;
+}
+
+export interface SimCase {
+  input: string;
+  expected: unknown;
+}
+
+export interface SimConfig {
+  seed?: number;
+  cases: SimCase[];
+  models: Record<string, SimModel>;
+  /** For requested models not listed in `models`; without it they answer everything correctly. */
+  default_model?: SimModel;
+  faults?: SimFaults;
+}
+
+const CONFIG_KEYS = ['seed', 'cases', 'models', 'default_model', 'faults'];
+const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction'];
+const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
+const DURATION_FAULTS = ['slow_ms', 'retry_after_ms'] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Collects every problem of a simulator config instead of stopping at the first. */
+class Checker {
+  readonly messages: string[] = [];
+
+  add(path: string, message: string): void {
+    this.messages.push(`${path}: ${message}`);
+  }
+
+  knownKeys(value: Record<string, unknown>, allowed: readonly string[], path: string): void {
+    for (const name of Object.keys(value)) {
+      if (!allowed.includes(name)) this.add(`${path}${name}`, `unknown key (allowed: ${allowed.join(', ')})`);
+    }
+  }
+
+  number(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `between ${min} and ${max}`;
+      this.add(path, `must be a number ${range}, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+function parseModel(raw: unknown, path: string, check: Checker): SimModel | undefined {
+  if (!isRecord(raw)) {
+    check.add(path, 'must be an object like { accuracy: 0.9, latency_ms: 300 }');
+    return undefined;
+  }
+  check.knownKeys(raw, MODEL_KEYS, `${path}.`);
+  const accuracy = check.number(raw.accuracy, `${path}.accuracy`, 0, 1);
+  if (raw.accuracy === undefined) check.add(`${path}.accuracy`, 'is required (a number between 0 and 1)');
+  const model: SimModel = { accuracy: accuracy ?? 1 };
+  const latency = check.number(raw.latency_ms, `${path}.latency_ms`, 0);
+  const jitter = check.number(raw.jitter_ms, `${path}.jitter_ms`, 0);
+  const ttft = check.number(raw.ttft_fraction, `${path}.ttft_fraction`, 0, 1);
+  const cached = check.number(raw.cached_prompt_fraction, `${path}.cached_prompt_fraction`, 0, 1);
+  if (latency !== undefined) model.latency_ms = latency;
+  if (jitter !== undefined) model.jitter_ms = jitter;
+  if (ttft !== undefined) model.ttft_fraction = ttft;
+  if (cached !== undefined) model.cached_prompt_fraction = cached;
+  return model;
+}
+
+function parseFaults(raw: unknown, check: Checker): SimFaults | undefined {
+  if (raw === undefined) return undefined;
+  if (!isRecord(raw)) {
+    check.add('faults', 'must be an object like { rate_429: 0.05 }');
+    return undefined;
+  }
+  check.knownKeys(raw, [...FRACTION_FAULTS, ...DURATION_FAULTS], 'faults.');
+  const faults: SimFaults = {};
+  let total = 0;
+  for (const name of FRACTION_FAULTS) {
+    const rate = check.number(raw[name], `faults.${name}`, 0, 1);
+    if (rate !== undefined) {
+      faults[name] = rate;
+      total += rate;
+    }
+  }
+  if (total > 1 + 1e-9) {
+    check.add('faults', `the rates add up to ${Number(total.toFixed(6))}; their sum must be at most 1`);
+  }
+  for (const name of DURATION_FAULTS) {
+    const ms = check.number(raw[name], `faults.${name}`, 0);
+    if (ms !== undefined) faults[name] = ms;
+  }
+  return faults;
+}
+
+function parseCases(raw: unknown, check: Checker): SimCase[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    check.add('cases', 'must be a list of { input, expected }');
+    return [];
+  }
+  const cases: SimCase[] = [];
+  raw.forEach((item, index) => {
+    if (!isRecord(item) || typeof item.input !== 'string' || item.expected === undefined) {
+      check.add(`cases[${index}]`, 'must be an object with a string `input` and an `expected` answer');
+      return;
+    }
+    cases.push({ input: item.input, expected: item.expected });
+  });
+  return cases;
+}
+
+/**
+ * Validates a simulator config read from YAML or JSON. `cases` may be omitted (fill them from a
+ * dataset with loadSimCases). Throws a TunegateError listing every problem.
+ */
+export function parseSimConfig(raw: unknown, source: string): SimConfig {
+  const check = new Checker();
+  if (!isRecord(raw)) {
+    throw new TunegateError('sim-config', `${source}: the simulator config must be an object (a YAML mapping).`);
+  }
+  check.knownKeys(raw, CONFIG_KEYS, '');
+  const config: SimConfig = { cases: parseCases(raw.cases, check), models: {} };
+  if (raw.seed !== undefined) {
+    if (typeof raw.seed === 'number' && Number.isInteger(raw.seed)) config.seed = raw.seed;
+    else check.add('seed', `must be an integer, got ${JSON.stringify(raw.seed)}`);
+  }
+  if (raw.models !== undefined && !isRecord(raw.models)) {
+    check.add('models', 'must be a map of model id → { accuracy, latency_ms, ... }');
+  } else {
+    for (const [name, model] of Object.entries(raw.models ?? {})) {
+      const parsed = parseModel(model, `models.${name}`, check);
+      if (parsed) config.models[name] = parsed;
+    }
+  }
+  if (raw.default_model !== undefined) {
+    const parsed = parseModel(raw.default_model, 'default_model', check);
+    if (parsed) config.default_model = parsed;
+  }
+  const faults = parseFaults(raw.faults, check);
+  if (faults) config.faults = faults;
+  if (check.messages.length > 0) {
+    const count = check.messages.length === 1 ? '1 problem' : `${check.messages.length} problems`;
+    throw new TunegateError(
+      'sim-config',
+      `${source}: ${count} in the simulator config; fix them and run again:\n${check.messages.map((m) => `  ${m}`).join('\n')}`,
+    );
+  }
+  return config;
+}
+
+/** Reads a dataset JSONL of `{"input": "...", "expected": ...}` lines as simulator cases. */
+export async function loadSimCases(path: string): Promise<SimCase[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new TunegateError('sim-dataset', `${path}: ${reason}; pass a JSONL file of {"input", "expected"} lines.`, {
+      cause: error,
+    });
+  }
+  const cases: SimCase[] = [];
+  const problems: Problem[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const at = { file: path, line: index + 1, col: 1, code: 'sim-dataset' };
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch (error) {
+      problems.push({ ...at, message: `invalid JSON: ${(error as Error).message}` });
+      return;
+    }
+    if (!isRecord(row) || typeof row.input !== 'string' || row.expected === undefined) {
+      problems.push({ ...at, message: 'each line must be an object with a string "input" and an "expected" answer' });
+      return;
+    }
+    cases.push({ input: row.input, expected: row.expected });
+  });
+  if (problems.length > 0) {
+    const shown = problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('\n');
+    throw new TunegateError('sim-dataset', `${problems.length} bad line(s) in the simulator dataset:\n${shown}`, {
+      problems,
+    });
+  }
+  return cases;
+}

@@ -1,0 +1,296 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TunegateError } from '../errors.js';
+import type { ChatMessage } from '../providers/types.js';
+import { type SimAnswer, SimBehaviour } from './behaviour.js';
+import type { SimConfig } from './config.js';
+
+export interface SimModelStats {
+  requests: number;
+  correct: number;
+  wrong: number;
+  unknown_input: number;
+}
+
+/** Live counters; the object is updated in place while the simulator runs. */
+export interface SimStats {
+  /** Every HTTP request, any route. */
+  requests: number;
+  /** Chat completion requests (each retry counts). */
+  completions: number;
+  by_status: Record<string, number>;
+  faults: { rate_limited: number; server_error: number; reset: number; slow: number };
+  by_model: Record<string, SimModelStats>;
+}
+
+export interface RunningSimulator {
+  /** Base URL for an OpenAI client, ending in /v1. */
+  url: string;
+  port: number;
+  stats: SimStats;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const STREAM_PIECES = 3;
+const BASE_HEADERS = { 'x-tunegate-simulator': '1' };
+const SSE_HEADERS = { ...BASE_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Message content as text: a string, or the text parts of a content array. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+}
+
+function toChatMessages(raw: unknown[]): ChatMessage[] {
+  return raw.map((message) => {
+    const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
+    return { role: String(role) as ChatMessage['role'], content: contentText(content) };
+  });
+}
+
+function openAiUsage(answer: SimAnswer) {
+  const { prompt, completion, cached } = answer.usage;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+function splitText(text: string, pieces: number): string[] {
+  if (text.length === 0) return [''];
+  const size = Math.ceil(text.length / pieces);
+  const parts: string[] = [];
+  for (let start = 0; start < text.length; start += size) parts.push(text.slice(start, start + size));
+  return parts;
+}
+
+/** Starts an OpenAI-compatible simulator on a loopback port (a free one by default). */
+export async function startSimulator(
+  config: SimConfig,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    throw new TunegateError(
+      'sim-host',
+      `The simulator only listens on loopback addresses (127.0.0.1, ::1, localhost); "${host}" is not one.`,
+    );
+  }
+  const behaviour = new SimBehaviour(config);
+  const stats: SimStats = {
+    requests: 0,
+    completions: 0,
+    by_status: {},
+    faults: { rate_limited: 0, server_error: 0, reset: 0, slow: 0 },
+    by_model: {},
+  };
+  const modelList = JSON.stringify({
+    object: 'list',
+    data: behaviour.modelNames().map((id) => ({ id, object: 'model', created: 0, owned_by: 'tunegate-simulator' })),
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  let completionCounter = 0;
+
+  function later(ms: number, action: () => void): void {
+    if (ms <= 0) {
+      action();
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      action();
+    }, ms);
+    timers.add(timer);
+  }
+
+  function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+    if (res.destroyed) return;
+    stats.by_status[status] = (stats.by_status[status] ?? 0) + 1;
+    res.writeHead(status, { ...BASE_HEADERS, 'content-type': 'application/json', ...headers });
+    res.end(body);
+  }
+
+  function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null) {
+    const headers: Record<string, string> = {};
+    if (status === 429) {
+      headers['retry-after-ms'] = String(behaviour.retryAfterMs);
+      headers['retry-after'] = String(Math.ceil(behaviour.retryAfterMs / 1000));
+    }
+    send(res, status, JSON.stringify({ error: { message, type, param: null, code } }), headers);
+  }
+
+  function modelStats(model: string): SimModelStats {
+    let entry = stats.by_model[model];
+    if (!entry) {
+      entry = { requests: 0, correct: 0, wrong: 0, unknown_input: 0 };
+      stats.by_model[model] = entry;
+    }
+    return entry;
+  }
+
+  function complete(req: IncomingMessage, res: ServerResponse, body: string): void {
+    let request: { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: unknown };
+    try {
+      request = JSON.parse(body);
+    } catch {
+      sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', null);
+      return;
+    }
+    if (typeof request?.model !== 'string' || !Array.isArray(request.messages)) {
+      const message = 'The request needs a string `model` and a `messages` array.';
+      sendError(res, 400, message, 'invalid_request_error', 'missing_required_parameter');
+      return;
+    }
+    const requestNumber = completionCounter++;
+    stats.completions++;
+    const perModel = modelStats(request.model);
+    perModel.requests++;
+    const fault = behaviour.faultFor(requestNumber);
+    if (fault === 'rate_limited') {
+      stats.faults.rate_limited++;
+      sendError(res, 429, 'Rate limit reached (simulated).', 'requests', 'rate_limit_exceeded');
+      return;
+    }
+    if (fault === 'server_error') {
+      stats.faults.server_error++;
+      const status = behaviour.serverErrorStatus(requestNumber);
+      sendError(res, status, 'The server had an error (simulated).', 'server_error', null);
+      return;
+    }
+    if (fault === 'reset') {
+      stats.faults.reset++;
+      req.socket.destroy();
+      return;
+    }
+    let extraDelay = 0;
+    if (fault === 'slow') {
+      stats.faults.slow++;
+      extraDelay = behaviour.slowMs;
+    }
+    const answer = behaviour.answer(request.model, toChatMessages(request.messages));
+    perModel[answer.outcome]++;
+    const envelope = {
+      id: `chatcmpl-sim-${requestNumber}`,
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      system_fingerprint: 'tunegate-simulator',
+    };
+    if (request.stream === true) {
+      const includeUsage = (request.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+      stream(res, answer, envelope, includeUsage, extraDelay);
+      return;
+    }
+    later(answer.latencyMs + extraDelay, () => {
+      const message = { role: 'assistant', content: answer.text, refusal: null };
+      const choices = [{ index: 0, message, finish_reason: 'stop', logprobs: null }];
+      send(res, 200, JSON.stringify({ ...envelope, object: 'chat.completion', choices, usage: openAiUsage(answer) }));
+    });
+  }
+
+  /** Role chunk at once, content after the time to first token, the rest spread over the latency. */
+  function stream(
+    res: ServerResponse,
+    answer: SimAnswer,
+    envelope: Record<string, unknown>,
+    includeUsage: boolean,
+    extraDelay: number,
+  ): void {
+    const usageField = includeUsage ? { usage: null } : {};
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      `data: ${JSON.stringify({
+        ...envelope,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+        ...usageField,
+      })}\n\n`;
+    const pieces = splitText(answer.text, STREAM_PIECES);
+    const step = (answer.latencyMs - answer.ttftMs) / pieces.length;
+    const finish = () => {
+      if (res.destroyed) return;
+      let tail = chunk({}, 'stop');
+      if (includeUsage) {
+        const usageChunk = { ...envelope, object: 'chat.completion.chunk', choices: [], usage: openAiUsage(answer) };
+        tail += `data: ${JSON.stringify(usageChunk)}\n\n`;
+      }
+      res.end(`${tail}data: [DONE]\n\n`);
+    };
+    const writePiece = (i: number) => {
+      if (res.destroyed) return;
+      res.write(chunk({ content: pieces[i] }, null));
+      if (i + 1 < pieces.length) later(step, () => writePiece(i + 1));
+      else later(step, finish);
+    };
+    later(extraDelay, () => {
+      if (res.destroyed) return;
+      stats.by_status[200] = (stats.by_status[200] ?? 0) + 1;
+      res.writeHead(200, SSE_HEADERS);
+      res.write(chunk({ role: 'assistant', content: '' }, null));
+      later(answer.ttftMs, () => writePiece(0));
+    });
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    stats.requests++;
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    // Any prefix is accepted so Azure-style deployment URLs work too.
+    if (req.method === 'POST' && path.endsWith('/chat/completions')) {
+      readBody(req, res, (body) => complete(req, res, body));
+      return;
+    }
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
+      send(res, 200, modelList);
+      return;
+    }
+    sendError(res, 404, `Unknown route: ${req.method} ${path}`, 'invalid_request_error', 'unknown_url');
+  }
+
+  function readBody(req: IncomingMessage, res: ServerResponse, then: (body: string) => void): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (data: Buffer) => {
+      size += data.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(data);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        sendError(res, 413, 'The request body is too large.', 'invalid_request_error', null);
+        return;
+      }
+      then(Buffer.concat(chunks, size).toString('utf8'));
+    });
+  }
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}/v1`,
+    port,
+    stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

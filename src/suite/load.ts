@@ -1,0 +1,174 @@
+/**
+ * Loads suite files. Guarantees:
+ * - Nothing is thrown for bad input: every problem in every file is returned, each located as
+ *   `file:line:col` (1-based) with a message that says what to fix. Problems of one file never hide
+ *   those of another. Within a file, YAML syntax errors are reported first (the schema is checked
+ *   once the YAML parses), then every schema error, then, once the file matches the schema, every
+ *   cross-check (provider references, file:// targets, examples, labels, modules, API key variables).
+ * - `suites` holds only suites without problems, fully resolved: defaults applied (read from the
+ *   schema), file:// contents read, relative paths absolute, variants in file order.
+ * - File paths in problems are shown relative to `cwd` when the suite was named relatively.
+ * - No model is called and no environment is read except `options.env`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Problem } from '../errors.js';
+import type { SourceDoc } from './locate.js';
+import { SuiteReport } from './report.js';
+import { resolveSuite } from './resolve.js';
+import { type RawSuite, suiteSchema } from './schema.js';
+import { schemaProblems } from './schema-errors.js';
+import type { LoadedSuite } from './types.js';
+
+export interface LoadOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Report providers whose api_key_env is unset (default true). */
+  requireApiKeys?: boolean;
+}
+
+export interface LoadResult {
+  suites: LoadedSuite[];
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+let validator: ValidateFunction<RawSuite> | undefined;
+
+function validateSuite(): ValidateFunction<RawSuite> {
+  validator ??= new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  }).compile<RawSuite>(suiteSchema);
+  return validator;
+}
+
+interface SuiteFile {
+  /** As shown in messages. */
+  shown: string;
+  absolute: string;
+}
+
+/** Expands files and globs (relative to cwd) into suite files; a pattern that matches nothing is a problem. */
+async function expandPatterns(patterns: string[], cwd: string): Promise<{ files: SuiteFile[]; problems: Problem[] }> {
+  const files: SuiteFile[] = [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const add = (shown: string) => {
+    const absolute = path.resolve(cwd, shown);
+    if (seen.has(absolute)) return;
+    seen.add(absolute);
+    files.push({ shown, absolute });
+  };
+  const fail = (pattern: string, code: string, message: string) =>
+    problems.push({ file: pattern, line: 1, col: 1, code, message });
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      const matches = (await glob([pattern], { cwd, onlyFiles: true })).sort();
+      if (matches.length === 0) fail(pattern, 'no-match', `no suite files match "${pattern}"; check the pattern`);
+      for (const match of matches) add(match);
+      continue;
+    }
+    const shown = path.isAbsolute(pattern) ? pattern : path.normalize(pattern);
+    try {
+      const info = await stat(path.resolve(cwd, pattern));
+      if (info.isFile()) add(shown);
+      else fail(pattern, 'no-match', `is a directory; pass suite files or a glob such as ${pattern}/*.yaml`);
+    } catch {
+      fail(pattern, 'no-match', 'suite file not found; check the path');
+    }
+  }
+  return { files, problems };
+}
+
+interface Parsed {
+  source?: SourceDoc;
+  data?: unknown;
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+async function parseSuiteFile(file: SuiteFile): Promise<Parsed> {
+  let text: string;
+  try {
+    text = await readFile(file.absolute, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      problems: [{ file: file.shown, line: 1, col: 1, code: 'read', message: `cannot read: ${reason}` }],
+      warnings: [],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const source: SourceDoc = { doc, lineCounter };
+  const located = (list: typeof doc.errors, code: string) =>
+    list.map((error): Problem => {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const reason =
+        error.code === 'MULTIPLE_DOCS'
+          ? 'a suite file holds one YAML document; remove the "---" separator and what follows'
+          : error.message;
+      return { file: file.shown, line, col, code, message: `invalid YAML: ${reason}` };
+    });
+  const problems = located(doc.errors, 'yaml');
+  const warnings = located(doc.warnings, 'yaml');
+  if (problems.length > 0) return { problems, warnings };
+  try {
+    return { source, data: doc.toJS(), problems, warnings };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      problems: [{ file: file.shown, line: 1, col: 1, code: 'yaml', message: `invalid YAML: ${reason}` }],
+      warnings,
+    };
+  }
+}
+
+/** The suite file's own problems first, by position; then those inside the files it references. */
+function inReadingOrder(problems: Problem[], suiteFile: string): Problem[] {
+  const rank = (p: Problem) => (p.file === suiteFile ? 0 : 1);
+  return [...problems].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.line - b.line || a.col - b.col : 0));
+}
+
+export async function loadSuites(patterns: string[], options: LoadOptions): Promise<LoadResult> {
+  const expanded = await expandPatterns(patterns, options.cwd);
+  const problems = [...expanded.problems];
+  const warnings: Problem[] = [];
+  const suites: LoadedSuite[] = [];
+  // Suite names end up in file names and reports: the first file to use a name keeps it.
+  const fileByName = new Map<string, string>();
+  for (const file of expanded.files) {
+    const parsed = await parseSuiteFile(file);
+    warnings.push(...parsed.warnings);
+    if (!parsed.source || parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const validate = validateSuite();
+    if (!validate(parsed.data)) {
+      problems.push(...schemaProblems(validate.errors ?? [], parsed.source, file.shown));
+      continue;
+    }
+    const report = new SuiteReport(file.shown, parsed.source);
+    const context = { file: file.shown, dir: path.dirname(file.absolute), report };
+    const requireApiKeys = options.requireApiKeys !== false;
+    const suite = await resolveSuite(parsed.data, context, { env: options.env, requireApiKeys });
+    const taken = fileByName.get(suite.name);
+    if (taken === undefined) fileByName.set(suite.name, file.shown);
+    else {
+      const message = `suite name "${suite.name}" is already used by ${taken}; give each suite a unique name`;
+      report.at(['name'], 'duplicate-name', message);
+    }
+    problems.push(...inReadingOrder(report.problems, file.shown));
+    warnings.push(...report.warnings);
+    if (report.problems.length === 0) suites.push(suite);
+  }
+  return { suites, problems, warnings };
+}

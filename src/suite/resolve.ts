@@ -1,0 +1,239 @@
+import path from 'node:path';
+import { keysInOrder, locatePath } from './locate.js';
+import { isFileRef } from './paths.js';
+import type { SuiteReport } from './report.js';
+import {
+  checkFileExists,
+  type FileContext,
+  readExamples,
+  readJsonSchema,
+  readLabels,
+  readSystemPrompt,
+} from './resolve-files.js';
+import { defaults, type RawProvider, type RawScorer, type RawSuite, type RawVariant } from './schema.js';
+import type {
+  DatasetSpec,
+  FewShotExample,
+  LoadedSuite,
+  ProviderSpec,
+  ScorerSpec,
+  TaskKind,
+  VariantSpec,
+} from './types.js';
+
+/**
+ * Turns a schema-valid raw suite into a LoadedSuite: defaults applied, file:// contents read,
+ * relative paths made absolute, cross-references checked. Every problem is reported, none thrown.
+ */
+
+export interface ResolveOptions {
+  env: Record<string, string | undefined>;
+  requireApiKeys: boolean;
+}
+
+const formatsByExtension: Record<string, 'jsonl' | 'csv'> = {
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.csv': 'csv',
+};
+
+async function resolveDataset(ctx: FileContext, raw: RawSuite['dataset']): Promise<DatasetSpec> {
+  const { line, col } = locatePath(ctx.report.source, ['dataset'], 'key');
+  const spec: DatasetSpec = {
+    input: raw.input ?? defaults.dataset.input,
+    expected: raw.expected ?? defaults.dataset.expected,
+    ref: { file: ctx.file, line, col },
+  };
+  if (raw.id !== undefined) spec.id = raw.id;
+  if (raw.sample) spec.sample = { size: raw.sample.size, seed: raw.sample.seed ?? defaults.dataset.seed };
+  if (raw.cases) spec.inline = raw.cases;
+  if (raw.path !== undefined) {
+    spec.path = path.resolve(ctx.dir, raw.path);
+    const format = raw.format ?? formatsByExtension[path.extname(raw.path).toLowerCase()];
+    if (format) spec.format = format;
+    else {
+      ctx.report.at(
+        ['dataset', 'path'],
+        'dataset',
+        `cannot tell the format of "${raw.path}" from its extension; set dataset.format to jsonl or csv`,
+      );
+    }
+    await checkFileExists(ctx, ['dataset', 'path'], spec.path);
+  }
+  return spec;
+}
+
+async function resolveLabels(ctx: FileContext, labels: RawSuite['task']['labels']): Promise<string[] | undefined> {
+  if (labels === undefined) return undefined;
+  const list = typeof labels === 'string' ? await readLabels(ctx, ['task', 'labels'], labels) : labels;
+  if (!list) return undefined;
+  const unique = [...new Set(list)];
+  if (unique.length < list.length) ctx.report.warnAt(['task', 'labels'], 'labels', 'duplicate labels were ignored');
+  return unique;
+}
+
+function defaultScoring(kind: TaskKind): ScorerSpec[] {
+  if (kind === 'classification') return [{ type: 'labels', normalize: [...defaults.normalize.labels] }];
+  if (kind === 'extraction') return [{ type: 'json', normalize: [...defaults.normalize.json] }];
+  return [{ type: 'exact', normalize: [...defaults.normalize.exact] }];
+}
+
+async function resolveScorer(ctx: FileContext, raw: RawScorer, yamlPath: string[]): Promise<ScorerSpec | undefined> {
+  if (typeof raw === 'string') {
+    if (raw === 'contains') return { type: 'contains', normalize: [...defaults.normalize.contains] };
+    return { type: raw, normalize: [...defaults.normalize[raw]] };
+  }
+  if (raw.exact) return { type: 'exact', normalize: raw.exact.normalize ?? [...defaults.normalize.exact] };
+  if (raw.labels) return { type: 'labels', normalize: raw.labels.normalize ?? [...defaults.normalize.labels] };
+  if (raw.contains) {
+    const spec: ScorerSpec = {
+      type: 'contains',
+      normalize: raw.contains.normalize ?? [...defaults.normalize.contains],
+    };
+    if (raw.contains.value !== undefined) spec.value = raw.contains.value;
+    return spec;
+  }
+  if (raw.regex) {
+    try {
+      new RegExp(raw.regex.pattern, raw.regex.flags);
+    } catch (error) {
+      ctx.report.at(
+        [...yamlPath, 'regex', 'pattern'],
+        'regex',
+        `invalid regular expression: ${(error as Error).message}`,
+      );
+    }
+    return raw.regex.flags === undefined
+      ? { type: 'regex', pattern: raw.regex.pattern }
+      : { type: 'regex', pattern: raw.regex.pattern, flags: raw.regex.flags };
+  }
+  if (raw.json) {
+    const spec: ScorerSpec = { type: 'json', normalize: raw.json.normalize ?? [...defaults.normalize.json] };
+    if (raw.json.fields) spec.fields = raw.json.fields;
+    if (raw.json.schema !== undefined) {
+      const schema = await readJsonSchema(ctx, [...yamlPath, 'json', 'schema'], raw.json.schema);
+      if (schema) spec.schema = schema;
+    }
+    return spec;
+  }
+  if (raw.custom) {
+    const module = path.resolve(ctx.dir, raw.custom.module);
+    await checkFileExists(ctx, [...yamlPath, 'custom', 'module'], module);
+    return { type: 'custom', module, export: raw.custom.export ?? defaults.customExport };
+  }
+  return undefined;
+}
+
+async function resolveScoring(ctx: FileContext, raw: RawSuite): Promise<ScorerSpec[]> {
+  if (!raw.scoring || raw.scoring.length === 0) return defaultScoring(raw.task.kind);
+  const specs: ScorerSpec[] = [];
+  for (const [index, item] of raw.scoring.entries()) {
+    const spec = await resolveScorer(ctx, item, ['scoring', String(index)]);
+    if (spec) specs.push(spec);
+  }
+  return specs;
+}
+
+function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, options: ResolveOptions): ProviderSpec {
+  const spec: ProviderSpec = {
+    name,
+    headers: raw.headers ?? {},
+    timeout_ms: raw.timeout_ms ?? defaults.provider.timeout_ms,
+    max_retries: raw.max_retries ?? defaults.provider.max_retries,
+    concurrency: raw.concurrency ?? defaults.provider.concurrency,
+    stream: raw.stream ?? defaults.provider.stream,
+    stream_usage: raw.stream_usage ?? defaults.provider.stream_usage,
+  };
+  if (raw.base_url !== undefined) spec.base_url = raw.base_url;
+  if (raw.api_version !== undefined) spec.api_version = raw.api_version;
+  if (raw.api_key_env !== undefined) {
+    spec.api_key_env = raw.api_key_env;
+    if (options.requireApiKeys && !options.env[raw.api_key_env]) {
+      report.at(
+        ['providers', name, 'api_key_env'],
+        'api-key',
+        `set ${raw.api_key_env} in the environment (or remove api_key_env for servers that need no key)`,
+      );
+    }
+  }
+  return spec;
+}
+
+async function resolveVariant(
+  ctx: FileContext,
+  name: string,
+  raw: RawVariant,
+  providers: Record<string, ProviderSpec>,
+): Promise<VariantSpec> {
+  const yamlPath = ['variants', name];
+  if (!providers[raw.provider]) {
+    const defined = Object.keys(providers).join(', ');
+    ctx.report.at(
+      [...yamlPath, 'provider'],
+      'unknown-provider',
+      `unknown provider "${raw.provider}"; defined: ${defined}`,
+    );
+  }
+  const template = raw.template ?? defaults.variant.template;
+  if (!template.includes('{{')) {
+    ctx.report.warnAt(
+      [...yamlPath, 'template'],
+      'template',
+      'has no {{field}} placeholder, so every case sends the same message',
+    );
+  }
+  let examples: FewShotExample[] = [];
+  if (typeof raw.examples === 'string')
+    examples = (await readExamples(ctx, [...yamlPath, 'examples'], raw.examples)) ?? [];
+  else if (raw.examples) examples = raw.examples;
+  const spec: VariantSpec = {
+    name,
+    role: raw.role,
+    provider: raw.provider,
+    model: raw.model,
+    examples,
+    template,
+    params: raw.params ?? {},
+  };
+  if (raw.system !== undefined) {
+    const system = isFileRef(raw.system)
+      ? await readSystemPrompt(ctx, [...yamlPath, 'system'], raw.system)
+      : raw.system;
+    if (system !== undefined) spec.system = system;
+  }
+  return spec;
+}
+
+export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: ResolveOptions): Promise<LoadedSuite> {
+  const dataset = await resolveDataset(ctx, raw.dataset);
+  const labels = await resolveLabels(ctx, raw.task.labels);
+  const scoring = await resolveScoring(ctx, raw);
+  const providers: Record<string, ProviderSpec> = {};
+  for (const [name, provider] of Object.entries(raw.providers)) {
+    providers[name] = resolveProvider(ctx.report, name, provider, options);
+  }
+  const variants: VariantSpec[] = [];
+  for (const name of keysInOrder(ctx.report.source, ['variants'])) {
+    const variant = raw.variants[name];
+    if (variant) variants.push(await resolveVariant(ctx, name, variant, providers));
+  }
+  const suite: LoadedSuite = {
+    file: ctx.file,
+    dir: ctx.dir,
+    name: raw.name,
+    dataset,
+    task: labels ? { kind: raw.task.kind, labels } : { kind: raw.task.kind },
+    scoring,
+    providers,
+    variants,
+    pricing: raw.pricing ?? {},
+    thresholds: raw.thresholds ?? {},
+    decision: {
+      ...raw.decision,
+      max_accuracy_loss: raw.decision?.max_accuracy_loss ?? defaults.decision.max_accuracy_loss,
+      confidence: raw.decision?.confidence ?? defaults.decision.confidence,
+    },
+  };
+  if (raw.description !== undefined) suite.description = raw.description;
+  return suite;
+}

@@ -1,0 +1,537 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/**
+ * The suite file's JSON Schema (draft-07): the single source of truth for the YAML format.
+ * `npm run schema` writes it to schemas/suite.schema.json (a test keeps the two in sync), and the raw
+ * YAML type below is derived from it. Defaults are listed here and applied by resolve.ts, which reads
+ * them from this object, so a default is written exactly once.
+ */
+
+const fileRef = {
+  type: 'string',
+  pattern: '^file://.+',
+  description: 'A file:// reference, resolved relative to the suite file (e.g. file://prompts/system.md).',
+} as const;
+
+const normalizers = {
+  type: 'array',
+  title: 'Normalizers',
+  description: 'Applied to both the output and the expected answer before comparing, in this order.',
+  items: {
+    type: 'string',
+    enum: ['trim', 'lowercase', 'collapse_whitespace', 'strip_punctuation'],
+    description: 'trim, lowercase, collapse_whitespace (runs of whitespace become one space) or strip_punctuation.',
+  },
+} as const;
+
+const exactScorer = {
+  type: 'object',
+  title: 'Exact match',
+  description: 'The output equals the expected answer after normalization.',
+  additionalProperties: false,
+  properties: { normalize: { ...normalizers, default: ['trim'] } },
+} as const;
+
+const containsScorer = {
+  type: 'object',
+  title: 'Contains',
+  description: 'The output contains a value (by default the expected answer).',
+  additionalProperties: false,
+  properties: {
+    value: { type: 'string', title: 'Value', description: 'Text to look for; defaults to the expected answer.' },
+    normalize: { ...normalizers, default: [] },
+  },
+} as const;
+
+const regexScorer = {
+  type: 'object',
+  title: 'Regular expression',
+  description: 'The output matches a JavaScript regular expression.',
+  additionalProperties: false,
+  required: ['pattern'],
+  properties: {
+    pattern: { type: 'string', minLength: 1, title: 'Pattern', description: 'JavaScript regular expression source.' },
+    flags: {
+      type: 'string',
+      pattern: '^[dgimsuvy]*$',
+      title: 'Flags',
+      description: 'Regular expression flags, e.g. i.',
+    },
+  },
+} as const;
+
+const jsonScorer = {
+  type: 'object',
+  title: 'JSON',
+  description: 'The output parses as JSON, optionally matches a schema, and its fields match the expected object.',
+  additionalProperties: false,
+  properties: {
+    schema: {
+      type: ['object', 'string'],
+      pattern: '^file://.+',
+      title: 'JSON Schema',
+      description: 'A JSON Schema the output must satisfy: an inline object or a file:// reference to a .json file.',
+    },
+    fields: {
+      type: 'array',
+      items: { type: 'string' },
+      title: 'Fields',
+      description:
+        'Fields compared with the expected object (partial credit per field); default: every expected field.',
+    },
+    normalize: { ...normalizers, default: ['trim'] },
+  },
+} as const;
+
+const labelsScorer = {
+  type: 'object',
+  title: 'Labels',
+  description: 'Classification: the predicted label equals the gold label (feeds per-label precision, recall, F1).',
+  additionalProperties: false,
+  properties: { normalize: { ...normalizers, default: ['trim', 'lowercase'] } },
+} as const;
+
+const customScorer = {
+  type: 'object',
+  title: 'Custom scorer',
+  description: 'A JavaScript module exporting a scoring function.',
+  additionalProperties: false,
+  required: ['module'],
+  properties: {
+    module: {
+      type: 'string',
+      minLength: 1,
+      title: 'Module',
+      description: 'Path of the module, relative to the suite file (e.g. ./scorers/my-scorer.js).',
+    },
+    export: {
+      type: 'string',
+      minLength: 1,
+      default: 'default',
+      title: 'Export',
+      description: 'Exported function name.',
+    },
+  },
+} as const;
+
+const scorer = {
+  title: 'Scorer',
+  description: 'A scorer name (exact, contains, json, labels) or a one-key object: scorer name → options.',
+  anyOf: [
+    {
+      type: 'string',
+      enum: ['exact', 'contains', 'json', 'labels'],
+      description: 'A scorer with default options.',
+    },
+    {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      additionalProperties: false,
+      description: 'One key: the scorer name; its value: the scorer options.',
+      properties: {
+        exact: exactScorer,
+        contains: containsScorer,
+        regex: regexScorer,
+        json: jsonScorer,
+        labels: labelsScorer,
+        custom: customScorer,
+      },
+    },
+  ],
+} as const;
+
+const dataset = {
+  type: 'object',
+  title: 'Dataset',
+  description: 'Where the cases come from: a file (path) or inline cases — exactly one of the two.',
+  additionalProperties: false,
+  oneOf: [{ required: ['path'] }, { required: ['cases'] }],
+  properties: {
+    path: {
+      type: 'string',
+      minLength: 1,
+      title: 'Path',
+      description: 'A .jsonl or .csv file, relative to the suite file.',
+    },
+    format: {
+      type: 'string',
+      enum: ['jsonl', 'csv'],
+      title: 'Format',
+      description: 'File format; inferred from the extension when omitted.',
+    },
+    cases: {
+      type: 'array',
+      minItems: 1,
+      title: 'Inline cases',
+      description: 'Cases written in the suite, e.g. [{ input: "...", expected: "..." }].',
+      items: { type: 'object' },
+    },
+    input: {
+      type: 'string',
+      minLength: 1,
+      default: 'input',
+      title: 'Input field',
+      description: 'The field holding the input.',
+    },
+    expected: {
+      type: 'string',
+      minLength: 1,
+      default: 'expected',
+      title: 'Expected field',
+      description: 'The field holding the gold answer.',
+    },
+    id: {
+      type: 'string',
+      minLength: 1,
+      title: 'Id field',
+      description: 'The field holding a stable case id; default: the row index.',
+    },
+    sample: {
+      type: 'object',
+      title: 'Sample',
+      description: 'Evaluate a seeded random sample of the rows (same seed, same rows).',
+      additionalProperties: false,
+      required: ['size'],
+      properties: {
+        size: { type: 'integer', minimum: 1, title: 'Size', description: 'Number of rows to keep.' },
+        seed: { type: 'integer', default: 1, title: 'Seed', description: 'Random seed.' },
+      },
+    },
+  },
+} as const;
+
+const task = {
+  type: 'object',
+  title: 'Task',
+  description: 'What the model is asked to do.',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['classification', 'extraction', 'generation'],
+      title: 'Kind',
+      description: 'classification (one label), extraction (a JSON object) or generation (free text).',
+    },
+    labels: {
+      type: ['array', 'string'],
+      items: { type: 'string' },
+      minItems: 1,
+      pattern: fileRef.pattern,
+      title: 'Labels',
+      description: 'The allowed labels: a list, or a file:// reference to a .txt (one per line) or a .json array.',
+    },
+  },
+} as const;
+
+const provider = {
+  type: 'object',
+  title: 'Provider',
+  description: 'An OpenAI-compatible endpoint.',
+  additionalProperties: false,
+  properties: {
+    base_url: {
+      type: 'string',
+      pattern: '^https?://',
+      title: 'Base URL',
+      description: 'e.g. http://127.0.0.1:11434/v1; defaults to the OpenAI API.',
+    },
+    api_key_env: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      title: 'API key variable',
+      description: 'Name of the environment variable holding the API key (never the key itself).',
+    },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      title: 'Headers',
+      description: 'Extra HTTP headers sent with every request.',
+    },
+    timeout_ms: {
+      type: 'integer',
+      minimum: 1,
+      default: 60000,
+      title: 'Timeout (ms)',
+      description: 'Per-request timeout.',
+    },
+    max_retries: {
+      type: 'integer',
+      minimum: 0,
+      default: 4,
+      title: 'Max retries',
+      description: 'Retries on 408/409/429/5xx and connection errors.',
+    },
+    concurrency: {
+      type: 'integer',
+      minimum: 1,
+      default: 8,
+      title: 'Concurrency',
+      description: 'Maximum parallel calls to this provider.',
+    },
+    stream: {
+      type: 'boolean',
+      default: false,
+      title: 'Stream',
+      description: 'Stream responses (measures time to first token).',
+    },
+    stream_usage: {
+      type: 'boolean',
+      default: true,
+      title: 'Stream usage',
+      description: 'Send stream_options.include_usage when streaming (some servers, e.g. Azure, reject it).',
+    },
+    api_version: {
+      type: 'string',
+      title: 'API version',
+      description: 'Azure OpenAI api-version, e.g. 2024-10-21.',
+    },
+  },
+} as const;
+
+const fewShotExample = {
+  type: 'object',
+  title: 'Example',
+  description: 'One input and the answer the model should give.',
+  additionalProperties: false,
+  required: ['input', 'output'],
+  properties: {
+    input: { type: 'string', title: 'Input', description: 'Example input.' },
+    output: { type: 'string', title: 'Output', description: 'Example answer.' },
+  },
+} as const;
+
+const variant = {
+  type: 'object',
+  title: 'Variant',
+  description: 'One way of doing the task: a model, a provider and a prompt.',
+  additionalProperties: false,
+  required: ['role', 'provider', 'model'],
+  properties: {
+    role: {
+      type: 'string',
+      enum: ['prompted', 'finetuned'],
+      title: 'Role',
+      description: 'prompted (large model + prompt) or finetuned (small trained model).',
+    },
+    provider: { type: 'string', minLength: 1, title: 'Provider', description: 'A key of providers.' },
+    model: { type: 'string', minLength: 1, title: 'Model', description: 'Model id sent to the provider.' },
+    system: {
+      type: 'string',
+      title: 'System prompt',
+      description: 'Inline text or a file:// reference.',
+    },
+    examples: {
+      type: ['array', 'string'],
+      items: fewShotExample,
+      pattern: fileRef.pattern,
+      title: 'Few-shot examples',
+      description: 'An inline list of {input, output}, or a file:// JSONL with one {"input", "output"} per line.',
+    },
+    template: {
+      type: 'string',
+      default: '{{input}}',
+      title: 'Template',
+      description: 'The user message; {{field}} reads any dataset field.',
+    },
+    params: {
+      type: 'object',
+      default: {},
+      title: 'Parameters',
+      description: 'Passed through to the API (temperature, max_tokens, seed, ...).',
+    },
+  },
+} as const;
+
+const tokenPrice = {
+  type: 'object',
+  title: 'Token price',
+  additionalProperties: false,
+  required: ['input', 'output'],
+  description: 'USD per 1M tokens.',
+  properties: {
+    input: { type: 'number', minimum: 0, title: 'Input', description: 'USD per 1M input tokens.' },
+    cached_input: { type: 'number', minimum: 0, title: 'Cached input', description: 'USD per 1M cached tokens.' },
+    output: { type: 'number', minimum: 0, title: 'Output', description: 'USD per 1M output tokens.' },
+  },
+} as const;
+
+const hourlyPrice = {
+  type: 'object',
+  title: 'Hourly price',
+  additionalProperties: false,
+  required: ['per_hour'],
+  description: 'USD per hour for a self-hosted model.',
+  properties: {
+    per_hour: { type: 'number', minimum: 0, title: 'Per hour', description: 'USD per hour of serving.' },
+    requests_per_hour: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      title: 'Requests per hour',
+      description: 'Requests served per hour, to turn the hourly price into a price per request.',
+    },
+  },
+} as const;
+
+const minRate = (title: string, description: string) =>
+  ({
+    type: 'object',
+    title,
+    description,
+    additionalProperties: false,
+    required: ['min'],
+    properties: {
+      min: { type: 'number', minimum: 0, maximum: 1, title: 'Minimum', description: 'Lowest passing value.' },
+    },
+  }) as const;
+
+const maxLimit = (title: string, description: string) =>
+  ({
+    type: 'object',
+    title,
+    description,
+    additionalProperties: false,
+    required: ['max'],
+    properties: { max: { type: 'number', minimum: 0, title: 'Maximum', description: 'Highest passing value.' } },
+  }) as const;
+
+const thresholds = {
+  type: 'object',
+  title: 'Thresholds',
+  description: 'Gates evaluated for every variant; a miss fails the run.',
+  additionalProperties: false,
+  properties: {
+    accuracy: minRate('Accuracy', 'Minimum accuracy (0..1).'),
+    macro_f1: minRate('Macro F1', 'Minimum macro-averaged F1 (0..1), classification.'),
+    latency_p95_ms: maxLimit('Latency p95', 'Maximum 95th percentile latency in ms.'),
+    latency_p50_ms: maxLimit('Latency p50', 'Maximum median latency in ms.'),
+    cost_per_1k_usd: maxLimit('Cost per 1k', 'Maximum USD per 1,000 requests.'),
+    error_rate: maxLimit('Error rate', 'Maximum share of failed calls (0..1).'),
+  },
+} as const;
+
+const decision = {
+  type: 'object',
+  title: 'Decision',
+  description: 'Inputs of the fine-tune verdict.',
+  additionalProperties: false,
+  properties: {
+    monthly_requests: {
+      type: 'number',
+      minimum: 0,
+      title: 'Monthly requests',
+      description: 'Expected production traffic, for monthly cost and break-even.',
+    },
+    max_accuracy_loss: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.01,
+      title: 'Max accuracy loss',
+      description: 'Non-inferiority margin: how much accuracy the fine-tuned variant may lose.',
+    },
+    confidence: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      default: 0.95,
+      title: 'Confidence',
+      description: 'Confidence level of the statistical tests.',
+    },
+    training_cost_usd: {
+      title: 'Training cost (USD)',
+      description: 'A number, or "auto" to estimate it from training tokens × epochs × price.',
+      anyOf: [
+        { type: 'number', minimum: 0 },
+        { type: 'string', const: 'auto' },
+      ],
+    },
+  },
+} as const;
+
+export const suiteSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://unpkg.com/tunegate/schemas/suite.schema.json',
+  title: 'tunegate suite',
+  description: 'An evaluation suite: a task, a dataset, scorers, thresholds and the variants to compare.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'dataset', 'task', 'providers', 'variants'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      title: 'Name',
+      description: 'Unique suite name (letters, digits, . _ -); used in file names.',
+    },
+    description: { type: 'string', title: 'Description', description: 'What the suite checks.' },
+    dataset,
+    task,
+    scoring: {
+      type: 'array',
+      title: 'Scoring',
+      description:
+        'Scorers; a case is correct when every scorer passes. Default by task kind: classification → labels ' +
+        '[trim, lowercase]; extraction → json; generation → exact [trim].',
+      items: scorer,
+    },
+    providers: {
+      type: 'object',
+      title: 'Providers',
+      description: 'Endpoints by name.',
+      minProperties: 1,
+      additionalProperties: provider,
+    },
+    variants: {
+      type: 'object',
+      title: 'Variants',
+      description: 'The variants to compare, by name (at least one).',
+      minProperties: 1,
+      additionalProperties: variant,
+    },
+    pricing: {
+      type: 'object',
+      title: 'Pricing',
+      description: 'Model id → USD per 1M tokens, or per hour for self-hosted models; overrides the built-in table.',
+      additionalProperties: { anyOf: [tokenPrice, hourlyPrice] },
+    },
+    thresholds,
+    decision,
+  },
+} as const;
+
+/** The suite as written in YAML, after schema validation (defaults not yet applied). */
+export type RawSuite = FromSchema<typeof suiteSchema, { keepDefaultedPropertiesOptional: true }>;
+export type RawScorer = NonNullable<RawSuite['scoring']>[number];
+export type RawProvider = RawSuite['providers'][string];
+export type RawVariant = RawSuite['variants'][string];
+
+/** Defaults, read from the schema so each one is written once. */
+export const defaults = {
+  dataset: {
+    input: dataset.properties.input.default,
+    expected: dataset.properties.expected.default,
+    seed: dataset.properties.sample.properties.seed.default,
+  },
+  provider: {
+    timeout_ms: provider.properties.timeout_ms.default,
+    max_retries: provider.properties.max_retries.default,
+    concurrency: provider.properties.concurrency.default,
+    stream: provider.properties.stream.default,
+    stream_usage: provider.properties.stream_usage.default,
+  },
+  variant: { template: variant.properties.template.default },
+  normalize: {
+    exact: exactScorer.properties.normalize.default,
+    contains: containsScorer.properties.normalize.default,
+    json: jsonScorer.properties.normalize.default,
+    labels: labelsScorer.properties.normalize.default,
+  },
+  customExport: customScorer.properties.export.default,
+  decision: {
+    max_accuracy_loss: decision.properties.max_accuracy_loss.default,
+    confidence: decision.properties.confidence.default,
+  },
+} as const;

@@ -1,0 +1,113 @@
+/**
+ * The validated, resolved suite the rest of tunegate works with. The raw YAML shape is typed from
+ * the JSON Schema (see schema.ts); this is what `loadSuites` returns after resolving `file://`
+ * references, defaults and relative paths.
+ */
+export type TaskKind = 'classification' | 'extraction' | 'generation';
+export type VariantRole = 'prompted' | 'finetuned';
+export type Normalizer = 'trim' | 'lowercase' | 'collapse_whitespace' | 'strip_punctuation';
+
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface DatasetSpec {
+  /** Absolute path of the .jsonl/.csv file; undefined for inline cases. */
+  path?: string;
+  format?: 'jsonl' | 'csv';
+  inline?: Record<string, unknown>[];
+  input: string;
+  expected: string;
+  /** Optional id field; defaults to the row index. */
+  id?: string;
+  sample?: { size: number; seed: number };
+  /** Where `dataset:` sits in the suite, for dataset error locations. */
+  ref: SourceRef;
+}
+
+export type ScorerSpec =
+  | { type: 'exact'; normalize: Normalizer[] }
+  | { type: 'contains'; value?: string; normalize: Normalizer[] }
+  | { type: 'regex'; pattern: string; flags?: string }
+  | { type: 'json'; schema?: Record<string, unknown>; fields?: string[]; normalize: Normalizer[] }
+  | { type: 'labels'; normalize: Normalizer[] }
+  | { type: 'custom'; module: string; export?: string };
+
+export interface ProviderSpec {
+  name: string;
+  base_url?: string;
+  api_key_env?: string;
+  headers: Record<string, string>;
+  timeout_ms: number;
+  max_retries: number;
+  concurrency: number;
+  /** Ask for streaming (measures time to first token). */
+  stream: boolean;
+  /** Send `stream_options.include_usage` (some servers reject it). */
+  stream_usage: boolean;
+  /** Azure OpenAI: api-version query parameter and deployment-style URLs. */
+  api_version?: string;
+  /**
+   * Identifies the endpoint in response-cache keys instead of base_url, for endpoints whose URL
+   * changes between runs while their answers do not (the simulator on a free port).
+   */
+  cache_identity?: string;
+}
+
+export interface FewShotExample {
+  input: string;
+  output: string;
+}
+
+export interface VariantSpec {
+  name: string;
+  role: VariantRole;
+  provider: string;
+  model: string;
+  system?: string;
+  examples: FewShotExample[];
+  /** Mustache-like template; `{{input}}` and any other dataset field `{{field}}`. */
+  template: string;
+  params: Record<string, unknown>;
+}
+
+/** USD per 1M tokens, or per hour for self-hosted models. */
+export type PriceSpec =
+  | { input: number; cached_input?: number; output: number }
+  | { per_hour: number; requests_per_hour?: number };
+
+export interface Thresholds {
+  accuracy?: { min?: number };
+  macro_f1?: { min?: number };
+  latency_p95_ms?: { max?: number };
+  latency_p50_ms?: { max?: number };
+  cost_per_1k_usd?: { max?: number };
+  error_rate?: { max?: number };
+}
+
+export interface DecisionSpec {
+  monthly_requests?: number;
+  max_accuracy_loss: number;
+  confidence: number;
+  training_cost_usd?: number | 'auto';
+  [key: string]: unknown;
+}
+
+export interface LoadedSuite {
+  /** Path as given on the command line (used in messages). */
+  file: string;
+  /** Directory that relative paths resolve against. */
+  dir: string;
+  name: string;
+  description?: string;
+  dataset: DatasetSpec;
+  task: { kind: TaskKind; labels?: string[] };
+  scoring: ScorerSpec[];
+  providers: Record<string, ProviderSpec>;
+  variants: VariantSpec[];
+  pricing: Record<string, PriceSpec>;
+  thresholds: Thresholds;
+  decision: DecisionSpec;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../src/cli/args.js';
+import { TunegateError } from '../../src/errors.js';
+
+function usageErrorOf(argv: string[]): TunegateError {
+  try {
+    parseCommandLine(argv);
+  } catch (error) {
+    if (error instanceof TunegateError) return error;
+    throw error;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('parseCommandLine', () => {
+  it('applies defaults for run', () => {
+    expect(parseCommandLine(['run', 'evals/*.yaml'])).toEqual({
+      command: 'run',
+      options: {
+        suites: ['evals/*.yaml'],
+        out: 'tunegate-results',
+        cacheDir: '.tunegate/cache',
+        maxCostUsd: undefined,
+        concurrency: undefined,
+        simulate: false,
+        simConfig: undefined,
+        markdown: undefined,
+        quiet: false,
+      },
+    });
+  });
+
+  it('reads every run option', () => {
+    const parsed = parseCommandLine([
+      'run',
+      'a.yaml',
+      'b.yaml',
+      '--out',
+      'o',
+      '--no-cache',
+      '--max-cost-usd',
+      '2.5',
+      '--concurrency',
+      '16',
+      '--sim-config',
+      'sim.yaml',
+      '--markdown',
+      'sum.md',
+      '--quiet',
+    ]);
+    expect(parsed.options).toMatchObject({
+      suites: ['a.yaml', 'b.yaml'],
+      out: 'o',
+      cacheDir: undefined,
+      maxCostUsd: 2.5,
+      concurrency: 16,
+      simulate: true,
+      simConfig: 'sim.yaml',
+      markdown: 'sum.md',
+      quiet: true,
+    });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['run'], /needs at least one suite/],
+    [['run', 'a.yaml', '--max-cost-usd', 'lots'], /--max-cost-usd expects a number ≥ 0, got "lots"/],
+    [['run', 'a.yaml', '--concurrency', '2.5'], /--concurrency expects a whole number/],
+    [['run', 'a.yaml', '--bogus'], /Unknown option '--bogus'/],
+  ])('rejects %j with exit code 2', (argv, message) => {
+    const error = usageErrorOf(argv);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(message);
+  });
+
+  it('parses sim options', () => {
+    expect(parseCommandLine(['sim', '--dataset', 'd.jsonl', '--port', '0'])).toEqual({
+      command: 'sim',
+      options: { dataset: 'd.jsonl', config: undefined, port: 0 },
+    });
+  });
+});

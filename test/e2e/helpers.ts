@@ -1,0 +1,37 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+
+export const BANKING_SAMPLE = join(import.meta.dirname, '..', 'fixtures', 'data', 'banking77-200.jsonl');
+
+export async function readJsonl<T = Record<string, unknown>>(path: string): Promise<T[]> {
+  const text = await readFile(path, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+export async function tempDir(prefix = 'tunegate-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function writeSuite(dir: string, name: string, yaml: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, yaml);
+  return path;
+}
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function runCli(argv: string[], options: { cwd: string; env?: Record<string, string | undefined> }) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    cwd: options.cwd,
+    env: options.env ?? {},
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}

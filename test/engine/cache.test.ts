@@ -1,0 +1,63 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CachedResponse, openResponseCache } from '../../src/engine/cache.js';
+import { nth } from './helpers.js';
+
+const KEY = 'ab'.repeat(32);
+const response: CachedResponse = {
+  text: 'refund',
+  usage: { prompt: 12, completion: 1, cached: 0 },
+  latency_ms: 42,
+  ttft_ms: null,
+  simulated: true,
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tunegate-cache-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('openResponseCache', () => {
+  it('stores under <2 hex>/<key>.json and reads back the same response', async () => {
+    const cache = openResponseCache(dir);
+    expect(cache.get(KEY)).toBeNull();
+    cache.set(KEY, response);
+    expect(await readdir(join(dir, 'ab'))).toEqual([`${KEY}.json`]);
+    expect(openResponseCache(dir).get(KEY)).toEqual(response);
+  });
+
+  it('treats a corrupt or wrongly shaped entry as a miss', async () => {
+    const cache = openResponseCache(dir);
+    cache.set(KEY, response);
+    await writeFile(join(dir, 'ab', `${KEY}.json`), '{"text": "trunc');
+    expect(cache.get(KEY)).toBeNull();
+    await writeFile(join(dir, 'ab', `${KEY}.json`), JSON.stringify({ ...response, latency_ms: 'fast' }));
+    expect(cache.get(KEY)).toBeNull();
+  });
+
+  it('leaves no temporary files behind and lists stored keys', async () => {
+    const cache = openResponseCache(dir);
+    const keys = ['00', '01', 'ff'].map((prefix) => prefix + '1'.repeat(62));
+    for (const key of keys) cache.set(key, response);
+    cache.set(nth(keys, 0), { ...response, text: 'overwritten' });
+    const files = (await Promise.all(['00', '01', 'ff'].map((shard) => readdir(join(dir, shard))))).flat();
+    expect(files.every((file) => file.endsWith('.json'))).toBe(true);
+    expect(cache.keys()).toEqual(new Set(keys));
+    expect(cache.get(nth(keys, 0))?.text).toBe('overwritten');
+  });
+
+  it('never maps a non-hex key to a path', async () => {
+    const cache = openResponseCache(dir);
+    expect(cache.get('../../etc/passwd')).toBeNull();
+    expect(() => cache.set('../escape', response)).toThrow(/invalid response cache key/);
+  });
+
+  it('reports no keys for a directory that does not exist yet', async () => {
+    expect(openResponseCache(join(dir, 'absent')).keys()).toEqual(new Set());
+  });
+});

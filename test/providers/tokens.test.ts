@@ -1,0 +1,34 @@
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { describe, expect, it } from 'vitest';
+import { countMessageTokens, countTokens } from '../../src/providers/tokens.js';
+
+describe('countTokens', () => {
+  it('counts o200k_base tokens', () => {
+    const text = 'How do I locate my card?';
+    expect(countTokens(text)).toBe(encode(text).length);
+    expect(countTokens('')).toBe(0);
+  });
+
+  it('gives the same count for a long, repeated text (memoised path)', () => {
+    const system = 'You route banking messages to one of 77 intents. '.repeat(40);
+    const first = countTokens(system);
+    expect(first).toBe(encode(system).length);
+    expect(countTokens(system)).toBe(first);
+  });
+
+  it('counts special-token text as plain text instead of throwing', () => {
+    expect(countTokens('<|endoftext|>')).toBeGreaterThan(1);
+  });
+});
+
+describe('countMessageTokens', () => {
+  it('adds 3 tokens per message and 3 for the reply priming', () => {
+    const messages = [
+      { role: 'system' as const, content: 'Answer with one label.' },
+      { role: 'user' as const, content: 'Where is my card?' },
+    ];
+    const text = messages.reduce((sum, m) => sum + encode(m.role).length + encode(m.content).length, 0);
+    expect(countMessageTokens(messages)).toBe(text + 2 * 3 + 3);
+    expect(countMessageTokens([])).toBe(3);
+  });
+});

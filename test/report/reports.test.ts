@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { renderConsoleReport } from '../../src/report/console.js';
+import { escapeMarkdownInline } from '../../src/report/escape.js';
+import { usd } from '../../src/report/format.js';
+import { renderMarkdownReport } from '../../src/report/markdown.js';
+import { metrics, results, variant } from './fixtures.js';
+
+const failing = variant({
+  role: 'finetuned',
+  model: 'ft:gpt-4.1-nano-2025-04-14:acme:x:1',
+  metrics: metrics({
+    accuracy: 0.8,
+    correct: 160,
+    cost_usd: { total: null, per_request: null, per_1k: null, price_known: false },
+  }),
+  thresholds: [{ metric: 'accuracy', op: 'min', limit: 0.85, actual: 0.8, pass: false }],
+  passed: false,
+});
+
+describe('console report', () => {
+  it('shows one row per variant with accuracy interval, latency and cost, and names failed gates', () => {
+    const text = renderConsoleReport(results({ prompted: variant(), finetuned: failing }));
+    expect(text).toMatch(
+      /prompted\s+prompted\s+gpt-4\.1\s+200\s+0\s+90\.0% \[85\.1%, 93\.4%\]\s+410 ms\s+880 ms\s+\$2\.50\s+pass/,
+    );
+    expect(text).toMatch(/finetuned .* price unknown\s+FAIL/);
+    expect(text).toContain('✗ finetuned: accuracy ≥ 0.85, got 80.0%');
+    expect(text).toContain('Some gates failed.');
+    expect(text).not.toMatch(/SIMULATED/);
+  });
+
+  it('says when the responses were simulated', () => {
+    expect(renderConsoleReport(results({ prompted: variant() }, { simulated: true }))).toMatch(/^SIMULATED/);
+  });
+});
+
+describe('markdown report', () => {
+  it('puts the suite status, the table and failed gates in the summary', () => {
+    const md = renderMarkdownReport(results({ prompted: variant(), finetuned: failing }));
+    expect(md).toContain('### ❌ intents');
+    expect(md).toContain(
+      '| prompted | prompted | `gpt-4.1` | 200 | 0 | 90.0% [85.1%, 93.4%] | 410 ms | 880 ms | $2.50 | 500 | ✅ pass |',
+    );
+    expect(md).toContain('- ❌ **finetuned**: accuracy ≥ 0.85, got 80.0%');
+  });
+
+  it('marks simulated runs', () => {
+    expect(renderMarkdownReport(results({ prompted: variant() }, { simulated: true }))).toContain('**Simulated run**');
+  });
+});
+
+describe('escapeMarkdownInline', () => {
+  it('neutralises table breaks, HTML, mentions and code spans', () => {
+    const hostile = '</details>| @octocat `rm -rf` <script>\nnext';
+    const safe = escapeMarkdownInline(hostile);
+    expect(safe).not.toMatch(/<\/details>|<script>|\n/);
+    expect(safe).not.toMatch(/(^|[^\\])\|/);
+    expect(safe).not.toMatch(/@octocat/);
+    expect(safe).toContain('\\`rm -rf\\`');
+  });
+
+  it('clips long text', () => {
+    expect(escapeMarkdownInline('x'.repeat(500), 50)).toHaveLength(50);
+  });
+});
+
+describe('usd', () => {
+  it('never shows an unknown price as $0', () => {
+    expect(usd(null)).toBe('price unknown');
+    expect(usd(0)).toBe('$0');
+    expect(usd(0.00123)).toBe('$0.0012');
+    expect(usd(12.345)).toBe('$12.35');
+  });
+});

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { suiteSchema } from '../../src/suite/schema.js';
+
+const schemaFile = path.resolve(import.meta.dirname, '../../schemas/suite.schema.json');
+
+describe('schemas/suite.schema.json', () => {
+  it('is the schema defined in src/suite/schema.ts (run `npm run schema` after editing it)', () => {
+    expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(suiteSchema);
+  });
+
+  it('is a valid draft-07 schema that ajv compiles in strict mode', () => {
+    const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true });
+    expect(() => ajv.compile(suiteSchema)).not.toThrow();
+  });
+
+  it('gives every property a title and a description, for editor help', () => {
+    const missing: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) {
+        for (const [index, item] of node.entries()) visit(item, `${at}/${index}`);
+      }
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      if (typeof record.properties === 'object' && record.properties !== null) {
+        for (const [key, property] of Object.entries(record.properties)) {
+          const { title, description } = property as Record<string, unknown>;
+          if (typeof title !== 'string' || typeof description !== 'string') missing.push(`${at}/properties/${key}`);
+        }
+      }
+      for (const [key, child] of Object.entries(record)) visit(child, `${at}/${key}`);
+    };
+    visit(suiteSchema, '#');
+    expect(missing).toEqual([]);
+  });
+});
