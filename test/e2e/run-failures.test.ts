@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/sim/index.js';
+import { BANKING_SAMPLE, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
+
+function suiteYaml(baseUrl: string, extra = ''): string {
+  return `name: banking-failures
+dataset: { path: ${JSON.stringify(BANKING_SAMPLE)}, sample: { size: 40, seed: 2 } }
+task: { kind: classification }
+providers:
+  sim: { base_url: ${baseUrl}, concurrency: 8, max_retries: 1, timeout_ms: 2000 }
+variants:
+  big: { role: prompted, provider: sim, model: gpt-4.1, system: Answer with the intent label only. }
+  small: { role: finetuned, provider: sim, model: gpt-4.1-nano }
+${extra}`;
+}
+
+/** A loopback port that refuses connections: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('runs that cannot or must not spend money', () => {
+  let simulator: Awaited<ReturnType<typeof startSimulator>>;
+  let dir: string;
+
+  beforeAll(async () => {
+    const cases = await readJsonl<{ input: string; expected: string }>(BANKING_SAMPLE);
+    simulator = await startSimulator({
+      cases,
+      models: { 'gpt-4.1': { accuracy: 0.9 }, 'gpt-4.1-nano': { accuracy: 0.8 } },
+    });
+    dir = await tempDir();
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
+  it('refuses a broken suite with located problems, exit 2, and no model call', async () => {
+    const suite = await writeSuite(
+      dir,
+      'broken.yaml',
+      suiteYaml(simulator.url).replace('role: finetuned', 'role: distilled'),
+    );
+    const before = simulator.stats.requests;
+    const { code, stderr } = await runCli(['run', suite, '--out', 'out-broken'], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/broken\.yaml:8:\d+ variants\.small\.role: .*prompted, finetuned/);
+    expect(stderr).toContain('no model was called');
+    expect(simulator.stats.requests).toBe(before);
+  });
+
+  it('refuses a run whose estimate exceeds --max-cost-usd before the first call (exit 3)', async () => {
+    const suite = await writeSuite(dir, 'budget.yaml', suiteYaml(simulator.url));
+    const before = simulator.stats.requests;
+    const { code, stderr } = await runCli(
+      ['run', suite, '--out', 'out-budget', '--no-cache', '--max-cost-usd', '0.0001'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/estimated cost \$[\d.]+ exceeds --max-cost-usd \$0\.0001/);
+    expect(simulator.stats.requests).toBe(before);
+  });
+
+  it('serves an unchanged re-run from the response cache: same numbers, no calls, nothing spent', async () => {
+    const suite = await writeSuite(dir, 'cached.yaml', suiteYaml(simulator.url));
+    const first = await runCli(['run', suite, '--out', 'out-1', '--cache-dir', 'cache', '--quiet'], { cwd: dir });
+    expect(first.code).toBe(0);
+    const afterFirst = simulator.stats.completions;
+    const second = await runCli(['run', suite, '--out', 'out-2', '--cache-dir', 'cache', '--quiet'], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(simulator.stats.completions).toBe(afterFirst);
+    const one = JSON.parse(await readFile(join(dir, 'out-1', 'results.json'), 'utf8'));
+    const two = JSON.parse(await readFile(join(dir, 'out-2', 'results.json'), 'utf8'));
+    expect(two.summary).toMatchObject({ calls: 80, cached: 80, spent_usd: 0 });
+    expect(two.suites[0].variants.big.metrics.accuracy).toBe(one.suites[0].variants.big.metrics.accuracy);
+    expect(two.suites[0].variants.big.metrics.cost_usd.total).toBeCloseTo(
+      one.suites[0].variants.big.metrics.cost_usd.total,
+      12,
+    );
+  });
+
+  it('records every case as an error when the provider is unreachable, and exits 3', async () => {
+    const port = await closedPort();
+    const suite = await writeSuite(dir, 'down.yaml', suiteYaml(`http://127.0.0.1:${port}/v1`));
+    const { code, stderr } = await runCli(['run', suite, '--out', 'out-down', '--no-cache', '--quiet'], { cwd: dir });
+    expect(code).toBe(3);
+    expect(stderr).toContain('every call of banking-failures/big failed');
+    const records = await readJsonl<{ error: string | null; attempts: number }>(join(dir, 'out-down', 'cases.jsonl'));
+    expect(records).toHaveLength(80);
+    expect(records.every((r) => r.error !== null && r.attempts === 2)).toBe(true);
+  });
+
+  it('names an unset API key variable instead of calling the provider', async () => {
+    const suite = await writeSuite(
+      dir,
+      'key.yaml',
+      suiteYaml(simulator.url).replace('sim: { base_url', 'sim: { api_key_env: TUNEGATE_TEST_KEY, base_url'),
+    );
+    const { code, stderr } = await runCli(['validate', suite], { cwd: dir, env: {} });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/key\.yaml:5:\d+ .*TUNEGATE_TEST_KEY/);
+    const ok = await runCli(['validate', suite], { cwd: dir, env: { TUNEGATE_TEST_KEY: 'secret-value' } });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('banking-failures, 40 cases, 2 variants');
+    expect(ok.stdout + ok.stderr).not.toContain('secret-value');
+  });
+});
