@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../../src/scoring/thresholds.js';
 import type { VariantMetrics } from '../../src/scoring/types.js';
+import { metrics as baseMetrics } from '../report/fixtures.js';
 
+// The thresholds below are set around these values.
 function metrics(overrides: Partial<VariantMetrics> = {}): VariantMetrics {
-  return {
-    n: 200,
+  return baseMetrics({
     errors: 4,
-    correct: 180,
-    accuracy: 0.9,
-    accuracy_ci: [0.85, 0.93],
     latency_ms: { p50: 400, p95: 1500, p99: 2500, mean: 500 },
-    ttft_ms: null,
-    cost_usd: { total: 0.5, per_request: 0.0025, per_1k: 2.5, price_known: true },
-    tokens: { prompt: 20_000, completion: 1_000, cached: 0, prompt_per_request: 100 },
-    cached_responses: 0,
     labels: { macro_f1: 0.78, per_label: {}, confusion: {} },
-    mean_score: 0.9,
     ...overrides,
-  };
+  });
 }
 
 describe('evaluateThresholds', () => {
