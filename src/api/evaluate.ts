@@ -1,52 +1,73 @@
+import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import { describePrice, resolvePrice } from '../providers/pricing.js';
 import { openCasesWriter } from '../report/files.js';
-import type { RunResults, SuiteResult, VariantResult } from '../report/types.js';
+import type { RunResults, SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
+import { decideSuite, flippedKey, prefixTokens, readFlippedCases } from './decide.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   /** Where cases.jsonl is streamed. */
   outDir: string;
   version: string;
+  /** Earlier accepted measurements, by suite then variant name (from a previous results.json). */
+  reference?: Record<string, Record<string, ReferenceVariant>>;
 }
 
-type Accumulator = ReturnType<typeof createMetricsAccumulator>;
+interface VariantState {
+  metrics: ReturnType<typeof createMetricsAccumulator>;
+  /** 1 where the case was answered correctly, by case index: all the paired statistics need. */
+  outcomes: Uint8Array;
+}
 
 interface SuiteState {
   input: SuiteWithCases;
   scorers: Scorer[];
-  metrics: Map<string, Accumulator>;
+  variants: Map<string, VariantState>;
   simulated: boolean;
 }
 
-function variantResult(state: SuiteState, variantName: string): VariantResult {
-  const { suite } = state.input;
-  const variant = suite.variants.find((v) => v.name === variantName);
-  const accumulator = state.metrics.get(variantName);
-  if (!variant || !accumulator) throw new Error(`internal: no variant ${variantName}`);
-  const metrics = accumulator.finish();
-  const thresholds = evaluateThresholds(suite.thresholds, metrics);
-  return {
-    role: variant.role,
-    provider: variant.provider,
-    model: variant.model,
-    price: describePrice(resolvePrice(variant.model, suite.pricing)),
-    metrics,
-    thresholds,
-    passed: thresholds.every((t) => t.pass),
-  };
+function variantEvidence(state: SuiteState): VariantEvidence[] {
+  const { suite, cases } = state.input;
+  return suite.variants.map((variant) => {
+    const measured = state.variants.get(variant.name) as VariantState;
+    const metrics = measured.metrics.finish();
+    const thresholds = evaluateThresholds(suite.thresholds, metrics);
+    return {
+      name: variant.name,
+      role: variant.role,
+      model: variant.model,
+      metrics,
+      thresholds,
+      passed: thresholds.every((t) => t.pass),
+      outcomes: measured.outcomes,
+      prefix_tokens: prefixTokens(variant, cases[0]),
+    };
+  });
 }
 
-function suiteResult(state: SuiteState): SuiteResult {
+function suiteResult(state: SuiteState, evidence: VariantEvidence[], reference: EvaluateOptions['reference']) {
   const { suite, cases } = state.input;
-  const variants: Record<string, VariantResult> = {};
-  for (const variant of suite.variants) variants[variant.name] = variantResult(state, variant.name);
-  return {
+  const decision = decideSuite(suite, cases, evidence, reference?.[suite.name]);
+  const variants: SuiteResult['variants'] = {};
+  for (const v of evidence) {
+    const spec = suite.variants.find((s) => s.name === v.name);
+    variants[v.name] = {
+      role: v.role,
+      provider: spec?.provider ?? '',
+      model: v.model,
+      price: describePrice(resolvePrice(v.model, suite.pricing)),
+      metrics: v.metrics,
+      thresholds: v.thresholds,
+      passed: v.passed,
+    };
+  }
+  const result: SuiteResult = {
     name: suite.name,
     file: suite.file,
     ...(suite.description ? { description: suite.description } : {}),
@@ -54,38 +75,67 @@ function suiteResult(state: SuiteState): SuiteResult {
     simulated: state.simulated,
     dataset: { path: suite.dataset.path ?? null, cases: cases.length, sampled: suite.dataset.sample !== undefined },
     variants,
-    passed: Object.values(variants).every((v) => v.passed),
+    comparison: decision.comparisons,
+    economics: decision.economics,
+    verdict: decision.verdict,
+    flipped_cases: {},
+    passed: evidence.every((v) => v.passed) && !decision.verdict.fails,
   };
+  return result;
+}
+
+/** Fills each comparison's flipped cases with their inputs and both answers, read back from cases.jsonl. */
+async function attachFlippedCases(casesPath: string, suites: SuiteResult[]): Promise<void> {
+  const wanted = suites.flatMap((suite) =>
+    Object.values(suite.comparison).map((c) => ({ suite: suite.name, ...c, ...c.flipped })),
+  );
+  const found = await readFlippedCases(casesPath, wanted);
+  for (const suite of suites) {
+    for (const name of Object.keys(suite.comparison)) {
+      const flipped = found.get(flippedKey(suite.name, name));
+      if (flipped) suite.flipped_cases[name] = flipped;
+    }
+  }
 }
 
 /**
  * Runs every variant of every suite on the same cases, scores each response as it arrives, streams
- * cases.jsonl and returns the summary. Records are never held: memory stays bounded by the case list.
+ * cases.jsonl, then decides. Records are never held: memory stays bounded by the case list.
  */
 export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOptions): Promise<RunResults> {
   const startedAt = new Date();
   const states = new Map<string, SuiteState>();
   for (const input of inputs) {
-    const metrics = new Map(input.suite.variants.map((v) => [v.name, createMetricsAccumulator(input.suite.task)]));
+    const variants = new Map<string, VariantState>();
+    for (const v of input.suite.variants) {
+      variants.set(v.name, {
+        metrics: createMetricsAccumulator(input.suite.task),
+        outcomes: new Uint8Array(input.cases.length),
+      });
+    }
     const scorers = await buildScorers(input.suite.scoring, input.suite.task);
-    states.set(input.suite.name, { input, scorers, metrics, simulated: false });
+    states.set(input.suite.name, { input, scorers, variants, simulated: false });
   }
   const writer = await openCasesWriter(options.outDir);
   const onRecord: RunOptions['onRecord'] = async (record, call: PlannedCall) => {
     const state = states.get(record.suite);
-    if (!state) return;
+    const variant = state?.variants.get(record.variant);
+    if (!state || !variant) return;
     const scored = await scoreRecord(record, state.scorers, call.case.fields);
-    state.metrics.get(record.variant)?.add(scored);
+    variant.metrics.add(scored);
+    if (scored.correct) variant.outcomes[record.index] = 1;
     if (record.simulated) state.simulated = true;
     await writer.write(scored);
   };
+  const { reference, outDir: _outDir, version: _version, ...runOptions } = options;
   let summary: Awaited<ReturnType<typeof runCalls>>;
   try {
-    summary = await runCalls(iteratePlan(inputs), { ...options, onRecord });
+    summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord });
   } finally {
     await writer.close();
   }
-  const suites = [...states.values()].map(suiteResult);
+  const suites = [...states.values()].map((state) => suiteResult(state, variantEvidence(state), reference));
+  await attachFlippedCases(writer.path, suites);
   const finishedAt = new Date();
   return {
     schema_version: 1,

@@ -19,6 +19,8 @@ Run options:
   --simulate             run offline on the built-in simulator (no API key, no cost)
   --sim-config FILE      simulator behaviour: per-model accuracy and latency, faults (implies --simulate)
   --markdown FILE        also write the Markdown summary to FILE
+  --reference FILE       results.json of the run that accepted the current models; a fine-tuned
+                         variant that has since lost accuracy or fails a threshold gets "retrain"
   --quiet                no progress output
 
 Simulator options:
@@ -40,6 +42,7 @@ export interface RunCliOptions {
   simulate: boolean;
   simConfig: string | undefined;
   markdown: string | undefined;
+  reference: string | undefined;
   quiet: boolean;
 }
 
@@ -91,6 +94,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         simulate: { type: 'boolean' },
         'sim-config': { type: 'string' },
         markdown: { type: 'string' },
+        reference: { type: 'string' },
         quiet: { type: 'boolean' },
         dataset: { type: 'string' },
         config: { type: 'string' },
@@ -124,6 +128,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       simulate: values.simulate === true || str('sim-config') !== undefined,
       simConfig: str('sim-config'),
       markdown: str('markdown'),
+      reference: str('reference'),
       quiet: values.quiet === true,
     },
   };

@@ -1,4 +1,4 @@
-import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import { accuracyWithInterval, milliseconds, percent, thresholdLabel, thresholdValue, usd } from './format.js';
 import type { RunResults, SuiteResult } from './types.js';
 
 const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
@@ -37,7 +37,15 @@ function suiteLines(suite: SuiteResult): string[] {
     }
   }
   const header = `${suite.name}${suite.simulated ? ' (simulated)' : ''} — ${suite.dataset.cases} cases, ${suite.task}`;
-  return [header, ...padTable(rows).map((line) => `  ${line}`), ...failures];
+  const { verdict } = suite;
+  const confidence = verdict.confidence === null ? '' : ` (confidence ${percent(verdict.confidence)})`;
+  return [
+    header,
+    ...padTable(rows).map((line) => `  ${line}`),
+    ...failures,
+    `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
+    ...verdict.reasons.map((reason) => `    - ${reason}`),
+  ];
 }
 
 /** The per-variant table printed at the end of `tunegate run`. */

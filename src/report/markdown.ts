@@ -1,17 +1,24 @@
+import { costAccuracyChart } from './chart.js';
 import { escapeMarkdownInline } from './escape.js';
 import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
 import type { RunResults, SuiteResult } from './types.js';
+import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
+
+/** Code spans show text literally, so only what ends the span or the table row is removed. */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/[`|\r\n]/g, '')}\``;
+}
 
 function variantTable(suite: SuiteResult): string[] {
   const lines = [
-    '| variant | role | model | n | errors | accuracy [95% CI] | p50 | p95 | cost / 1k req | prompt tokens / req | gates |',
-    '|---|---|---|--:|--:|---|--:|--:|--:|--:|---|',
+    '| variant | role | model | n | errors | accuracy [95% CI] | p50 | p95 | cost / 1k req | monthly cost | prompt tokens / req | gates |',
+    '|---|---|---|--:|--:|---|--:|--:|--:|--:|--:|---|',
   ];
   for (const [name, variant] of Object.entries(suite.variants)) {
     const m = variant.metrics;
     const gates = variant.thresholds.length === 0 ? '–' : variant.passed ? '✅ pass' : '❌ fail';
     lines.push(
-      `| ${escapeMarkdownInline(name)} | ${variant.role} | \`${escapeMarkdownInline(variant.model).replace(/`/g, '')}\` | ${m.n} | ${m.errors} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
+      `| ${escapeMarkdownInline(name)} | ${variant.role} | ${codeSpan(variant.model)} | ${m.n} | ${m.errors} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${usd(suite.economics.variants[name]?.monthly_cost_usd ?? null)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
     );
   }
   return lines;
@@ -39,6 +46,7 @@ export function renderMarkdownReport(results: RunResults): string {
     const status = suite.passed ? '✅' : '❌';
     lines.push(`### ${status} ${escapeMarkdownInline(suite.name)}`, '');
     if (suite.description) lines.push(escapeMarkdownInline(suite.description, 500), '');
+    lines.push(...verdictBlock(suite));
     lines.push(
       `${suite.dataset.cases} cases · task: ${suite.task}${suite.dataset.sampled ? ' · seeded sample' : ''}`,
       '',
@@ -46,6 +54,10 @@ export function renderMarkdownReport(results: RunResults): string {
     lines.push(...variantTable(suite), '');
     const failures = failedGates(suite);
     if (failures.length > 0) lines.push(...failures, '');
+    lines.push(...comparisonTable(suite), ...economicsTable(suite));
+    const chart = costAccuracyChart(suite);
+    if (chart) lines.push(chart, '');
+    lines.push(...flippedSections(suite));
   }
   const s = results.summary;
   lines.push(

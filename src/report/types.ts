@@ -1,3 +1,4 @@
+import type { Comparison, Economics, Verdict } from '../decision/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { TaskKind, VariantRole } from '../suite/types.js';
 
@@ -13,6 +14,15 @@ export interface VariantResult {
   passed: boolean;
 }
 
+/** A case on which the baseline and the candidate disagree, with both answers. */
+export interface FlippedCase {
+  case_id: string;
+  input: string;
+  expected: unknown;
+  baseline_output: string | null;
+  candidate_output: string | null;
+}
+
 export interface SuiteResult {
   name: string;
   file: string;
@@ -22,6 +32,13 @@ export interface SuiteResult {
   simulated: boolean;
   dataset: { path: string | null; cases: number; sampled: boolean };
   variants: Record<string, VariantResult>;
+  /** Paired comparison of every other variant against the baseline, by variant name. */
+  comparison: Record<string, Comparison>;
+  economics: Economics;
+  verdict: Verdict;
+  /** Flipped cases of each comparison (capped), by variant name. */
+  flipped_cases: Record<string, { right_to_wrong: FlippedCase[]; wrong_to_right: FlippedCase[] }>;
+  /** Every threshold passed and the verdict is not one the policy fails on. */
   passed: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { countTokens } from '../providers/tokens.js';
 import type { SimCase } from './config.js';
-import { hash32, key } from './hash.js';
+import { hash32, key, unitHash } from './hash.js';
 
 /** What a simulated model says for every case of the dataset, computed once per model. */
 export interface ModelAnswers {
@@ -51,6 +51,8 @@ export class AnswerBook {
   constructor(
     cases: readonly SimCase[],
     private readonly seed: number,
+    /** Weight of the case's own difficulty (shared by all models) in deciding what a model gets right. */
+    private readonly sharedDifficulty = 0,
   ) {
     const labels = new Set<string>();
     const seenFieldValues = new Map<string, Set<string>>();
@@ -129,8 +131,14 @@ export class AnswerBook {
   private computeAnswers(modelName: string, accuracy: number): ModelAnswers {
     const n = this.cases.length;
     const correctCount = Math.round(Math.min(1, Math.max(0, accuracy)) * n);
+    const shared = this.sharedDifficulty;
     const ranks = this.cases
-      .map((item, index) => ({ index, rank: hash32(this.seed, key('correct', modelName, item.input)) }))
+      .map((item, index) => ({
+        index,
+        rank:
+          shared * unitHash(this.seed, key('difficulty', item.input)) +
+          (1 - shared) * unitHash(this.seed, key('correct', modelName, item.input)),
+      }))
       .sort((a, b) => a.rank - b.rank || a.index - b.index);
     const correct = new Array<boolean>(n).fill(false);
     for (let i = 0; i < correctCount; i++) correct[ranks[i]?.index ?? 0] = true;

@@ -27,7 +27,7 @@ export class SimBehaviour {
 
   constructor(private readonly config: SimConfig) {
     this.seed = config.seed ?? 1;
-    this.book = new AnswerBook(config.cases, this.seed);
+    this.book = new AnswerBook(config.cases, this.seed, config.shared_difficulty ?? 0);
     const faults = config.faults ?? {};
     this.faults = {
       rate_429: faults.rate_429 ?? 0,

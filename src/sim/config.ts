@@ -34,6 +34,11 @@ export interface SimCase {
 
 export interface SimConfig {
   seed?: number;
+  /**
+   * How much the models agree on which cases are hard, 0..1 (default 0: independent errors). Real
+   * models tend to fail on the same hard cases, which narrows paired intervals.
+   */
+  shared_difficulty?: number;
   cases: SimCase[];
   models: Record<string, SimModel>;
   /** For requested models not listed in `models`; without it they answer everything correctly. */
@@ -41,7 +46,7 @@ export interface SimConfig {
   faults?: SimFaults;
 }
 
-const CONFIG_KEYS = ['seed', 'cases', 'models', 'default_model', 'faults'];
+const CONFIG_KEYS = ['seed', 'cases', 'models', 'default_model', 'faults', 'shared_difficulty'];
 const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction'];
 const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
 const DURATION_FAULTS = ['slow_ms', 'retry_after_ms'] as const;
@@ -165,6 +170,8 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
     const parsed = parseModel(raw.default_model, 'default_model', check);
     if (parsed) config.default_model = parsed;
   }
+  const shared = check.number(raw.shared_difficulty, 'shared_difficulty', 0, 1);
+  if (shared !== undefined) config.shared_difficulty = shared;
   const faults = parseFaults(raw.faults, check);
   if (faults) config.faults = faults;
   if (check.messages.length > 0) {

@@ -13,6 +13,7 @@ import {
 import { defaults, type RawProvider, type RawScorer, type RawSuite, type RawVariant } from './schema.js';
 import type {
   DatasetSpec,
+  DecisionSpec,
   FewShotExample,
   LoadedSuite,
   ProviderSpec,
@@ -204,6 +205,19 @@ async function resolveVariant(
   return spec;
 }
 
+/** Applies the decision defaults and checks that baseline/candidate name real variants. */
+function resolveDecision(ctx: FileContext, raw: RawSuite, variants: VariantSpec[]): DecisionSpec {
+  const given = raw.decision ?? {};
+  for (const key of ['baseline', 'candidate'] as const) {
+    const name = given[key];
+    if (name !== undefined && !variants.some((v) => v.name === name)) {
+      const defined = variants.map((v) => v.name).join(', ');
+      ctx.report.at(['decision', key], 'unknown-variant', `unknown variant "${name}"; defined: ${defined}`);
+    }
+  }
+  return { ...defaults.decision, fail_on: [...defaults.decision.fail_on], ...given };
+}
+
 export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: ResolveOptions): Promise<LoadedSuite> {
   const dataset = await resolveDataset(ctx, raw.dataset);
   const labels = await resolveLabels(ctx, raw.task.labels);
@@ -228,11 +242,7 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     variants,
     pricing: raw.pricing ?? {},
     thresholds: raw.thresholds ?? {},
-    decision: {
-      ...raw.decision,
-      max_accuracy_loss: raw.decision?.max_accuracy_loss ?? defaults.decision.max_accuracy_loss,
-      confidence: raw.decision?.confidence ?? defaults.decision.confidence,
-    },
+    decision: resolveDecision(ctx, raw, variants),
   };
   if (raw.description !== undefined) suite.description = raw.description;
   return suite;

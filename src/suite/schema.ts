@@ -412,17 +412,35 @@ const thresholds = {
   },
 } as const;
 
+const verdictName = {
+  type: 'string',
+  enum: ['switch', 'keep-prompting', 'fine-tune', 'retrain', 'inconclusive'],
+  title: 'Verdict',
+  description: 'One of switch, keep-prompting, fine-tune, retrain, inconclusive.',
+} as const;
+
 const decision = {
   type: 'object',
   title: 'Decision',
-  description: 'Inputs of the fine-tune verdict.',
+  description: 'Policy of the verdict: is the fine-tuned variant worth switching to, or is it time to fine-tune?',
   additionalProperties: false,
   properties: {
+    baseline: {
+      type: 'string',
+      title: 'Baseline variant',
+      description: 'Variant the others are compared against (default: the first prompted variant).',
+    },
+    candidate: {
+      type: 'string',
+      title: 'Candidate variant',
+      description: 'Variant that may replace the baseline (default: the first fine-tuned variant).',
+    },
     monthly_requests: {
       type: 'number',
       minimum: 0,
+      default: 100000,
       title: 'Monthly requests',
-      description: 'Expected production traffic, for monthly cost and break-even.',
+      description: 'Expected production traffic, for monthly cost, savings and break-even.',
     },
     max_accuracy_loss: {
       type: 'number',
@@ -430,7 +448,7 @@ const decision = {
       maximum: 1,
       default: 0.01,
       title: 'Max accuracy loss',
-      description: 'Non-inferiority margin: how much accuracy the fine-tuned variant may lose.',
+      description: 'Non-inferiority margin: how much accuracy the fine-tuned variant may lose (0.01 = 1 point).',
     },
     confidence: {
       type: 'number',
@@ -438,15 +456,83 @@ const decision = {
       exclusiveMaximum: 1,
       default: 0.95,
       title: 'Confidence',
-      description: 'Confidence level of the statistical tests.',
+      description: 'Confidence level of the intervals and tests (0.95: a switch on noise at most 2.5% of the time).',
     },
     training_cost_usd: {
       title: 'Training cost (USD)',
-      description: 'A number, or "auto" to estimate it from training tokens × epochs × price.',
+      description: 'A number, or "auto" to estimate it from training examples × tokens × epochs × training price.',
+      default: 'auto',
       anyOf: [
         { type: 'number', minimum: 0 },
         { type: 'string', const: 'auto' },
       ],
+    },
+    training_examples: {
+      type: 'integer',
+      minimum: 1,
+      title: 'Training examples',
+      description: 'Size of the training set, for the "auto" training cost (default: the number of eval cases).',
+    },
+    training_epochs: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 3,
+      title: 'Training epochs',
+      description: 'Epochs of the fine-tuning run, for the "auto" training cost.',
+    },
+    payback_months: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 6,
+      title: 'Payback horizon (months)',
+      description: 'The training cost must be paid back by savings within this many months.',
+    },
+    latency_objective_p95_ms: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      title: 'Latency objective, p95 (ms)',
+      description: 'p95 latency the product needs (default: thresholds.latency_p95_ms).',
+    },
+    pain_monthly_cost_usd: {
+      type: 'number',
+      minimum: 0,
+      default: 1000,
+      title: 'Painful monthly cost (USD)',
+      description: 'Projected monthly cost of the prompted variant above which fine-tuning is worth a look.',
+    },
+    long_prompt_tokens: {
+      type: 'integer',
+      minimum: 1,
+      default: 1000,
+      title: 'Long prompt (tokens)',
+      description: 'Prompt tokens per request above which the prompt counts as very long.',
+    },
+    min_training_examples: {
+      type: 'integer',
+      minimum: 10,
+      default: 100,
+      title: 'Minimum training examples',
+      description: 'Examples needed before recommending fine-tuning (fewer, but at least 10 seeds: distil).',
+    },
+    seed_examples: {
+      type: 'integer',
+      minimum: 0,
+      title: 'Seed examples',
+      description: 'Hand-written seed examples available for distillation (default: the few-shot examples).',
+    },
+    fine_tune_model: {
+      type: 'string',
+      default: 'ft:gpt-4.1-nano',
+      title: 'Fine-tune target',
+      description: 'Model whose fine-tuned price projects the saving of a "fine-tune" verdict.',
+    },
+    fail_on: {
+      type: 'array',
+      items: verdictName,
+      uniqueItems: true,
+      default: ['retrain'],
+      title: 'Fail on',
+      description: 'Verdicts that fail the run (exit code 1), besides failed thresholds.',
     },
   },
 } as const;
@@ -531,7 +617,16 @@ export const defaults = {
   },
   customExport: customScorer.properties.export.default,
   decision: {
+    monthly_requests: decision.properties.monthly_requests.default,
     max_accuracy_loss: decision.properties.max_accuracy_loss.default,
     confidence: decision.properties.confidence.default,
+    training_cost_usd: decision.properties.training_cost_usd.default,
+    training_epochs: decision.properties.training_epochs.default,
+    payback_months: decision.properties.payback_months.default,
+    pain_monthly_cost_usd: decision.properties.pain_monthly_cost_usd.default,
+    long_prompt_tokens: decision.properties.long_prompt_tokens.default,
+    min_training_examples: decision.properties.min_training_examples.default,
+    fine_tune_model: decision.properties.fine_tune_model.default,
+    fail_on: decision.properties.fail_on.default,
   },
 } as const;

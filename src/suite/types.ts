@@ -87,12 +87,26 @@ export interface Thresholds {
   error_rate?: { max?: number };
 }
 
+export type VerdictName = 'switch' | 'keep-prompting' | 'fine-tune' | 'retrain' | 'inconclusive';
+
+/** The verdict policy, defaults applied (see the schema for what each knob means). */
 export interface DecisionSpec {
-  monthly_requests?: number;
+  baseline?: string;
+  candidate?: string;
+  monthly_requests: number;
   max_accuracy_loss: number;
   confidence: number;
-  training_cost_usd?: number | 'auto';
-  [key: string]: unknown;
+  training_cost_usd: number | 'auto';
+  training_examples?: number;
+  training_epochs: number;
+  payback_months: number;
+  latency_objective_p95_ms?: number;
+  pain_monthly_cost_usd: number;
+  long_prompt_tokens: number;
+  min_training_examples: number;
+  seed_examples?: number;
+  fine_tune_model: string;
+  fail_on: VerdictName[];
 }
 
 export interface LoadedSuite {

@@ -25,6 +25,7 @@ describe('parseCommandLine', () => {
         simulate: false,
         simConfig: undefined,
         markdown: undefined,
+        reference: undefined,
         quiet: false,
       },
     });

@@ -41,8 +41,9 @@ describe('the bundled CLI (dist/cli.js)', () => {
     expect(stdout).toMatch(/^SIMULATED/);
     expect(stdout).toMatch(/prompted\s+prompted\s+gpt-4\.1\s+300\s+0\s+93\.0%/);
     expect(stdout).toMatch(
-      /finetuned\s+finetuned\s+ft:gpt-4\.1-nano-2025-04-14:acme:banking77:demo1\s+300\s+0\s+91\.0%/,
+      /finetuned\s+finetuned\s+ft:gpt-4\.1-nano-2025-04-14:acme:banking77:demo1\s+300\s+0\s+92\.0%/,
     );
+    expect(stdout).toMatch(/verdict: SWITCH/);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
     expect(results.suites[0].variants.prompted.metrics.n).toBe(300);
   });

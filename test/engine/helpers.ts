@@ -1,5 +1,6 @@
 import type { Case } from '../../src/dataset/types.js';
 import type { ChatRequest, ChatResult, ModelClient } from '../../src/providers/types.js';
+import { defaults } from '../../src/suite/schema.js';
 import type { LoadedSuite, ProviderSpec, VariantSpec } from '../../src/suite/types.js';
 
 export function provider(name: string, overrides: Partial<ProviderSpec> = {}): ProviderSpec {
@@ -48,7 +49,7 @@ export function suite(overrides: Partial<LoadedSuite> = {}): LoadedSuite {
     variants: [variant('big'), variant('small')],
     pricing: {},
     thresholds: {},
-    decision: { max_accuracy_loss: 0.01, confidence: 0.95 },
+    decision: { ...defaults.decision, fail_on: [...defaults.decision.fail_on] },
     ...overrides,
   };
 }

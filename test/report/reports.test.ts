@@ -39,9 +39,11 @@ describe('markdown report', () => {
     const md = renderMarkdownReport(results({ prompted: variant(), finetuned: failing }));
     expect(md).toContain('### ❌ intents');
     expect(md).toContain(
-      '| prompted | prompted | `gpt-4.1` | 200 | 0 | 90.0% [85.1%, 93.4%] | 410 ms | 880 ms | $2.50 | 500 | ✅ pass |',
+      '| prompted | prompted | `gpt-4.1` | 200 | 0 | 90.0% [85.1%, 93.4%] | 410 ms | 880 ms | $2.50 | $250.00 | 500 | ✅ pass |',
     );
     expect(md).toContain('- ❌ **finetuned**: accuracy ≥ 0.85, got 80.0%');
+    expect(md).toContain('> **✋ Keep prompting** — **prompted**');
+    expect(md).toContain('> - prompted shows none of the pains fine-tuning fixes.');
   });
 
   it('marks simulated runs', () => {
@@ -70,5 +72,7 @@ describe('usd', () => {
     expect(usd(0)).toBe('$0');
     expect(usd(0.00123)).toBe('$0.0012');
     expect(usd(12.345)).toBe('$12.35');
+    expect(usd(123456.7)).toBe('$123,457');
+    expect(usd(-4.5)).toBe('−$4.50');
   });
 });

@@ -39,6 +39,30 @@ describe('simulator answers', () => {
     expect(sim.stats.by_model.small?.correct).toBe(150);
   });
 
+  it('makes models fail on the same hard cases as shared_difficulty rises, keeping exact accuracy', async () => {
+    const correctSets = async (shared: number) => {
+      const sim = await start({
+        seed: 5,
+        cases: banking,
+        shared_difficulty: shared,
+        models: { big: { accuracy: 0.9 }, small: { accuracy: 0.8 } },
+      });
+      const right = async (model: string) =>
+        (await answerAll(sim.url, model, banking)).map((answer, i) => answer === banking[i]?.expected);
+      return { big: await right('big'), small: await right('small') };
+    };
+    const discordant = ({ big, small }: { big: boolean[]; small: boolean[] }) =>
+      big.filter((b, i) => b !== small[i]).length;
+    const independent = await correctSets(0);
+    const identical = await correctSets(1);
+    expect(identical.big.filter(Boolean)).toHaveLength(180);
+    expect(identical.small.filter(Boolean)).toHaveLength(160);
+    // Fully shared difficulty: every case the small model gets right, the big one does too.
+    expect(discordant(identical)).toBe(20);
+    expect(identical.small.every((right, i) => !right || identical.big[i])).toBe(true);
+    expect(discordant(independent)).toBeGreaterThan(40);
+  });
+
   it('answers wrongly with another label of the dataset', async () => {
     const sim = await start({ seed: 3, cases: banking, models: { small: { accuracy: 0.5 } } });
     const labels = new Set(banking.map((item) => item.expected));

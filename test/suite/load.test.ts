@@ -131,6 +131,13 @@ describe('loadSuites resolves a suite', () => {
       training_cost_usd: 'auto',
       max_accuracy_loss: 0.01,
       confidence: 0.95,
+      training_epochs: 3,
+      payback_months: 6,
+      pain_monthly_cost_usd: 1000,
+      long_prompt_tokens: 1000,
+      min_training_examples: 100,
+      fine_tune_model: 'ft:gpt-4.1-nano',
+      fail_on: ['retrain'],
     });
   });
 

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { evaluate } from '../../api/evaluate.js';
+import { readReferenceResults } from '../../api/reference.js';
 import { type RunningSimulator, readSimConfigFile, simulateSuites } from '../../api/simulate.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
@@ -43,6 +44,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
     return ExitCode.usage;
   }
 
+  const reference = options.reference ? await readReferenceResults(resolve(io.cwd, options.reference)) : undefined;
   let simulator: RunningSimulator | undefined;
   if (options.simulate) {
     const behaviour = options.simConfig ? await readSimConfigFile(resolve(io.cwd, options.simConfig)) : { models: {} };
@@ -62,6 +64,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       maxCostUsd: options.maxCostUsd,
       concurrency: options.concurrency,
       onProgress: options.quiet ? undefined : progress.update,
+      reference,
     });
   } finally {
     progress.finish();

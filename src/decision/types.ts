@@ -1,0 +1,119 @@
+import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
+import type { DecisionSpec, Thresholds, VariantRole, VerdictName } from '../suite/types.js';
+import type { PairCounts } from './statistics.js';
+
+/** What the decision needs to know about one measured variant. */
+export interface VariantEvidence {
+  name: string;
+  role: VariantRole;
+  model: string;
+  metrics: VariantMetrics;
+  thresholds: ThresholdResult[];
+  passed: boolean;
+  /** outcomes[case index] = 1 when the case was answered correctly (errors are 0). */
+  outcomes: Uint8Array;
+  /** Tokens of the fixed part of every prompt (system prompt + few-shot examples). */
+  prefix_tokens: number;
+}
+
+/** The same variant as recorded by an earlier, accepted run (a previous results.json). */
+export interface ReferenceVariant {
+  model: string;
+  correct: number;
+  n: number;
+  passed: boolean;
+}
+
+export interface DecisionInput {
+  suite: string;
+  policy: DecisionSpec;
+  thresholds: Thresholds;
+  variants: VariantEvidence[];
+  /** Case ids by case index, to name flipped cases. */
+  case_ids: readonly string[];
+  /** Eval cases available as training examples, and seeds for distillation. */
+  examples: { cases: number; seeds: number };
+  /** Prices looked up by the caller (the decision layer does no I/O and knows no price table). */
+  prices: {
+    /** USD per 1M training tokens of the candidate's base (or of the fine-tune target); null when unknown. */
+    training_per_1m_usd: number | null;
+    /** Projected cost per request of the fine-tune target serving the prompt without its fixed prefix. */
+    fine_tune_per_request_usd: number | null;
+  };
+  /** Earlier accepted measurements by variant name, for the retrain check. */
+  reference?: Record<string, ReferenceVariant>;
+}
+
+export interface Comparison {
+  baseline: string;
+  candidate: string;
+  n: number;
+  counts: PairCounts;
+  baseline_accuracy: number;
+  candidate_accuracy: number;
+  /** candidate − baseline, with its paired interval at the suite's confidence. */
+  accuracy_diff: number;
+  accuracy_diff_ci: [number, number];
+  /** The same interval from a seeded paired bootstrap, as a check on the analytic one. */
+  accuracy_diff_bootstrap_ci: [number, number];
+  mcnemar_p_value: number;
+  margin: number;
+  confidence: number;
+  /** The lower bound clears −margin: the candidate loses at most `margin` accuracy. */
+  non_inferior: boolean;
+  /** The upper bound is below −margin: the candidate is worse beyond the margin. */
+  worse_beyond_margin: boolean;
+  /**
+   * More paired cases that would decide an undecided comparison (80% power, planned on the side the
+   * data leans to); null when decided, or when the difference sits on the margin and no number would.
+   */
+  additional_cases_needed: number | null;
+  /** Case ids, capped; counts are in `counts` (n10 = right → wrong, n01 = wrong → right). */
+  flipped: { right_to_wrong: string[]; wrong_to_right: string[] };
+}
+
+export interface VariantEconomics {
+  cost_per_request_usd: number | null;
+  monthly_cost_usd: number | null;
+  latency_p95_ms: number | null;
+  prompt_tokens_per_request: number;
+}
+
+export interface Economics {
+  monthly_requests: number;
+  variants: Record<string, VariantEconomics>;
+  /** Baseline monthly cost − candidate monthly cost (positive = the candidate saves). */
+  monthly_savings_usd: number | null;
+  training_cost_usd: number | null;
+  training_cost_basis: 'given' | 'estimated' | 'unknown';
+  /** Tokens the training run is priced on (examples × tokens per example × epochs). */
+  training_tokens: number | null;
+  break_even_requests: number | null;
+  payback_months: number | null;
+  latency_objective_p95_ms: number | null;
+  /** candidate p95 − baseline p95 (negative = faster). */
+  latency_p95_change_ms: number | null;
+}
+
+export interface Verdict {
+  decision: VerdictName;
+  /** Plain sentences with the numbers, most important first. */
+  reasons: string[];
+  /**
+   * Probability (normal approximation) that the accuracy finding the verdict rests on is not noise;
+   * null when the verdict does not rest on a comparison (e.g. `fine-tune` from measured pains).
+   */
+  confidence: number | null;
+  baseline: string;
+  candidate: string | null;
+  /** The suite's policy (`decision.fail_on`) makes this verdict fail the run. */
+  fails: boolean;
+  /** For `fine-tune`: projected monthly saving of a fine-tuned model at the target's price. */
+  projected_monthly_savings_usd?: number | null;
+}
+
+export interface Decision {
+  comparisons: Record<string, Comparison>;
+  economics: Economics;
+  verdict: Verdict;
+}

@@ -1,0 +1,303 @@
+import { milliseconds, percent, points, usd } from '../format.js';
+import { zForConfidence } from '../scoring/intervals.js';
+import type { VerdictName } from '../suite/types.js';
+import { compareVariants } from './compare.js';
+import { computeEconomics } from './economics.js';
+import { regressionAgainstReference } from './regression.js';
+import { erfc } from './statistics.js';
+import type { Comparison, Decision, DecisionInput, Economics, VariantEvidence, Verdict } from './types.js';
+
+const MIN_DISTILLATION_SEEDS = 10;
+
+function normalCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
+}
+
+/**
+ * Probability (normal approximation, standard error read off the interval) that the true
+ * difference lies above `bound`, or below it when `above` is false.
+ */
+function probabilityBeyond(comparison: Comparison, bound: number, above: boolean): number {
+  const [low, high] = comparison.accuracy_diff_ci;
+  const se = Math.max((high - low) / (2 * zForConfidence(comparison.confidence)), 1e-9);
+  const distance = (comparison.accuracy_diff - bound) / se;
+  return normalCdf(above ? distance : -distance);
+}
+
+/** Baseline: the policy's, else the first prompted variant. Candidate: the policy's, else the first fine-tuned one. */
+export function pickVariants<V extends { name: string; role: string }>(
+  variants: V[],
+  policy: { baseline?: string; candidate?: string },
+): { baseline: V; candidate: V | null } {
+  const byName = (name: string | undefined) => variants.find((v) => v.name === name);
+  const baseline = byName(policy.baseline) ?? variants.find((v) => v.role === 'prompted') ?? variants[0];
+  if (!baseline) throw new RangeError('a suite needs at least one variant to decide on');
+  const candidate =
+    byName(policy.candidate) ?? variants.find((v) => v.role === 'finetuned' && v.name !== baseline.name) ?? null;
+  return { baseline, candidate };
+}
+
+function interval(comparison: Comparison): string {
+  const [low, high] = comparison.accuracy_diff_ci;
+  return `${points(comparison.accuracy_diff)} (${percent(comparison.confidence, 0)} CI ${points(low)} to ${points(high)})`;
+}
+
+function failedThresholdSentences(variant: VariantEvidence): string[] {
+  return variant.thresholds
+    .filter((t) => !t.pass)
+    .map((t) => {
+      const actual = t.actual === null ? 'could not be measured' : `is ${formatMetric(t.metric, t.actual)}`;
+      const bound = `${t.op === 'min' ? 'at least' : 'at most'} ${formatMetric(t.metric, t.limit)}`;
+      return `${variant.name} fails its ${t.metric} threshold: it ${actual}, the suite requires ${bound}.`;
+    });
+}
+
+function formatMetric(metric: string, value: number): string {
+  if (metric.includes('usd')) return usd(value);
+  if (metric.includes('_ms')) return milliseconds(value);
+  return percent(value);
+}
+
+function economicsSentences(economics: Economics, baseline: string, candidate: string): string[] {
+  const sentences: string[] = [];
+  const { monthly_savings_usd: savings, training_cost_usd: training, payback_months: payback } = economics;
+  if (savings === null) {
+    sentences.push(`Savings are unknown: a variant's price is unknown (set it under pricing:).`);
+  } else if (savings > 0) {
+    sentences.push(
+      `${candidate} saves ${usd(savings)} a month at ${economics.monthly_requests.toLocaleString('en-US')} requests (${usd(economics.variants[baseline]?.monthly_cost_usd ?? null)} → ${usd(economics.variants[candidate]?.monthly_cost_usd ?? null)}).`,
+    );
+  } else {
+    sentences.push(`${candidate} costs ${usd(-savings)} a month more than ${baseline}.`);
+  }
+  if (training !== null && payback !== null) {
+    const basis = economics.training_cost_basis === 'estimated' ? 'estimated ' : '';
+    sentences.push(
+      `Its ${basis}training cost of ${usd(training)} pays back in ${payback < 0.1 ? 'under 0.1' : payback.toFixed(1)} months (${economics.break_even_requests?.toLocaleString('en-US')} requests).`,
+    );
+  }
+  const change = economics.latency_p95_change_ms;
+  if (change !== null) {
+    const objective = economics.latency_objective_p95_ms;
+    sentences.push(
+      `p95 latency changes by ${change <= 0 ? '−' : '+'}${milliseconds(Math.abs(change))}${objective !== null ? ` (objective ${milliseconds(objective)})` : ''}.`,
+    );
+  }
+  return sentences;
+}
+
+function paysBack(economics: Economics, horizonMonths: number): boolean {
+  return economics.payback_months !== null && economics.payback_months <= horizonMonths;
+}
+
+function meetsLatencyObjectiveOnlyWithCandidate(economics: Economics, baseline: string, candidate: string): boolean {
+  const objective = economics.latency_objective_p95_ms;
+  const base = economics.variants[baseline]?.latency_p95_ms;
+  const cand = economics.variants[candidate]?.latency_p95_ms;
+  return objective !== null && base != null && cand != null && base > objective && cand <= objective;
+}
+
+function candidateVerdict(
+  input: DecisionInput,
+  baseline: VariantEvidence,
+  candidate: VariantEvidence,
+  comparison: Comparison,
+  economics: Economics,
+): Omit<Verdict, 'fails' | 'baseline' | 'candidate'> {
+  const { policy } = input;
+  const margin = points(-policy.max_accuracy_loss);
+  const allowedLoss = `${(policy.max_accuracy_loss * 100).toFixed(1)} points`;
+  const failed = failedThresholdSentences(candidate);
+  const reference = input.reference?.[candidate.name];
+  if (reference?.passed && reference.model === candidate.model) {
+    const regression = regressionAgainstReference(candidate, reference, policy);
+    if (failed.length > 0 || regression.significant) {
+      const reasons = [...failed];
+      if (regression.significant) {
+        reasons.push(
+          `${candidate.name} (${candidate.model}) has lost accuracy since it was accepted: ${percent(regression.reference_accuracy)} → ${percent(regression.accuracy)}, ${points(regression.diff)} (CI ${points(regression.diff_ci[0])} to ${points(regression.diff_ci[1])}), beyond the ${allowedLoss} margin.`,
+        );
+      }
+      reasons.push('Retrain it on fresh data, then evaluate the new model before promoting it.');
+      return {
+        decision: 'retrain',
+        reasons,
+        confidence: regression.significant ? 1 - (1 - policy.confidence) / 2 : null,
+      };
+    }
+  }
+  if (failed.length > 0) {
+    return {
+      decision: 'keep-prompting',
+      reasons: [...failed, `Accuracy difference against ${baseline.name}: ${interval(comparison)}.`],
+      confidence: null,
+    };
+  }
+  if (comparison.worse_beyond_margin) {
+    return {
+      decision: 'keep-prompting',
+      reasons: [
+        `${candidate.name} is less accurate than ${baseline.name} beyond the allowed loss: ${interval(comparison)}, entirely below ${margin}.`,
+        `${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right (exact McNemar p = ${comparison.mcnemar_p_value.toPrecision(3)}).`,
+        ...economicsSentences(economics, baseline.name, candidate.name),
+      ],
+      confidence: probabilityBeyond(comparison, -policy.max_accuracy_loss, false),
+    };
+  }
+  const pays = paysBack(economics, policy.payback_months);
+  const faster = meetsLatencyObjectiveOnlyWithCandidate(economics, baseline.name, candidate.name);
+  if (!pays && !faster) {
+    const why =
+      economics.monthly_savings_usd === null
+        ? 'its saving cannot be priced'
+        : economics.monthly_savings_usd <= 0
+          ? 'it is not cheaper'
+          : economics.payback_months === null
+            ? 'its training cost is unknown (set decision.training_cost_usd)'
+            : `its training would take ${economics.payback_months.toFixed(1)} months to pay back, beyond the ${policy.payback_months}-month horizon`;
+    return {
+      decision: 'keep-prompting',
+      reasons: [
+        `Switching to ${candidate.name} does not pay: ${why}, and it does not bring p95 latency within an objective that ${baseline.name} misses.`,
+        ...economicsSentences(economics, baseline.name, candidate.name),
+        `Accuracy difference: ${interval(comparison)}.`,
+      ],
+      confidence: null,
+    };
+  }
+  if (comparison.non_inferior) {
+    return {
+      decision: 'switch',
+      reasons: [
+        `${candidate.name} is at most ${allowedLoss} less accurate than ${baseline.name}: ${interval(comparison)}, above ${margin}.`,
+        ...economicsSentences(economics, baseline.name, candidate.name),
+        `It passes every threshold. ${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right.`,
+      ],
+      confidence: probabilityBeyond(comparison, -policy.max_accuracy_loss, true),
+    };
+  }
+  const more = comparison.additional_cases_needed;
+  return {
+    decision: 'inconclusive',
+    reasons: [
+      `Not enough evidence: the accuracy difference ${interval(comparison)} straddles the margin of ${margin}.`,
+      more === null
+        ? 'The observed difference sits on the margin itself: more cases alone will not settle it; revisit decision.max_accuracy_loss.'
+        : `About ${more.toLocaleString('en-US')} more cases (${(comparison.n + more).toLocaleString('en-US')} in all) would decide it with 80% power.`,
+      ...economicsSentences(economics, baseline.name, candidate.name),
+    ],
+    confidence: null,
+  };
+}
+
+function fineTuneVerdict(
+  input: DecisionInput,
+  baseline: VariantEvidence,
+  economics: Economics,
+): Omit<Verdict, 'fails' | 'baseline' | 'candidate'> {
+  const { policy, thresholds } = input;
+  const base = economics.variants[baseline.name];
+  const pains: string[] = [];
+  const monthly = base?.monthly_cost_usd ?? null;
+  if (monthly !== null && monthly > policy.pain_monthly_cost_usd) {
+    pains.push(
+      `${baseline.name} would cost ${usd(monthly)} a month at ${policy.monthly_requests.toLocaleString('en-US')} requests (pain point ${usd(policy.pain_monthly_cost_usd)}).`,
+    );
+  }
+  const objective = economics.latency_objective_p95_ms;
+  if (objective !== null && base?.latency_p95_ms != null && base.latency_p95_ms > objective) {
+    pains.push(
+      `Its p95 latency is ${milliseconds(base.latency_p95_ms)}, over the ${milliseconds(objective)} objective.`,
+    );
+  }
+  const minAccuracy = thresholds.accuracy?.min;
+  if (minAccuracy !== undefined && baseline.metrics.accuracy < minAccuracy) {
+    pains.push(
+      `Its accuracy of ${percent(baseline.metrics.accuracy)} is below the ${percent(minAccuracy)} threshold: prompting has hit a ceiling.`,
+    );
+  }
+  const promptTokens = baseline.metrics.tokens.prompt_per_request;
+  if (promptTokens > policy.long_prompt_tokens) {
+    pains.push(
+      `Its prompt is long: ${Math.round(promptTokens)} tokens per request, ${baseline.prefix_tokens} of them fixed instructions and examples a fine-tuned model would not need.`,
+    );
+  }
+  const projected = input.prices.fine_tune_per_request_usd;
+  const projectedSavings =
+    monthly !== null && projected !== null ? monthly - projected * policy.monthly_requests : null;
+  if (pains.length === 0) {
+    return {
+      decision: 'keep-prompting',
+      reasons: [
+        `${baseline.name} shows none of the pains fine-tuning fixes: ${usd(monthly)} a month, p95 ${milliseconds(base?.latency_p95_ms)}, ${Math.round(promptTokens)} prompt tokens, accuracy ${percent(baseline.metrics.accuracy)}.`,
+      ],
+      confidence: null,
+      projected_monthly_savings_usd: projectedSavings,
+    };
+  }
+  const { cases, seeds } = input.examples;
+  const enoughExamples = cases >= policy.min_training_examples;
+  const enoughSeeds = seeds >= MIN_DISTILLATION_SEEDS;
+  if (!enoughExamples && !enoughSeeds) {
+    return {
+      decision: 'keep-prompting',
+      reasons: [
+        ...pains,
+        `Fine-tuning would help, but there are only ${cases} examples and ${seeds} seeds: collect ${policy.min_training_examples} examples, or ${MIN_DISTILLATION_SEEDS} seeds to distil from.`,
+      ],
+      confidence: null,
+      projected_monthly_savings_usd: projectedSavings,
+    };
+  }
+  const data = enoughExamples
+    ? `${cases.toLocaleString('en-US')} labelled examples are enough to train on.`
+    : `${seeds} seed examples are enough to distil a training set from a teacher model.`;
+  const saving =
+    projectedSavings === null
+      ? `The saving cannot be projected: ${policy.fine_tune_model} has no known price.`
+      : `A fine-tuned ${policy.fine_tune_model} serving the same requests without the fixed prompt would save about ${usd(projectedSavings)} a month.`;
+  return {
+    decision: 'fine-tune',
+    reasons: [...pains, data, saving],
+    confidence: null,
+    projected_monthly_savings_usd: projectedSavings,
+  };
+}
+
+/**
+ * The verdict on a suite: switch, keep-prompting, fine-tune, retrain or inconclusive, with the
+ * comparisons and economics behind it. Pure: data in, data out.
+ */
+export function decide(input: DecisionInput): Decision {
+  const { baseline, candidate } = pickVariants(input.variants, input.policy);
+  const others = input.variants.filter((v) => v.name !== baseline.name);
+  const comparisons: Record<string, Comparison> = {};
+  for (const variant of others) {
+    comparisons[variant.name] = compareVariants(baseline, variant, input.policy, input.case_ids);
+  }
+  const economics = computeEconomics(
+    input.policy,
+    input.thresholds,
+    baseline,
+    candidate,
+    others,
+    input.examples.cases,
+    input.prices.training_per_1m_usd,
+  );
+  const comparison = candidate ? comparisons[candidate.name] : undefined;
+  const outcome =
+    candidate && comparison
+      ? candidateVerdict(input, baseline, candidate, comparison, economics)
+      : fineTuneVerdict(input, baseline, economics);
+  const decision: VerdictName = outcome.decision;
+  return {
+    comparisons,
+    economics,
+    verdict: {
+      ...outcome,
+      baseline: baseline.name,
+      candidate: candidate?.name ?? null,
+      fails: input.policy.fail_on.includes(decision),
+    },
+  };
+}
