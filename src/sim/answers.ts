@@ -6,7 +6,8 @@ import { hash32, key, unitHash } from './hash.js';
 export interface ModelAnswers {
   text: string[];
   correct: boolean[];
-  completionTokens: number[];
+  /** Completion tokens of answer `index`, counted on first use (most runs ask for few cases). */
+  completionTokens(index: number): number;
 }
 
 export const UNKNOWN_INPUT_ANSWER = 'The simulator has no case matching this input.';
@@ -145,7 +146,12 @@ export class AnswerBook {
     const text = this.cases.map((item, index) =>
       correct[index] ? answerText(item.expected) : this.wrongAnswer(modelName, item),
     );
-    return { text, correct, completionTokens: text.map(countTokens) };
+    const tokens = new Int32Array(n).fill(-1);
+    const completionTokens = (index: number) => {
+      if ((tokens[index] ?? 0) < 0) tokens[index] = countTokens(text[index] ?? '');
+      return tokens[index] ?? 0;
+    };
+    return { text, correct, completionTokens };
   }
 
   /** A deterministic answer that differs from the expected one. */

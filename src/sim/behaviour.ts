@@ -84,7 +84,7 @@ export class SimBehaviour {
     } else {
       const answers = this.book.answersFor(modelName, model.accuracy);
       text = answers.text[index] ?? '';
-      completion = answers.completionTokens[index] ?? 0;
+      completion = answers.completionTokens(index);
       outcome = answers.correct[index] ? 'correct' : 'wrong';
     }
     const prompt = countMessageTokens(messages);

@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import type { DecisionInput, VariantEvidence } from '../../src/decision/types.js';
+import { decide } from '../../src/decision/verdict.js';
+import type { VariantMetrics } from '../../src/scoring/types.js';
+import { defaults } from '../../src/suite/schema.js';
+import type { DecisionSpec, VariantRole } from '../../src/suite/types.js';
+import { metrics } from '../report/fixtures.js';
+
+interface Table {
+  n11: number;
+  n10: number;
+  n01: number;
+  n00: number;
+}
+
+/** Outcome vectors realising a paired table: baseline first digit, candidate second. */
+function outcomes({ n11, n10, n01, n00 }: Table): { baseline: Uint8Array; candidate: Uint8Array } {
+  const pattern = [
+    ...Array<[number, number]>(n11).fill([1, 1]),
+    ...Array<[number, number]>(n10).fill([1, 0]),
+    ...Array<[number, number]>(n01).fill([0, 1]),
+    ...Array<[number, number]>(n00).fill([0, 0]),
+  ];
+  return { baseline: Uint8Array.from(pattern.map((p) => p[0])), candidate: Uint8Array.from(pattern.map((p) => p[1])) };
+}
+
+function evidence(
+  name: string,
+  role: VariantRole,
+  correct: Uint8Array,
+  overrides: { cost?: number | null; p95?: number; promptTokens?: number; prefix?: number; failed?: boolean } = {},
+): VariantEvidence {
+  const n = correct.length;
+  const right = correct.reduce((sum, v) => sum + v, 0);
+  const cost = overrides.cost === undefined ? 0.001 : overrides.cost;
+  const m: VariantMetrics = metrics({
+    n,
+    correct: right,
+    accuracy: right / n,
+    latency_ms: { p50: (overrides.p95 ?? 800) / 2, p95: overrides.p95 ?? 800, p99: overrides.p95 ?? 800, mean: 400 },
+    cost_usd: {
+      total: cost === null ? null : cost * n,
+      per_request: cost,
+      per_1k: cost === null ? null : cost * 1000,
+      price_known: cost !== null,
+    },
+    tokens: {
+      prompt: (overrides.promptTokens ?? 100) * n,
+      completion: 5 * n,
+      cached: 0,
+      prompt_per_request: overrides.promptTokens ?? 100,
+    },
+  });
+  const thresholds = overrides.failed
+    ? [{ metric: 'accuracy', op: 'min' as const, limit: 0.95, actual: right / n, pass: false }]
+    : [];
+  return {
+    name,
+    role,
+    model: role === 'prompted' ? 'gpt-4.1' : 'ft:gpt-4.1-nano:acme:x:1',
+    metrics: m,
+    thresholds,
+    passed: !overrides.failed,
+    outcomes: correct,
+    prefix_tokens: overrides.prefix ?? 0,
+  };
+}
+
+const policy = (overrides: Partial<DecisionSpec> = {}): DecisionSpec => ({
+  ...defaults.decision,
+  fail_on: [...defaults.decision.fail_on],
+  monthly_requests: 1_000_000,
+  max_accuracy_loss: 0.02,
+  training_cost_usd: 100,
+  ...overrides,
+});
+
+function input(variants: VariantEvidence[], overrides: Partial<DecisionInput> = {}): DecisionInput {
+  const n = variants[0]?.outcomes.length ?? 0;
+  return {
+    suite: 'intents',
+    policy: policy(),
+    thresholds: {},
+    variants,
+    case_ids: Array.from({ length: n }, (_, i) => `case-${i}`),
+    examples: { cases: n, seeds: 0 },
+    prices: { training_per_1m_usd: 1.5, fine_tune_per_request_usd: 0.00002 },
+    ...overrides,
+  };
+}
+
+function pair(
+  table: Table,
+  candidate: Parameters<typeof evidence>[3] = {},
+  baseline: Parameters<typeof evidence>[3] = {},
+) {
+  const o = outcomes(table);
+  return [
+    evidence('prompted', 'prompted', o.baseline, { cost: 0.002, ...baseline }),
+    evidence('finetuned', 'finetuned', o.candidate, { cost: 0.0001, ...candidate }),
+  ];
+}
+
+describe('decide', () => {
+  it('switches when the candidate is non-inferior, passes its thresholds and pays back', () => {
+    const { verdict, comparisons, economics } = decide(input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 })));
+    expect(verdict.decision).toBe('switch');
+    expect(comparisons.finetuned?.non_inferior).toBe(true);
+    expect(economics.monthly_savings_usd).toBeCloseTo(1900, 6);
+    expect(economics.payback_months).toBeCloseTo(100 / 1900, 9);
+    expect(verdict.reasons[0]).toMatch(/finetuned is at most 2\.0 points less accurate than prompted: −0\.2 points/);
+    expect(verdict.reasons.join(' ')).toMatch(/saves \$1,900 a month at 1,000,000 requests/);
+    expect(verdict.confidence).toBeGreaterThan(0.975);
+    expect(verdict.fails).toBe(false);
+  });
+
+  it('keeps prompting when the candidate is worse beyond the margin, whatever it saves', () => {
+    const { verdict, comparisons } = decide(input(pair({ n11: 850, n10: 80, n01: 10, n00: 60 })));
+    expect(comparisons.finetuned?.worse_beyond_margin).toBe(true);
+    expect(verdict.decision).toBe('keep-prompting');
+    expect(verdict.reasons[0]).toMatch(
+      /less accurate than prompted beyond the allowed loss: −7\.0 points .* entirely below −2\.0 points/,
+    );
+    expect(verdict.reasons[1]).toMatch(/80 cases went right → wrong and 10 wrong → right \(exact McNemar p = /);
+  });
+
+  it('keeps prompting when the candidate fails a threshold, and names it', () => {
+    const { verdict } = decide(input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { failed: true })));
+    expect(verdict.decision).toBe('keep-prompting');
+    expect(verdict.reasons[0]).toBe(
+      'finetuned fails its accuracy threshold: it is 91.0%, the suite requires at least 95.0%.',
+    );
+  });
+
+  it('keeps prompting when switching would not pay back within the horizon', () => {
+    const tiny = decide(
+      input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.00199 }), {
+        policy: policy({ training_cost_usd: 5000 }),
+      }),
+    );
+    expect(tiny.verdict.decision).toBe('keep-prompting');
+    expect(tiny.verdict.reasons[0]).toMatch(/take 500\.0 months to pay back, beyond the 6-month horizon/);
+    const dearer = decide(input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.003 })));
+    expect(dearer.verdict.reasons[0]).toMatch(/it is not cheaper/);
+  });
+
+  it('switches to a dearer candidate that alone meets the latency objective', () => {
+    const { verdict, economics } = decide(
+      input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.003, p95: 400 }, { p95: 2500 }), {
+        thresholds: { latency_p95_ms: { max: 1000 } },
+      }),
+    );
+    expect(economics.latency_objective_p95_ms).toBe(1000);
+    expect(economics.latency_p95_change_ms).toBe(-2100);
+    expect(verdict.decision).toBe('switch');
+  });
+
+  it('is inconclusive when the interval straddles the margin, and says how many cases would decide', () => {
+    const { verdict, comparisons } = decide(input(pair({ n11: 80, n10: 8, n01: 7, n00: 5 })));
+    expect(verdict.decision).toBe('inconclusive');
+    const more = comparisons.finetuned?.additional_cases_needed ?? 0;
+    expect(more).toBeGreaterThan(100);
+    expect(verdict.reasons[1]).toBe(
+      `About ${more.toLocaleString('en-US')} more cases (${(100 + more).toLocaleString('en-US')} in all) would decide it with 80% power.`,
+    );
+    expect(verdict.confidence).toBeNull();
+  });
+
+  it('lists the flipped cases by id', () => {
+    const { comparisons } = decide(input(pair({ n11: 3, n10: 2, n01: 1, n00: 1 })));
+    expect(comparisons.finetuned?.flipped).toEqual({
+      right_to_wrong: ['case-3', 'case-4'],
+      wrong_to_right: ['case-5'],
+    });
+  });
+
+  it('recommends fine-tuning a prompted variant that shows the pains, with the projected saving', () => {
+    const o = outcomes({ n11: 0, n10: 900, n01: 0, n00: 100 });
+    const prompted = evidence('prompted', 'prompted', o.baseline, {
+      cost: 0.004,
+      promptTokens: 2400,
+      prefix: 2300,
+      p95: 1800,
+    });
+    const { verdict } = decide(
+      input([prompted], {
+        thresholds: { latency_p95_ms: { max: 1000 }, accuracy: { min: 0.95 } },
+        examples: { cases: 1000, seeds: 0 },
+      }),
+    );
+    expect(verdict.decision).toBe('fine-tune');
+    expect(verdict.candidate).toBeNull();
+    expect(verdict.reasons).toEqual([
+      'prompted would cost $4,000 a month at 1,000,000 requests (pain point $1,000).',
+      'Its p95 latency is 1800 ms, over the 1000 ms objective.',
+      'Its accuracy of 90.0% is below the 95.0% threshold: prompting has hit a ceiling.',
+      'Its prompt is long: 2400 tokens per request, 2300 of them fixed instructions and examples a fine-tuned model would not need.',
+      '1,000 labelled examples are enough to train on.',
+      'A fine-tuned ft:gpt-4.1-nano serving the same requests without the fixed prompt would save about $3,980 a month.',
+    ]);
+    expect(verdict.projected_monthly_savings_usd).toBeCloseTo(3980, 6);
+  });
+
+  it('suggests distillation when there are seeds but few examples, and keeps prompting without either', () => {
+    const o = outcomes({ n11: 0, n10: 45, n01: 0, n00: 5 });
+    const prompted = evidence('prompted', 'prompted', o.baseline, { cost: 0.004, promptTokens: 2400, prefix: 2300 });
+    const seeded = decide(input([prompted], { examples: { cases: 50, seeds: 12 } }));
+    expect(seeded.verdict.decision).toBe('fine-tune');
+    expect(seeded.verdict.reasons).toContain(
+      '12 seed examples are enough to distil a training set from a teacher model.',
+    );
+    const bare = decide(input([prompted], { examples: { cases: 50, seeds: 3 } }));
+    expect(bare.verdict.decision).toBe('keep-prompting');
+    expect(bare.verdict.reasons.at(-1)).toMatch(
+      /only 50 examples and 3 seeds: collect 100 examples, or 10 seeds to distil from/,
+    );
+  });
+
+  it('keeps prompting when the prompted variant shows no pain', () => {
+    const o = outcomes({ n11: 0, n10: 95, n01: 0, n00: 5 });
+    const prompted = evidence('prompted', 'prompted', o.baseline, { cost: 0.0001, promptTokens: 120 });
+    const { verdict } = decide(input([prompted]));
+    expect(verdict.decision).toBe('keep-prompting');
+    expect(verdict.reasons[0]).toMatch(/shows none of the pains fine-tuning fixes: \$100\.00 a month/);
+  });
+
+  it('asks to retrain an accepted fine-tuned model that has lost accuracy since, and fails the run by default', () => {
+    const variants = pair({ n11: 820, n10: 100, n01: 30, n00: 50 });
+    const reference = { finetuned: { model: 'ft:gpt-4.1-nano:acme:x:1', correct: 930, n: 1000, passed: true } };
+    const { verdict } = decide(input(variants, { reference }));
+    expect(verdict.decision).toBe('retrain');
+    expect(verdict.fails).toBe(true);
+    expect(verdict.reasons[0]).toMatch(/has lost accuracy since it was accepted: 93\.0% → 85\.0%, −8\.0 points/);
+    // A different model under the same name was never accepted: judged as a new candidate.
+    const other = decide(input(variants, { reference: { finetuned: { ...reference.finetuned, model: 'ft:other' } } }));
+    expect(other.verdict.decision).toBe('keep-prompting');
+  });
+
+  it('fails the run on the verdicts the policy names', () => {
+    const variants = pair({ n11: 850, n10: 80, n01: 10, n00: 60 });
+    expect(decide(input(variants)).verdict.fails).toBe(false);
+    expect(decide(input(variants, { policy: policy({ fail_on: ['keep-prompting'] }) })).verdict.fails).toBe(true);
+  });
+
+  it('honours an explicit baseline and candidate', () => {
+    const o = outcomes({ n11: 90, n10: 5, n01: 3, n00: 2 });
+    const variants = [
+      evidence('a', 'prompted', o.baseline),
+      evidence('b', 'prompted', o.candidate),
+      evidence('c', 'finetuned', o.candidate),
+    ];
+    const { verdict, comparisons } = decide(input(variants, { policy: policy({ baseline: 'b', candidate: 'a' }) }));
+    expect(verdict.baseline).toBe('b');
+    expect(verdict.candidate).toBe('a');
+    expect(Object.keys(comparisons)).toEqual(['a', 'c']);
+  });
+});
