@@ -15,9 +15,17 @@ export interface ProcessFigures {
 }
 
 export interface FloorJob {
-  suite: string;
+  /** JSONL file of request bodies, one per call, exactly as tunegate sends them. */
+  bodies: string;
   url: string;
   concurrency: number;
+  /**
+   * `fetch`: Node's global fetch, the transport the openai SDK uses (the floor tunegate is held to).
+   * `http`: node:http with a keep-alive agent, for reference: what a cheaper transport costs.
+   */
+  transport: 'fetch' | 'http';
+  /** Write a .cpuprofile of the timed loop here. */
+  profile?: string;
 }
 
 export interface FloorFigures {
@@ -34,6 +42,8 @@ export interface TunegateJob {
   url: string;
   outDir: string;
   cacheDir?: string;
+  /** Write a .cpuprofile of evaluate() here. */
+  profile?: string;
 }
 
 export interface TunegateFigures {
@@ -44,6 +54,8 @@ export interface TunegateFigures {
   evaluate_ms: number;
   /** CPU spent inside evaluate() only (no module loading, no suite validation). */
   evaluate_cpu_ms: number;
+  /** Resident set size once modules are loaded and the suite validated, just before evaluate(). */
+  rss_before_evaluate_mb: number;
   accuracy: Record<string, number>;
   process: ProcessFigures;
 }

@@ -1,6 +1,7 @@
 // One tunegate run through the programmatic API, pointed at the simulator; reports wall time, CPU and memory.
 import { evaluate } from '../src/api/evaluate.js';
 import { validateSuites } from '../src/api/validate.js';
+import { profileTo } from './profiler.js';
 import { cpuMsSince, processFigures, readJob, report, type TunegateFigures, type TunegateJob } from './protocol.js';
 
 const job = readJob<TunegateJob>();
@@ -14,11 +15,14 @@ for (const { suite } of suites) {
   }
 }
 
+const rssBeforeMb = process.memoryUsage().rss / 1048576;
+const stopProfiling = await profileTo(job.profile);
 const cpuStart = process.cpuUsage();
 const start = performance.now();
 const results = await evaluate(suites, { outDir: job.outDir, cacheDir: job.cacheDir, env: {}, version: 'bench' });
 const evaluateMs = performance.now() - start;
 const evaluateCpuMs = cpuMsSince(cpuStart);
+await stopProfiling();
 
 const accuracy: Record<string, number> = {};
 for (const suite of results.suites) {
@@ -30,6 +34,7 @@ const figures: TunegateFigures = {
   cached: results.summary.cached,
   evaluate_ms: evaluateMs,
   evaluate_cpu_ms: evaluateCpuMs,
+  rss_before_evaluate_mb: rssBeforeMb,
   accuracy,
   process: processFigures(),
 };

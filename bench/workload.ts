@@ -2,6 +2,8 @@
 // the example suite (evals/), and a synthetic large dataset made from the same messages.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { validateSuites } from '../src/api/validate.js';
+import { iteratePlan } from '../src/engine/index.js';
 
 export const PROMPTED_MODEL = 'gpt-4.1';
 export const FINETUNED_MODEL = 'ft:gpt-4.1-nano-2025-04-14:acme:banking77:demo1';
@@ -93,4 +95,20 @@ export async function writeWorkload(options: WorkloadOptions): Promise<Workload>
     scaleSuites.set(size, suite);
   }
   return { pairSuite, scaleSuites };
+}
+
+/**
+ * The JSON body of every call tunegate makes for `suite`, one per line, in plan order: the variant's params,
+ * then model and messages, non-streaming (the body the provider client sends). The floor posts these.
+ */
+export async function writeRequestBodies(suite: string, path: string): Promise<number> {
+  const { suites, problems } = await validateSuites([suite], { cwd: process.cwd(), env: {}, requireApiKeys: false });
+  if (problems.length > 0) throw new Error(`bench suite is invalid: ${JSON.stringify(problems)}`);
+  const bodies: string[] = [];
+  for (const call of iteratePlan(suites)) {
+    const { params, model } = call.variant;
+    bodies.push(JSON.stringify({ ...params, model, messages: call.messages, stream: false }));
+  }
+  await writeFile(path, `${bodies.join('\n')}\n`);
+  return bodies.length;
 }

@@ -7,6 +7,7 @@ import type {
 import { TunegateError } from '../errors.js';
 import type { ProviderSpec } from '../suite/types.js';
 import { toProviderError } from './errors.js';
+import { createKeepAliveFetch } from './http-fetch.js';
 import type { ChatRequest, ChatResult, ModelClient, TokenUsage } from './types.js';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -27,14 +28,17 @@ interface AttemptLog {
 type TaggedInit = RequestInit & { [ATTEMPT_LOG]?: AttemptLog };
 type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
 
-const countingFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-  const log = (init as TaggedInit | undefined)?.[ATTEMPT_LOG];
-  if (log) {
-    log.count += 1;
-    log.lastStart = performance.now();
-  }
-  return fetch(input, init);
-};
+/** Counts each HTTP attempt of a call for ChatResult.attempts, then sends it with `send`. */
+function countingFetch(send: typeof fetch) {
+  return (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const log = (init as TaggedInit | undefined)?.[ATTEMPT_LOG];
+    if (log) {
+      log.count += 1;
+      log.lastStart = performance.now();
+    }
+    return send(input, init);
+  };
+}
 
 function resolveApiKey(provider: ProviderSpec, env: Record<string, string | undefined>): string {
   if (provider.api_key_env === undefined) return NO_KEY_PLACEHOLDER;
@@ -75,7 +79,7 @@ export function createModelClient(provider: ProviderSpec, env: Record<string, st
     defaultQuery: provider.api_version === undefined ? undefined : { 'api-version': provider.api_version },
     timeout: provider.timeout_ms,
     maxRetries: provider.max_retries,
-    fetch: countingFetch,
+    fetch: countingFetch(createKeepAliveFetch()),
     logLevel: 'off',
   });
   const secrets = apiKey === NO_KEY_PLACEHOLDER ? [] : [apiKey];

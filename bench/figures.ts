@@ -1,0 +1,157 @@
+// Turns the measurements into table rows (with targets) and notes.
+import type { CacheMeasurement, PairMeasurement, ScaleMeasurement } from './measure.js';
+import { mb, median, ms, type Row } from './table.js';
+
+export const TARGETS = { ratioToFloor: 1.25, cpuPerCallMs: 0.3, peakRssMb: 150, cachedRerunMs: 1000 };
+
+export interface PairShape {
+  calls: number;
+  latencyMs: number;
+  concurrency: number;
+}
+
+export interface PairSummary {
+  floorWallMs: number;
+  wallMs: number;
+  ratio: number;
+  cpuPerCallMs: number;
+}
+
+export function summarisePair(pair: PairMeasurement): PairSummary {
+  const floorWallMs = median(pair.floors.map((f) => f.figures.wall_ms));
+  const wallMs = median(pair.runs.map((r) => r.figures.evaluate_ms));
+  const cpuPerCallMs = median(pair.runs.map((r) => r.figures.evaluate_cpu_ms / r.figures.calls));
+  return { floorWallMs, wallMs, ratio: wallMs / floorWallMs, cpuPerCallMs };
+}
+
+const whole = (list: number[]) => list.map((value) => Math.round(value)).join(', ');
+
+export function pairRows(pair: PairMeasurement, shape: PairShape): Row[] {
+  const summary = summarisePair(pair);
+  const idealMs = (shape.calls * shape.latencyMs) / shape.concurrency;
+  const floorCpu = median(pair.floors.map((f) => f.figures.loop_cpu_ms / f.figures.calls));
+  const floorRss = Math.max(...pair.floors.map((f) => f.figures.process.max_rss_mb));
+  const peakRss = Math.max(...pair.runs.map((r) => r.figures.process.max_rss_mb));
+  const loadedRss = median(pair.runs.map((r) => r.figures.rss_before_evaluate_mb));
+  const repeats = pair.runs.length;
+  return [
+    { figure: `ideal bound: ${shape.calls} calls × ${shape.latencyMs} ms / ${shape.concurrency}`, value: ms(idealMs) },
+    {
+      figure: `floor: bare fetch loop, ${shape.concurrency} in flight (median of ${repeats})`,
+      value: `${ms(summary.floorWallMs)} (${(summary.floorWallMs / idealMs).toFixed(2)}× ideal)`,
+    },
+    { figure: '  floor CPU per call (fetch alone)', value: `${floorCpu.toFixed(3)} ms` },
+    { figure: '  floor peak RSS (fetch alone)', value: mb(floorRss) },
+    {
+      figure: '  for reference: the same loop over node:http keep-alive',
+      value: `${ms(median(pair.httpFloors.map((f) => f.figures.wall_ms)))}, ${median(pair.httpFloors.map((f) => f.figures.loop_cpu_ms / f.figures.calls)).toFixed(3)} ms CPU/call, peak RSS ${mb(Math.max(...pair.httpFloors.map((f) => f.figures.process.max_rss_mb)))}`,
+    },
+    { figure: `tunegate: evaluate() wall (median of ${repeats})`, value: ms(summary.wallMs) },
+    {
+      figure: '  ratio to floor',
+      value: `${summary.ratio.toFixed(2)}×`,
+      target: `≤ ${TARGETS.ratioToFloor}×`,
+      pass: summary.ratio <= TARGETS.ratioToFloor,
+    },
+    {
+      figure: '  engine CPU per call (process CPU in evaluate() / calls)',
+      value: `${summary.cpuPerCallMs.toFixed(3)} ms`,
+      target: `< ${TARGETS.cpuPerCallMs} ms`,
+      pass: summary.cpuPerCallMs < TARGETS.cpuPerCallMs,
+    },
+    {
+      figure: '    of which above the floor (tunegate − fetch)',
+      value: `${(summary.cpuPerCallMs - floorCpu).toFixed(3)} ms`,
+    },
+    {
+      figure: '  peak RSS (max of runs)',
+      value: mb(peakRss),
+      target: `< ${TARGETS.peakRssMb} MB`,
+      pass: peakRss < TARGETS.peakRssMb,
+    },
+    { figure: '    RSS before evaluate() (modules loaded, suite validated)', value: mb(loadedRss) },
+    {
+      figure: '  whole process, spawn to exit (median)',
+      value: `${ms(median(pair.runs.map((r) => r.process_wall_ms)))}, CPU ${ms(median(pair.runs.map((r) => r.figures.process.cpu_ms)))}`,
+    },
+  ];
+}
+
+export function pairNotes(pair: PairMeasurement, concurrency: number): string[] {
+  const failures =
+    pair.runs.reduce((sum, r) => sum + r.figures.errors, 0) +
+    pair.floors.reduce((sum, f) => sum + f.figures.failures, 0);
+  const accuracy = Object.entries(pair.runs[0]?.figures.accuracy ?? {})
+    .map(([name, value]) => `${name} ${value.toFixed(3)}`)
+    .join(', ');
+  return [
+    `walls per round: floor ${whole(pair.floors.map((f) => f.figures.wall_ms))} ms; tunegate ${whole(pair.runs.map((r) => r.figures.evaluate_ms))} ms; node:http loop ${whole(pair.httpFloors.map((f) => f.figures.wall_ms))} ms`,
+    `simulator CPU per round (its own process): during floor ${whole(pair.simCpuMs.floor)} ms; during tunegate ${whole(pair.simCpuMs.tunegate)} ms`,
+    `both variants share one provider (one lane) limited to ${concurrency} in flight; the floor keeps the same ${concurrency} calls in flight`,
+    `accuracy measured by tunegate (simulator set to 0.90 / 0.85): ${accuracy}`,
+    `failed calls across timed runs: ${failures}; requests the simulator could not match to a case: ${pair.unknownInputs}`,
+  ];
+}
+
+export function cacheRows(cache: CacheMeasurement, calls: number): Row[] {
+  const rerun = cache.rerun.figures;
+  return [
+    { figure: 'cache-filling run, evaluate()', value: ms(cache.fill.figures.evaluate_ms) },
+    {
+      figure: `fully cached re-run, evaluate() (${rerun.cached}/${rerun.calls} cached, ${cache.rerunSimCalls} calls made)`,
+      value: ms(rerun.evaluate_ms),
+      target: `< ${ms(TARGETS.cachedRerunMs)}`,
+      pass: rerun.evaluate_ms < TARGETS.cachedRerunMs && rerun.cached === calls && cache.rerunSimCalls === 0,
+    },
+    {
+      figure: '  cached re-run, whole process (spawn to exit, incl. Node start-up and suite loading)',
+      value: `${ms(cache.rerun.process_wall_ms)}, peak RSS ${mb(rerun.process.max_rss_mb)}`,
+      target: `< ${ms(TARGETS.cachedRerunMs)}`,
+      pass: cache.rerun.process_wall_ms < TARGETS.cachedRerunMs,
+    },
+  ];
+}
+
+export function scaleRows(scale: ScaleMeasurement[]): Row[] {
+  const rows: Row[] = [];
+  for (const { size, run, casesLines } of scale) {
+    const f = run.figures;
+    rows.push(
+      {
+        figure: `scale: ${size} cases × 1 variant, evaluate()`,
+        value: `${ms(f.evaluate_ms)}, ${Math.round(f.calls / (f.evaluate_ms / 1000))} calls/s, ${(f.evaluate_cpu_ms / f.calls).toFixed(3)} ms CPU/call`,
+      },
+      {
+        figure: '  cases.jsonl lines',
+        value: `${casesLines} (${f.errors} errors)`,
+        target: `= ${size}`,
+        pass: casesLines === size && f.errors === 0,
+      },
+      {
+        figure: '  peak RSS',
+        value: `${mb(f.process.max_rss_mb)} (before evaluate() ${mb(f.rss_before_evaluate_mb)})`,
+      },
+    );
+  }
+  const small = scale[0];
+  const large = scale.at(-1);
+  if (small && large && large.size > small.size) {
+    const ratio = large.run.figures.process.max_rss_mb / small.run.figures.process.max_rss_mb;
+    // evaluate()'s own peak above the loaded suite: what holding records would make grow with the case count.
+    const ownGrowth = (m: ScaleMeasurement) => m.run.figures.process.max_rss_mb - m.run.figures.rss_before_evaluate_mb;
+    const perCaseBytes = ((ownGrowth(large) - ownGrowth(small)) * 1048576) / (large.size - small.size);
+    rows.push(
+      {
+        figure: `  peak RSS ${large.size} / ${small.size} cases`,
+        value: `${ratio.toFixed(2)}× for ${large.size / small.size}× the cases`,
+        target: '< 2×',
+        pass: ratio < 2,
+      },
+      {
+        figure: '    evaluate() growth per added case (peak − before)',
+        value: `${Math.round(perCaseBytes)} B (a cases.jsonl record: ${Math.round(large.casesBytes / large.casesLines)} B)`,
+      },
+    );
+  }
+  return rows;
+}
