@@ -5,7 +5,10 @@ import { build } from 'esbuild';
 
 const outdir = process.argv[2] ?? 'dist';
 
-const entries = [{ in: 'src/cli/index.ts', out: 'cli' }];
+const entries = [
+  { in: 'src/cli/index.ts', out: 'cli' },
+  { in: 'src/github/index.ts', out: 'index' },
+];
 
 await build({
   entryPoints: entries,
@@ -16,6 +19,7 @@ await build({
   target: 'node24',
   sourcemap: false,
   legalComments: 'none',
+  minify: true,
   banner: {
     // Bundled CommonJS dependencies call require(); give ESM output one.
     js: "#!/usr/bin/env node\nimport { createRequire as __tgCreateRequire } from 'node:module';\nconst require = __tgCreateRequire(import.meta.url);",

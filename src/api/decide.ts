@@ -9,9 +9,17 @@ import { countMessageTokens } from '../providers/tokens.js';
 import type { FlippedCase } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 
-/** Tokens of what every request of a variant repeats: system prompt and few-shot turns. */
+/** Whether every request of the variant repeats a prefix (system prompt or few-shot turns). */
+export function hasPrefix(variant: VariantSpec): boolean {
+  return variant.system !== undefined || variant.examples.length > 0;
+}
+
+/**
+ * Tokens of what every request of a variant repeats: system prompt and few-shot turns. When the variant
+ * has a prefix, loadTokenizer() must have resolved first.
+ */
 export function prefixTokens(variant: VariantSpec, firstCase: Case | undefined): number {
-  if (!firstCase || (variant.system === undefined && variant.examples.length === 0)) return 0;
+  if (!firstCase || !hasPrefix(variant)) return 0;
   return countMessageTokens(buildMessages(variant, firstCase).slice(0, -1));
 }
 

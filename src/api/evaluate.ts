@@ -3,12 +3,13 @@ import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import { describePrice, resolvePrice } from '../providers/pricing.js';
+import { loadTokenizer } from '../providers/tokens.js';
 import { openCasesWriter } from '../report/files.js';
 import type { RunResults, SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
-import { decideSuite, flippedKey, prefixTokens, readFlippedCases } from './decide.js';
+import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
@@ -134,6 +135,8 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
   } finally {
     await writer.close();
   }
+  // Prefix sizes are the only tokens counted here; runs without prompts or examples never load the tokenizer.
+  if (inputs.some((input) => input.suite.variants.some(hasPrefix))) await loadTokenizer();
   const suites = [...states.values()].map((state) => suiteResult(state, variantEvidence(state), reference));
   await attachFlippedCases(writer.path, suites);
   const finishedAt = new Date();

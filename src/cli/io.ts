@@ -6,4 +6,4 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../version.js';

@@ -117,3 +117,31 @@ export interface Decision {
   economics: Economics;
   verdict: Verdict;
 }
+
+/** One variant measured on the pull request's head against the same variant on its base commit. */
+export interface BaseVariantComparison {
+  variant: string;
+  /** Cases present in both runs, paired by case id. */
+  n: number;
+  base_accuracy: number;
+  head_accuracy: number;
+  /** head − base, with the paired interval at the suite's confidence. */
+  diff: number;
+  diff_ci: [number, number];
+  mcnemar_p_value: number;
+  /** n10 = right on base, wrong on head; n01 = wrong on base, right on head. */
+  counts: PairCounts;
+  /** A significant drop beyond the suite's margin: the interval's top is below 0 and the loss exceeds the margin. */
+  regression: boolean;
+  /** A significant gain: the interval's bottom is above 0. */
+  improved: boolean;
+  /** Case ids, capped. */
+  flipped: { right_to_wrong: string[]; wrong_to_right: string[] };
+}
+
+export interface BaseSuiteComparison {
+  suite: string;
+  /** compared; new (the suite did not exist on base); skipped (no changed file touches it). */
+  status: 'compared' | 'new' | 'skipped';
+  variants: BaseVariantComparison[];
+}

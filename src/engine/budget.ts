@@ -1,5 +1,5 @@
 import { costOfCall, resolvePrice } from '../providers/pricing.js';
-import { countMessageTokens, countTokens } from '../providers/tokens.js';
+import { countMessageTokens, countTokens, loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { LoadedSuite, PriceSpec } from '../suite/types.js';
 import type { PlannedCall } from './types.js';
@@ -80,6 +80,7 @@ export async function estimateCost(
   pricingBySuite: PricingBySuite = (suite) => suite.pricing,
   cachedKeys: ReadonlySet<string> = new Set(),
 ): Promise<CostEstimate> {
+  await loadTokenizer();
   const promptTokens = promptTokenCounter();
   const priceOf = createPriceLookup(pricingBySuite);
 

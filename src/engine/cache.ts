@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readdirSync, readFileSync, rename, rm, writeFile } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenUsage } from '../providers/types.js';
 
@@ -13,15 +13,19 @@ export interface CachedResponse {
 }
 
 /**
- * Synchronous on purpose: entries are a few hundred bytes on local disk, where a sync read or write costs
- * microseconds while the async versions pay several thread-pool round trips each (about 10× slower measured),
- * which would dominate a fully cached re-run.
+ * Reads are synchronous on purpose: entries are a few hundred bytes on local disk, where a sync read costs
+ * microseconds while an async one pays thread-pool round trips (about 10× slower measured), which would
+ * dominate a fully cached re-run. Writes are asynchronous: they happen while calls are in flight, where a
+ * sync open/write/close/rename would stall every other call for as long.
  */
 export interface ResponseCache {
   /** The stored response, or null on a miss (absent, unreadable or corrupt entry). */
   get(key: string): CachedResponse | null;
-  /** Stores atomically (temp file + rename): readers see the old entry, nothing, or the whole new one. */
-  set(key: string, response: CachedResponse): void;
+  /**
+   * Stores atomically (temp file + rename): readers see the old entry, nothing, or the whole new one.
+   * Resolves once the entry is in place; rejects when it could not be written (nothing half-written is left).
+   */
+  set(key: string, response: CachedResponse): Promise<void>;
   /** Keys of every stored entry (one directory listing per shard, not one stat per key). */
   keys(): Set<string>;
 }
@@ -64,11 +68,43 @@ function parseEntry(text: string): CachedResponse | null {
   };
 }
 
+/** Callback fs calls wrapped by hand: cheaper per call than fs/promises' FileHandle machinery. */
+function writeFileAsync(path: string, data: string): Promise<void> {
+  return new Promise((resolve, reject) => writeFile(path, data, (error) => (error ? reject(error) : resolve())));
+}
+
+function renameAsync(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => rename(from, to, (error) => (error ? reject(error) : resolve())));
+}
+
+function mkdirAsync(path: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    mkdir(path, { recursive: true }, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+function removeQuietly(path: string): Promise<void> {
+  return new Promise((resolve) => rm(path, { force: true }, () => resolve()));
+}
+
 /** A content-addressed response cache on disk: `dir/<first 2 hex of key>/<key>.json`. */
 export function openResponseCache(dir: string): ResponseCache {
-  // Each shard directory is created at most once per process.
-  const madeShards = new Set<string>();
+  // Each shard directory is created at most once per process (a failed creation is retried next time).
+  const madeShards = new Map<string, Promise<void>>();
   const shardOf = (key: string) => join(dir, key.slice(0, 2));
+  // Temp names: unique per cache instance (random tag) and per write (counter), without a random draw per write.
+  const tempTag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  let writes = 0;
+
+  function ensureShard(shard: string): Promise<void> {
+    let made = madeShards.get(shard);
+    if (!made) {
+      made = mkdirAsync(shard);
+      madeShards.set(shard, made);
+      made.catch(() => madeShards.delete(shard));
+    }
+    return made;
+  }
 
   return {
     get(key) {
@@ -80,15 +116,12 @@ export function openResponseCache(dir: string): ResponseCache {
       }
     },
 
-    set(key, response) {
+    async set(key, response) {
       checkKey(key);
       const shard = shardOf(key);
-      if (!madeShards.has(shard)) {
-        mkdirSync(shard, { recursive: true });
-        madeShards.add(shard);
-      }
       const target = join(shard, `${key}.json`);
-      const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writes += 1;
+      const temp = `${target}.${tempTag}.${writes}.tmp`;
       const entry: CachedResponse = {
         text: response.text,
         usage: response.usage,
@@ -96,11 +129,12 @@ export function openResponseCache(dir: string): ResponseCache {
         ttft_ms: response.ttft_ms,
         simulated: response.simulated,
       };
+      await ensureShard(shard);
       try {
-        writeFileSync(temp, JSON.stringify(entry));
-        renameSync(temp, target);
+        await writeFileAsync(temp, JSON.stringify(entry));
+        await renameAsync(temp, target);
       } catch (error) {
-        rmSync(temp, { force: true });
+        await removeQuietly(temp);
         throw error;
       }
     },

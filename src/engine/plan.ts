@@ -79,6 +79,41 @@ function providerOf(suite: LoadedSuite, variant: VariantSpec) {
   return provider;
 }
 
+/**
+ * A planned call whose cache key is hashed on first read: a run without a response cache never reads it,
+ * so it never pays for hashing every request.
+ */
+class LazyKeyedCall implements PlannedCall {
+  readonly suite: LoadedSuite;
+  readonly variant: VariantSpec;
+  readonly case: Case;
+  readonly messages: ChatMessage[];
+  #cacheKey: string | null = null;
+  readonly #keyFor: (last: ChatMessage) => string;
+  readonly #last: ChatMessage;
+
+  constructor(
+    suite: LoadedSuite,
+    variant: VariantSpec,
+    testCase: Case,
+    prefix: ChatMessage[],
+    last: ChatMessage,
+    keyFor: (last: ChatMessage) => string,
+  ) {
+    this.suite = suite;
+    this.variant = variant;
+    this.case = testCase;
+    this.messages = [...prefix, last];
+    this.#last = last;
+    this.#keyFor = keyFor;
+  }
+
+  get cacheKey(): string {
+    this.#cacheKey ??= this.#keyFor(this.#last);
+    return this.#cacheKey;
+  }
+}
+
 function* generatePlan(suites: SuiteCases[]): Generator<PlannedCall> {
   for (const { suite, cases } of suites) {
     const planners = suite.variants.map((variant) => {
@@ -94,7 +129,7 @@ function* generatePlan(suites: SuiteCases[]): Generator<PlannedCall> {
     for (const testCase of cases) {
       for (const { variant, prefix, keyFor } of planners) {
         const user = userMessage(variant, testCase);
-        yield { suite, variant, case: testCase, messages: [...prefix, user], cacheKey: keyFor(user) };
+        yield new LazyKeyedCall(suite, variant, testCase, prefix, user, keyFor);
       }
     }
   }

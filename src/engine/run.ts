@@ -11,6 +11,8 @@ import type { CaseRecord, PlannedCall, Progress, RunOptions, RunSummary } from '
 const PROGRESS_INTERVAL_MS = 100;
 /** Records queued behind a slow onRecord before the dispatcher pauses; bounds memory on huge runs. */
 const MAX_PENDING_RECORDS = 1024;
+/** Cache writes in progress before the dispatcher pauses; a slow disk must not queue responses without bound. */
+const MAX_PENDING_STORES = 256;
 
 function usd(value: number): string {
   return `$${Number(value.toFixed(4))}`;
@@ -59,6 +61,7 @@ class Run {
   private fatal: { error: unknown } | null = null;
   private inFlight = 0;
   private pendingRecords = 0;
+  private pendingStores = 0;
   private recordChain: Promise<void> = Promise.resolve();
   private wakeDispatcher: (() => void) | null = null;
   private lastProgressAt = Number.NEGATIVE_INFINITY;
@@ -92,6 +95,8 @@ class Run {
   private async finish(): Promise<RunSummary> {
     await this.waitUntil(() => this.inFlight === 0);
     await this.recordChain;
+    // Every cache write has finished (or failed) when the run returns: nothing touches the cache after it.
+    await this.waitUntil(() => this.pendingStores === 0);
     if (this.fatal) throw this.fatal.error;
     this.options.onProgress?.(this.progress(performance.now()));
     return {
@@ -109,7 +114,11 @@ class Run {
   private async dispatchAll(): Promise<void> {
     try {
       for (const call of this.calls) {
-        await this.waitUntil(() => this.pendingRecords < MAX_PENDING_RECORDS || this.fatal !== null);
+        await this.waitUntil(
+          () =>
+            (this.pendingRecords < MAX_PENDING_RECORDS && this.pendingStores < MAX_PENDING_STORES) ||
+            this.fatal !== null,
+        );
         if (this.fatal) return;
         const provider = call.suite.providers[call.variant.provider];
         if (!provider) {
@@ -156,12 +165,20 @@ class Run {
     }
   }
 
+  /** Writes in the background; the run waits for every write before it returns. */
   private store(key: string, response: CachedResponse): void {
-    try {
-      this.cache?.cache.set(key, response);
-    } catch {
-      // The cache is an optimisation: a failed write (disk full, read-only) must not fail a good response.
-    }
+    if (!this.cache) return;
+    this.pendingStores += 1;
+    this.cache.cache
+      .set(key, response)
+      .catch(() => {
+        // The cache is an optimisation: a failed write (disk full, read-only) must not fail a good response;
+        // the entry is simply missing next time.
+      })
+      .finally(() => {
+        this.pendingStores -= 1;
+        if (this.pendingStores === 0 || this.pendingStores === MAX_PENDING_STORES - 1) this.wake();
+      });
   }
 
   private async callModel(

@@ -11,17 +11,14 @@ import { Readable } from 'node:stream';
 export function createKeepAliveFetch(): typeof fetch {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   return (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const secure = url.protocol === 'https:';
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((value, name) => {
-      headers[name] = value;
-    });
     const body = init?.body;
     if (body !== undefined && body !== null && typeof body !== 'string') {
       // The SDK sends JSON strings for chat completions; anything else goes through the platform fetch.
       return fetch(input, init);
     }
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const secure = url.protocol === 'https:';
+    const headers = plainHeaders(init?.headers);
     if (body) headers['content-length'] = String(Buffer.byteLength(body));
     const signal = init?.signal ?? undefined;
     return new Promise<Response>((resolve, reject) => {
@@ -40,14 +37,14 @@ export function createKeepAliveFetch(): typeof fetch {
       });
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
-        const responseHeaders = toHeaders(res);
+        const { headers: responseHeaders, contentType } = toHeaders(res);
         if (status === 204 || status === 304) {
           res.resume();
           done();
           resolve(new Response(null, { status, headers: responseHeaders }));
           return;
         }
-        if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        if (contentType.startsWith('text/event-stream')) {
           res.on('end', done);
           res.on('error', done);
           resolve(new Response(Readable.toWeb(res) as ReadableStream, { status, headers: responseHeaders }));
@@ -61,7 +58,8 @@ export function createKeepAliveFetch(): typeof fetch {
         });
         res.on('end', () => {
           done();
-          resolve(new Response(Buffer.concat(chunks), { status, headers: responseHeaders }));
+          const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+          resolve(bufferedResponse(whole, { status, headers: responseHeaders }));
         });
       });
       req.end(body ?? undefined);
@@ -69,14 +67,106 @@ export function createKeepAliveFetch(): typeof fetch {
   };
 }
 
-function toHeaders(res: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
+/** Request headers as node:http takes them. The SDK passes a Headers object: read it in place, not copied. */
+function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const source = init instanceof Headers ? init : new Headers(init);
+  source.forEach((value, name) => {
+    headers[name] = value;
+  });
   return headers;
+}
+
+/** Response headers from the raw name/value list (skips node building its own header object first). */
+function toHeaders(res: IncomingMessage): { headers: Headers; contentType: string } {
+  const headers = new Headers();
+  let contentType = '';
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    headers.append(name, value);
+    if (contentType === '' && name.length === 12 && name.toLowerCase() === 'content-type') contentType = value;
+  }
+  return { headers, contentType };
+}
+
+/**
+ * Response, typed without its body members so the subclass below can redefine them (the DOM typings declare
+ * them as properties; at run time they are accessors and methods on Response.prototype, which it overrides).
+ */
+const ResponseWithoutBody: new (
+  body: null,
+  init: ResponseInit,
+) => Omit<Response, 'body' | 'bodyUsed' | 'text' | 'json' | 'arrayBuffer' | 'bytes' | 'blob' | 'clone' | 'formData'> =
+  Response;
+
+function bufferedResponse(bytes: Buffer, init: ResponseInit): Response {
+  return new BufferedResponse(bytes, init) as unknown as Response;
+}
+
+/**
+ * A Response over a body already read whole. The SDK reads every JSON response with text(); decoding the
+ * buffer directly skips the web stream (and its promises) a Response body otherwise goes through, several
+ * times the cost of the decoding itself. `body` still gives a stream of the same bytes (made on first use),
+ * and a body can be consumed once, as with any Response.
+ */
+class BufferedResponse extends ResponseWithoutBody {
+  #bytes: Buffer;
+  #consumed = false;
+  #stream: ReadableStream<Uint8Array> | null = null;
+
+  constructor(bytes: Buffer, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    this.#stream ??= new Response(this.#bytes).body as ReadableStream<Uint8Array>;
+    return this.#stream;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#consumed || (this.#stream?.locked ?? false);
+  }
+
+  /** The bytes, once: a second read fails like fetch's own. Once `body` was handed out, reads go through it. */
+  #take(): Promise<Buffer> {
+    if (this.bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#consumed = true;
+    if (this.#stream !== null) return new Response(this.#stream).arrayBuffer().then((data) => Buffer.from(data));
+    return Promise.resolve(this.#bytes);
+  }
+
+  text(): Promise<string> {
+    return this.#take().then((bytes) => bytes.toString('utf8'));
+  }
+
+  json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text));
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.bytes().then((bytes) => bytes.buffer as ArrayBuffer);
+  }
+
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    // A copy: the buffer may be a slice of node's shared pool.
+    return this.#take().then((bytes) => new Uint8Array(bytes));
+  }
+
+  blob(): Promise<Blob> {
+    return this.bytes().then((bytes) => new Blob([bytes], { type: this.headers.get('content-type') ?? '' }));
+  }
+
+  formData(): Promise<FormData> {
+    return this.#take().then((bytes) => new Response(bytes, { headers: this.headers }).formData());
+  }
+
+  clone(): Response {
+    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    return bufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

@@ -1,5 +1,32 @@
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from './types.js';
+
+type CountO200k = typeof import('gpt-tokenizer/encoding/o200k_base').countTokens;
+
+/**
+ * The o200k_base tables take tens of megabytes and a noticeable start-up time, so they are loaded only by
+ * the code paths that count tokens (cost estimate, prefix size, simulator), once, on first need.
+ */
+let countO200k: CountO200k | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads the tokenizer; call (and await) before countTokens/countMessageTokens. Cheap once loaded. */
+export function loadTokenizer(): Promise<void> {
+  loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
+    (encoding) => {
+      countO200k = encoding.countTokens;
+    },
+    (error: unknown) => {
+      loading = null; // a failed load may be retried
+      throw error;
+    },
+  );
+  return loading;
+}
+
+function tokenizer(): CountO200k {
+  if (countO200k === null) throw new Error('internal: the tokenizer is used before loadTokenizer() resolved');
+  return countO200k;
+}
 
 /** Text like `<|endoftext|>` in a prompt is counted as plain text, not rejected. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
@@ -9,26 +36,27 @@ const MEMO_MIN_LENGTH = 256;
 const MEMO_MAX_ENTRIES = 512;
 const memo = new Map<string, number>();
 
-/** Tokens in `text` under o200k_base (the encoding of OpenAI's current models). */
+/** Tokens in `text` under o200k_base (the encoding of OpenAI's current models). Needs loadTokenizer() first. */
 export function countTokens(text: string): number {
-  if (text.length < MEMO_MIN_LENGTH) return countO200k(text, PLAIN_TEXT);
+  const count = tokenizer();
+  if (text.length < MEMO_MIN_LENGTH) return count(text, PLAIN_TEXT);
   const known = memo.get(text);
   if (known !== undefined) return known;
-  const count = countO200k(text, PLAIN_TEXT);
+  const counted = count(text, PLAIN_TEXT);
   // Bounded: drop the oldest entry (Map keeps insertion order).
   if (memo.size >= MEMO_MAX_ENTRIES) {
     const oldest = memo.keys().next().value;
     if (oldest !== undefined) memo.delete(oldest);
   }
-  memo.set(text, count);
-  return count;
+  memo.set(text, counted);
+  return counted;
 }
 
 /** Per OpenAI's chat accounting: 3 tokens of framing per message, 3 more to prime the reply. */
 const TOKENS_PER_MESSAGE = 3;
 const REPLY_PRIMING_TOKENS = 3;
 
-/** Prompt tokens of a chat request (role names count as text too). */
+/** Prompt tokens of a chat request (role names count as text too). Needs loadTokenizer() first. */
 export function countMessageTokens(messages: readonly ChatMessage[]): number {
   let total = REPLY_PRIMING_TOKENS;
   for (const message of messages) {

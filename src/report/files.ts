@@ -23,9 +23,12 @@ export interface CasesWriter {
   readonly path: string;
 }
 
+/** Lines are gathered into chunks of about this size: one stream write per chunk, not per record. */
+const CHUNK_CHARS = 64 * 1024;
+
 /**
  * Streams one JSON line per case × variant, honouring back-pressure, so 100,000-case runs
- * never hold their records in memory.
+ * never hold their records in memory. Everything written is in the file once close() resolves.
  */
 export async function openCasesWriter(outDir: string): Promise<CasesWriter> {
   await mkdir(outDir, { recursive: true });
@@ -35,16 +38,38 @@ export async function openCasesWriter(outDir: string): Promise<CasesWriter> {
   stream.on('error', (error) => {
     failure = error;
   });
+  let pending = '';
+
+  /** Hands the gathered lines to the stream; resolves once the stream can take more. */
+  async function flush(): Promise<void> {
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    if (!stream.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        // An error ends the wait too: the stream will never drain after it.
+        const done = () => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          resolve();
+        };
+        stream.on('drain', done);
+        stream.on('error', done);
+      });
+    }
+    if (failure) throw failure;
+  }
+
   return {
     path,
     async write(record) {
       if (failure) throw failure;
-      if (!stream.write(`${JSON.stringify(record)}\n`)) {
-        await new Promise<void>((resolve) => stream.once('drain', resolve));
-      }
+      pending += `${JSON.stringify(record)}\n`;
+      if (pending.length >= CHUNK_CHARS) await flush();
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
+    async close() {
+      await flush();
+      await new Promise<void>((resolve, reject) => {
         stream.end((error?: Error | null) => (error || failure ? reject(error ?? failure) : resolve()));
       });
     },

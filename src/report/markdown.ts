@@ -1,3 +1,4 @@
+import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
 import { escapeMarkdownInline } from './escape.js';
 import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
@@ -42,6 +43,9 @@ export function renderMarkdownReport(results: RunResults): string {
   if (results.simulated) {
     lines.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
   }
+  if (results.base) {
+    lines.push(`**${baseStatusLine(results.base)}**`, '');
+  }
   for (const suite of results.suites) {
     const status = suite.passed ? '✅' : '❌';
     lines.push(`### ${status} ${escapeMarkdownInline(suite.name)}`, '');
@@ -54,11 +58,14 @@ export function renderMarkdownReport(results: RunResults): string {
     lines.push(...variantTable(suite), '');
     const failures = failedGates(suite);
     if (failures.length > 0) lines.push(...failures, '');
+    if (results.base) lines.push(...renderBaseComparison(results.base, suite.name));
     lines.push(...comparisonTable(suite), ...economicsTable(suite));
     const chart = costAccuracyChart(suite);
     if (chart) lines.push(chart, '');
     lines.push(...flippedSections(suite));
   }
+  const skipped = results.base?.suites.filter((s) => s.status === 'skipped').map((s) => escapeMarkdownInline(s.suite));
+  if (skipped && skipped.length > 0) lines.push(`Skipped (no changed file touches them): ${skipped.join(', ')}.`, '');
   const s = results.summary;
   lines.push(
     `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${s.budget_exhausted ? ' · stopped: budget reached' : ''}</sub>`,

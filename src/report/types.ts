@@ -1,4 +1,4 @@
-import type { Comparison, Economics, Verdict } from '../decision/types.js';
+import type { BaseSuiteComparison, Comparison, Economics, Verdict } from '../decision/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { TaskKind, VariantRole } from '../suite/types.js';
 
@@ -51,6 +51,8 @@ export interface RunResults {
   duration_ms: number;
   simulated: boolean;
   suites: SuiteResult[];
+  /** On a pull request: the same suites on the base commit, compared variant by variant. */
+  base?: { ref: string; sha: string; suites: BaseSuiteComparison[]; regressions: number };
   summary: {
     calls: number;
     errors: number;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TunegateError } from '../errors.js';
+import { loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
@@ -85,6 +86,7 @@ export async function startSimulator(
       `The simulator only listens on loopback addresses (127.0.0.1, ::1, localhost); "${host}" is not one.`,
     );
   }
+  await loadTokenizer(); // answers carry token usage
   const behaviour = new SimBehaviour(config);
   const stats: SimStats = {
     requests: 0,

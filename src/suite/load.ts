@@ -157,7 +157,7 @@ export async function loadSuites(patterns: string[], options: LoadOptions): Prom
       continue;
     }
     const report = new SuiteReport(file.shown, parsed.source);
-    const context = { file: file.shown, dir: path.dirname(file.absolute), report };
+    const context = { file: file.shown, dir: path.dirname(file.absolute), report, sources: new Set([file.absolute]) };
     const requireApiKeys = options.requireApiKeys !== false;
     const suite = await resolveSuite(parsed.data, context, { env: options.env, requireApiKeys });
     const taken = fileByName.get(suite.name);

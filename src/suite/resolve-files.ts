@@ -14,6 +14,8 @@ export interface FileContext {
   /** Absolute directory of the suite file. */
   dir: string;
   report: SuiteReport;
+  /** Absolute paths of the files the suite reads, collected while resolving (see LoadedSuite.sources). */
+  sources: Set<string>;
 }
 
 function errorCode(error: unknown): string {
@@ -22,6 +24,7 @@ function errorCode(error: unknown): string {
 
 /** Checks that `absolute` is an existing file; reports at `yamlPath` otherwise. */
 export async function checkFileExists(ctx: FileContext, yamlPath: string[], absolute: string): Promise<boolean> {
+  ctx.sources.add(absolute);
   const shown = shownPath(ctx, absolute);
   try {
     const info = await stat(absolute);

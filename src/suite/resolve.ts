@@ -243,6 +243,7 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     pricing: raw.pricing ?? {},
     thresholds: raw.thresholds ?? {},
     decision: resolveDecision(ctx, raw, variants),
+    sources: [...ctx.sources],
   };
   if (raw.description !== undefined) suite.description = raw.description;
   return suite;

@@ -124,4 +124,9 @@ export interface LoadedSuite {
   pricing: Record<string, PriceSpec>;
   thresholds: Thresholds;
   decision: DecisionSpec;
+  /**
+   * Absolute paths of every file the suite reads: the suite file, the dataset, every file://
+   * target, custom scorer modules. A change to any of them can change the suite's results.
+   */
+  sources: string[];
 }

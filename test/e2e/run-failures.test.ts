@@ -94,7 +94,7 @@ describe('runs that cannot or must not spend money', () => {
     const suite = await writeSuite(dir, 'down.yaml', suiteYaml(`http://127.0.0.1:${port}/v1`));
     const { code, stderr } = await runCli(['run', suite, '--out', 'out-down', '--no-cache', '--quiet'], { cwd: dir });
     expect(code).toBe(3);
-    expect(stderr).toContain('every call of banking-failures/big failed');
+    expect(stderr).toContain('every call of banking-failures/big, banking-failures/small failed; check the provider');
     const records = await readJsonl<{ error: string | null; attempts: number }>(join(dir, 'out-down', 'cases.jsonl'));
     expect(records).toHaveLength(80);
     expect(records.every((r) => r.error !== null && r.attempts === 2)).toBe(true);

@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateCost } from '../../src/engine/budget.js';
 import { openResponseCache } from '../../src/engine/cache.js';
 import { planCalls } from '../../src/engine/plan.js';
-import { countMessageTokens, countTokens } from '../../src/providers/tokens.js';
+import { countMessageTokens, countTokens, loadTokenizer } from '../../src/providers/tokens.js';
 import { makeCases, nth, suite, variant } from './helpers.js';
+
+beforeAll(loadTokenizer);
 
 describe('estimateCost', () => {
   it('prices prompt tokens of the full messages and max_tokens of completion', async () => {
@@ -43,7 +45,13 @@ describe('estimateCost', () => {
       const s = suite({ variants: [variant('big', { model: 'x', params: { max_completion_tokens: 4 } })] });
       const calls = planCalls([{ suite: s, cases: makeCases(4) }]);
       const cache = openResponseCache(dir);
-      cache.set(nth(calls, 0).cacheKey, { text: 'a', usage: null, latency_ms: 1, ttft_ms: null, simulated: false });
+      await cache.set(nth(calls, 0).cacheKey, {
+        text: 'a',
+        usage: null,
+        latency_ms: 1,
+        ttft_ms: null,
+        simulated: false,
+      });
       const estimate = await estimateCost(calls, () => ({ x: { input: 0, output: 1_000_000 } }), cache.keys());
       expect(estimate).toEqual({ usd: 12, unpriced_calls: 0, calls: 4, cached_calls: 1 });
     } finally {

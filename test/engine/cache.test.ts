@@ -26,14 +26,14 @@ describe('openResponseCache', () => {
   it('stores under <2 hex>/<key>.json and reads back the same response', async () => {
     const cache = openResponseCache(dir);
     expect(cache.get(KEY)).toBeNull();
-    cache.set(KEY, response);
+    await cache.set(KEY, response);
     expect(await readdir(join(dir, 'ab'))).toEqual([`${KEY}.json`]);
     expect(openResponseCache(dir).get(KEY)).toEqual(response);
   });
 
   it('treats a corrupt or wrongly shaped entry as a miss', async () => {
     const cache = openResponseCache(dir);
-    cache.set(KEY, response);
+    await cache.set(KEY, response);
     await writeFile(join(dir, 'ab', `${KEY}.json`), '{"text": "trunc');
     expect(cache.get(KEY)).toBeNull();
     await writeFile(join(dir, 'ab', `${KEY}.json`), JSON.stringify({ ...response, latency_ms: 'fast' }));
@@ -43,8 +43,8 @@ describe('openResponseCache', () => {
   it('leaves no temporary files behind and lists stored keys', async () => {
     const cache = openResponseCache(dir);
     const keys = ['00', '01', 'ff'].map((prefix) => prefix + '1'.repeat(62));
-    for (const key of keys) cache.set(key, response);
-    cache.set(nth(keys, 0), { ...response, text: 'overwritten' });
+    await Promise.all(keys.map((key) => cache.set(key, response)));
+    await cache.set(nth(keys, 0), { ...response, text: 'overwritten' });
     const files = (await Promise.all(['00', '01', 'ff'].map((shard) => readdir(join(dir, shard))))).flat();
     expect(files.every((file) => file.endsWith('.json'))).toBe(true);
     expect(cache.keys()).toEqual(new Set(keys));
@@ -54,7 +54,7 @@ describe('openResponseCache', () => {
   it('never maps a non-hex key to a path', async () => {
     const cache = openResponseCache(dir);
     expect(cache.get('../../etc/passwd')).toBeNull();
-    expect(() => cache.set('../escape', response)).toThrow(/invalid response cache key/);
+    await expect(cache.set('../escape', response)).rejects.toThrow(/invalid response cache key/);
   });
 
   it('reports no keys for a directory that does not exist yet', async () => {

@@ -50,6 +50,7 @@ export function suite(overrides: Partial<LoadedSuite> = {}): LoadedSuite {
     pricing: {},
     thresholds: {},
     decision: { ...defaults.decision, fail_on: [...defaults.decision.fail_on] },
+    sources: [],
     ...overrides,
   };
 }

@@ -1,11 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
-import { countMessageTokens, countTokens } from '../../src/providers/tokens.js';
+import { countMessageTokens, countTokens, loadTokenizer } from '../../src/providers/tokens.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { type SimConfig, startSimulator } from '../../src/sim/index.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
 import { completion, startScriptedServer } from './scripted-server.js';
+
+beforeAll(loadTokenizer);
 
 const CASES = [
   { input: 'How do I locate my card?', expected: 'card_arrival' },

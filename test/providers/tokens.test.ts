@@ -1,8 +1,23 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { describe, expect, it } from 'vitest';
-import { countMessageTokens, countTokens } from '../../src/providers/tokens.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { countMessageTokens, countTokens, loadTokenizer } from '../../src/providers/tokens.js';
+
+describe('loadTokenizer', () => {
+  it('must resolve before tokens are counted, and is shared by later callers', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/providers/tokens.js');
+    expect(() => fresh.countTokens('hello')).toThrow(/before loadTokenizer/);
+    expect(() => fresh.countMessageTokens([{ role: 'user', content: 'hello' }])).toThrow(/before loadTokenizer/);
+    const first = fresh.loadTokenizer();
+    expect(fresh.loadTokenizer()).toBe(first);
+    await first;
+    expect(fresh.countTokens('hello')).toBe(encode('hello').length);
+  });
+});
 
 describe('countTokens', () => {
+  beforeAll(loadTokenizer);
+
   it('counts o200k_base tokens', () => {
     const text = 'How do I locate my card?';
     expect(countTokens(text)).toBe(encode(text).length);
@@ -22,6 +37,8 @@ describe('countTokens', () => {
 });
 
 describe('countMessageTokens', () => {
+  beforeAll(loadTokenizer);
+
   it('adds 3 tokens per message and 3 for the reply priming', () => {
     const messages = [
       { role: 'system' as const, content: 'Answer with one label.' },

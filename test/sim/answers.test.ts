@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadTokenizer } from '../../src/providers/tokens.js';
 import { UNKNOWN_INPUT_ANSWER } from '../../src/sim/answers.js';
 import { SimBehaviour } from '../../src/sim/behaviour.js';
 import { loadSimCases, type SimCase, type SimConfig, startSimulator } from '../../src/sim/index.js';
@@ -7,6 +8,7 @@ import { answerOf, BANKING_200, chat, SNIPS_10 } from './helpers.js';
 let banking: SimCase[];
 let snips: SimCase[];
 beforeAll(async () => {
+  await loadTokenizer(); // SimBehaviour is used directly below, without startSimulator
   banking = await loadSimCases(BANKING_200);
   snips = await loadSimCases(SNIPS_10);
 });

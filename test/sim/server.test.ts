@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
-import { countTokens } from '../../src/providers/tokens.js';
+import { countTokens, loadTokenizer } from '../../src/providers/tokens.js';
 import { type SimConfig, startSimulator } from '../../src/sim/index.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
 import { chat, parseSse, post } from './helpers.js';
+
+beforeAll(loadTokenizer);
 
 const CASES = Array.from({ length: 50 }, (_, i) => ({ input: `question number ${i}`, expected: `label_${i % 5}` }));
 

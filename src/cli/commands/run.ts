@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { evaluate } from '../../api/evaluate.js';
+import { exitCodeOf, runtimeFailure } from '../../api/outcome.js';
 import { readReferenceResults } from '../../api/reference.js';
-import { type RunningSimulator, readSimConfigFile, simulateSuites } from '../../api/simulate.js';
+import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
 import { renderConsoleReport } from '../../report/console.js';
@@ -12,24 +12,6 @@ import type { RunResults } from '../../report/types.js';
 import type { RunCliOptions } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
 import { createProgressRenderer } from '../progress.js';
-
-/** Exit code of a finished run: runtime failure beats a failed gate beats success. */
-export function exitCodeOf(results: RunResults): number {
-  if (results.summary.budget_exhausted) return ExitCode.runtime;
-  const unreachable = results.suites.some((suite) =>
-    Object.values(suite.variants).some((v) => v.metrics.n > 0 && v.metrics.errors === v.metrics.n),
-  );
-  if (unreachable) return ExitCode.runtime;
-  return results.summary.passed ? ExitCode.ok : ExitCode.gateFailed;
-}
-
-function unreachableVariants(results: RunResults): string[] {
-  return results.suites.flatMap((suite) =>
-    Object.entries(suite.variants)
-      .filter(([, v]) => v.metrics.n > 0 && v.metrics.errors === v.metrics.n)
-      .map(([name]) => `${suite.name}/${name}`),
-  );
-}
 
 export async function runCommand(options: RunCliOptions, io: CliIo): Promise<number> {
   const validation = await validateSuites(options.suites, {
@@ -45,18 +27,11 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   }
 
   const reference = options.reference ? await readReferenceResults(resolve(io.cwd, options.reference)) : undefined;
-  let simulator: RunningSimulator | undefined;
-  if (options.simulate) {
-    const behaviour = options.simConfig ? await readSimConfigFile(resolve(io.cwd, options.simConfig)) : { models: {} };
-    simulator = await simulateSuites(validation.suites, behaviour);
-    io.stderr.write(`simulator: serving ${validation.suites.length} suite(s) at ${simulator.url}\n`);
-  }
-
   const progress = createProgressRenderer(io.stderr);
   const outDir = resolve(io.cwd, options.out);
   let results: RunResults;
   try {
-    results = await evaluate(validation.suites, {
+    results = await runSuites(validation.suites, {
       outDir,
       version: VERSION,
       env: io.env,
@@ -65,18 +40,18 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       concurrency: options.concurrency,
       onProgress: options.quiet ? undefined : progress.update,
       reference,
+      simulate: options.simulate ? { configPath: options.simConfig && resolve(io.cwd, options.simConfig) } : undefined,
+      onSimulator: (url) => io.stderr.write(`simulator: serving ${validation.suites.length} suite(s) at ${url}\n`),
     });
   } finally {
     progress.finish();
-    await simulator?.close();
   }
 
   const resultsPath = await writeResultsJson(outDir, results);
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results));
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}\n`);
-  for (const name of unreachableVariants(results)) {
-    io.stderr.write(`error: every call of ${name} failed; see cases.jsonl for the errors and check the provider\n`);
-  }
+  const failure = runtimeFailure(results);
+  if (failure) io.stderr.write(`error: ${failure}; see cases.jsonl for the errors\n`);
   return exitCodeOf(results);
 }

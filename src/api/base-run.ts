@@ -1,0 +1,139 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { compareWithBase } from '../decision/base-compare.js';
+import type { BaseSuiteComparison } from '../decision/types.js';
+import { formatProblem } from '../errors.js';
+import { CASES_FILE, writeResultsJson } from '../report/files.js';
+import type { RunResults } from '../report/types.js';
+import type { LoadedSuite } from '../suite/types.js';
+import { checkoutAt, repoRoot } from './git.js';
+import { type RunSuitesOptions, runSuites } from './run-suites.js';
+import { validateSuites } from './validate.js';
+
+/**
+ * A pull request measured against its base commit: the suites as they were on base run with the
+ * head run's options (the shared response cache makes unchanged calls free), then every variant
+ * is compared case by case with its head counterpart.
+ */
+
+/** Per-case correctness by suite, then variant, then case id. */
+export type Outcomes = Map<string, Map<string, Map<string, boolean>>>;
+
+/** Reads who got what right from a cases.jsonl, line by line (runs can be large). */
+export async function readOutcomes(casesJsonlPath: string): Promise<Outcomes> {
+  const outcomes: Outcomes = new Map();
+  const lines = createInterface({ input: createReadStream(casesJsonlPath), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line) as { suite: string; variant: string; case_id: string; correct: boolean };
+    const bySuite = outcomes.get(record.suite) ?? new Map<string, Map<string, boolean>>();
+    outcomes.set(record.suite, bySuite);
+    const byVariant = bySuite.get(record.variant) ?? new Map<string, boolean>();
+    bySuite.set(record.variant, byVariant);
+    byVariant.set(record.case_id, record.correct === true);
+  }
+  return outcomes;
+}
+
+/** Names of the suites that read at least one of the changed files (absolute paths). */
+export function suitesTouched(suites: readonly LoadedSuite[], changedFiles: readonly string[]): Set<string> {
+  const changed = new Set(changedFiles.map((file) => path.resolve(file)));
+  return new Set(suites.filter((suite) => suite.sources.some((file) => changed.has(file))).map((s) => s.name));
+}
+
+/**
+ * Compares every head suite with its base run. `statuses` names the suites not compared (new on
+ * head, or skipped because no changed file touches them); a suite absent from the base run is new.
+ * Variants that exist on one side only are left out: there is nothing to pair them with.
+ */
+export async function compareRuns(
+  headCases: string,
+  baseCases: string,
+  suites: readonly LoadedSuite[],
+  statuses: ReadonlyMap<string, 'new' | 'skipped'>,
+): Promise<BaseSuiteComparison[]> {
+  const [head, base] = await Promise.all([readOutcomes(headCases), readOutcomes(baseCases)]);
+  return suites.map((suite): BaseSuiteComparison => {
+    const given = statuses.get(suite.name);
+    const headRuns = head.get(suite.name);
+    const baseRuns = base.get(suite.name);
+    if (given) return { suite: suite.name, status: given, variants: [] };
+    if (!baseRuns || !headRuns) return { suite: suite.name, status: 'new', variants: [] };
+    const variants = suite.variants.flatMap((variant) => {
+      const headOutcomes = headRuns.get(variant.name);
+      const baseOutcomes = baseRuns.get(variant.name);
+      if (!headOutcomes || !baseOutcomes) return [];
+      return [compareWithBase(headOutcomes, baseOutcomes, variant.name, suite.decision)];
+    });
+    return { suite: suite.name, status: 'compared', variants };
+  });
+}
+
+/** The `base` section of results.json. */
+export function baseSection(ref: string, sha: string, suites: BaseSuiteComparison[]): NonNullable<RunResults['base']> {
+  const regressions = suites.reduce((sum, suite) => sum + suite.variants.filter((v) => v.regression).length, 0);
+  return { ref, sha, suites, regressions };
+}
+
+export interface BaseRunOptions {
+  /** The head run's working directory, inside the repository; `patterns` are relative to it. */
+  cwd: string;
+  baseSha: string;
+  /** The head run's suite files or globs. */
+  patterns: string[];
+  /** Head suites to measure on base, by name; other suites found on base are not run. */
+  suiteNames: readonly string[];
+  /** As for the head run (false when the providers are not reached, e.g. on the simulator). */
+  requireApiKeys?: boolean;
+  /** The head run's options; results go to `<outDir>/base`, and the shared cache makes unchanged calls free. */
+  run: RunSuitesOptions;
+}
+
+export interface BaseRun {
+  results: RunResults;
+  casesPath: string;
+  /** Named suites with no valid counterpart on base: new, or broken there (see problems). */
+  missing: string[];
+  /** Why a suite on base could not be measured, as `file:line:col message` relative to the base checkout. */
+  problems: string[];
+}
+
+/** A path under the head checkout, moved to the same place under the base checkout. */
+function onBase(headRoot: string, baseRoot: string, target: string): string {
+  const inside = path.relative(headRoot, target);
+  const outside = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+  return outside ? target : path.join(baseRoot, inside);
+}
+
+/** Checks out the base commit in a temporary worktree and runs there the named suites that exist on it. */
+export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
+  const headRoot = await repoRoot(options.cwd);
+  const checkout = await checkoutAt(headRoot, options.baseSha);
+  try {
+    const cwd = onBase(headRoot, checkout.dir, path.resolve(options.cwd));
+    const patterns = options.patterns.map((p) => (path.isAbsolute(p) ? onBase(headRoot, checkout.dir, p) : p));
+    const validation = await validateSuites(patterns, {
+      cwd,
+      env: options.run.env,
+      requireApiKeys: options.requireApiKeys !== false,
+    });
+    const wanted = new Set(options.suiteNames);
+    const inputs = validation.suites.filter(({ suite }) => wanted.has(suite.name));
+    const found = new Set(inputs.map(({ suite }) => suite.name));
+    // A suite file that does not exist on base is a new suite, not a problem.
+    const problems = validation.problems.filter((p) => p.code !== 'no-match').map(formatProblem);
+    const { reference: _reference, ...run } = options.run;
+    const outDir = path.join(options.run.outDir, 'base');
+    const results = await runSuites(inputs, { ...run, outDir });
+    await writeResultsJson(outDir, results);
+    return {
+      results,
+      casesPath: path.join(outDir, CASES_FILE),
+      missing: options.suiteNames.filter((name) => !found.has(name)),
+      problems,
+    };
+  } finally {
+    await checkout.cleanup();
+  }
+}

@@ -1,0 +1,34 @@
+/** Names of the Action's inputs and outputs, as in action.yml. */
+export const Input = {
+  suites: 'suites',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentKey: 'comment-key',
+  failOn: 'fail-on',
+  maxCostUsd: 'max-cost-usd',
+  concurrency: 'concurrency',
+  workingDirectory: 'working-directory',
+  compareBase: 'compare-base',
+  baseRef: 'base-ref',
+  runAll: 'run-all',
+  reference: 'reference',
+  out: 'out',
+  cache: 'cache',
+  artifact: 'artifact',
+  requireSecrets: 'require-secrets',
+  simulate: 'simulate',
+  simConfig: 'sim-config',
+} as const;
+
+export const Output = {
+  passed: 'passed',
+  verdicts: 'verdicts',
+  verdict: 'verdict',
+  regressions: 'regressions',
+  summary: 'summary',
+  resultsPath: 'results-path',
+  commentUrl: 'comment-url',
+} as const;
+
+export const FAIL_ON = ['threshold', 'regression', 'verdict', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];

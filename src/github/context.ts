@@ -1,0 +1,53 @@
+import * as github from '@actions/github';
+
+export interface PullRequestInfo {
+  number: number;
+  baseSha: string;
+  baseRef: string;
+  headSha: string;
+  /** Opened from a fork: the run gets no secrets and a read-only token. */
+  fromFork: boolean;
+}
+
+export interface RunContext {
+  eventName: string;
+  workflow: string;
+  owner: string;
+  repo: string;
+  runId: number;
+  serverUrl: string;
+  pullRequest: PullRequestInfo | undefined;
+}
+
+interface PullRequestPayload {
+  number: number;
+  base: { sha: string; ref: string; repo?: { full_name?: string } };
+  head: { sha: string; repo?: { full_name?: string } | null };
+}
+
+/** What the workflow run is about, read from the runner's environment and event payload. */
+export function readRunContext(): RunContext {
+  const { context } = github;
+  const pr = context.payload.pull_request as PullRequestPayload | undefined;
+  const repository = process.env.GITHUB_REPOSITORY ?? '';
+  const [owner = '', repo = ''] = repository.includes('/')
+    ? repository.split('/')
+    : [context.repo.owner, context.repo.repo];
+  return {
+    eventName: context.eventName,
+    workflow: context.workflow || 'tunegate',
+    owner,
+    repo,
+    runId: context.runId,
+    serverUrl: context.serverUrl,
+    pullRequest: pr
+      ? {
+          number: pr.number,
+          baseSha: pr.base.sha,
+          baseRef: pr.base.ref,
+          headSha: pr.head.sha,
+          fromFork: (pr.head.repo?.full_name ?? '') !== (pr.base.repo?.full_name ?? ''),
+        }
+      : undefined,
+  };
+}

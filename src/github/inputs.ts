@@ -1,0 +1,94 @@
+import * as core from '@actions/core';
+import { TunegateError } from '../errors.js';
+import { FAIL_ON, type FailOn, Input } from './constants.js';
+
+export interface ActionInputs {
+  suites: string[];
+  githubToken: string;
+  comment: boolean;
+  commentKey: string;
+  failOn: Set<FailOn>;
+  maxCostUsd: number | undefined;
+  concurrency: number | undefined;
+  workingDirectory: string;
+  compareBase: boolean;
+  baseRef: string | undefined;
+  runAll: boolean;
+  reference: string | undefined;
+  out: string;
+  cache: boolean;
+  artifact: string | undefined;
+  requireSecrets: boolean;
+  simulate: boolean;
+  simConfig: string | undefined;
+}
+
+function inputError(name: string, message: string): TunegateError {
+  return new TunegateError('input', `input "${name}": ${message}`);
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['true', 'yes', 'on', '1'].includes(raw)) return true;
+  if (['false', 'no', 'off', '0'].includes(raw)) return false;
+  throw inputError(name, `expected true or false, got "${raw}"`);
+}
+
+function optionalNumber(name: string, integer: boolean): number | undefined {
+  const raw = core.getInput(name).trim();
+  if (raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw inputError(name, `expected a ${integer ? 'whole number' : 'number'} ≥ 0, got "${raw}"`);
+  }
+  return value;
+}
+
+function optionalString(name: string): string | undefined {
+  const raw = core.getInput(name).trim();
+  return raw === '' ? undefined : raw;
+}
+
+function parseFailOn(raw: string): Set<FailOn> {
+  const items = raw
+    .split(/[\s,]+/)
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!(FAIL_ON as readonly string[]).includes(item)) {
+      throw inputError(Input.failOn, `unknown "${item}"; use any of ${FAIL_ON.join(', ')}`);
+    }
+  }
+  return new Set(items as FailOn[]);
+}
+
+/** Reads and checks every input; called at run time, never at module load. */
+export function getInputs(): ActionInputs {
+  const suites = core
+    .getInput(Input.suites)
+    .split(/[\n,]+|\s+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const simConfig = optionalString(Input.simConfig);
+  return {
+    suites: suites.length > 0 ? suites : ['evals/*.yaml'],
+    githubToken: core.getInput(Input.githubToken),
+    comment: flag(Input.comment, true),
+    commentKey: optionalString(Input.commentKey) ?? 'default',
+    failOn: parseFailOn(core.getInput(Input.failOn) || 'threshold,regression,verdict'),
+    maxCostUsd: optionalNumber(Input.maxCostUsd, false),
+    concurrency: optionalNumber(Input.concurrency, true),
+    workingDirectory: optionalString(Input.workingDirectory) ?? '.',
+    compareBase: flag(Input.compareBase, true),
+    baseRef: optionalString(Input.baseRef),
+    runAll: flag(Input.runAll, false),
+    reference: optionalString(Input.reference),
+    out: optionalString(Input.out) ?? 'tunegate-results',
+    cache: flag(Input.cache, true),
+    artifact: optionalString(Input.artifact),
+    requireSecrets: flag(Input.requireSecrets, false),
+    simulate: flag(Input.simulate, false) || simConfig !== undefined,
+    simConfig,
+  };
+}

@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempRepo, type TempRepo } from '../base/git-repo.js';
+import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
+import { BANKING_SAMPLE, tempDir } from './helpers.js';
+
+const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
+
+const suiteYaml = (finetunedModel: string, extra = '') => `name: intents
+dataset: { path: data.jsonl, sample: { size: 120, seed: 3 } }
+task: { kind: classification }
+providers:
+  openai: { api_key_env: OPENAI_API_KEY, concurrency: 16 }
+variants:
+  prompted: { role: prompted, provider: openai, model: gpt-4.1, system: "Answer with the intent label." }
+  finetuned: { role: finetuned, provider: openai, model: ${finetunedModel} }
+thresholds:
+  accuracy: { min: 0.7 }
+decision: { max_accuracy_loss: 0.03 }
+${extra}`;
+
+const SIM = `seed: 5
+shared_difficulty: 0.9
+models:
+  gpt-4.1: { accuracy: 0.9 }
+  ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.9 }
+  ft:gpt-4.1-nano:acme:intents:v2: { accuracy: 0.6 }
+`;
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Parses GITHUB_OUTPUT's `name<<DELIMITER … DELIMITER` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^(.+?)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1] as string] = match[3] as string;
+  return outputs;
+}
+
+/** Runs the bundled Action the way the runner does: inputs and context in the environment. */
+async function runAction(
+  repo: TempRepo,
+  api: FakeGitHub,
+  event: object,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  const dir = await tempDir('tunegate-runner-');
+  const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
+  await writeFile(files.event, JSON.stringify(event));
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  );
+  const child = spawn(process.execPath, [ACTION], {
+    cwd: repo.dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_API_URL: api.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_WORKSPACE: repo.dir,
+      GITHUB_WORKFLOW: 'evals',
+      GITHUB_RUN_ID: '42',
+      RUNNER_TEMP: dir,
+      'INPUT_GITHUB-TOKEN': 'test-token',
+      INPUT_ARTIFACT: '',
+      ...inputEnv,
+      ...env,
+    },
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+  };
+}
+
+function pullRequestEvent(base: string, head: string, headRepo = 'acme/app') {
+  return {
+    action: 'synchronize',
+    number: 7,
+    pull_request: {
+      number: 7,
+      base: { sha: base, ref: 'main', repo: { full_name: 'acme/app' } },
+      head: { sha: head, ref: 'new-model', repo: { full_name: headRepo } },
+    },
+    repository: { name: 'app', owner: { login: 'acme' }, full_name: 'acme/app' },
+  };
+}
+
+describe('the bundled Action on a pull request (simulated models, fake GitHub API)', () => {
+  let repo: TempRepo;
+  let api: FakeGitHub;
+  let base: string;
+  let head: string;
+
+  beforeAll(async () => {
+    api = await startFakeGitHub();
+    repo = await createTempRepo();
+    await repo.write({ 'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v1'), 'evals/sim.yaml': SIM });
+    await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
+    base = await repo.commit('base');
+    await repo.write({ 'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v2') });
+    head = await repo.commit('head: a worse fine-tuned model');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const inputs = { suites: 'evals/suite.yaml', 'sim-config': 'evals/sim.yaml', 'comment-key': 'main' };
+
+  it('creates the sticky comment, reports the regression against base, sets outputs and fails the step', async () => {
+    const run = await runAction(repo, api, pullRequestEvent(base, head), inputs);
+    expect(run.stdout).not.toMatch(/unexpected error/);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::tunegate: .*significant regression\(s\) against the base commit/);
+    expect(run.outputs).toMatchObject({ passed: 'false', verdict: 'keep-prompting', regressions: '1' });
+    expect(JSON.parse(run.outputs.verdicts ?? '{}')).toEqual({ intents: 'keep-prompting' });
+    expect(run.outputs['results-path']).toBe(join(repo.dir, 'tunegate-results', 'results.json'));
+    const comments = [...api.comments.values()];
+    expect(comments).toHaveLength(1);
+    const body = comments[0]?.body ?? '';
+    expect(body.startsWith('<!-- tunegate:evals:main -->')).toBe(true);
+    expect(body).toContain('**❌ 1 regression vs base**');
+    expect(body).toMatch(/\| finetuned \| 90\.0% \| 60\.0% \| −30\.0 points \|.*🔻 regression/);
+    expect(body).toContain('> **✋ Keep prompting**');
+    expect(run.outputs['comment-url']).toBe(
+      comments[0] && `https://github.com/acme/app/pull/7#issuecomment-${comments[0].id}`,
+    );
+    expect(run.summary).toContain('## tunegate results');
+    expect(run.summary).toContain('Base vs head (`main` @');
+  });
+
+  it('updates the same comment on the next run instead of adding one', async () => {
+    const before = [...api.comments.keys()];
+    const run = await runAction(repo, api, pullRequestEvent(base, head), inputs);
+    expect(run.code).toBe(1);
+    expect([...api.comments.keys()]).toEqual(before);
+    expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('passes with fail-on: never, and reports all the same', async () => {
+    const run = await runAction(repo, api, pullRequestEvent(base, head), {
+      ...inputs,
+      'fail-on': 'never',
+      comment: 'false',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.passed).toBe('true');
+    expect(run.outputs.regressions).toBe('1');
+  });
+
+  it('skips with a clear notice on a fork pull request without the API key, without failing', async () => {
+    const run = await runAction(repo, api, pullRequestEvent(base, head, 'stranger/app'), {
+      suites: 'evals/suite.yaml',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /::notice::tunegate skipped the evaluation: OPENAI_API_KEY is not set\. This pull request comes from a fork/,
+    );
+    expect(run.summary).toContain('comes from a fork');
+    expect(run.outputs.passed).toBe('true');
+  });
+
+  it('shows a configuration error as an annotation on the suite file’s line', async () => {
+    await repo.write({ 'evals/broken.yaml': suiteYaml('ft:x').replace('role: finetuned', 'role: tuned') });
+    const run = await runAction(repo, api, pullRequestEvent(base, head), { ...inputs, suites: 'evals/broken.yaml' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error title=tunegate schema,file=evals\/broken\.yaml,line=8,col=22::variants\.finetuned\.role: /,
+    );
+    expect(run.summary).toContain('No model was called.');
+  });
+});

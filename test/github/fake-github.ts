@@ -1,0 +1,228 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An issue comment as the fake stores it; seed the map directly to simulate existing comments. */
+export interface FakeComment {
+  id: number;
+  issue_number: number;
+  body: string;
+  user: { login: string };
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface FakeRequest {
+  method: string;
+  /** Path with query string, e.g. `/repos/o/r/issues/1/comments?per_page=100&page=2`. */
+  path: string;
+  body?: unknown;
+}
+
+export interface FakeGitHubOptions {
+  /**
+   * Make the comment endpoints fail: 403 refuses writes (a read-only token can still list comments),
+   * 404 and 500 answer every comment request.
+   */
+  failComments?: 403 | 404 | 500;
+}
+
+export interface FakeGitHub {
+  /** Base URL without a trailing slash, usable as GITHUB_API_URL or Octokit's `baseUrl`. */
+  url: string;
+  comments: Map<number, FakeComment>;
+  requests: FakeRequest[];
+  close(): Promise<void>;
+}
+
+/** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+const DOCS = 'https://docs.github.com/rest/issues/comments';
+const FIRST_COMMENT_ID = 2_000_000_000;
+
+/**
+ * A fake of the few GitHub REST endpoints tunegate uses, on a loopback port: list (paginated, with a
+ * `Link` header), create and update issue comments. Anything else answers 404 like GitHub does.
+ */
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const comments = new Map<number, FakeComment>();
+  const requests: FakeRequest[] = [];
+  let url = '';
+
+  const server = createServer((request, response) => {
+    readJson(request).then(
+      (body) => {
+        const path = request.url ?? '/';
+        requests.push({ method: request.method ?? 'GET', path, ...(body === undefined ? {} : { body }) });
+        route({ comments, options, url }, request, path, body, response);
+      },
+      () =>
+        send(response, 400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest' }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    comments,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+interface FakeState {
+  comments: Map<number, FakeComment>;
+  options: FakeGitHubOptions;
+  url: string;
+}
+
+const LIST_OR_CREATE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
+const UPDATE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
+
+function route(state: FakeState, request: IncomingMessage, path: string, body: unknown, response: ServerResponse) {
+  const requestUrl = new URL(path, state.url);
+  const method = request.method ?? 'GET';
+  const listOrCreate = LIST_OR_CREATE.exec(requestUrl.pathname);
+  const update = UPDATE.exec(requestUrl.pathname);
+  const isComments = (listOrCreate && (method === 'GET' || method === 'POST')) || (update && method === 'PATCH');
+  if (!isComments) return notFound(response);
+  if (!request.headers.authorization) {
+    return send(response, 401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
+  }
+  const failure = state.options.failComments;
+  if (failure === 404) return notFound(response);
+  if (failure === 500) return send(response, 500, { message: 'Server Error' });
+  if (failure === 403 && method !== 'GET') {
+    return send(response, 403, {
+      message: 'Resource not accessible by integration',
+      documentation_url: DOCS,
+      status: '403',
+    });
+  }
+
+  if (listOrCreate) {
+    const [, owner = '', repo = '', issue = ''] = listOrCreate;
+    const repoPath = { owner, repo };
+    if (method === 'GET') return listComments(state, requestUrl, repoPath, Number(issue), response);
+    const text = bodyText(body);
+    if (text === undefined) return missingBody(response);
+    const now = new Date().toISOString();
+    const comment: FakeComment = {
+      id: nextId(state.comments),
+      issue_number: Number(issue),
+      body: text,
+      user: { login: ACTIONS_BOT_LOGIN },
+      created_at: now,
+      updated_at: now,
+    };
+    state.comments.set(comment.id, comment);
+    return send(response, 201, toJson(state.url, repoPath, comment));
+  }
+
+  const [, owner = '', repo = '', id = ''] = update ?? [];
+  const comment = state.comments.get(Number(id));
+  if (!comment) return notFound(response);
+  const text = bodyText(body);
+  if (text === undefined) return missingBody(response);
+  comment.body = text;
+  comment.updated_at = new Date().toISOString();
+  return send(response, 200, toJson(state.url, { owner, repo }, comment));
+}
+
+function listComments(
+  state: FakeState,
+  requestUrl: URL,
+  repoPath: { owner: string; repo: string },
+  issueNumber: number,
+  response: ServerResponse,
+) {
+  // GitHub's defaults and bounds: 30 per page, at most 100; pages start at 1.
+  const perPage = Math.min(100, Math.max(1, Number(requestUrl.searchParams.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(requestUrl.searchParams.get('page') ?? 1) || 1);
+  const all = [...state.comments.values()].filter((c) => c.issue_number === issueNumber).sort((a, b) => a.id - b.id);
+  const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+  const pageItems = all.slice((page - 1) * perPage, page * perPage);
+  const link = linkHeader(state.url, requestUrl, page, lastPage);
+  return send(
+    response,
+    200,
+    pageItems.map((comment) => toJson(state.url, repoPath, comment)),
+    link ? { link } : {},
+  );
+}
+
+/** GitHub's `Link` header: next/last when there are later pages, first/prev when there are earlier ones. */
+function linkHeader(base: string, requestUrl: URL, page: number, lastPage: number): string | undefined {
+  const pageUrl = (target: number) => {
+    const url = new URL(requestUrl.pathname + requestUrl.search, base);
+    url.searchParams.set('page', String(target));
+    return url.toString();
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(`<${pageUrl(page - 1)}>; rel="prev"`);
+  if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`);
+  if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`);
+  return links.length > 0 ? links.join(', ') : undefined;
+}
+
+function toJson(base: string, repoPath: { owner: string; repo: string }, comment: FakeComment) {
+  const repoApi = `${base}/repos/${repoPath.owner}/${repoPath.repo}`;
+  const created = comment.created_at ?? '2026-01-01T00:00:00Z';
+  const isBot = comment.user.login.endsWith('[bot]');
+  return {
+    id: comment.id,
+    node_id: `IC_fake${comment.id}`,
+    url: `${repoApi}/issues/comments/${comment.id}`,
+    html_url: `https://github.com/${repoPath.owner}/${repoPath.repo}/pull/${comment.issue_number}#issuecomment-${comment.id}`,
+    issue_url: `${repoApi}/issues/${comment.issue_number}`,
+    body: comment.body,
+    user: { login: comment.user.login, id: loginId(comment.user.login), type: isBot ? 'Bot' : 'User' },
+    created_at: created,
+    updated_at: comment.updated_at ?? created,
+    author_association: isBot ? 'NONE' : 'MEMBER',
+  };
+}
+
+function loginId(login: string): number {
+  let hash = 0;
+  for (const char of login) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 100_000_000;
+  return hash + 1;
+}
+
+function nextId(comments: Map<number, FakeComment>): number {
+  return Math.max(FIRST_COMMENT_ID, ...comments.keys()) + 1;
+}
+
+function bodyText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('body' in body)) return undefined;
+  return typeof body.body === 'string' ? body.body : undefined;
+}
+
+function missingBody(response: ServerResponse) {
+  send(response, 422, {
+    message: 'Invalid request.\n\n"body" wasn\'t supplied.',
+    documentation_url: DOCS,
+    status: '422',
+  });
+}
+
+function notFound(response: ServerResponse) {
+  send(response, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+}
+
+function send(response: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}) {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.end(JSON.stringify(json));
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? undefined : JSON.parse(text);
+}
