@@ -29,10 +29,8 @@ interface PullRequestPayload {
 export function readRunContext(): RunContext {
   const { context } = github;
   const pr = context.payload.pull_request as PullRequestPayload | undefined;
-  const repository = process.env.GITHUB_REPOSITORY ?? '';
-  const [owner = '', repo = ''] = repository.includes('/')
-    ? repository.split('/')
-    : [context.repo.owner, context.repo.repo];
+  // Read directly: context.repo throws outside a runner, and a local run needs no repository.
+  const [owner = '', repo = ''] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   return {
     eventName: context.eventName,
     workflow: context.workflow || 'tunegate',

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { Problem } from '../errors.js';
+import { points, usd } from '../format.js';
 import type { RunResults } from '../report/types.js';
 import { Output } from './constants.js';
 
@@ -9,10 +10,9 @@ export function headline(results: RunResults): string {
   return results.suites
     .map((suite) => {
       const comparison = suite.verdict.candidate ? suite.comparison[suite.verdict.candidate] : undefined;
-      const diff = comparison ? `, accuracy ${(comparison.accuracy_diff * 100).toFixed(1)} points` : '';
+      const diff = comparison ? `, accuracy ${points(comparison.accuracy_diff)}` : '';
       const savings = suite.economics.monthly_savings_usd;
-      const money =
-        savings === null ? '' : `, ${savings >= 0 ? 'saves' : 'costs'} $${Math.abs(savings).toFixed(2)}/month`;
+      const money = savings === null ? '' : `, ${savings >= 0 ? 'saves' : 'costs'} ${usd(Math.abs(savings))} a month`;
       return `${suite.name}: ${suite.verdict.decision}${diff}${money}`;
     })
     .join('\n');

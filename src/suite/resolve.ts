@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { keysInOrder, locatePath } from './locate.js';
-import { isFileRef } from './paths.js';
+import { fileRefPath, isFileRef } from './paths.js';
 import type { SuiteReport } from './report.js';
 import {
   checkFileExists,
@@ -19,6 +19,9 @@ import type {
   ProviderSpec,
   ScorerSpec,
   TaskKind,
+  TrainingBackendSpec,
+  TrainingSourceSpec,
+  TrainingSpec,
   VariantSpec,
 } from './types.js';
 
@@ -160,6 +163,21 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   return spec;
 }
 
+function checkProviderName(
+  ctx: FileContext,
+  yamlPath: string[],
+  name: string,
+  providers: Record<string, ProviderSpec>,
+): void {
+  if (!providers[name]) {
+    ctx.report.at(
+      yamlPath,
+      'unknown-provider',
+      `unknown provider "${name}"; defined: ${Object.keys(providers).join(', ')}`,
+    );
+  }
+}
+
 async function resolveVariant(
   ctx: FileContext,
   name: string,
@@ -167,14 +185,7 @@ async function resolveVariant(
   providers: Record<string, ProviderSpec>,
 ): Promise<VariantSpec> {
   const yamlPath = ['variants', name];
-  if (!providers[raw.provider]) {
-    const defined = Object.keys(providers).join(', ');
-    ctx.report.at(
-      [...yamlPath, 'provider'],
-      'unknown-provider',
-      `unknown provider "${raw.provider}"; defined: ${defined}`,
-    );
-  }
+  checkProviderName(ctx, [...yamlPath, 'provider'], raw.provider, providers);
   const template = raw.template ?? defaults.variant.template;
   if (!template.includes('{{')) {
     ctx.report.warnAt(
@@ -218,6 +229,116 @@ function resolveDecision(ctx: FileContext, raw: RawSuite, variants: VariantSpec[
   return { ...defaults.decision, fail_on: [...defaults.decision.fail_on], ...given };
 }
 
+type RawTraining = NonNullable<RawSuite['training']>;
+
+function resolveTrainingBackend(
+  ctx: FileContext,
+  raw: NonNullable<RawTraining['backend']>,
+  providers: Record<string, ProviderSpec>,
+): TrainingBackendSpec {
+  if (raw.type === 'openai') {
+    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
+    return { type: 'openai', provider: raw.provider, api: raw.api ?? defaults.training.openai_api };
+  }
+  if (raw.type === 'github-dispatch') {
+    return {
+      ...raw,
+      event_type: raw.event_type ?? defaults.training.event_type,
+      ref: raw.ref ?? defaults.training.ref,
+    };
+  }
+  return { ...raw, headers: raw.headers ?? {} };
+}
+
+async function resolveTrainingSources(
+  ctx: FileContext,
+  raw: RawTraining['sources'],
+  providers: Record<string, ProviderSpec>,
+): Promise<TrainingSourceSpec[]> {
+  const sources: TrainingSourceSpec[] = [];
+  for (const [index, source] of (raw ?? ['eval']).entries()) {
+    const yamlPath = ['training', 'sources', String(index)];
+    if (source === 'eval') sources.push({ type: 'eval' });
+    else if ('logs' in source) {
+      const absolute = isFileRef(source.logs) ? fileRefPath(ctx.dir, source.logs) : path.resolve(ctx.dir, source.logs);
+      if (await checkFileExists(ctx, [...yamlPath, 'logs'], absolute)) sources.push({ type: 'logs', path: absolute });
+    } else {
+      const { provider, model, metadata, limit } = source.stored;
+      checkProviderName(ctx, [...yamlPath, 'stored', 'provider'], provider, providers);
+      sources.push({
+        type: 'stored',
+        provider,
+        ...(model === undefined ? {} : { model }),
+        metadata: metadata ?? {},
+        limit: limit ?? defaults.training.stored_limit,
+      });
+    }
+  }
+  return sources;
+}
+
+/** The training section: defaults, absolute paths, seeds read, cross-references checked. */
+async function resolveTraining(
+  ctx: FileContext,
+  raw: RawTraining | undefined,
+  providers: Record<string, ProviderSpec>,
+  variants: VariantSpec[],
+): Promise<TrainingSpec | undefined> {
+  if (raw === undefined) return undefined;
+  if (raw.variant !== undefined && !variants.some((v) => v.name === raw.variant)) {
+    ctx.report.at(
+      ['training', 'variant'],
+      'unknown-variant',
+      `unknown variant "${raw.variant}"; defined: ${variants.map((v) => v.name).join(', ')}`,
+    );
+  }
+  const spec: TrainingSpec = {
+    trigger: raw.trigger ?? defaults.training.trigger,
+    sources: await resolveTrainingSources(ctx, raw.sources, providers),
+    validation_split: raw.validation_split ?? defaults.training.validation_split,
+    epochs: raw.epochs ?? defaults.training.epochs,
+    max_tokens_per_example: raw.max_tokens_per_example ?? defaults.training.max_tokens_per_example,
+  };
+  if (raw.base_model !== undefined) spec.base_model = raw.base_model;
+  if (raw.variant !== undefined) spec.variant = raw.variant;
+  if (raw.suffix !== undefined) spec.suffix = raw.suffix;
+  if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend, providers);
+  if (raw.registry !== undefined) {
+    const file = isFileRef(raw.registry.file)
+      ? fileRefPath(ctx.dir, raw.registry.file)
+      : path.resolve(ctx.dir, raw.registry.file);
+    spec.registry = { file, key: raw.registry.key };
+  }
+  if (raw.distill !== undefined) {
+    const { seeds: seedsRef, teacher, count, batch, max_cost_usd, similarity } = raw.distill;
+    if (teacher !== undefined && !variants.some((v) => v.name === teacher)) {
+      ctx.report.at(
+        ['training', 'distill', 'teacher'],
+        'unknown-variant',
+        `unknown variant "${teacher}"; defined: ${variants.map((v) => v.name).join(', ')}`,
+      );
+    }
+    const seeds = isFileRef(seedsRef) ? await readExamples(ctx, ['training', 'distill', 'seeds'], seedsRef) : undefined;
+    if (!isFileRef(seedsRef)) {
+      ctx.report.at(
+        ['training', 'distill', 'seeds'],
+        'seeds',
+        'seeds must be a file:// reference to a JSONL of {"input","output"} lines',
+      );
+    }
+    spec.distill = {
+      seeds: seeds ?? [],
+      seeds_file: isFileRef(seedsRef) ? fileRefPath(ctx.dir, seedsRef) : seedsRef,
+      count: count ?? defaults.training.distill_count,
+      batch: batch ?? defaults.training.distill_batch,
+      similarity: similarity ?? defaults.training.distill_similarity,
+      ...(teacher === undefined ? {} : { teacher }),
+      ...(max_cost_usd === undefined ? {} : { max_cost_usd }),
+    };
+  }
+  return spec;
+}
+
 export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: ResolveOptions): Promise<LoadedSuite> {
   const dataset = await resolveDataset(ctx, raw.dataset);
   const labels = await resolveLabels(ctx, raw.task.labels);
@@ -246,5 +367,7 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     sources: [...ctx.sources],
   };
   if (raw.description !== undefined) suite.description = raw.description;
+  const training = await resolveTraining(ctx, raw.training, providers, variants);
+  if (training) suite.training = training;
   return suite;
 }

@@ -109,6 +109,50 @@ export interface DecisionSpec {
   fail_on: VerdictName[];
 }
 
+export type TrainingBackendSpec =
+  | { type: 'openai'; provider: string; api: 'openai' | 'together' }
+  | {
+      type: 'github-dispatch';
+      repository: string;
+      event_type: string;
+      workflow?: string;
+      ref: string;
+      token_env: string;
+      api_url?: string;
+    }
+  | { type: 'webhook'; url: string; headers: Record<string, string>; secret_env?: string };
+
+export type TrainingSourceSpec =
+  | { type: 'eval' }
+  | { type: 'logs'; path: string }
+  | { type: 'stored'; provider: string; model?: string; metadata: Record<string, string>; limit: number };
+
+export interface DistillSpec {
+  seeds: FewShotExample[];
+  /** Absolute path of the seeds file. */
+  seeds_file: string;
+  teacher?: string;
+  count: number;
+  batch: number;
+  max_cost_usd?: number;
+  similarity: number;
+}
+
+/** Training set, backend and registry (defaults applied, paths absolute). */
+export interface TrainingSpec {
+  base_model?: string;
+  variant?: string;
+  trigger: boolean;
+  backend?: TrainingBackendSpec;
+  sources: TrainingSourceSpec[];
+  validation_split: number;
+  epochs: number;
+  suffix?: string;
+  max_tokens_per_example: number;
+  registry?: { file: string; key: string };
+  distill?: DistillSpec;
+}
+
 export interface LoadedSuite {
   /** Path as given on the command line (used in messages). */
   file: string;
@@ -129,4 +173,5 @@ export interface LoadedSuite {
    * target, custom scorer modules. A change to any of them can change the suite's results.
    */
   sources: string[];
+  training?: TrainingSpec;
 }

@@ -183,6 +183,20 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     expect(run.outputs.passed).toBe('true');
   });
 
+  it('masks the API key and warns when run under pull_request_target', async () => {
+    const run = await runAction(
+      repo,
+      api,
+      pullRequestEvent(base, head),
+      { ...inputs, comment: 'false', 'fail-on': 'never' },
+      { GITHUB_EVENT_NAME: 'pull_request_target', OPENAI_API_KEY: 'sk-test-secret-123' },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::add-mask::sk-test-secret-123');
+    expect(run.stdout).toMatch(/::warning::tunegate runs under pull_request_target/);
+    expect(run.stdout.replace('::add-mask::sk-test-secret-123', '')).not.toContain('sk-test-secret-123');
+  });
+
   it('shows a configuration error as an annotation on the suite file’s line', async () => {
     await repo.write({ 'evals/broken.yaml': suiteYaml('ft:x').replace('role: finetuned', 'role: tuned') });
     const run = await runAction(repo, api, pullRequestEvent(base, head), { ...inputs, suites: 'evals/broken.yaml' });
