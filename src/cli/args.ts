@@ -7,6 +7,11 @@ Usage:
   tunegate run <suites or globs...> [options]   run every variant on the same cases
   tunegate validate <suites or globs...>         check suites and datasets; calls no model
   tunegate sim --dataset FILE [--config FILE]    serve the OpenAI-compatible simulator
+  tunegate training-set <suite> [--results DIR]  build the fine-tuning set (train/validation/DPO JSONL)
+  tunegate distill <suite>                       a teacher turns seed examples into a training set
+  tunegate train <suite> --training-set DIR      start fine-tuning (once per training set), --follow it
+  tunegate train <suite> --job ID                follow (resume) a started job to its end
+  tunegate promote <suite> --model ID            evaluate a candidate vs the champion; promote if it passes
   tunegate help | --help                         this text
   tunegate --version
 
@@ -22,6 +27,16 @@ Run options:
   --reference FILE       results.json of the run that accepted the current models; a fine-tuned
                          variant that has since lost accuracy or fails a threshold gets "retrain"
   --quiet                no progress output
+
+Training options:
+  --out DIR              training set / results directory (default: tunegate-training)
+  --results DIR          a run's results (its cases.jsonl feeds the eval source and DPO pairs)
+  --training-set DIR     the directory training-set or distill wrote
+  --verdict NAME         what the job answers (fine-tune, retrain; default fine-tune), part of its identity
+  --follow               follow the started job until it ends
+  --job ID               the job to follow
+  --model ID             the candidate model to promote
+  --mode MODE            dry-run (default), commit, or pull-request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
 
 Simulator options:
   --dataset FILE         JSONL of {"input","expected"} lines the simulator answers from
@@ -52,10 +67,30 @@ export interface SimCliOptions {
   port: number;
 }
 
+export const LOOP_COMMANDS = ['training-set', 'distill', 'train', 'promote'] as const;
+export type LoopCommand = (typeof LOOP_COMMANDS)[number];
+const PROMOTION_MODES = ['dry-run', 'commit', 'pull-request'] as const;
+
+export interface LoopCliOptions {
+  suite: string;
+  out: string;
+  results: string | undefined;
+  trainingSet: string | undefined;
+  verdict: string;
+  follow: boolean;
+  job: string | undefined;
+  model: string | undefined;
+  mode: (typeof PROMOTION_MODES)[number];
+  maxCostUsd: number | undefined;
+  cacheDir: string | undefined;
+  quiet: boolean;
+}
+
 export type ParsedCommand =
   | { command: 'help' | 'version'; options: undefined }
   | { command: 'run' | 'validate'; options: RunCliOptions }
-  | { command: 'sim'; options: SimCliOptions };
+  | { command: 'sim'; options: SimCliOptions }
+  | { command: LoopCommand; options: LoopCliOptions };
 
 function usageError(message: string): TunegateError {
   return new TunegateError('usage', `${message}\nRun "tunegate help" for usage.`, { exitCode: ExitCode.usage });
@@ -70,13 +105,45 @@ function positiveNumber(flag: string, raw: string | undefined, integer: boolean)
   return value;
 }
 
+function loopOptions(
+  command: LoopCommand,
+  positionals: string[],
+  values: Record<string, string | boolean | undefined>,
+): LoopCliOptions {
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  if (positionals.length !== 1) throw usageError(`"tunegate ${command}" takes one suite file`);
+  const mode = str('mode') ?? 'dry-run';
+  if (!(PROMOTION_MODES as readonly string[]).includes(mode)) {
+    throw usageError(`--mode expects one of ${PROMOTION_MODES.join(', ')}, got "${mode}"`);
+  }
+  if (command === 'promote' && !str('model')) throw usageError('"tunegate promote" needs --model ID');
+  if (command === 'train' && !str('training-set') && !str('job')) {
+    throw usageError('"tunegate train" needs --training-set DIR (to start) or --job ID (to follow)');
+  }
+  return {
+    suite: positionals[0] as string,
+    out: str('out') ?? (command === 'promote' ? 'tunegate-results' : 'tunegate-training'),
+    results: str('results'),
+    trainingSet: str('training-set'),
+    verdict: str('verdict') ?? 'fine-tune',
+    follow: values.follow === true,
+    job: str('job'),
+    model: str('model'),
+    mode: mode as LoopCliOptions['mode'],
+    maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
+    cacheDir: values['no-cache'] ? undefined : (str('cache-dir') ?? '.tunegate/cache'),
+    quiet: values.quiet === true,
+  };
+}
+
 export function parseCommandLine(argv: string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     return { command: 'help', options: undefined };
   }
   if (command === '--version' || command === '-v') return { command: 'version', options: undefined };
-  if (command !== 'run' && command !== 'validate' && command !== 'sim') {
+  const known = ['run', 'validate', 'sim', ...LOOP_COMMANDS];
+  if (!known.includes(command)) {
     throw usageError(`unknown command "${command}"`);
   }
   let parsed: ReturnType<typeof parseArgs>;
@@ -99,6 +166,13 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         dataset: { type: 'string' },
         config: { type: 'string' },
         port: { type: 'string' },
+        results: { type: 'string' },
+        'training-set': { type: 'string' },
+        verdict: { type: 'string' },
+        follow: { type: 'boolean' },
+        job: { type: 'string' },
+        model: { type: 'string' },
+        mode: { type: 'string' },
       },
     });
   } catch (error) {
@@ -117,8 +191,14 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
     };
   }
   if (parsed.positionals.length === 0) throw usageError(`"tunegate ${command}" needs at least one suite file or glob`);
+  if ((LOOP_COMMANDS as readonly string[]).includes(command)) {
+    return {
+      command: command as LoopCommand,
+      options: loopOptions(command as LoopCommand, parsed.positionals, values),
+    };
+  }
   return {
-    command,
+    command: command as 'run' | 'validate',
     options: {
       suites: parsed.positionals,
       out: str('out') ?? 'tunegate-results',

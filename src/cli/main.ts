@@ -2,6 +2,7 @@ import { ExitCode, TunegateError } from '../errors.js';
 import { HELP, parseCommandLine } from './args.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
+import { trainingCommand } from './commands/training.js';
 import { validateCommand } from './commands/validate.js';
 import { type CliIo, VERSION } from './io.js';
 
@@ -22,6 +23,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await validateCommand(parsed.options, io);
       case 'sim':
         return await simCommand(parsed.options, io);
+      default:
+        return await trainingCommand(parsed.command, parsed.options, io);
     }
   } catch (error) {
     if (error instanceof TunegateError) {

@@ -154,7 +154,7 @@ class Run {
     this.inFlight += 1;
     try {
       const { record, response } = await this.callModel(call, lane);
-      if (response) this.store(call.cacheKey, response);
+      if (response) this.store(call, response);
       this.emit(record, call);
     } catch (error) {
       this.fail(error);
@@ -166,11 +166,11 @@ class Run {
   }
 
   /** Writes in the background; the run waits for every write before it returns. */
-  private store(key: string, response: CachedResponse): void {
-    if (!this.cache) return;
+  private store(call: PlannedCall, response: CachedResponse): void {
+    if (!this.cache) return; // before reading call.cacheKey: without a cache the key is never computed
     this.pendingStores += 1;
     this.cache.cache
-      .set(key, response)
+      .set(call.cacheKey, response)
       .catch(() => {
         // The cache is an optimisation: a failed write (disk full, read-only) must not fail a good response;
         // the entry is simply missing next time.

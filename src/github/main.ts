@@ -17,6 +17,7 @@ import { Output } from './constants.js';
 import { type RunContext, readRunContext } from './context.js';
 import { type ActionInputs, getInputs } from './inputs.js';
 import { annotateProblems, headline, setResultOutputs, writeJobSummary } from './publish.js';
+import { triggerTraining } from './retrain.js';
 import { restoreResponseCache, saveResponseCache, uploadResults } from './storage.js';
 
 const TRUNCATION_POINTER = '_… truncated: the full report is in the job summary and the results artifact._';
@@ -136,7 +137,8 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
   }
   const resultsPath = await writeResultsJson(outDir, results);
-  const markdown = renderMarkdownReport(results);
+  const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
+  const markdown = [renderMarkdownReport(results), ...training].join('\n');
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'summary.md'), markdown);
   await writeJobSummary(markdown);

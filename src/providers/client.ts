@@ -62,8 +62,21 @@ function toUsage(usage: ChatCompletion['usage'] | null | undefined): TokenUsage 
   };
 }
 
-/** A ModelClient over one OpenAI-compatible endpoint; the SDK client is built once and reused. */
-export function createModelClient(provider: ProviderSpec, env: Record<string, string | undefined>): ModelClient {
+/** An SDK client for one provider, and the secrets that must never appear in a message. */
+export interface OpenAIClient {
+  client: OpenAI;
+  secrets: string[];
+}
+
+/**
+ * The SDK client for one OpenAI-compatible endpoint: key from the provider's api_key_env, keep-alive
+ * fetch (wrapped by `wrapFetch` when given). Shared by chat, fine-tuning and stored completions.
+ */
+export function createOpenAIClient(
+  provider: ProviderSpec,
+  env: Record<string, string | undefined>,
+  wrapFetch: (send: typeof fetch) => typeof fetch = (send) => send,
+): OpenAIClient {
   const apiKey = resolveApiKey(provider, env);
   const headers: Record<string, string> = { ...provider.headers };
   if (provider.api_version !== undefined && apiKey !== NO_KEY_PLACEHOLDER) headers['api-key'] = apiKey;
@@ -79,10 +92,15 @@ export function createModelClient(provider: ProviderSpec, env: Record<string, st
     defaultQuery: provider.api_version === undefined ? undefined : { 'api-version': provider.api_version },
     timeout: provider.timeout_ms,
     maxRetries: provider.max_retries,
-    fetch: countingFetch(createKeepAliveFetch()),
+    fetch: wrapFetch(createKeepAliveFetch()),
     logLevel: 'off',
   });
-  const secrets = apiKey === NO_KEY_PLACEHOLDER ? [] : [apiKey];
+  return { client, secrets: apiKey === NO_KEY_PLACEHOLDER ? [] : [apiKey] };
+}
+
+/** A ModelClient over one OpenAI-compatible endpoint; the SDK client is built once and reused. */
+export function createModelClient(provider: ProviderSpec, env: Record<string, string | undefined>): ModelClient {
+  const { client, secrets } = createOpenAIClient(provider, env, countingFetch);
 
   async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
     const log: AttemptLog = { count: 0, lastStart: performance.now() };

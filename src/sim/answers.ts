@@ -107,6 +107,17 @@ export class AnswerBook {
     return -1;
   }
 
+  /**
+   * Makes `input` ask about case `index` too (a generated rewording answers like its source). An input
+   * already known keeps its case. Returns whether the alias was added.
+   */
+  addAlias(input: string, index: number): boolean {
+    const text = input.trim();
+    if (index < 0 || index >= this.cases.length || this.byInput.has(text)) return false;
+    this.byInput.set(text, index);
+    return true;
+  }
+
   inputOf(index: number): string {
     return this.cases[index]?.input ?? '';
   }

@@ -2,6 +2,7 @@ import { countMessageTokens, countTokens } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { AnswerBook, UNKNOWN_INPUT_ANSWER } from './answers.js';
 import type { SimConfig, SimFaults, SimModel } from './config.js';
+import { generationCount, InputGenerator } from './distill.js';
 import { key, unitHash } from './hash.js';
 
 export type Fault = 'rate_limited' | 'server_error' | 'reset' | 'slow' | null;
@@ -13,7 +14,10 @@ const PERFECT_MODEL: SimModel = { accuracy: 1 };
 
 export interface SimAnswer {
   text: string;
-  outcome: 'correct' | 'wrong' | 'unknown_input';
+  /** `generated`: a distillation request answered with new inputs (see distill.ts). */
+  outcome: 'correct' | 'wrong' | 'unknown_input' | 'generated';
+  /** How many inputs a `generated` answer holds. */
+  generated?: number;
   latencyMs: number;
   ttftMs: number;
   usage: { prompt: number; completion: number; cached: number };
@@ -24,10 +28,14 @@ export class SimBehaviour {
   private readonly seed: number;
   private readonly book: AnswerBook;
   private readonly faults: Required<SimFaults>;
+  /** Models made while the simulator runs (fine-tuning jobs that succeeded). */
+  private readonly trainedModels = new Map<string, SimModel>();
+  private readonly generator: InputGenerator;
 
   constructor(private readonly config: SimConfig) {
     this.seed = config.seed ?? 1;
     this.book = new AnswerBook(config.cases, this.seed, config.shared_difficulty ?? 0);
+    this.generator = new InputGenerator(this.book.size, this.seed);
     const faults = config.faults ?? {};
     this.faults = {
       rate_429: faults.rate_429 ?? 0,
@@ -48,7 +56,17 @@ export class SimBehaviour {
   }
 
   modelNames(): string[] {
-    return Object.keys(this.config.models);
+    return [...Object.keys(this.config.models), ...this.trainedModels.keys()];
+  }
+
+  /** Serves a newly trained model from now on; a model named in the config keeps its configured behaviour. */
+  registerModel(name: string, model: SimModel): void {
+    if (this.config.models[name] === undefined) this.trainedModels.set(name, model);
+  }
+
+  /** The configured behaviour of `name`, if the config or a finished training job names it. */
+  modelConfig(name: string): SimModel | undefined {
+    return this.config.models[name] ?? this.trainedModels.get(name);
   }
 
   /** The fault injected into the `requestNumber`-th completion request (0-based), if any. */
@@ -71,13 +89,23 @@ export class SimBehaviour {
   }
 
   answer(modelName: string, messages: readonly ChatMessage[]): SimAnswer {
-    const model = this.config.models[modelName] ?? this.config.default_model ?? PERFECT_MODEL;
+    const model = this.modelConfig(modelName) ?? this.config.default_model ?? PERFECT_MODEL;
     const lastUser = lastUserMessage(messages);
-    const index = this.book.find(lastUser);
+    const wanted = generationCount(lastUser);
+    const index = wanted === null ? this.book.find(lastUser) : -1;
     let text: string;
     let completion: number;
     let outcome: SimAnswer['outcome'];
-    if (index < 0) {
+    let generated: number | undefined;
+    if (wanted !== null) {
+      const inputs = this.generator.generate(wanted, lastUser, (source) => this.book.inputOf(source));
+      // Registered before answering, so a labelling request right after gets the source case's answer.
+      for (const input of inputs) this.book.addAlias(input.text, input.source);
+      text = JSON.stringify(inputs.map((input) => input.text));
+      completion = countTokens(text);
+      outcome = 'generated';
+      generated = inputs.length;
+    } else if (index < 0) {
       text = UNKNOWN_INPUT_ANSWER;
       completion = countTokens(text);
       outcome = 'unknown_input';
@@ -92,7 +120,8 @@ export class SimBehaviour {
     const cached = prompt >= MIN_CACHED_PROMPT ? Math.floor(prompt * cachedFraction) : 0;
     const latencyMs = this.latencyOf(modelName, model, index < 0 ? lastUser : this.book.inputOf(index));
     const ttftMs = latencyMs * (model.ttft_fraction ?? DEFAULT_TTFT_FRACTION);
-    return { text, outcome, latencyMs, ttftMs, usage: { prompt, completion, cached } };
+    const usage = { prompt, completion, cached };
+    return { text, outcome, latencyMs, ttftMs, usage, ...(generated === undefined ? {} : { generated }) };
   }
 
   /** latency_ms ± jitter_ms, fixed per (model, input). */

@@ -27,6 +27,18 @@ export interface SimFaults {
   retry_after_ms?: number;
 }
 
+/** The simulated fine-tuning API: how jobs progress and how well the models they make answer. */
+export interface SimFineTuning {
+  /** Training steps a job reports, one per poll, between "started" and "succeeded" (default 3). */
+  steps?: number;
+  /** Accuracy of every fine-tuned model (default 0.9). */
+  accuracy?: number;
+  /** Accuracy of models trained with a given `suffix`, over `accuracy`. */
+  accuracy_by_suffix?: Record<string, number>;
+  /** Refuse job creation with a 403, as for an account that may not fine-tune. */
+  permission_denied?: boolean;
+}
+
 export interface SimCase {
   input: string;
   expected: unknown;
@@ -44,9 +56,11 @@ export interface SimConfig {
   /** For requested models not listed in `models`; without it they answer everything correctly. */
   default_model?: SimModel;
   faults?: SimFaults;
+  fine_tuning?: SimFineTuning;
 }
 
-const CONFIG_KEYS = ['seed', 'cases', 'models', 'default_model', 'faults', 'shared_difficulty'];
+const CONFIG_KEYS = ['seed', 'cases', 'models', 'default_model', 'faults', 'shared_difficulty', 'fine_tuning'];
+const FINE_TUNING_KEYS = ['steps', 'accuracy', 'accuracy_by_suffix', 'permission_denied'];
 const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction'];
 const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
 const DURATION_FAULTS = ['slow_ms', 'retry_after_ms'] as const;
@@ -126,6 +140,40 @@ function parseFaults(raw: unknown, check: Checker): SimFaults | undefined {
   return faults;
 }
 
+function parseFineTuning(raw: unknown, check: Checker): SimFineTuning | undefined {
+  if (raw === undefined) return undefined;
+  if (!isRecord(raw)) {
+    check.add('fine_tuning', 'must be an object like { steps: 3, accuracy: 0.9 }');
+    return undefined;
+  }
+  check.knownKeys(raw, FINE_TUNING_KEYS, 'fine_tuning.');
+  const fineTuning: SimFineTuning = {};
+  const steps = check.number(raw.steps, 'fine_tuning.steps', 0, 1000);
+  if (steps !== undefined && !Number.isInteger(steps))
+    check.add('fine_tuning.steps', `must be an integer, got ${steps}`);
+  else if (steps !== undefined) fineTuning.steps = steps;
+  const accuracy = check.number(raw.accuracy, 'fine_tuning.accuracy', 0, 1);
+  if (accuracy !== undefined) fineTuning.accuracy = accuracy;
+  if (raw.accuracy_by_suffix !== undefined) {
+    if (!isRecord(raw.accuracy_by_suffix)) {
+      check.add('fine_tuning.accuracy_by_suffix', 'must be a map of suffix → accuracy (0..1)');
+    } else {
+      const bySuffix: Record<string, number> = {};
+      for (const [suffix, value] of Object.entries(raw.accuracy_by_suffix)) {
+        const parsed = check.number(value, `fine_tuning.accuracy_by_suffix.${suffix}`, 0, 1);
+        if (parsed !== undefined) bySuffix[suffix] = parsed;
+      }
+      fineTuning.accuracy_by_suffix = bySuffix;
+    }
+  }
+  if (raw.permission_denied !== undefined) {
+    if (typeof raw.permission_denied === 'boolean') fineTuning.permission_denied = raw.permission_denied;
+    else
+      check.add('fine_tuning.permission_denied', `must be true or false, got ${JSON.stringify(raw.permission_denied)}`);
+  }
+  return fineTuning;
+}
+
 function parseCases(raw: unknown, check: Checker): SimCase[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
@@ -174,6 +222,8 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   if (shared !== undefined) config.shared_difficulty = shared;
   const faults = parseFaults(raw.faults, check);
   if (faults) config.faults = faults;
+  const fineTuning = parseFineTuning(raw.fine_tuning, check);
+  if (fineTuning) config.fine_tuning = fineTuning;
   if (check.messages.length > 0) {
     const count = check.messages.length === 1 ? '1 problem' : `${check.messages.length} problems`;
     throw new TunegateError(

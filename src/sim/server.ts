@@ -5,6 +5,7 @@ import { loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
+import { emptyTrainingStats, SimTrainingRoutes, type SimTrainingStats } from './training-routes.js';
 
 export interface SimModelStats {
   requests: number;
@@ -22,6 +23,8 @@ export interface SimStats {
   by_status: Record<string, number>;
   faults: { rate_limited: number; server_error: number; reset: number; slow: number };
   by_model: Record<string, SimModelStats>;
+  /** Files, fine-tuning jobs, stored completions and generated (distillation) inputs. */
+  training: SimTrainingStats;
 }
 
 export interface RunningSimulator {
@@ -94,10 +97,17 @@ export async function startSimulator(
     by_status: {},
     faults: { rate_limited: 0, server_error: 0, reset: 0, slow: 0 },
     by_model: {},
+    training: emptyTrainingStats(),
   };
-  const modelList = JSON.stringify({
-    object: 'list',
-    data: behaviour.modelNames().map((id) => ({ id, object: 'model', created: 0, owned_by: 'tunegate-simulator' })),
+  const listModels = () =>
+    JSON.stringify({
+      object: 'list',
+      data: behaviour.modelNames().map((id) => ({ id, object: 'model', created: 0, owned_by: 'tunegate-simulator' })),
+    });
+  let modelList = listModels();
+  // Fine-tuning jobs that succeed add the models they made.
+  const training = new SimTrainingRoutes(config, behaviour, stats.training, send, () => {
+    modelList = listModels();
   });
   const timers = new Set<NodeJS.Timeout>();
   let completionCounter = 0;
@@ -140,7 +150,14 @@ export async function startSimulator(
   }
 
   function complete(req: IncomingMessage, res: ServerResponse, body: string): void {
-    let request: { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: unknown };
+    let request: {
+      model?: unknown;
+      messages?: unknown;
+      stream?: unknown;
+      stream_options?: unknown;
+      store?: unknown;
+      metadata?: unknown;
+    };
     try {
       request = JSON.parse(body);
     } catch {
@@ -178,14 +195,22 @@ export async function startSimulator(
       stats.faults.slow++;
       extraDelay = behaviour.slowMs;
     }
-    const answer = behaviour.answer(request.model, toChatMessages(request.messages));
-    perModel[answer.outcome]++;
+    const messages = toChatMessages(request.messages);
+    const answer = behaviour.answer(request.model, messages);
+    if (answer.outcome === 'generated') training.countGenerated(answer.generated ?? 0);
+    else perModel[answer.outcome]++;
     const envelope = {
       id: `chatcmpl-sim-${requestNumber}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
       system_fingerprint: 'tunegate-simulator',
     };
+    if (request.store === true) {
+      const message = { role: 'assistant', content: answer.text, refusal: null };
+      const choices = [{ index: 0, message, finish_reason: 'stop', logprobs: null }];
+      const completion = { ...envelope, object: 'chat.completion', choices, usage: openAiUsage(answer) };
+      training.remember({ model: request.model, messages, store: true, metadata: request.metadata }, completion);
+    }
     if (request.stream === true) {
       const includeUsage = (request.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
       stream(res, answer, envelope, includeUsage, extraDelay);
@@ -254,6 +279,7 @@ export async function startSimulator(
       send(res, 200, modelList);
       return;
     }
+    if (training.handle(req, res, path, query < 0 ? '' : url.slice(query + 1))) return;
     sendError(res, 404, `Unknown route: ${req.method} ${path}`, 'invalid_request_error', 'unknown_url');
   }
 

@@ -258,7 +258,7 @@ async function resolveTrainingSources(
   const sources: TrainingSourceSpec[] = [];
   for (const [index, source] of (raw ?? ['eval']).entries()) {
     const yamlPath = ['training', 'sources', String(index)];
-    if (source === 'eval') sources.push({ type: 'eval' });
+    if (source === 'eval' || source === 'dataset') sources.push({ type: source });
     else if ('logs' in source) {
       const absolute = isFileRef(source.logs) ? fileRefPath(ctx.dir, source.logs) : path.resolve(ctx.dir, source.logs);
       if (await checkFileExists(ctx, [...yamlPath, 'logs'], absolute)) sources.push({ type: 'logs', path: absolute });

@@ -618,9 +618,10 @@ const webhookBackend = {
 const trainingSource = {
   title: 'Training source',
   description:
-    "eval (the baseline's correct answers), { logs: file://pairs.jsonl }, or { stored: { provider, metadata } }.",
+    "eval (the baseline's correct answers in a run's cases.jsonl), dataset (gold rows outside the evaluated " +
+    'sample), { logs: file://pairs.jsonl }, or { stored: { provider, metadata } }.',
   anyOf: [
-    { type: 'string', enum: ['eval'] },
+    { type: 'string', enum: ['eval', 'dataset'] },
     {
       type: 'object',
       additionalProperties: false,

@@ -124,6 +124,8 @@ export type TrainingBackendSpec =
 
 export type TrainingSourceSpec =
   | { type: 'eval' }
+  /** Gold-labelled dataset rows outside the evaluated sample. */
+  | { type: 'dataset' }
   | { type: 'logs'; path: string }
   | { type: 'stored'; provider: string; model?: string; metadata: Record<string, string>; limit: number };
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
@@ -205,5 +206,85 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
       /::error title=tunegate schema,file=evals\/broken\.yaml,line=8,col=22::variants\.finetuned\.role: /,
     );
     expect(run.summary).toContain('No model was called.');
+  });
+});
+
+describe('the bundled Action on a schedule: a fine-tuned model fell below its threshold', () => {
+  const received: { path: string; body: string }[] = [];
+  const webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body });
+      res
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: 'train-7', status: 'queued' }));
+    });
+  });
+  let repo: TempRepo;
+  let api: FakeGitHub;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const { port } = webhook.address() as { port: number };
+    api = await startFakeGitHub();
+    repo = await createTempRepo();
+    const training = `training:
+  trigger: true
+  base_model: gpt-4.1-nano-2025-04-14
+  backend: { type: webhook, url: "http://127.0.0.1:${port}/train" }
+  sources: [dataset]
+`;
+    await repo.write({
+      'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v1', training),
+      'evals/sim.yaml': SIM.replace(
+        'ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.9 }',
+        'ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.6 }',
+      ),
+      'evals/accepted.json': JSON.stringify({
+        schema_version: 1,
+        suites: [
+          {
+            name: 'intents',
+            variants: {
+              finetuned: { model: 'ft:gpt-4.1-nano:acme:intents:v1', metrics: { correct: 110, n: 120 }, passed: true },
+            },
+          },
+        ],
+      }),
+    });
+    await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
+    await repo.commit('suite with an accepted fine-tuned model');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await new Promise<void>((resolve) => webhook.close(() => resolve()));
+  });
+
+  const scheduled = { schedule: '0 3 * * *' };
+  const inputs = { suites: 'evals/suite.yaml', 'sim-config': 'evals/sim.yaml', reference: 'evals/accepted.json' };
+
+  it('asks to retrain and triggers the training backend exactly once across re-runs', async () => {
+    const first = await runAction(repo, api, scheduled, inputs, { GITHUB_EVENT_NAME: 'schedule' });
+    expect(first.stdout).not.toMatch(/unexpected error/);
+    expect(first.outputs.verdict).toBe('retrain');
+    expect(first.code).toBe(1);
+    expect(received).toHaveLength(1);
+    const job = JSON.parse(received[0]?.body ?? '{}');
+    expect(received[0]?.path).toBe('/train');
+    expect(job).toMatchObject({
+      event: 'tunegate.train',
+      job: { suite: 'intents', base_model: 'gpt-4.1-nano-2025-04-14' },
+    });
+    expect(first.summary).toMatch(
+      /### Training[\s\S]*🔁 \*\*intents\*\* \(retrain\): training job `train-7` on webhook started/,
+    );
+
+    const second = await runAction(repo, api, scheduled, inputs, { GITHUB_EVENT_NAME: 'schedule' });
+    expect(second.outputs.verdict).toBe('retrain');
+    expect(received).toHaveLength(1);
+    expect(second.summary).toContain('was already started for this training set');
+    expect(api.requests).toHaveLength(0);
   });
 });

@@ -89,6 +89,33 @@ describe('runCalls', () => {
     expect(records.every((r) => r.output !== null)).toBe(true);
   });
 
+  it('never computes a cache key when there is no cache', async () => {
+    const calls = planCalls([{ suite: suite(), cases: makeCases(3) }]).map((call) => {
+      const { suite: s, variant: v, case: c, messages } = call;
+      return {
+        suite: s,
+        variant: v,
+        case: c,
+        messages,
+        get cacheKey(): string {
+          throw new Error('cache key read');
+        },
+      } satisfies PlannedCall;
+    });
+    const { records, runOptions } = collect({ client: fakeClient().client });
+    const summary = await runCalls(calls, runOptions);
+    expect(summary).toMatchObject({ completed: 6, errors: 0 });
+    expect(records.every((r) => r.output !== null)).toBe(true);
+  });
+
+  it('has written every response to the cache when it returns', async () => {
+    const calls = planCalls([{ suite: suite(), cases: makeCases(40) }]);
+    await runCalls(calls, collect({ client: fakeClient().client, cacheDir: dir }).runOptions);
+    const shards = (await readdir(dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));
+    const files = (await Promise.all(shards.map((shard) => readdir(join(dir, shard))))).flat();
+    expect(files.sort()).toEqual(calls.map((call) => `${call.cacheKey}.json`).sort());
+  });
+
   it('records every call exactly once, failures included', async () => {
     const fake = fakeClient((_request, n) => {
       if (n % 3 === 0) throw new ProviderError('server_error', 'provider "local": 503 (after 3 attempts)', 503, 3);

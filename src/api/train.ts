@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { TunegateError } from '../errors.js';
+import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
+import type { LoadedSuite } from '../suite/types.js';
+import { createBackend } from '../training/backends/index.js';
+import { type FollowOptions, followJob } from '../training/follow.js';
+import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
+import type { FineTuneBackend, TrainingJob, TrainingSetReport } from '../training/types.js';
+
+export interface TrainOptions {
+  env: Record<string, string | undefined>;
+  /** Directory of the job ledger (what was started, so a re-run never starts it twice). */
+  ledgerDir: string;
+  fetch?: typeof fetch;
+}
+
+/** The suite's configured backend; a clear error when the suite names none. */
+export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTuneBackend {
+  const spec = suite.training?.backend;
+  if (!spec) {
+    throw new TunegateError(
+      'training-backend',
+      `suite ${suite.name} has no training.backend; add one (openai, github-dispatch or webhook) to its training: section`,
+    );
+  }
+  return createBackend(spec, suite, options.env, {
+    openai: createOpenAIFineTuneBackend,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.env.GITHUB_API_URL ? { githubApiUrl: options.env.GITHUB_API_URL } : {}),
+  });
+}
+
+/**
+ * Starts fine-tuning on a built training set — once: the same suite, verdict, base model and
+ * training file map to one job, whoever asks and however often.
+ */
+export async function startSuiteTraining(
+  suite: LoadedSuite,
+  files: Pick<TrainingSetReport['files'], 'train' | 'validation'>,
+  verdict: string,
+  options: TrainOptions,
+): Promise<{ job: TrainingJob; started: boolean }> {
+  const training = suite.training;
+  const baseModel = training?.base_model;
+  if (!baseModel) {
+    throw new TunegateError(
+      'training-backend',
+      `suite ${suite.name}: set training.base_model (the model to fine-tune)`,
+    );
+  }
+  const backend = suiteBackend(suite, options);
+  const sha = createHash('sha256')
+    .update(await readFile(files.train))
+    .digest('hex');
+  const spec = {
+    suite: suite.name,
+    base_model: baseModel,
+    training_file: files.train,
+    ...(files.validation ? { validation_file: files.validation } : {}),
+    ...(training.suffix ? { suffix: training.suffix } : {}),
+    epochs: training.epochs,
+    idempotency_key: idempotencyKey({ suite: suite.name, verdict, model: baseModel, trainingFileSha256: sha }),
+  };
+  return startOnce(backend, spec, await openLedger(options.ledgerDir));
+}
+
+/** Follows a job to its end (resumable: only its id is needed), keeping the ledger current. */
+export async function followSuiteTraining(
+  suite: LoadedSuite,
+  jobId: string,
+  options: TrainOptions & FollowOptions,
+): Promise<TrainingJob> {
+  const job = await followJob(suiteBackend(suite, options), jobId, options);
+  const ledger = await openLedger(options.ledgerDir);
+  const entry = ledger.all().find((e) => e.job.id === jobId);
+  if (entry) await ledger.update(entry.key, job);
+  return job;
+}

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { loadCases } from '../dataset/load.js';
+import type { Case } from '../dataset/types.js';
+import { pickVariants } from '../decision/verdict.js';
+import { listStoredCompletions } from '../providers/stored-completions.js';
+import { CASES_FILE } from '../report/files.js';
+import type { LoadedSuite, VariantSpec } from '../suite/types.js';
+import {
+  examplesFromEval,
+  examplesFromLogs,
+  examplesFromStored,
+  preferencePairsFromEval,
+} from '../training/collect.js';
+import { toTrainingExample } from '../training/examples.js';
+import { buildTrainingSet } from '../training/training-set.js';
+import type { PreferenceExample, TrainingExample, TrainingSetReport } from '../training/types.js';
+
+export interface SuiteTrainingSetOptions {
+  /** Directory of a run's results (its cases.jsonl feeds the `eval` source and preference pairs). */
+  resultsDir?: string;
+  /** Extra examples, e.g. from distillation. */
+  extra?: { input: string; output: string }[];
+  outDir: string;
+  env: Record<string, string | undefined>;
+}
+
+/** The variant whose system prompt and template the trained model will be called with. */
+export function trainingFormat(suite: LoadedSuite): VariantSpec | undefined {
+  const name = suite.training?.variant;
+  return suite.variants.find((v) => v.name === name) ?? suite.variants.find((v) => v.role === 'finetuned');
+}
+
+function answerText(expected: unknown): string {
+  return typeof expected === 'string' ? expected : JSON.stringify(expected);
+}
+
+/** Gold-labelled rows of the dataset that the evaluated sample left out: training data the gate never sees. */
+async function examplesFromDataset(suite: LoadedSuite, evaluated: Case[], format: VariantSpec | undefined) {
+  const { sample: _sample, ...unsampled } = suite.dataset;
+  const { cases } = await loadCases({ ...suite, dataset: unsampled });
+  const gate = new Set(evaluated.map((c) => c.id));
+  return cases
+    .filter((c) => !gate.has(c.id))
+    .map((c) =>
+      toTrainingExample({
+        id: `dataset:${c.id}`,
+        source: 'eval',
+        input: c.input,
+        output: answerText(c.expected),
+        ...(typeof c.expected === 'string' ? { label: c.expected } : {}),
+        format,
+        fields: c.fields,
+      }),
+    );
+}
+
+/**
+ * Collects the suite's training sources, then writes a decontaminated, stratified chat fine-tuning
+ * set (train, validation, DPO pairs) whose inputs never overlap the evaluated cases.
+ */
+export async function buildSuiteTrainingSet(
+  suite: LoadedSuite,
+  evaluated: Case[],
+  options: SuiteTrainingSetOptions,
+): Promise<TrainingSetReport> {
+  const training = suite.training;
+  const format = trainingFormat(suite);
+  const { baseline, candidate } = pickVariants(suite.variants, suite.decision);
+  const examples: TrainingExample[] = [];
+  let preference: PreferenceExample[] = [];
+  const casesPath = options.resultsDir ? join(options.resultsDir, CASES_FILE) : undefined;
+  for (const source of training?.sources ?? [{ type: 'eval' as const }]) {
+    if (source.type === 'eval' && casesPath) {
+      examples.push(...(await examplesFromEval(casesPath, { suite: suite.name, variant: baseline.name, format })));
+      if (candidate) {
+        preference = await preferencePairsFromEval(casesPath, {
+          suite: suite.name,
+          baseline: baseline.name,
+          candidate: candidate.name,
+          format,
+        });
+      }
+    } else if (source.type === 'dataset') {
+      examples.push(...(await examplesFromDataset(suite, evaluated, format)));
+    } else if (source.type === 'logs') {
+      examples.push(...(await examplesFromLogs(source.path, { format })));
+    } else if (source.type === 'stored') {
+      const provider = suite.providers[source.provider];
+      if (provider) {
+        const list = () =>
+          listStoredCompletions(provider, options.env, {
+            metadata: source.metadata,
+            limit: source.limit,
+            ...(source.model ? { model: source.model } : {}),
+          });
+        examples.push(...(await examplesFromStored(list, { format })));
+      }
+    }
+  }
+  for (const [index, pair] of (options.extra ?? []).entries()) {
+    examples.push(toTrainingExample({ id: `distilled:${index}`, source: 'distilled', ...pair, format }));
+  }
+  return buildTrainingSet(examples, {
+    evalInputs: evaluated.map((c) => c.input),
+    validationSplit: training?.validation_split ?? 0.1,
+    maxTokensPerExample: training?.max_tokens_per_example ?? 65_536,
+    outDir: options.outDir,
+    preference,
+  });
+}

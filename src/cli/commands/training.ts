@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { distillSuite } from '../../api/distill.js';
+import { promoteModel } from '../../api/promote.js';
+import { followSuiteTraining, startSuiteTraining } from '../../api/train.js';
+import { buildSuiteTrainingSet } from '../../api/training-set.js';
+import { type SuiteWithCases, validateSuites } from '../../api/validate.js';
+import { ExitCode, formatProblem, TunegateError } from '../../errors.js';
+import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
+import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
+import type { LoopCliOptions, LoopCommand } from '../args.js';
+import { type CliIo, VERSION } from '../io.js';
+
+/** Loads the one suite a training command works on; every problem is reported before anything runs. */
+async function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean): Promise<SuiteWithCases> {
+  const validation = await validateSuites([options.suite], { cwd: io.cwd, env: io.env, requireApiKeys });
+  if (validation.problems.length > 0) {
+    throw new TunegateError('config', validation.problems.map(formatProblem).join('\n'), {
+      problems: validation.problems,
+    });
+  }
+  const [loaded] = validation.suites;
+  if (!loaded) throw new TunegateError('usage', `no suite found in ${options.suite}`);
+  return loaded;
+}
+
+function printTrainingSet(report: TrainingSetReport, io: CliIo): void {
+  io.stdout.write(
+    `training set: ${report.train} train + ${report.validation} validation examples, ${report.preference_pairs} DPO pairs\n` +
+      `  removed: ${report.decontaminated} also in the eval set, ${report.duplicates_removed} duplicates, ${report.too_long} too long\n` +
+      `  ${report.training_tokens_per_epoch.toLocaleString('en-US')} training tokens per epoch\n` +
+      `  files: ${[report.files.train, report.files.validation, report.files.preference].filter(Boolean).join(', ')}\n`,
+  );
+}
+
+function printJob(job: TrainingJob, started: boolean | undefined, io: CliIo): void {
+  const how = started === undefined ? '' : started ? 'started' : 'already started for this training set';
+  io.stdout.write(
+    `job ${job.id} on ${job.backend}: ${job.status}${how ? ` (${how})` : ''}${job.model ? `, model ${job.model}` : ''}${job.url ? `\n  ${job.url}` : ''}\n`,
+  );
+}
+
+async function trainingSet(options: LoopCliOptions, io: CliIo): Promise<number> {
+  const { suite, cases } = await loadSuite(options, io, false);
+  const report = await buildSuiteTrainingSet(suite, cases, {
+    ...(options.results ? { resultsDir: resolve(io.cwd, options.results) } : {}),
+    outDir: resolve(io.cwd, options.out),
+    env: io.env,
+  });
+  printTrainingSet(report, io);
+  return ExitCode.ok;
+}
+
+async function distill(options: LoopCliOptions, io: CliIo): Promise<number> {
+  const { suite, cases } = await loadSuite(options, io, true);
+  const outDir = resolve(io.cwd, options.out);
+  const { result, file } = await distillSuite(suite, {
+    env: io.env,
+    outDir,
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    ...(options.quiet
+      ? {}
+      : {
+          onProgress: (p) =>
+            io.stderr.write(
+              `distill: ${p.kept} kept, ${p.duplicates} duplicates, ${p.rejected} rejected, $${p.spent_usd.toFixed(4)}\n`,
+            ),
+        }),
+  });
+  io.stdout.write(`distilled ${result.examples.length} examples into ${file} (stopped: ${result.stats.reason})\n`);
+  const report = await buildSuiteTrainingSet(suite, cases, { extra: result.examples, outDir, env: io.env });
+  printTrainingSet(report, io);
+  return ExitCode.ok;
+}
+
+async function train(options: LoopCliOptions, io: CliIo): Promise<number> {
+  const { suite } = await loadSuite(options, io, true);
+  const trainOptions = { env: io.env, ledgerDir: resolve(io.cwd, '.tunegate', 'jobs') };
+  let job: TrainingJob;
+  if (options.trainingSet) {
+    const dir = resolve(io.cwd, options.trainingSet);
+    const validation = join(dir, VALIDATION_FILE);
+    const files = { train: join(dir, TRAIN_FILE), validation: existsSync(validation) ? validation : null };
+    const started = await startSuiteTraining(suite, files, options.verdict, trainOptions);
+    printJob(started.job, started.started, io);
+    if (!options.follow) return ExitCode.ok;
+    job = started.job;
+  } else {
+    job = { id: options.job as string, backend: '', status: 'queued', events: [] };
+  }
+  const done = await followSuiteTraining(suite, job.id, {
+    ...trainOptions,
+    intervalMs: 2_000,
+    onEvent: (event) => io.stderr.write(`${event.at} ${event.message}\n`),
+  });
+  printJob(done, undefined, io);
+  return done.status === 'succeeded' || done.status === 'dispatched' ? ExitCode.ok : ExitCode.runtime;
+}
+
+async function promote(options: LoopCliOptions, io: CliIo): Promise<number> {
+  const loaded = await loadSuite(options, io, true);
+  const token = io.env.GITHUB_TOKEN;
+  const [owner, repo] = (io.env.GITHUB_REPOSITORY ?? '').split('/');
+  const outcome = await promoteModel(loaded, {
+    model: options.model as string,
+    mode: options.mode,
+    repoDir: io.cwd,
+    ...(options.mode === 'pull-request' && token && owner && repo
+      ? {
+          github: {
+            apiUrl: io.env.GITHUB_API_URL ?? 'https://api.github.com',
+            token,
+            owner,
+            repo,
+            base: io.env.GITHUB_BASE_REF || 'main',
+          },
+        }
+      : {}),
+    run: {
+      outDir: resolve(io.cwd, options.out),
+      version: VERSION,
+      env: io.env,
+      cacheDir: options.cacheDir === undefined ? undefined : resolve(io.cwd, options.cacheDir),
+      maxCostUsd: options.maxCostUsd,
+    },
+  });
+  const { judgement, applied } = outcome;
+  io.stdout.write(
+    `${judgement.decision === 'promote' ? 'PROMOTE' : 'REFUSED'} ${options.model} (champion: ${outcome.champion ?? 'none'})\n`,
+  );
+  for (const reason of judgement.reasons) io.stdout.write(`  - ${reason}\n`);
+  if (applied) {
+    const where =
+      applied.pullRequestUrl ?? applied.commit ?? (applied.mode === 'dry-run' ? 'dry run: nothing written' : '');
+    io.stdout.write(
+      `${applied.mode}: ${applied.changed ? 'registry updated' : 'registry already up to date'}${where ? ` (${where})` : ''}\n${applied.diff}\n`,
+    );
+  }
+  if (options.mode !== 'dry-run') io.stdout.write(`recorded in ${outcome.ledger}\n`);
+  return judgement.decision === 'promote' ? ExitCode.ok : ExitCode.gateFailed;
+}
+
+const COMMANDS: Record<LoopCommand, (options: LoopCliOptions, io: CliIo) => Promise<number>> = {
+  'training-set': trainingSet,
+  distill,
+  train,
+  promote,
+};
+
+export function trainingCommand(command: LoopCommand, options: LoopCliOptions, io: CliIo): Promise<number> {
+  return COMMANDS[command](options, io);
+}

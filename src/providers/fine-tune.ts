@@ -1,0 +1,119 @@
+import { basename } from 'node:path';
+import type OpenAI from 'openai';
+import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
+import type { ProviderSpec } from '../suite/types.js';
+import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../training/types.js';
+import { createOpenAIClient } from './client.js';
+import { type FineTuneCallContext, fileUpload, fineTuneCall } from './fine-tune-shared.js';
+import { createTogetherFineTuneBackend } from './fine-tune-together.js';
+
+export { toFineTuneError } from './fine-tune-shared.js';
+
+/** Metadata keys a job carries so a later start with the same key finds it instead of starting another. */
+export const KEY_METADATA = 'tunegate_key';
+export const SUITE_METADATA = 'tunegate_suite';
+/** How many recent jobs are scanned for one with the same key. */
+const RECENT_JOBS_SCANNED = 100;
+/** More events than any job shows; stops a misbehaving server from paging forever. */
+const MAX_EVENTS = 10_000;
+const OPENAI_HOST = 'api.openai.com';
+
+const OPENAI_STATUS: Record<FineTuningJob['status'], JobStatus> = {
+  validating_files: 'queued',
+  queued: 'queued',
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** A fine-tuning backend over an OpenAI-compatible endpoint: OpenAI's own API or Together's `/fine-tunes`. */
+export function createOpenAIFineTuneBackend(
+  provider: ProviderSpec,
+  env: Record<string, string | undefined>,
+  options: { api: 'openai' | 'together' },
+): FineTuneBackend {
+  const { client, secrets } = createOpenAIClient(provider, env);
+  const context: FineTuneCallContext = { provider: provider.name, secrets };
+  if (options.api === 'together') return createTogetherFineTuneBackend(client, context);
+  return createOpenAIBackend(client, context, isOpenAI(provider.base_url));
+}
+
+function isOpenAI(baseUrl: string | undefined): boolean {
+  return baseUrl === undefined || new URL(baseUrl).hostname === OPENAI_HOST;
+}
+
+function createOpenAIBackend(client: OpenAI, context: FineTuneCallContext, onOpenAI: boolean): FineTuneBackend {
+  const call = <T>(what: string, action: () => Promise<T>) => fineTuneCall(what, context, action);
+
+  async function upload(path: string): Promise<string> {
+    const file = await call(`uploading ${basename(path)}`, async () =>
+      client.files.create({ file: await fileUpload(path), purpose: 'fine-tune' }),
+    );
+    return file.id;
+  }
+
+  /** A job started earlier with this key, among the most recent ones. */
+  async function findByKey(key: string): Promise<FineTuningJob | undefined> {
+    return call('listing fine-tuning jobs', async () => {
+      let scanned = 0;
+      // Servers that ignore the metadata filter return every job: the key is checked here as well.
+      for await (const job of client.fineTuning.jobs.list({ metadata: { [KEY_METADATA]: key }, limit: 20 })) {
+        if (job.metadata?.[KEY_METADATA] === key) return job;
+        if (++scanned >= RECENT_JOBS_SCANNED) break;
+      }
+      return undefined;
+    });
+  }
+
+  async function toTrainingJob(job: FineTuningJob): Promise<TrainingJob> {
+    const events = await call(`reading events of ${job.id}`, async () => {
+      const collected: { created_at: number; message: string }[] = [];
+      for await (const event of client.fineTuning.jobs.listEvents(job.id, { limit: 100 })) {
+        collected.push(event);
+        if (collected.length >= MAX_EVENTS) break;
+      }
+      return collected;
+    });
+    // OpenAI lists events newest first; the stable sort keeps same-second events in their order.
+    const oldestFirst = events.reverse().sort((a, b) => a.created_at - b.created_at);
+    return {
+      backend: 'openai',
+      id: job.id,
+      status: OPENAI_STATUS[job.status] ?? 'running',
+      ...(job.fine_tuned_model ? { model: job.fine_tuned_model } : {}),
+      ...(onOpenAI ? { url: `https://platform.openai.com/finetune/${job.id}` } : {}),
+      events: oldestFirst.map((event) => ({
+        at: new Date(event.created_at * 1000).toISOString(),
+        message: event.message,
+      })),
+    };
+  }
+
+  return {
+    name: 'openai',
+    async start(spec: TrainingJobSpec): Promise<TrainingJob> {
+      const existing = await findByKey(spec.idempotency_key);
+      if (existing) return toTrainingJob(existing);
+      const trainingFile = await upload(spec.training_file);
+      const validationFile = spec.validation_file === undefined ? undefined : await upload(spec.validation_file);
+      const job = await call('creating the fine-tuning job', () =>
+        client.fineTuning.jobs.create({
+          model: spec.base_model,
+          training_file: trainingFile,
+          ...(validationFile === undefined ? {} : { validation_file: validationFile }),
+          ...(spec.suffix === undefined ? {} : { suffix: spec.suffix }),
+          ...(spec.epochs === undefined
+            ? {}
+            : { method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: spec.epochs } } } }),
+          metadata: { [KEY_METADATA]: spec.idempotency_key, [SUITE_METADATA]: spec.suite },
+        }),
+      );
+      return toTrainingJob(job);
+    },
+    async status(id: string): Promise<TrainingJob> {
+      const job = await call(`reading fine-tuning job ${id}`, () => client.fineTuning.jobs.retrieve(id));
+      return toTrainingJob(job);
+    },
+  };
+}

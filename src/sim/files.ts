@@ -1,0 +1,76 @@
+import { cursorPage } from './pages.js';
+
+export interface SimFile {
+  id: string;
+  bytes: Buffer;
+  filename: string;
+  purpose: string;
+  /** Non-blank lines: the examples of a JSONL training file. */
+  lines: number;
+  created_at: number;
+}
+
+/** The file object OpenAI returns (Together's has the same core fields). */
+export function fileObject(file: SimFile) {
+  return {
+    id: file.id,
+    object: 'file',
+    bytes: file.bytes.length,
+    created_at: file.created_at,
+    filename: file.filename,
+    purpose: file.purpose,
+    status: 'processed',
+    status_details: null,
+    expires_at: null,
+  };
+}
+
+function countLines(bytes: Buffer): number {
+  return bytes
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '').length;
+}
+
+/** Uploaded files, in memory for the simulator's lifetime. */
+export class SimFileStore {
+  private readonly files = new Map<string, SimFile>();
+
+  /** Stores the `file` part of a multipart upload; returns a message instead when the form lacks one. */
+  async upload(body: Buffer, contentType: string): Promise<SimFile | string> {
+    if (!contentType.startsWith('multipart/form-data')) return 'Uploads must be multipart/form-data.';
+    let form: FormData;
+    try {
+      // The platform's multipart parser: the same one fetch uses for its own responses.
+      form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    } catch {
+      return 'The multipart body could not be parsed.';
+    }
+    const part = form.get('file');
+    if (part === null || typeof part === 'string') return 'The form needs a `file` part holding the file.';
+    const purpose = form.get('purpose');
+    if (typeof purpose !== 'string' || purpose === '') return 'The form needs a `purpose` field.';
+    const named = form.get('file_name');
+    const bytes = Buffer.from(await part.arrayBuffer());
+    const file: SimFile = {
+      id: `file-sim-${this.files.size + 1}`,
+      bytes,
+      filename: typeof named === 'string' && named !== '' ? named : part.name,
+      purpose,
+      lines: countLines(bytes),
+      created_at: Math.floor(Date.now() / 1000),
+    };
+    this.files.set(file.id, file);
+    return file;
+  }
+
+  get(id: string): SimFile | undefined {
+    return this.files.get(id);
+  }
+
+  list(query: URLSearchParams) {
+    const purpose = query.get('purpose');
+    const all = [...this.files.values()].filter((file) => purpose === null || file.purpose === purpose);
+    return cursorPage(all.map(fileObject), query, 10_000);
+  }
+}

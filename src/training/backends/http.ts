@@ -1,0 +1,73 @@
+import { ExitCode, TunegateError } from '../../errors.js';
+
+/** The parts of an HTTP answer the backends read. */
+export interface HttpAnswer {
+  status: number;
+  ok: boolean;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  json: unknown;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * One request through `fetch` (the caller's, for tests), read in full. A connection failure becomes a
+ * TunegateError naming `what` and the endpoint without its query (which may carry a secret).
+ */
+export async function sendRequest(
+  request: HttpRequest,
+  what: string,
+  code: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<HttpAnswer> {
+  let response: Response;
+  try {
+    response = await fetchImpl(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : error;
+    throw new TunegateError(code, `could not reach ${what} at ${redactUrl(request.url)}: ${String(reason)}`, {
+      exitCode: ExitCode.runtime,
+      cause: error,
+    });
+  }
+  const text = await response.text();
+  return { status: response.status, ok: response.ok, text, json: parseJsonBody(text) };
+}
+
+function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL without credentials, query or fragment: safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** A short, printable account of an error answer: its `message` field, or the start of its body. */
+export function answerDetail(answer: HttpAnswer): string {
+  const message = (answer.json as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string' && message !== '') return message;
+  const text = answer.text.trim().replace(/\s+/g, ' ');
+  if (text === '') return 'no body';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

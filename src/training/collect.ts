@@ -1,0 +1,166 @@
+import type { VariantSpec } from '../suite/types.js';
+import { toPreferenceExample, toTrainingExample } from './examples.js';
+import { isRecord, readJsonlFile } from './jsonl-file.js';
+import type { PreferenceExample, TrainingExample } from './types.js';
+
+/** The fields of a cases.jsonl line that training reads. */
+export interface EvalCaseRecord {
+  suite: string;
+  variant: string;
+  case_id: string;
+  input: string;
+  expected: unknown;
+  /** null for an error case. */
+  output: string | null;
+  correct: boolean;
+  expected_label?: string | null;
+}
+
+function asEvalRecord(value: unknown): EvalCaseRecord | string {
+  if (!isRecord(value)) return 'expected a JSON object (a cases.jsonl record)';
+  const { suite, variant, case_id, input, output, correct } = value;
+  if (typeof suite !== 'string' || typeof variant !== 'string' || typeof case_id !== 'string') {
+    return 'expected string fields "suite", "variant" and "case_id" (is this a tunegate cases.jsonl?)';
+  }
+  if (typeof input !== 'string') return `case ${case_id}: "input" must be a string`;
+  if (output !== null && typeof output !== 'string') return `case ${case_id}: "output" must be a string or null`;
+  if (typeof correct !== 'boolean') return `case ${case_id}: "correct" must be true or false`;
+  return value as unknown as EvalCaseRecord;
+}
+
+/** The gold label a labels scorer recorded, if any. */
+export function recordedLabel(record: EvalCaseRecord): string | undefined {
+  return typeof record.expected_label === 'string' ? record.expected_label : undefined;
+}
+
+/** Reads every record of one suite from cases.jsonl, reporting malformed lines as `file:line:col`. */
+async function readSuiteRecords(path: string, suite: string, visit: (record: EvalCaseRecord) => void): Promise<void> {
+  await readJsonlFile(path, (value) => {
+    const record = asEvalRecord(value);
+    if (typeof record === 'string') return record;
+    if (record.suite === suite) visit(record);
+    return undefined;
+  });
+}
+
+export interface EvalSourceOptions {
+  suite: string;
+  /** The baseline variant whose correct outputs become training targets. */
+  variant: string;
+  /** The variant whose prompt shape the trained model will be called with. */
+  format: VariantSpec | undefined;
+  /** Class label for stratification; defaults to the label recorded by a labels scorer. */
+  labelOf?: (record: EvalCaseRecord) => string | undefined;
+}
+
+/** The baseline's correct answers in a run's cases.jsonl, as training examples. */
+export async function examplesFromEval(casesJsonlPath: string, options: EvalSourceOptions): Promise<TrainingExample[]> {
+  const labelOf = options.labelOf ?? recordedLabel;
+  const examples: TrainingExample[] = [];
+  await readSuiteRecords(casesJsonlPath, options.suite, (record) => {
+    if (record.variant !== options.variant || !record.correct || record.output === null) return;
+    const label = labelOf(record);
+    examples.push(
+      toTrainingExample({
+        id: `eval:${record.case_id}`,
+        source: 'eval',
+        input: record.input,
+        output: record.output,
+        format: options.format,
+        ...(label === undefined ? {} : { label }),
+      }),
+    );
+  });
+  return examples;
+}
+
+export interface PreferenceSourceOptions {
+  suite: string;
+  baseline: string;
+  candidate: string;
+  format: VariantSpec | undefined;
+}
+
+/**
+ * DPO pairs from one run: on each case the baseline got right and the candidate got wrong (with an answer,
+ * not an error), the baseline's output is preferred over the candidate's.
+ */
+export async function preferencePairsFromEval(
+  casesJsonlPath: string,
+  options: PreferenceSourceOptions,
+): Promise<PreferenceExample[]> {
+  const baselineRight = new Map<string, EvalCaseRecord>();
+  const candidateWrong = new Map<string, EvalCaseRecord>();
+  await readSuiteRecords(casesJsonlPath, options.suite, (record) => {
+    if (record.output === null) return;
+    if (record.variant === options.baseline && record.correct) baselineRight.set(record.case_id, record);
+    if (record.variant === options.candidate && !record.correct) candidateWrong.set(record.case_id, record);
+  });
+  const pairs: PreferenceExample[] = [];
+  for (const [caseId, preferred] of baselineRight) {
+    const rejected = candidateWrong.get(caseId);
+    if (!rejected || rejected.output === null || rejected.output === preferred.output) continue;
+    pairs.push(
+      toPreferenceExample({
+        id: caseId,
+        input: preferred.input,
+        preferred: preferred.output as string,
+        nonPreferred: rejected.output,
+        format: options.format,
+      }),
+    );
+  }
+  return pairs;
+}
+
+export interface LogsSourceOptions {
+  format: VariantSpec | undefined;
+}
+
+/** A JSONL file of logged production pairs, one `{"input": "...", "output": "..."}` (optional "label") a line. */
+export async function examplesFromLogs(path: string, options: LogsSourceOptions): Promise<TrainingExample[]> {
+  const examples: TrainingExample[] = [];
+  await readJsonlFile(path, (value, line) => {
+    if (!isRecord(value)) return 'expected a JSON object like {"input": "...", "output": "..."}';
+    const { input, output, label } = value;
+    if (typeof input !== 'string') return '"input" must be a string';
+    if (typeof output !== 'string') return '"output" must be a string';
+    if (label !== undefined && typeof label !== 'string') return '"label" must be a string when present';
+    examples.push(
+      toTrainingExample({
+        id: `logs:${line}`,
+        source: 'logs',
+        input,
+        output,
+        format: options.format,
+        ...(label === undefined ? {} : { label }),
+      }),
+    );
+    return undefined;
+  });
+  return examples;
+}
+
+/** One stored completion reduced to its prompt input and answer (listed by the provider layer). */
+export interface StoredPair {
+  id: string;
+  input: string;
+  output: string;
+}
+
+/** Stored completions (listed by an injected function, so this layer needs no client) as training examples. */
+export async function examplesFromStored(
+  list: () => Promise<StoredPair[]>,
+  options: LogsSourceOptions,
+): Promise<TrainingExample[]> {
+  const pairs = await list();
+  return pairs.map((pair) =>
+    toTrainingExample({
+      id: `stored:${pair.id}`,
+      source: 'stored',
+      input: pair.input,
+      output: pair.output,
+      format: options.format,
+    }),
+  );
+}

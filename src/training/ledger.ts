@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, TunegateError } from '../errors.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from './types.js';
+
+/** One training job tunegate started, remembered so a re-run never starts it again. */
+export interface LedgerEntry {
+  key: string;
+  suite: string;
+  backend: string;
+  job: TrainingJob;
+  started_at: string;
+  updated_at?: string;
+}
+
+export interface JobLedger {
+  readonly file: string;
+  find(key: string): LedgerEntry | undefined;
+  record(entry: LedgerEntry): Promise<void>;
+  /** Replaces the job of a recorded entry (a later status); an unknown key is an error. */
+  update(key: string, job: TrainingJob): Promise<void>;
+  all(): LedgerEntry[];
+}
+
+export const LEDGER_FILE = 'jobs.json';
+
+interface LedgerFile {
+  version: 1;
+  jobs: LedgerEntry[];
+}
+
+/**
+ * The job ledger in `<dir>/jobs.json`. Every write re-reads the file and merges by key, then replaces
+ * it atomically (temp file + rename), so two ledgers on one directory keep each other's entries.
+ */
+export async function openLedger(dir: string): Promise<JobLedger> {
+  const file = path.join(dir, LEDGER_FILE);
+  const entries = await readEntries(file);
+  let writes: Promise<void> = Promise.resolve();
+
+  function save(entry: LedgerEntry): Promise<void> {
+    const write = writes.then(async () => {
+      const onDisk = await readEntries(file);
+      onDisk.set(entry.key, entry);
+      for (const [key, value] of onDisk) entries.set(key, value);
+      await mkdir(dir, { recursive: true });
+      const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      const content: LedgerFile = { version: 1, jobs: [...onDisk.values()] };
+      await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
+      await rename(temp, file);
+    });
+    // A failed write must not block the ones after it; the caller still sees its own failure.
+    writes = write.catch(() => undefined);
+    return write;
+  }
+
+  return {
+    file,
+    find: (key) => entries.get(key),
+    all: () => [...entries.values()],
+    record: (entry) => save(entry),
+    async update(key, job) {
+      const known = entries.get(key);
+      if (!known) {
+        throw new TunegateError('ledger', `${file} has no job with key ${key}; start the job before updating it`, {
+          exitCode: ExitCode.runtime,
+        });
+      }
+      await save({ ...known, job, updated_at: new Date().toISOString() });
+    },
+  };
+}
+
+async function readEntries(file: string): Promise<Map<string, LedgerEntry>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(file, (error as Error).message);
+  }
+  const jobs = (parsed as Partial<LedgerFile> | null)?.jobs;
+  if (!Array.isArray(jobs)) throw corrupt(file, 'expected { "version": 1, "jobs": [...] }');
+  const entries = new Map<string, LedgerEntry>();
+  for (const entry of jobs as LedgerEntry[]) {
+    if (typeof entry?.key !== 'string' || typeof entry.job?.id !== 'string') {
+      throw corrupt(file, 'every job needs a string "key" and a "job" with an "id"');
+    }
+    entries.set(entry.key, entry);
+  }
+  return entries;
+}
+
+function corrupt(file: string, reason: string): TunegateError {
+  return new TunegateError(
+    'ledger',
+    `${file} is not a job ledger (${reason}); repair it, or delete it to forget which training jobs were started`,
+    { exitCode: ExitCode.runtime },
+  );
+}
+
+// Starts in flight per ledger, so two concurrent calls with one key share one start.
+const inFlight = new WeakMap<JobLedger, Map<string, Promise<TrainingJob>>>();
+
+/**
+ * Starts the job unless the ledger already holds its idempotency key; then it returns the recorded
+ * job without calling the backend (`started: false`).
+ */
+export async function startOnce(
+  backend: FineTuneBackend,
+  spec: TrainingJobSpec,
+  ledger: JobLedger,
+): Promise<{ job: TrainingJob; started: boolean }> {
+  const key = spec.idempotency_key;
+  const recorded = ledger.find(key);
+  if (recorded) return { job: recorded.job, started: false };
+  let pending = inFlight.get(ledger);
+  if (!pending) {
+    pending = new Map();
+    inFlight.set(ledger, pending);
+  }
+  const running = pending.get(key);
+  if (running) return { job: await running, started: false };
+
+  const starting = (async () => {
+    const job = await backend.start(spec);
+    await ledger.record({ key, suite: spec.suite, backend: backend.name, job, started_at: new Date().toISOString() });
+    return job;
+  })();
+  pending.set(key, starting);
+  try {
+    return { job: await starting, started: true };
+  } finally {
+    pending.delete(key);
+  }
+}
+
+/** The idempotency key of a training run: same suite, verdict, base model and training file → same key. */
+export function idempotencyKey(parts: { suite: string; verdict: string; model: string; trainingFileSha256: string }) {
+  return createHash('sha256')
+    .update(JSON.stringify([parts.suite, parts.verdict, parts.model, parts.trainingFileSha256]))
+    .digest('hex');
+}

@@ -1,0 +1,54 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { loadSimCases, type SimConfig, startSimulator } from '../../src/sim/index.js';
+import type { ProviderSpec } from '../../src/suite/types.js';
+import { BANKING_200 } from '../sim/helpers.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+/** A simulator over the BANKING77 fixture, closed after the test. */
+export async function startBankingSim(config: Partial<SimConfig> = {}) {
+  const cases = await loadSimCases(BANKING_200);
+  const sim = await startSimulator({ cases, models: {}, ...config });
+  cleanups.push(sim.close);
+  return { sim, cases };
+}
+
+export function simProvider(url: string, overrides: Partial<ProviderSpec> = {}): ProviderSpec {
+  return {
+    name: 'sim',
+    base_url: url,
+    headers: {},
+    timeout_ms: 5000,
+    max_retries: 0,
+    concurrency: 8,
+    stream: false,
+    stream_usage: true,
+    ...overrides,
+  };
+}
+
+/** A chat fine-tuning JSONL with `count` examples, in a temporary directory removed after the test. */
+export async function trainingFile(count: number, name = 'train.jsonl'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tunegate-ft-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const lines = Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `example ${i}` },
+        { role: 'assistant', content: `label_${i % 3}` },
+      ],
+    }),
+  );
+  const path = join(dir, name);
+  await writeFile(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** No waiting between polls: the simulator advances a job on every retrieve. */
+export const noSleep = async () => {};
