@@ -7,6 +7,7 @@ import { buildMessages } from '../engine/plan.js';
 import { costOfCall, resolvePrice, trainingPricePer1M } from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
 import type { FlippedCase } from '../report/types.js';
+import type { ScoredRecord } from '../scoring/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 
 /** Whether every request of the variant repeats a prefix (system prompt or few-shot turns). */
@@ -62,15 +63,7 @@ export function flippedKey(suite: string, candidate: string): string {
   return `${suite}\u0000${candidate}`;
 }
 
-interface CaseLine {
-  suite: string;
-  variant: string;
-  case_id: string;
-  input: string;
-  expected: unknown;
-  output: string | null;
-  error: string | null;
-}
+type CaseLine = Pick<ScoredRecord, 'suite' | 'variant' | 'case_id' | 'input' | 'expected' | 'output' | 'error'>;
 
 /**
  * Reads the flipped cases' inputs and outputs back from cases.jsonl, so the run never has to hold

@@ -18,6 +18,11 @@ export const Input = {
   requireSecrets: 'require-secrets',
   simulate: 'simulate',
   simConfig: 'sim-config',
+  command: 'command',
+  model: 'model',
+  promoteMode: 'promote-mode',
+  trainingSet: 'training-set',
+  job: 'job',
 } as const;
 
 export const Output = {
@@ -28,7 +33,15 @@ export const Output = {
   summary: 'summary',
   resultsPath: 'results-path',
   commentUrl: 'comment-url',
+  promotion: 'promotion',
+  pullRequestUrl: 'pull-request-url',
+  jobId: 'job-id',
+  jobStatus: 'job-status',
+  trainedModel: 'trained-model',
 } as const;
+
+export const COMMANDS = ['evaluate', 'promote', 'train'] as const;
+export type ActionCommand = (typeof COMMANDS)[number];
 
 export const FAIL_ON = ['threshold', 'regression', 'verdict', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];

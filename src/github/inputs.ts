@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { TunegateError } from '../errors.js';
-import { FAIL_ON, type FailOn, Input } from './constants.js';
+import { type ActionCommand, COMMANDS, FAIL_ON, type FailOn, Input } from './constants.js';
 
 export interface ActionInputs {
   suites: string[];
@@ -21,6 +21,18 @@ export interface ActionInputs {
   requireSecrets: boolean;
   simulate: boolean;
   simConfig: string | undefined;
+  command: ActionCommand;
+  model: string | undefined;
+  promoteMode: 'dry-run' | 'commit' | 'pull-request';
+  trainingSet: string | undefined;
+  job: string | undefined;
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const raw = core.getInput(name).trim() || fallback;
+  if (!(allowed as readonly string[]).includes(raw))
+    throw inputError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function inputError(name: string, message: string): TunegateError {
@@ -90,5 +102,10 @@ export function getInputs(): ActionInputs {
     requireSecrets: flag(Input.requireSecrets, false),
     simulate: flag(Input.simulate, false) || simConfig !== undefined,
     simConfig,
+    command: oneOf(Input.command, COMMANDS, 'evaluate'),
+    model: optionalString(Input.model),
+    promoteMode: oneOf(Input.promoteMode, ['dry-run', 'commit', 'pull-request'] as const, 'pull-request'),
+    trainingSet: optionalString(Input.trainingSet),
+    job: optionalString(Input.job),
   };
 }

@@ -12,6 +12,7 @@ import { renderMarkdownReport } from '../report/markdown.js';
 import type { RunResults } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { compareAgainstBase, selectSuites } from './base.js';
+import { promoteCommand, trainCommand } from './commands.js';
 import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
 import { type RunContext, readRunContext } from './context.js';
@@ -156,7 +157,12 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
-    await evaluateAndReport(inputs, readRunContext(), process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const context = readRunContext();
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const workdir = resolve(workspace, inputs.workingDirectory);
+    if (inputs.command === 'promote') await promoteCommand(inputs, context, workdir);
+    else if (inputs.command === 'train') await trainCommand(inputs, workdir);
+    else await evaluateAndReport(inputs, context, workspace);
   } catch (error) {
     if (error instanceof TunegateError) {
       for (const problem of error.problems)

@@ -1,20 +1,14 @@
+import type { ScoredRecord } from '../scoring/types.js';
 import type { VariantSpec } from '../suite/types.js';
 import { toPreferenceExample, toTrainingExample } from './examples.js';
 import { isRecord, readJsonlFile } from './jsonl-file.js';
 import type { PreferenceExample, TrainingExample } from './types.js';
 
 /** The fields of a cases.jsonl line that training reads. */
-export interface EvalCaseRecord {
-  suite: string;
-  variant: string;
-  case_id: string;
-  input: string;
-  expected: unknown;
-  /** null for an error case. */
-  output: string | null;
-  correct: boolean;
-  expected_label?: string | null;
-}
+export type EvalCaseRecord = Pick<
+  ScoredRecord,
+  'suite' | 'variant' | 'case_id' | 'input' | 'expected' | 'output' | 'correct' | 'expected_label'
+>;
 
 function asEvalRecord(value: unknown): EvalCaseRecord | string {
   if (!isRecord(value)) return 'expected a JSON object (a cases.jsonl record)';

@@ -288,3 +288,55 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
     expect(api.requests).toHaveLength(0);
   });
 });
+
+describe('the bundled Action as a promotion gate', () => {
+  let repo: TempRepo;
+  let api: FakeGitHub;
+
+  beforeAll(async () => {
+    api = await startFakeGitHub();
+    repo = await createTempRepo();
+    const training = 'training:\n  registry: { file: ../models.yaml, key: intents.model }\n';
+    await repo.write({
+      'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v1', training),
+      'evals/sim.yaml': `${SIM}  ft:gpt-4.1-nano:acme:intents:v3: { accuracy: 0.97 }\n`,
+      'models.yaml': 'intents:\n  model: ft:gpt-4.1-nano:acme:intents:v1\n',
+    });
+    await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
+    await repo.commit('registry and suite');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const gate = (model: string) => ({
+    command: 'promote',
+    model,
+    'promote-mode': 'commit',
+    suites: 'evals/suite.yaml',
+    'sim-config': 'evals/sim.yaml',
+  });
+
+  it('promotes a candidate that passes, committing the registry change', async () => {
+    const run = await runAction(repo, api, {}, gate('ft:gpt-4.1-nano:acme:intents:v3'), {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+    });
+    expect(run.stdout).not.toMatch(/unexpected error/);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.promotion).toBe('promote');
+    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: ft:gpt-4.1-nano:acme:intents:v3');
+    expect(await repo.git('log', '-1', '--format=%s')).toBe('Promote ft:gpt-4.1-nano:acme:intents:v3 for intents');
+    expect(run.summary).toContain('## ✅ Promote `ft:gpt-4.1-nano:acme:intents:v3`');
+  });
+
+  it('refuses a worse candidate and fails the step', async () => {
+    const run = await runAction(repo, api, {}, gate('ft:gpt-4.1-nano:acme:intents:v2'), {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.promotion).toBe('refuse');
+    expect(run.stdout).toMatch(/::error::tunegate: candidate ft:gpt-4\.1-nano:acme:intents:v2 refused/);
+    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: ft:gpt-4.1-nano:acme:intents:v3');
+  });
+});

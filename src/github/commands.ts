@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { promoteModel } from '../api/promote.js';
+import { followSuiteTraining, startSuiteTraining } from '../api/train.js';
+import { type SuiteWithCases, validateSuites } from '../api/validate.js';
+import { formatProblem, TunegateError } from '../errors.js';
+import { renderMarkdownReport } from '../report/markdown.js';
+import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
+import { VERSION } from '../version.js';
+import { Output } from './constants.js';
+import type { RunContext } from './context.js';
+import type { ActionInputs } from './inputs.js';
+import { writeJobSummary } from './publish.js';
+
+async function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
+  const validation = await validateSuites(inputs.suites, {
+    cwd: workdir,
+    env: process.env,
+    requireApiKeys: !inputs.simulate,
+  });
+  if (validation.problems.length > 0) {
+    throw new TunegateError('config', validation.problems.map(formatProblem).join('\n'), {
+      problems: validation.problems,
+    });
+  }
+  const [first, ...more] = validation.suites;
+  if (!first || more.length > 0)
+    throw new TunegateError('input', 'input "suites": name exactly one suite for this command');
+  return first;
+}
+
+/** command: promote — the gated promotion, reported in the summary; a refusal fails the step. */
+export async function promoteCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
+  if (!inputs.model) throw new TunegateError('input', 'input "model": set the candidate model id to promote');
+  const loaded = await oneSuite(inputs, workdir);
+  const defaultBranch = process.env.GITHUB_BASE_REF || 'main';
+  const outcome = await promoteModel(loaded, {
+    model: inputs.model,
+    mode: inputs.promoteMode,
+    repoDir: process.env.GITHUB_WORKSPACE ?? workdir,
+    ...(inputs.promoteMode === 'pull-request'
+      ? {
+          github: {
+            apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+            token: inputs.githubToken,
+            owner: context.owner,
+            repo: context.repo,
+            base: defaultBranch,
+          },
+        }
+      : {}),
+    run: {
+      outDir: resolve(workdir, inputs.out),
+      version: VERSION,
+      env: process.env,
+      cacheDir: join(workdir, '.tunegate', 'cache'),
+      simulate: inputs.simulate ? { configPath: inputs.simConfig && resolve(workdir, inputs.simConfig) } : undefined,
+    },
+  });
+  const { judgement, applied } = outcome;
+  core.setOutput(Output.promotion, judgement.decision);
+  if (applied?.pullRequestUrl) core.setOutput(Output.pullRequestUrl, applied.pullRequestUrl);
+  const title = judgement.decision === 'promote' ? `✅ Promote \`${inputs.model}\`` : `❌ Refused \`${inputs.model}\``;
+  await writeJobSummary(
+    `## ${title}\n\nChampion: \`${outcome.champion ?? 'none'}\`\n\n${judgement.reasons.map((r) => `- ${r}`).join('\n')}\n\n${renderMarkdownReport(outcome.results)}`,
+  );
+  if (judgement.decision === 'refuse')
+    core.setFailed(`tunegate: candidate ${inputs.model} refused: ${judgement.reasons.join(' ')}`);
+}
+
+/** command: train — starts training on a built set (once), or follows a started job (resume). */
+export async function trainCommand(inputs: ActionInputs, workdir: string): Promise<void> {
+  const { suite } = await oneSuite(inputs, workdir);
+  const options = { env: process.env, ledgerDir: join(workdir, '.tunegate', 'cache', 'jobs') };
+  let id = inputs.job;
+  if (!id) {
+    if (!inputs.trainingSet)
+      throw new TunegateError('input', 'input "training-set" (to start) or "job" (to follow) is needed');
+    const dir = resolve(workdir, inputs.trainingSet);
+    const validation = join(dir, VALIDATION_FILE);
+    const files = { train: join(dir, TRAIN_FILE), validation: existsSync(validation) ? validation : null };
+    const { job, started } = await startSuiteTraining(suite, files, 'fine-tune', options);
+    core.info(`Training job ${job.id} on ${job.backend} ${started ? 'started' : 'was already started'}.`);
+    id = job.id;
+  }
+  const job = await followSuiteTraining(suite, id, {
+    ...options,
+    intervalMs: 15_000,
+    onEvent: (e) => core.info(`${e.at} ${e.message}`),
+  });
+  core.setOutput(Output.jobId, job.id);
+  core.setOutput(Output.jobStatus, job.status);
+  if (job.model) core.setOutput(Output.trainedModel, job.model);
+  await writeJobSummary(
+    `## tunegate training\n\nJob \`${job.id}\` on ${job.backend}: **${job.status}**${job.model ? `, model \`${job.model}\`` : ''}\n`,
+  );
+  if (job.status === 'failed' || job.status === 'cancelled')
+    core.setFailed(`tunegate: training job ${job.id} ${job.status}`);
+}
