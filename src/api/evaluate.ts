@@ -1,4 +1,5 @@
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
+import { pickVariants } from '../decision/verdict.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
@@ -33,8 +34,17 @@ interface SuiteState {
   simulated: boolean;
 }
 
+/**
+ * Prefix sizes matter only to a `fine-tune` verdict, which needs a suite without a fine-tuned
+ * candidate: other runs never load the tokenizer (tens of MB).
+ */
+function needsPrefixTokens({ suite }: SuiteWithCases): boolean {
+  return pickVariants(suite.variants, suite.decision).candidate === null && suite.variants.some(hasPrefix);
+}
+
 function variantEvidence(state: SuiteState): VariantEvidence[] {
   const { suite, cases } = state.input;
+  const countPrefix = needsPrefixTokens(state.input);
   return suite.variants.map((variant) => {
     const measured = state.variants.get(variant.name) as VariantState;
     const metrics = measured.metrics.finish();
@@ -47,7 +57,7 @@ function variantEvidence(state: SuiteState): VariantEvidence[] {
       thresholds,
       passed: thresholds.every((t) => t.pass),
       outcomes: measured.outcomes,
-      prefix_tokens: prefixTokens(variant, cases[0]),
+      prefix_tokens: countPrefix ? prefixTokens(variant, cases[0]) : 0,
     };
   });
 }
@@ -135,8 +145,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
   } finally {
     await writer.close();
   }
-  // Prefix sizes are the only tokens counted here; runs without prompts or examples never load the tokenizer.
-  if (inputs.some((input) => input.suite.variants.some(hasPrefix))) await loadTokenizer();
+  if (inputs.some(needsPrefixTokens)) await loadTokenizer();
   const suites = [...states.values()].map((state) => suiteResult(state, variantEvidence(state), reference));
   await attachFlippedCases(writer.path, suites);
   const finishedAt = new Date();

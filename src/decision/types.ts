@@ -12,7 +12,7 @@ export interface VariantEvidence {
   passed: boolean;
   /** outcomes[case index] = 1 when the case was answered correctly (errors are 0). */
   outcomes: Uint8Array;
-  /** Tokens of the fixed part of every prompt (system prompt + few-shot examples). */
+  /** Tokens of the fixed part of every prompt (system prompt + few-shot examples); counted only when a fine-tune verdict can use them, else 0. */
   prefix_tokens: number;
 }
 
