@@ -1,0 +1,235 @@
+/** The suite's `training:` section: training set sources, the fine-tune backend, the registry, distillation. */
+export const openaiBackend = {
+  type: 'object',
+  title: 'OpenAI fine-tuning',
+  description: "OpenAI's fine-tuning API, or an OpenAI-compatible provider's (api: together for POST /v1/fine-tunes).",
+  additionalProperties: false,
+  required: ['type', 'provider'],
+  properties: {
+    type: { const: 'openai', title: 'Type', description: '"openai"' },
+    provider: { type: 'string', title: 'Provider', description: 'A provider of the suite: its base_url and API key.' },
+    api: {
+      type: 'string',
+      enum: ['openai', 'together'],
+      default: 'openai',
+      title: 'API',
+      description: 'openai: /v1/files + /v1/fine_tuning/jobs; together: /v1/files + /v1/fine-tunes.',
+    },
+  },
+} as const;
+
+export const dispatchBackend = {
+  type: 'object',
+  title: 'GitHub dispatch',
+  description:
+    "Starts the team's own training workflow (repository_dispatch, or workflow_dispatch when workflow is set).",
+  additionalProperties: false,
+  required: ['type', 'repository', 'token_env'],
+  properties: {
+    type: { const: 'github-dispatch', title: 'Type', description: '"github-dispatch"' },
+    repository: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
+      title: 'Repository',
+      description: 'owner/name of the repository with the training workflow.',
+    },
+    event_type: {
+      type: 'string',
+      default: 'tunegate-train',
+      title: 'Event type',
+      description: 'repository_dispatch event type.',
+    },
+    workflow: { type: 'string', title: 'Workflow', description: 'Workflow file name for workflow_dispatch.' },
+    ref: { type: 'string', default: 'main', title: 'Ref', description: 'Branch for workflow_dispatch.' },
+    token_env: {
+      type: 'string',
+      title: 'Token variable',
+      description: 'Environment variable with a token allowed to dispatch (contents: write / actions: write).',
+    },
+    api_url: {
+      type: 'string',
+      title: 'API URL',
+      description: 'GitHub REST API URL (default $GITHUB_API_URL or api.github.com).',
+    },
+  },
+} as const;
+
+export const webhookBackend = {
+  type: 'object',
+  title: 'Webhook',
+  description: 'POSTs the job as JSON to a URL the team runs.',
+  additionalProperties: false,
+  required: ['type', 'url'],
+  properties: {
+    type: { const: 'webhook', title: 'Type', description: '"webhook"' },
+    url: { type: 'string', title: 'URL', description: 'Endpoint that receives the training job.' },
+    headers: {
+      type: 'object',
+      title: 'Headers',
+      description: 'Extra request headers.',
+      additionalProperties: { type: 'string' },
+    },
+    secret_env: {
+      type: 'string',
+      title: 'Secret variable',
+      description: 'Environment variable whose value signs the body (X-Tunegate-Signature: sha256=HMAC).',
+    },
+  },
+} as const;
+
+export const trainingSource = {
+  title: 'Training source',
+  description:
+    "eval (the baseline's correct answers in a run's cases.jsonl), dataset (gold rows outside the evaluated " +
+    'sample), { logs: file://pairs.jsonl }, or { stored: { provider, metadata } }.',
+  anyOf: [
+    { type: 'string', enum: ['eval', 'dataset'] },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['logs'],
+      properties: { logs: { type: 'string', title: 'Logs', description: 'JSONL of logged {"input","output"} pairs.' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['stored'],
+      properties: {
+        stored: {
+          type: 'object',
+          title: 'Stored completions',
+          description: 'OpenAI stored completions of a provider, filtered by metadata.',
+          additionalProperties: false,
+          required: ['provider'],
+          properties: {
+            provider: { type: 'string', title: 'Provider', description: 'A provider of the suite.' },
+            model: { type: 'string', title: 'Model', description: 'Only completions of this model.' },
+            metadata: {
+              type: 'object',
+              title: 'Metadata',
+              description: 'Only completions with these metadata values.',
+              additionalProperties: { type: 'string' },
+            },
+            limit: { type: 'integer', minimum: 1, default: 1000, title: 'Limit', description: 'At most this many.' },
+          },
+        },
+      },
+    },
+  ],
+} as const;
+
+export const distill = {
+  type: 'object',
+  title: 'Distillation',
+  description: 'A teacher model turns a few seed examples into a synthetic training set.',
+  additionalProperties: false,
+  required: ['seeds'],
+  properties: {
+    seeds: {
+      type: 'string',
+      title: 'Seeds',
+      description: 'file:// JSONL of {"input","output"} seed examples (about 10).',
+    },
+    teacher: {
+      type: 'string',
+      title: 'Teacher',
+      description: 'Variant that labels the inputs (default: the baseline).',
+    },
+    count: { type: 'integer', minimum: 10, default: 200, title: 'Count', description: 'Examples to produce.' },
+    batch: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 50,
+      default: 10,
+      title: 'Batch',
+      description: 'Inputs asked for per call.',
+    },
+    max_cost_usd: {
+      type: 'number',
+      minimum: 0,
+      title: 'Budget (USD)',
+      description: 'Stop when the teacher has cost this much.',
+    },
+    similarity: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.8,
+      title: 'Near-duplicate similarity',
+      description: 'Inputs at least this similar (word-trigram Jaccard) to a kept one are dropped.',
+    },
+  },
+} as const;
+
+export const training = {
+  type: 'object',
+  title: 'Training',
+  description: 'How to build a training set and where to train, for fine-tune/retrain verdicts and promotion.',
+  additionalProperties: false,
+  properties: {
+    base_model: {
+      type: 'string',
+      title: 'Base model',
+      description: 'Model to fine-tune (e.g. gpt-4.1-nano-2025-04-14).',
+    },
+    variant: {
+      type: 'string',
+      title: 'Prompt format',
+      description: 'Variant whose system prompt and template the examples use (default: the fine-tuned variant).',
+    },
+    trigger: {
+      type: 'boolean',
+      default: false,
+      title: 'Trigger',
+      description: 'Let the Action build the training set and start the backend on a fine-tune or retrain verdict.',
+    },
+    backend: {
+      title: 'Backend',
+      description: 'Where to train.',
+      anyOf: [openaiBackend, dispatchBackend, webhookBackend],
+    },
+    sources: {
+      type: 'array',
+      title: 'Sources',
+      description: 'Where training examples come from (default: eval).',
+      items: trainingSource,
+    },
+    validation_split: {
+      type: 'number',
+      minimum: 0,
+      maximum: 0.5,
+      default: 0.1,
+      title: 'Validation split',
+      description: 'Share of examples held out for validation, stratified by label.',
+    },
+    epochs: { type: 'integer', minimum: 1, default: 3, title: 'Epochs', description: 'Training epochs.' },
+    suffix: { type: 'string', maxLength: 40, title: 'Suffix', description: 'Suffix of the trained model id.' },
+    max_tokens_per_example: {
+      type: 'integer',
+      minimum: 1,
+      default: 65536,
+      title: 'Max tokens per example',
+      description: 'Longer examples are dropped (the provider would reject them).',
+    },
+    registry: {
+      type: 'object',
+      title: 'Registry',
+      description: 'The model reference the application reads, updated by tunegate promote.',
+      additionalProperties: false,
+      required: ['file', 'key'],
+      properties: {
+        file: {
+          type: 'string',
+          title: 'File',
+          description: 'YAML or JSON file, relative to the suite (e.g. ../models.yaml).',
+        },
+        key: {
+          type: 'string',
+          title: 'Key',
+          description: 'Dotted key of the model id in that file (e.g. intents.model).',
+        },
+      },
+    },
+    distill,
+  },
+} as const;
