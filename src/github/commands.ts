@@ -86,7 +86,7 @@ export async function trainCommand(inputs: ActionInputs, workdir: string): Promi
   }
   const job = await followSuiteTraining(suite, id, {
     ...options,
-    intervalMs: 15_000,
+    intervalMs: inputs.pollSeconds * 1000,
     onEvent: (e) => core.info(`${e.at} ${e.message}`),
   });
   core.setOutput(Output.jobId, job.id);

@@ -23,6 +23,7 @@ export const Input = {
   promoteMode: 'promote-mode',
   trainingSet: 'training-set',
   job: 'job',
+  pollSeconds: 'poll-seconds',
 } as const;
 
 export const Output = {

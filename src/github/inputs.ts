@@ -26,6 +26,7 @@ export interface ActionInputs {
   promoteMode: 'dry-run' | 'commit' | 'pull-request';
   trainingSet: string | undefined;
   job: string | undefined;
+  pollSeconds: number;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -107,5 +108,6 @@ export function getInputs(): ActionInputs {
     promoteMode: oneOf(Input.promoteMode, ['dry-run', 'commit', 'pull-request'] as const, 'pull-request'),
     trainingSet: optionalString(Input.trainingSet),
     job: optionalString(Input.job),
+    pollSeconds: optionalNumber(Input.pollSeconds, false) ?? 15,
   };
 }

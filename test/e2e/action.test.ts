@@ -3,6 +3,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/sim/index.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { BANKING_SAMPLE, tempDir } from './helpers.js';
@@ -338,5 +339,63 @@ describe('the bundled Action as a promotion gate', () => {
     expect(run.outputs.promotion).toBe('refuse');
     expect(run.stdout).toMatch(/::error::tunegate: candidate ft:gpt-4\.1-nano:acme:intents:v2 refused/);
     expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: ft:gpt-4.1-nano:acme:intents:v3');
+  });
+});
+
+describe('the bundled Action starting and following a training job', () => {
+  it('starts fine-tuning on a built training set, follows it to the trained model, and resumes by job id', async () => {
+    const simulator = await startSimulator({ cases: [], models: {}, fine_tuning: { steps: 1 } });
+    const api = await startFakeGitHub();
+    try {
+      const repo = await createTempRepo();
+      const lines = Array.from({ length: 12 }, (_, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: `message ${i}` },
+            { role: 'assistant', content: `label_${i % 3}` },
+          ],
+        }),
+      );
+      await repo.write({
+        'evals/suite.yaml': `name: intents
+dataset: { cases: [{ input: a, expected: b }] }
+task: { kind: classification }
+providers:
+  sim: { base_url: ${simulator.url} }
+variants:
+  finetuned: { role: finetuned, provider: sim, model: ft:old }
+training:
+  base_model: gpt-4.1-nano-2025-04-14
+  suffix: intents
+  backend: { type: openai, provider: sim }
+`,
+        'training/train.jsonl': `${lines.join('\n')}\n`,
+      });
+      await repo.commit('suite and training set');
+      const inputs = {
+        command: 'train',
+        suites: 'evals/suite.yaml',
+        'training-set': 'training',
+        'poll-seconds': '0.05',
+      };
+      const run = await runAction(repo, api, {}, inputs, { GITHUB_EVENT_NAME: 'workflow_dispatch' });
+      expect(run.stdout).not.toMatch(/unexpected error/);
+      expect(run.code).toBe(0);
+      expect(run.outputs['job-status']).toBe('succeeded');
+      expect(run.outputs['trained-model']).toMatch(/^ft:gpt-4\.1-nano-2025-04-14:tunegate-sim:intents:[0-9a-f]+$/);
+      expect(run.summary).toContain(`Job \`${run.outputs['job-id']}\``);
+      const resumed = await runAction(
+        repo,
+        api,
+        {},
+        { command: 'train', suites: 'evals/suite.yaml', job: run.outputs['job-id'] ?? '', 'poll-seconds': '0.05' },
+        { GITHUB_EVENT_NAME: 'workflow_dispatch' },
+      );
+      expect(resumed.outputs['trained-model']).toBe(run.outputs['trained-model']);
+      expect(simulator.stats.training.jobs_created).toBe(1);
+    } finally {
+      await api.close();
+      await simulator.close();
+    }
   });
 });
