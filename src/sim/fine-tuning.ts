@@ -54,7 +54,13 @@ function now(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-function errorReply(status: number, message: string, code: string | null, param: string | null = null): Reply {
+/** An error in OpenAI's JSON shape, for every simulator route that answers with a Reply. */
+export function errorReply(
+  status: number,
+  message: string,
+  code: string | null = null,
+  param: string | null = null,
+): Reply {
   return { status, body: { error: { message, type: 'invalid_request_error', param, code } } };
 }
 

@@ -5,6 +5,7 @@ import { loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
+import { readLimitedBody } from './request-body.js';
 import { emptyTrainingStats, SimTrainingRoutes, type SimTrainingStats } from './training-routes.js';
 
 export interface SimModelStats {
@@ -284,19 +285,12 @@ export async function startSimulator(
   }
 
   function readBody(req: IncomingMessage, res: ServerResponse, then: (body: string) => void): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (data: Buffer) => {
-      size += data.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(data);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) {
-        sendError(res, 413, 'The request body is too large.', 'invalid_request_error', null);
-        return;
-      }
-      then(Buffer.concat(chunks, size).toString('utf8'));
-    });
+    readLimitedBody(
+      req,
+      MAX_BODY_BYTES,
+      (body) => then(body.toString('utf8')),
+      () => sendError(res, 413, 'The request body is too large.', 'invalid_request_error', null),
+    );
   }
 
   const server = createServer(handle);

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
 import { fileObject, SimFileStore } from './files.js';
-import { type JobApi, type Reply, SimFineTuningApi } from './fine-tuning.js';
+import { errorReply, type JobApi, type Reply, SimFineTuningApi } from './fine-tuning.js';
+import { readLimitedBody } from './request-body.js';
 import { StoredCompletions } from './stored.js';
 
 /** Training files can be large: more room than a chat request gets. */
@@ -46,13 +47,8 @@ export interface StorableRequest {
 
 type Send = (res: ServerResponse, status: number, body: string) => void;
 
-function notFound(what: string): Reply {
-  return { status: 404, body: { error: { message: what, type: 'invalid_request_error', param: null, code: null } } };
-}
-
-function badRequest(message: string): Reply {
-  return { status: 400, body: { error: { message, type: 'invalid_request_error', param: null, code: null } } };
-}
+const notFound = (what: string): Reply => errorReply(404, what);
+const badRequest = (message: string): Reply => errorReply(400, message);
 
 function stringMetadata(value: unknown): Record<string, string> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
@@ -167,23 +163,9 @@ export class SimTrainingRoutes {
   }
 
   private readRaw(req: IncomingMessage, res: ServerResponse, then: (body: Buffer) => void): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (data: Buffer) => {
-      size += data.length;
-      if (size <= MAX_UPLOAD_BYTES) chunks.push(data);
-    });
-    req.on('end', () => {
-      if (size > MAX_UPLOAD_BYTES) {
-        const message = 'The request body is too large.';
-        this.send(
-          res,
-          413,
-          JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }),
-        );
-        return;
-      }
-      then(Buffer.concat(chunks, size));
+    readLimitedBody(req, MAX_UPLOAD_BYTES, then, () => {
+      const { status, body } = errorReply(413, 'The request body is too large.');
+      this.send(res, status, JSON.stringify(body));
     });
   }
 }
