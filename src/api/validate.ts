@@ -1,7 +1,7 @@
 import { loadCases } from '../dataset/load.js';
 import type { Case } from '../dataset/types.js';
 import { templateFields } from '../engine/plan.js';
-import type { Problem } from '../errors.js';
+import { configError, type Problem, TunegateError } from '../errors.js';
 import { loadSuites } from '../suite/load.js';
 import type { LoadedSuite } from '../suite/types.js';
 
@@ -70,4 +70,21 @@ export async function validateSuites(patterns: string[], options: ValidateOption
     if (fieldProblems.length === 0) suites.push(withCases);
   }
   return { suites, problems, warnings: loaded.warnings };
+}
+
+/**
+ * For commands that work on one suite (training, promotion): loads it, or throws every problem at
+ * once (exit 2), before anything runs.
+ */
+export async function loadOneSuite(patterns: string[], options: ValidateOptions): Promise<SuiteWithCases> {
+  const validation = await validateSuites(patterns, options);
+  if (validation.problems.length > 0) throw configError(validation.problems);
+  const [first, ...more] = validation.suites;
+  if (!first || more.length > 0) {
+    throw new TunegateError(
+      'usage',
+      `${patterns.join(', ')}: name exactly one suite for this command (found ${validation.suites.length})`,
+    );
+  }
+  return first;
 }

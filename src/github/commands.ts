@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { promoteModel } from '../api/promote.js';
 import { followSuiteTraining, startSuiteTraining } from '../api/train.js';
-import { type SuiteWithCases, validateSuites } from '../api/validate.js';
-import { formatProblem, TunegateError } from '../errors.js';
+import { loadOneSuite, type SuiteWithCases } from '../api/validate.js';
+import { TunegateError } from '../errors.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
 import { VERSION } from '../version.js';
@@ -13,21 +13,8 @@ import type { RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { writeJobSummary } from './publish.js';
 
-async function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
-  const validation = await validateSuites(inputs.suites, {
-    cwd: workdir,
-    env: process.env,
-    requireApiKeys: !inputs.simulate,
-  });
-  if (validation.problems.length > 0) {
-    throw new TunegateError('config', validation.problems.map(formatProblem).join('\n'), {
-      problems: validation.problems,
-    });
-  }
-  const [first, ...more] = validation.suites;
-  if (!first || more.length > 0)
-    throw new TunegateError('input', 'input "suites": name exactly one suite for this command');
-  return first;
+function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
+  return loadOneSuite(inputs.suites, { cwd: workdir, env: process.env, requireApiKeys: !inputs.simulate });
 }
 
 /** command: promote — the gated promotion, reported in the summary; a refusal fails the step. */

@@ -4,24 +4,15 @@ import { distillSuite } from '../../api/distill.js';
 import { promoteModel } from '../../api/promote.js';
 import { followSuiteTraining, startSuiteTraining } from '../../api/train.js';
 import { buildSuiteTrainingSet } from '../../api/training-set.js';
-import { type SuiteWithCases, validateSuites } from '../../api/validate.js';
-import { ExitCode, formatProblem, TunegateError } from '../../errors.js';
+import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
+import { ExitCode } from '../../errors.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
 import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
 
-/** Loads the one suite a training command works on; every problem is reported before anything runs. */
-async function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean): Promise<SuiteWithCases> {
-  const validation = await validateSuites([options.suite], { cwd: io.cwd, env: io.env, requireApiKeys });
-  if (validation.problems.length > 0) {
-    throw new TunegateError('config', validation.problems.map(formatProblem).join('\n'), {
-      problems: validation.problems,
-    });
-  }
-  const [loaded] = validation.suites;
-  if (!loaded) throw new TunegateError('usage', `no suite found in ${options.suite}`);
-  return loaded;
+function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean): Promise<SuiteWithCases> {
+  return loadOneSuite([options.suite], { cwd: io.cwd, env: io.env, requireApiKeys });
 }
 
 function printTrainingSet(report: TrainingSetReport, io: CliIo): void {
