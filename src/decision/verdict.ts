@@ -25,6 +25,29 @@ function probabilityBeyond(comparison: Comparison, bound: number, above: boolean
 }
 
 /** Baseline: the policy's, else the first prompted variant. Candidate: the policy's, else the first fine-tuned one. */
+type Outcome = Omit<Verdict, 'fails' | 'baseline' | 'candidate'>;
+
+/**
+ * A fine-tuned variant that is not competitive (worse beyond the margin, or failing a threshold)
+ * does not settle the question: when the prompted variant shows the pains fine-tuning fixes, the
+ * verdict is to fine-tune (properly) rather than to keep prompting.
+ */
+function withFineTuneAdvice(
+  input: DecisionInput,
+  baseline: VariantEvidence,
+  economics: Economics,
+  outcome: Outcome & { notCompetitive?: boolean },
+): Outcome {
+  const { notCompetitive, ...verdict } = outcome;
+  if (!notCompetitive) return verdict;
+  const advice = fineTuneVerdict(input, baseline, economics);
+  if (advice.decision !== 'fine-tune') return verdict;
+  return {
+    ...advice,
+    reasons: [`The current fine-tuned model is not competitive: ${verdict.reasons[0] ?? ''}`, ...advice.reasons],
+  };
+}
+
 export function pickVariants<V extends { name: string; role: string }>(
   variants: V[],
   policy: { baseline?: string; candidate?: string },
@@ -103,7 +126,7 @@ function candidateVerdict(
   candidate: VariantEvidence,
   comparison: Comparison,
   economics: Economics,
-): Omit<Verdict, 'fails' | 'baseline' | 'candidate'> {
+): Outcome & { notCompetitive?: boolean } {
   const { policy } = input;
   const margin = points(-policy.max_accuracy_loss);
   const allowedLoss = `${(policy.max_accuracy_loss * 100).toFixed(1)} points`;
@@ -131,11 +154,13 @@ function candidateVerdict(
       decision: 'keep-prompting',
       reasons: [...failed, `Accuracy difference against ${baseline.name}: ${interval(comparison)}.`],
       confidence: null,
+      notCompetitive: true,
     };
   }
   if (comparison.worse_beyond_margin) {
     return {
       decision: 'keep-prompting',
+      notCompetitive: true,
       reasons: [
         `${candidate.name} is less accurate than ${baseline.name} beyond the allowed loss: ${interval(comparison)}, entirely below ${margin}.`,
         `${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right (exact McNemar p = ${comparison.mcnemar_p_value.toPrecision(3)}).`,
@@ -190,11 +215,7 @@ function candidateVerdict(
   };
 }
 
-function fineTuneVerdict(
-  input: DecisionInput,
-  baseline: VariantEvidence,
-  economics: Economics,
-): Omit<Verdict, 'fails' | 'baseline' | 'candidate'> {
+function fineTuneVerdict(input: DecisionInput, baseline: VariantEvidence, economics: Economics): Outcome {
   const { policy, thresholds } = input;
   const base = economics.variants[baseline.name];
   const pains: string[] = [];
@@ -287,7 +308,12 @@ export function decide(input: DecisionInput): Decision {
   const comparison = candidate ? comparisons[candidate.name] : undefined;
   const outcome =
     candidate && comparison
-      ? candidateVerdict(input, baseline, candidate, comparison, economics)
+      ? withFineTuneAdvice(
+          input,
+          baseline,
+          economics,
+          candidateVerdict(input, baseline, candidate, comparison, economics),
+        )
       : fineTuneVerdict(input, baseline, economics);
   const decision: VerdictName = outcome.decision;
   return {

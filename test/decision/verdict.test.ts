@@ -72,6 +72,8 @@ const policy = (overrides: Partial<DecisionSpec> = {}): DecisionSpec => ({
   monthly_requests: 1_000_000,
   max_accuracy_loss: 0.02,
   training_cost_usd: 100,
+  // No cost pain unless a test asks for it, so comparisons are judged on their own.
+  pain_monthly_cost_usd: 1_000_000,
   ...overrides,
 });
 
@@ -184,6 +186,7 @@ describe('decide', () => {
     });
     const { verdict } = decide(
       input([prompted], {
+        policy: policy({ pain_monthly_cost_usd: 1000 }),
         thresholds: { latency_p95_ms: { max: 1000 }, accuracy: { min: 0.95 } },
         examples: { cases: 1000, seeds: 0 },
       }),
@@ -253,5 +256,18 @@ describe('decide', () => {
     expect(verdict.baseline).toBe('b');
     expect(verdict.candidate).toBe('a');
     expect(Object.keys(comparisons)).toEqual(['a', 'c']);
+  });
+
+  it('advises fine-tuning properly when the fine-tuned variant is not competitive but prompting hurts', () => {
+    const variants = pair({ n11: 850, n10: 80, n01: 10, n00: 60 }, {}, { promptTokens: 2400, prefix: 2300 });
+    const { verdict } = decide(input(variants, { policy: policy({ pain_monthly_cost_usd: 1000 }) }));
+    expect(verdict.decision).toBe('fine-tune');
+    expect(verdict.reasons[0]).toMatch(
+      /^The current fine-tuned model is not competitive: finetuned is less accurate than prompted beyond the allowed loss/,
+    );
+    expect(verdict.reasons).toContain('prompted would cost $2,000 a month at 1,000,000 requests (pain point $1,000).');
+    // Without a pain (cheap enough, a short prompt), a worse fine-tuned model simply means: keep prompting.
+    const painless = pair({ n11: 850, n10: 80, n01: 10, n00: 60 });
+    expect(decide(input(painless)).verdict.decision).toBe('keep-prompting');
   });
 });
