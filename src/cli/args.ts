@@ -37,6 +37,7 @@ Training options:
   --job ID               the job to follow
   --model ID             the candidate model to promote
   --mode MODE            dry-run (default), commit, or pull-request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
+  --sim-config FILE      serve the suite's providers from the simulator (offline; fine-tuning included)
 
 Simulator options:
   --dataset FILE         JSONL of {"input","expected"} lines the simulator answers from
@@ -83,6 +84,8 @@ export interface LoopCliOptions {
   mode: (typeof PROMOTION_MODES)[number];
   maxCostUsd: number | undefined;
   cacheDir: string | undefined;
+  /** Serve the suite's providers from the built-in simulator with this behaviour file. */
+  simConfig: string | undefined;
   quiet: boolean;
 }
 
@@ -132,6 +135,7 @@ function loopOptions(
     mode: mode as LoopCliOptions['mode'],
     maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
     cacheDir: values['no-cache'] ? undefined : (str('cache-dir') ?? '.tunegate/cache'),
+    simConfig: str('sim-config'),
     quiet: values.quiet === true,
   };
 }

@@ -139,6 +139,26 @@ describe('closing the loop on the simulator: distil → fine-tune → evaluate �
     expect(records.map((r) => r.decision)).toEqual(['promote', 'refuse']);
   });
 
+  it('runs offline with --sim-config: a dry-run promotion that writes nothing', async () => {
+    await writeFile(
+      join(repo.dir, 'offline-sim.yaml'),
+      'models:\n  gpt-4.1: { accuracy: 0.95 }\n  ft:offline:candidate: { accuracy: 0.3 }\ndefault_model: { accuracy: 0.9 }\n',
+    );
+    const registry = await readFile(join(repo.dir, 'models.yaml'), 'utf8');
+    const ledger = await readFile(join(repo.dir, 'promotions.jsonl'), 'utf8');
+    const run = await runCli(
+      ['promote', 'suite.yaml', '--model', 'ft:offline:candidate', '--sim-config', 'offline-sim.yaml', '--no-cache'],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(run.stderr).toMatch(/^simulator: serving intents at http:\/\/127\.0\.0\.1:\d+\/v1/);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^REFUSED ft:offline:candidate/);
+    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toBe(registry);
+    expect(await readFile(join(repo.dir, 'promotions.jsonl'), 'utf8')).toBe(ledger);
+  });
+
   it('says plainly when the account may not fine-tune', async () => {
     const denied = await startSimulator({ cases: [], models: {}, fine_tuning: { permission_denied: true } });
     try {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { distillSuite } from '../../api/distill.js';
 import { promoteModel } from '../../api/promote.js';
+import { type RunningSimulator, readSimConfigFile, simulateSuites } from '../../api/simulate.js';
 import { followSuiteTraining, startSuiteTraining } from '../../api/train.js';
 import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
@@ -12,7 +13,11 @@ import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
 
 function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean): Promise<SuiteWithCases> {
-  return loadOneSuite([options.suite], { cwd: io.cwd, env: io.env, requireApiKeys });
+  return loadOneSuite([options.suite], {
+    cwd: io.cwd,
+    env: io.env,
+    requireApiKeys: requireApiKeys && !options.simConfig,
+  });
 }
 
 function printTrainingSet(report: TrainingSetReport, io: CliIo): void {
@@ -31,8 +36,8 @@ function printJob(job: TrainingJob, started: boolean | undefined, io: CliIo): vo
   );
 }
 
-async function trainingSet(options: LoopCliOptions, io: CliIo): Promise<number> {
-  const { suite, cases } = await loadSuite(options, io, false);
+async function trainingSet(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
+  const { suite, cases } = await load();
   const report = await buildSuiteTrainingSet(suite, cases, {
     ...(options.results ? { resultsDir: resolve(io.cwd, options.results) } : {}),
     outDir: resolve(io.cwd, options.out),
@@ -42,8 +47,8 @@ async function trainingSet(options: LoopCliOptions, io: CliIo): Promise<number> 
   return ExitCode.ok;
 }
 
-async function distill(options: LoopCliOptions, io: CliIo): Promise<number> {
-  const { suite, cases } = await loadSuite(options, io, true);
+async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
+  const { suite, cases } = await load();
   const outDir = resolve(io.cwd, options.out);
   const { result, file } = await distillSuite(suite, {
     env: io.env,
@@ -64,8 +69,8 @@ async function distill(options: LoopCliOptions, io: CliIo): Promise<number> {
   return ExitCode.ok;
 }
 
-async function train(options: LoopCliOptions, io: CliIo): Promise<number> {
-  const { suite } = await loadSuite(options, io, true);
+async function train(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
+  const { suite } = await load();
   const trainOptions = { env: io.env, ledgerDir: resolve(io.cwd, '.tunegate', 'jobs') };
   let job: TrainingJob;
   if (options.trainingSet) {
@@ -88,8 +93,8 @@ async function train(options: LoopCliOptions, io: CliIo): Promise<number> {
   return done.status === 'succeeded' || done.status === 'dispatched' ? ExitCode.ok : ExitCode.runtime;
 }
 
-async function promote(options: LoopCliOptions, io: CliIo): Promise<number> {
-  const loaded = await loadSuite(options, io, true);
+async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
+  const loaded = await load();
   const token = io.env.GITHUB_TOKEN;
   const [owner, repo] = (io.env.GITHUB_REPOSITORY ?? '').split('/');
   const outcome = await promoteModel(loaded, {
@@ -131,13 +136,39 @@ async function promote(options: LoopCliOptions, io: CliIo): Promise<number> {
   return judgement.decision === 'promote' ? ExitCode.ok : ExitCode.gateFailed;
 }
 
-const COMMANDS: Record<LoopCommand, (options: LoopCliOptions, io: CliIo) => Promise<number>> = {
+const COMMANDS: Record<
+  LoopCommand,
+  (options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>) => Promise<number>
+> = {
   'training-set': trainingSet,
   distill,
   train,
   promote,
 };
 
+/** With --sim-config, the one suite the command loads is served by a simulator for the command's lifetime. */
+async function withSimulator(
+  options: LoopCliOptions,
+  io: CliIo,
+  requireApiKeys: boolean,
+  run: (loaded: () => Promise<SuiteWithCases>) => Promise<number>,
+) {
+  if (!options.simConfig) return run(() => loadSuite(options, io, requireApiKeys));
+  const behaviour = await readSimConfigFile(resolve(io.cwd, options.simConfig));
+  let simulator: RunningSimulator | undefined;
+  try {
+    return await run(async () => {
+      const loaded = await loadSuite(options, io, false);
+      simulator = await simulateSuites([loaded], behaviour);
+      io.stderr.write(`simulator: serving ${loaded.suite.name} at ${simulator.url}\n`);
+      return loaded;
+    });
+  } finally {
+    await simulator?.close();
+  }
+}
+
 export function trainingCommand(command: LoopCommand, options: LoopCliOptions, io: CliIo): Promise<number> {
-  return COMMANDS[command](options, io);
+  // Building a training set from files calls no model (stored completions aside), so it needs no key.
+  return withSimulator(options, io, command !== 'training-set', (load) => COMMANDS[command](options, io, load));
 }
