@@ -4,6 +4,7 @@ import type { Case } from '../dataset/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { listStoredCompletions } from '../providers/stored-completions.js';
 import { CASES_FILE } from '../report/files.js';
+import { expectedAsText } from '../scoring/normalize.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 import {
   examplesFromEval,
@@ -30,10 +31,6 @@ export function trainingFormat(suite: LoadedSuite): VariantSpec | undefined {
   return suite.variants.find((v) => v.name === name) ?? suite.variants.find((v) => v.role === 'finetuned');
 }
 
-function answerText(expected: unknown): string {
-  return typeof expected === 'string' ? expected : JSON.stringify(expected);
-}
-
 /** Gold-labelled rows of the dataset that the evaluated sample left out: training data the gate never sees. */
 async function examplesFromDataset(suite: LoadedSuite, evaluated: Case[], format: VariantSpec | undefined) {
   const { sample: _sample, ...unsampled } = suite.dataset;
@@ -46,7 +43,7 @@ async function examplesFromDataset(suite: LoadedSuite, evaluated: Case[], format
         id: `dataset:${c.id}`,
         source: 'eval',
         input: c.input,
-        output: answerText(c.expected),
+        output: expectedAsText(c.expected),
         ...(typeof c.expected === 'string' ? { label: c.expected } : {}),
         format,
         fields: c.fields,

@@ -10,7 +10,7 @@ import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
 import type { RunContext } from './context.js';
-import type { ActionInputs } from './inputs.js';
+import { type ActionInputs, simulateOption } from './inputs.js';
 import { writeJobSummary } from './publish.js';
 
 function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
@@ -42,7 +42,7 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
       version: VERSION,
       env: process.env,
       cacheDir: join(workdir, '.tunegate', 'cache'),
-      simulate: inputs.simulate ? { configPath: inputs.simConfig && resolve(workdir, inputs.simConfig) } : undefined,
+      simulate: simulateOption(inputs, workdir),
     },
   });
   const { judgement, applied } = outcome;

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import type { RunSuitesOptions } from '../api/run-suites.js';
 import { TunegateError } from '../errors.js';
 import { type ActionCommand, COMMANDS, FAIL_ON, type FailOn, Input } from './constants.js';
 
@@ -110,4 +112,10 @@ export function getInputs(): ActionInputs {
     job: optionalString(Input.job),
     pollSeconds: optionalNumber(Input.pollSeconds, false) ?? 15,
   };
+}
+
+/** The run's simulator option from simulate / sim-config (paths relative to the working directory). */
+export function simulateOption(inputs: ActionInputs, workdir: string): RunSuitesOptions['simulate'] {
+  if (!inputs.simulate) return undefined;
+  return inputs.simConfig ? { configPath: resolve(workdir, inputs.simConfig) } : {};
 }

@@ -16,7 +16,7 @@ import { promoteCommand, trainCommand } from './commands.js';
 import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
 import { type RunContext, readRunContext } from './context.js';
-import { type ActionInputs, getInputs } from './inputs.js';
+import { type ActionInputs, getInputs, simulateOption } from './inputs.js';
 import { annotateProblems, headline, setResultOutputs, writeJobSummary } from './publish.js';
 import { triggerTraining } from './retrain.js';
 import { restoreResponseCache, saveResponseCache, uploadResults } from './storage.js';
@@ -130,7 +130,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     maxCostUsd: inputs.maxCostUsd,
     concurrency: inputs.concurrency,
     reference: inputs.reference ? await readReferenceResults(resolve(workdir, inputs.reference)) : undefined,
-    simulate: inputs.simulate ? { configPath: inputs.simConfig && resolve(workdir, inputs.simConfig) } : undefined,
+    simulate: simulateOption(inputs, workdir),
     onProgress: undefined,
   };
   const results = await runSuites(selection.suites, { ...runOptions, outDir });

@@ -82,6 +82,15 @@ describe('a pull request measured against its base commit, on the simulator', ()
   });
 
   let touched: Set<string>;
+  const evaluateTouchedBase = () =>
+    evaluateBase({
+      cwd: cwd(),
+      baseSha,
+      patterns: ['*.yaml'],
+      suiteNames: [...touched],
+      requireApiKeys: false,
+      run: runOptions(),
+    });
   let headCases: string;
   let base: BaseRun;
   let compared: BaseSuiteComparison[];
@@ -103,14 +112,7 @@ describe('a pull request measured against its base commit, on the simulator', ()
     headCases = path.join(out, 'cases.jsonl');
 
     const completionsBefore = simulator.stats.completions;
-    base = await evaluateBase({
-      cwd: cwd(),
-      baseSha,
-      patterns: ['*.yaml'],
-      suiteNames: [...touched],
-      requireApiKeys: false,
-      run: runOptions(),
-    });
+    base = await evaluateTouchedBase();
     // The unchanged variant's calls come from the cache the head run filled.
     expect(base.results.summary).toMatchObject({ calls: 400, cached: 200 });
     expect(simulator.stats.completions - completionsBefore).toBe(200);
@@ -154,14 +156,7 @@ describe('a pull request measured against its base commit, on the simulator', ()
 
   it('costs nothing the second time: every base call is served from the cache', async () => {
     const completionsBefore = simulator.stats.completions;
-    const again = await evaluateBase({
-      cwd: cwd(),
-      baseSha,
-      patterns: ['*.yaml'],
-      suiteNames: [...touched],
-      requireApiKeys: false,
-      run: runOptions(),
-    });
+    const again = await evaluateTouchedBase();
     expect(simulator.stats.completions).toBe(completionsBefore);
     expect(again.results.summary).toMatchObject({ calls: 400, cached: 400 });
   });
