@@ -106,6 +106,8 @@ class Run {
       cached: this.cached,
       spent_usd: this.spent,
       budget_exhausted: this.budgetExhausted,
+      interrupted: this.options.signal?.aborted === true || this.options.stopSignal?.aborted === true,
+      recovered: 0,
       elapsed_ms: performance.now() - this.startedAt,
     };
   }

@@ -56,7 +56,15 @@ export interface RunOptions {
   /** Called once per finished record, in completion order. Records are not kept by the engine. */
   onRecord: (record: CaseRecord, call: PlannedCall) => void | Promise<void>;
   onProgress?: (progress: Progress) => void;
+  /** Hard stop: calls in flight are aborted at once. */
   signal?: AbortSignal;
+  /**
+   * Graceful stop (SIGINT/SIGTERM): nothing new is dispatched, calls in flight get `stopGraceMs`
+   * (default 2000) to finish before they are aborted, and every call not made is recorded as
+   * `not run: interrupted`. The summary then says `interrupted: true`.
+   */
+  stopSignal?: AbortSignal;
+  stopGraceMs?: number;
 }
 
 export interface RunSummary {
@@ -67,5 +75,9 @@ export interface RunSummary {
   spent_usd: number;
   /** Set when the budget guard stopped the run; the rest were recorded as errors. */
   budget_exhausted: boolean;
+  /** Set when `stopSignal` (or `signal`) stopped the run before every call was made. */
+  interrupted: boolean;
+  /** Errored calls that the final retry sweep turned into answers. */
+  recovered: number;
   elapsed_ms: number;
 }
