@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { TunegateError } from '../errors.js';
+import { escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
@@ -92,7 +93,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
       model: options.model,
       repoDir: options.repoDir,
       message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
-      evidence: `${judgement.reasons.map((r) => `- ${r}`).join('\n')}\n\n${renderMarkdownReport(results)}`,
+      evidence: `${judgement.reasons.map((r) => `- ${escapeMarkdownInline(r, 600)}`).join('\n')}\n\n${renderMarkdownReport(results)}`,
       ...(options.github ? { github: options.github } : {}),
     });
   }

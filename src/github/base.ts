@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import * as core from '@actions/core';
 import { baseSection, compareRuns, evaluateBase, suitesTouched } from '../api/base-run.js';
 import { changedFiles, repoRoot } from '../api/git.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
@@ -9,6 +8,7 @@ import type { RunResults } from '../report/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
+import { log } from './log.js';
 
 export interface BasePlan {
   sha: string;
@@ -45,7 +45,7 @@ export async function selectSuites(
   );
   const selected = inputs.runAll ? suites : suites.filter((s) => touched.has(s.suite.name));
   const skipped = new Set(suites.filter((s) => !selected.includes(s)).map((s) => s.suite.name));
-  for (const name of skipped) core.info(`Suite ${name}: no changed file touches it; skipped.`);
+  for (const name of skipped) log.info(`Suite ${name}: no changed file touches it; skipped.`);
   if (!inputs.compareBase) return { suites: selected, base: undefined };
   return {
     suites: selected,
@@ -76,7 +76,7 @@ export async function compareAgainstBase(
     requireApiKeys: plan.requireApiKeys,
     run: options,
   });
-  for (const problem of baseRun.problems) core.warning(`On the base commit: ${problem}`);
+  for (const problem of baseRun.problems) log.warning(`On the base commit: ${problem}`);
   const statuses = new Map<string, 'new' | 'skipped'>();
   for (const name of plan.skipped) statuses.set(name, 'skipped');
   for (const name of baseRun.missing) statuses.set(name, 'new');

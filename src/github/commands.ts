@@ -5,12 +5,15 @@ import { promoteModel } from '../api/promote.js';
 import { followSuiteTraining, startSuiteTraining } from '../api/train.js';
 import { loadOneSuite, type SuiteWithCases } from '../api/validate.js';
 import { TunegateError } from '../errors.js';
-import { renderMarkdownReport } from '../report/markdown.js';
+import { codeSpan, escapeMarkdownInline } from '../report/escape.js';
+import { renderMarkdownBlocks } from '../report/markdown.js';
+import { textBlock } from '../report/markdown-blocks.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
 import type { RunContext } from './context.js';
 import { type ActionInputs, simulateOption } from './inputs.js';
+import { log } from './log.js';
 import { writeJobSummary } from './publish.js';
 
 function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
@@ -48,12 +51,21 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
   const { judgement, applied } = outcome;
   core.setOutput(Output.promotion, judgement.decision);
   if (applied?.pullRequestUrl) core.setOutput(Output.pullRequestUrl, applied.pullRequestUrl);
-  const title = judgement.decision === 'promote' ? `✅ Promote \`${inputs.model}\`` : `❌ Refused \`${inputs.model}\``;
-  await writeJobSummary(
-    `## ${title}\n\nChampion: \`${outcome.champion ?? 'none'}\`\n\n${judgement.reasons.map((r) => `- ${r}`).join('\n')}\n\n${renderMarkdownReport(outcome.results)}`,
-  );
+  const model = codeSpan(inputs.model);
+  const title = judgement.decision === 'promote' ? `✅ Promote ${model}` : `❌ Refused ${model}`;
+  await writeJobSummary([
+    textBlock([
+      `## ${title}`,
+      '',
+      `Champion: ${codeSpan(outcome.champion ?? 'none')}`,
+      '',
+      ...judgement.reasons.map((reason) => `- ${escapeMarkdownInline(reason, 600)}`),
+      '',
+    ]),
+    ...renderMarkdownBlocks(outcome.results),
+  ]);
   if (judgement.decision === 'refuse')
-    core.setFailed(`tunegate: candidate ${inputs.model} refused: ${judgement.reasons.join(' ')}`);
+    log.failed(`tunegate: candidate ${inputs.model} refused: ${judgement.reasons.join(' ')}`);
 }
 
 /** command: train — starts training on a built set (once), or follows a started job (resume). */
@@ -68,20 +80,20 @@ export async function trainCommand(inputs: ActionInputs, workdir: string): Promi
     const validation = join(dir, VALIDATION_FILE);
     const files = { train: join(dir, TRAIN_FILE), validation: existsSync(validation) ? validation : null };
     const { job, started } = await startSuiteTraining(suite, files, 'fine-tune', options);
-    core.info(`Training job ${job.id} on ${job.backend} ${started ? 'started' : 'was already started'}.`);
+    log.info(`Training job ${job.id} on ${job.backend} ${started ? 'started' : 'was already started'}.`);
     id = job.id;
   }
   const job = await followSuiteTraining(suite, id, {
     ...options,
     intervalMs: inputs.pollSeconds * 1000,
-    onEvent: (e) => core.info(`${e.at} ${e.message}`),
+    onEvent: (e) => log.info(`${e.at} ${e.message}`),
   });
   core.setOutput(Output.jobId, job.id);
   core.setOutput(Output.jobStatus, job.status);
   if (job.model) core.setOutput(Output.trainedModel, job.model);
   await writeJobSummary(
-    `## tunegate training\n\nJob \`${job.id}\` on ${job.backend}: **${job.status}**${job.model ? `, model \`${job.model}\`` : ''}\n`,
+    `## tunegate training\n\nJob ${codeSpan(job.id)} on ${escapeMarkdownInline(job.backend)}: **${escapeMarkdownInline(job.status)}**${job.model ? `, model ${codeSpan(job.model)}` : ''}\n`,
   );
   if (job.status === 'failed' || job.status === 'cancelled')
-    core.setFailed(`tunegate: training job ${job.id} ${job.status}`);
+    log.failed(`tunegate: training job ${job.id} ${job.status}`);
 }

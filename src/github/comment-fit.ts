@@ -1,138 +1,186 @@
+import { blockLines, hiddenRowsNote, type MarkdownBlock, renderBlocks } from '../report/markdown-blocks.js';
+
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
+/** GitHub drops a step's job summary larger than this many bytes (1 MiB) and shows none of it. */
+export const GITHUB_SUMMARY_LIMIT = 1_048_576;
 
 export interface FitOptions {
   /** The line appended when something was cut, telling the reader where the full report is. */
   pointer: string;
-  /** Maximum length of the whole comment, marker included. */
-  limit?: number;
+  /** Maximum size of the whole text, head and pointer included. */
+  limit: number;
+  /** Size of a text in the unit of the limit (characters for a comment, UTF-8 bytes for a summary). */
+  size: (text: string) => number;
+  /** Text before the report that is never cut (a comment's marker line). */
+  head?: string;
+}
+
+export interface Fitted {
+  text: string;
+  /** Something was left out, and the pointer line says where the rest is. */
+  trimmed: boolean;
+}
+
+/** The comment body: the marker on the first line, then the report, within GitHub's comment limit. */
+export function fitCommentBody(
+  blocks: readonly MarkdownBlock[],
+  marker: string,
+  options: { pointer: string; limit?: number },
+): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  return fitMarkdown(blocks, { pointer: options.pointer, limit, size: (text) => text.length, head: `${marker}\n` })
+    .text;
+}
+
+/** The job summary within GitHub's 1 MiB, less what the step's summary already holds. */
+export function fitJobSummary(
+  blocks: readonly MarkdownBlock[],
+  options: { pointer: string; limit?: number; used?: number },
+): Fitted {
+  const limit = (options.limit ?? GITHUB_SUMMARY_LIMIT) - (options.used ?? 0);
+  return fitMarkdown(blocks, { pointer: options.pointer, limit, size: (text) => Buffer.byteLength(text, 'utf8') });
 }
 
 /**
- * The comment body: the marker on the first line, then the Markdown. When that is longer than the limit,
- * whole `<details>` sections are dropped, last first, until the rest fits (they hold the long lists of
- * flipped cases, the least needed part). If the rest does not fit even without them, the report is cut at a
- * line boundary instead, and an open code fence and open `<details>` are closed so the page still renders.
- * Whenever something was cut, the pointer line is appended.
+ * Fits a report into a limit by its structure, never by re-reading its text: first every collapsed table
+ * shows fewer rows (the same number each, so every comparison keeps its first cases); when even one row
+ * each is too much, whole collapsed sections are dropped, last first; then charts; and if the text blocks
+ * alone are still too long, the report is cut after a whole line. Whenever something was cut, the pointer
+ * line is appended.
  */
-export function fitCommentBody(markdown: string, marker: string, options: FitOptions): string {
-  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
-  const whole = `${marker}\n${markdown}`;
-  if (whole.length <= limit) return whole;
+export function fitMarkdown(blocks: readonly MarkdownBlock[], options: FitOptions): Fitted {
+  const head = options.head ?? '';
+  const whole = head + renderBlocks(blocks);
+  if (options.size(whole) <= options.limit) return { text: whole, trimmed: false };
 
-  const head = `${marker}\n`;
   const tail = `\n\n${options.pointer}`;
-  const budget = limit - head.length - tail.length;
+  const budget = options.limit - options.size(head) - options.size(tail);
   if (budget < 0) {
-    throw new RangeError(`a comment limit of ${limit} characters cannot hold the marker and the pointer line`);
+    throw new RangeError(`a limit of ${options.limit} cannot hold the head and the pointer line`);
   }
+  const sizes = new BlockSizes(blocks, options.size);
+  const layout = bestLayout(sizes, budget);
+  const lines = layout ? layoutLines(blocks, layout) : longestPrefixWithin(textLines(blocks), budget, options.size);
+  return { text: head + joinWithoutTrailingBlanks(lines) + tail, trimmed: true };
+}
 
-  const lines = markdown.split('\n');
-  let kept = lines;
-  for (const section of detailsSections(lines).reverse()) {
-    kept = withoutSection(kept, section);
-    const body = closeOpenBlocks(kept);
-    if (body.length <= budget) return head + body + tail;
+interface Layout {
+  /** Rows shown in each collapsed table that is kept. */
+  rows: number;
+  /** How many collapsed sections are kept, from the first. */
+  details: number;
+  /** How many charts are kept, from the first. */
+  charts: number;
+}
+
+/** The layout that keeps the most within the budget, or undefined when even the text blocks alone are too long. */
+function bestLayout(sizes: BlockSizes, budget: number): Layout | undefined {
+  const fits = (layout: Layout) => sizes.of(layout) <= budget;
+  for (let details = sizes.detailsCount; details > 0; details--) {
+    const rows = largestFitting(sizes.maxRows, (rows) => fits({ rows, details, charts: sizes.chartsCount }));
+    if (rows !== undefined) return { rows, details, charts: sizes.chartsCount };
   }
-  // Even without any <details> it is too long, so the comment becomes the report's beginning, as it reads.
-  return head + longestPrefixWithin(lines, budget) + tail;
-}
-
-interface Section {
-  /** Index of the line that opens the top-level `<details>`. */
-  start: number;
-  /** Index one past the line that closes it. */
-  end: number;
-}
-
-interface BlockState {
-  /** The fence that opened the code block we are in (e.g. "```" or "~~~~"), or undefined. */
-  fence: string | undefined;
-  /** How many `<details>` are open. */
-  detailsDepth: number;
-}
-
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
-
-/** Advances the block state over one line (CommonMark fences; `<details>` tags counted outside code). */
-function advance(state: BlockState, line: string): BlockState {
-  if (state.fence !== undefined) {
-    const close = FENCE_CLOSE.exec(line)?.[1];
-    const closes = close !== undefined && close[0] === state.fence[0] && close.length >= state.fence.length;
-    return closes ? { ...state, fence: undefined } : state;
+  for (let charts = sizes.chartsCount; charts >= 0; charts--) {
+    const layout = { rows: 0, details: 0, charts };
+    if (fits(layout)) return layout;
   }
-  const open = FENCE_OPEN.exec(line);
-  const fence = open?.[1];
-  // A backtick fence's info string may not contain a backtick (then it is inline code, not a fence).
-  if (fence !== undefined && !(fence[0] === '`' && open?.[2]?.includes('`'))) return { ...state, fence };
-  const opens = line.match(/<details[\s>]/gi)?.length ?? 0;
-  const closes = line.match(/<\/details\s*>/gi)?.length ?? 0;
-  return { ...state, detailsDepth: Math.max(0, state.detailsDepth + opens - closes) };
+  return undefined;
 }
 
-const START: BlockState = { fence: undefined, detailsDepth: 0 };
+/** The largest n in 1…max for which `fits(n)` holds, by bisection; undefined when not even 1 fits. */
+function largestFitting(max: number, fits: (n: number) => boolean): number | undefined {
+  if (max < 1 || !fits(1)) return undefined;
+  let [low, high] = [1, max];
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
 
-/** Top-level `<details>` sections, in order; one left open runs to the end. */
-function detailsSections(lines: string[]): Section[] {
-  const sections: Section[] = [];
-  let state = START;
-  let start: number | undefined;
-  lines.forEach((line, index) => {
-    const next = advance(state, line);
-    if (state.detailsDepth === 0 && next.detailsDepth > 0) start = index;
-    if (start !== undefined && next.detailsDepth === 0) {
-      sections.push({ start, end: index + 1 });
-      start = undefined;
+/** Sizes of the blocks' lines, each counted with its newline, so a layout is measured without rendering it. */
+class BlockSizes {
+  readonly detailsCount: number;
+  readonly chartsCount: number;
+  readonly maxRows: number;
+  private readonly fixed: number;
+  private readonly charts: number[] = [];
+  private readonly details: { frame: number; rowPrefix: number[] }[] = [];
+
+  constructor(
+    blocks: readonly MarkdownBlock[],
+    private readonly size: (text: string) => number,
+  ) {
+    let fixed = 0;
+    for (const block of blocks) {
+      if (block.kind === 'text') fixed += this.linesSize(block.lines);
+      else if (block.kind === 'chart') this.charts.push(this.linesSize(block.lines));
+      else {
+        const rowPrefix = [0];
+        for (const row of block.rows) rowPrefix.push((rowPrefix.at(-1) as number) + size(row) + 1);
+        this.details.push({ frame: this.linesSize(blockLines({ ...block, rows: [] })), rowPrefix });
+      }
     }
-    state = next;
-  });
-  if (start !== undefined) sections.push({ start, end: lines.length });
-  return sections;
-}
-
-/** Removes a section and the blank line after it, so dropping sections does not pile up blank lines. */
-function withoutSection(lines: string[], section: Section): string[] {
-  const end = section.end < lines.length && isBlank(lines[section.end] as string) ? section.end + 1 : section.end;
-  return [...lines.slice(0, section.start), ...lines.slice(end)];
-}
-
-function closingFor(state: BlockState): string {
-  const fence = state.fence === undefined ? '' : `\n${state.fence}`;
-  // The blank line before </details> ends any table or paragraph the cut left open.
-  return fence + '\n\n</details>'.repeat(state.detailsDepth);
-}
-
-function closeOpenBlocks(lines: string[]): string {
-  const state = lines.reduce(advance, START);
-  return joinWithoutTrailingBlanks(lines) + closingFor(state);
-}
-
-/** The longest run of whole lines from the start that fits in the budget together with its closing tags. */
-function longestPrefixWithin(lines: string[], budget: number): string {
-  let best = { lineCount: 0, closing: '' };
-  let state = START;
-  let length = 0;
-  // Length up to the last non-blank line: trailing blank lines are trimmed before closing tags go on.
-  let trimmedLength = 0;
-  for (const [index, line] of lines.entries()) {
-    length += (index === 0 ? 0 : 1) + line.length;
-    if (length > budget) break;
-    state = advance(state, line);
-    if (!isBlank(line)) trimmedLength = length;
-    const closing = closingFor(state);
-    if (trimmedLength + closing.length <= budget) best = { lineCount: index + 1, closing };
+    this.fixed = fixed;
+    this.detailsCount = this.details.length;
+    this.chartsCount = this.charts.length;
+    this.maxRows = Math.max(0, ...this.details.map((d) => d.rowPrefix.length - 1));
   }
-  return joinWithoutTrailingBlanks(lines, best.lineCount) + best.closing;
+
+  of(layout: Layout): number {
+    let total = this.fixed;
+    for (const chart of this.charts.slice(0, layout.charts)) total += chart;
+    for (const { frame, rowPrefix } of this.details.slice(0, layout.details)) {
+      const rows = rowPrefix.length - 1;
+      const shown = Math.min(layout.rows, rows);
+      const note = shown < rows ? 1 + this.size(hiddenRowsNote(rows - shown)) + 1 : 0;
+      total += frame + (rowPrefix[shown] as number) + note;
+    }
+    return total;
+  }
+
+  private linesSize(lines: readonly string[]): number {
+    return lines.reduce((sum, line) => sum + this.size(line) + 1, 0);
+  }
+}
+
+function layoutLines(blocks: readonly MarkdownBlock[], layout: Layout): string[] {
+  const lines: string[] = [];
+  let [details, charts] = [0, 0];
+  for (const block of blocks) {
+    if (block.kind === 'text') lines.push(...block.lines);
+    else if (block.kind === 'chart') {
+      if (charts++ < layout.charts) lines.push(...block.lines);
+    } else if (details++ < layout.details) lines.push(...blockLines(block, layout.rows));
+  }
+  return lines;
+}
+
+function textLines(blocks: readonly MarkdownBlock[]): string[] {
+  return blocks.flatMap((block) => (block.kind === 'text' ? block.lines : []));
+}
+
+/** The longest run of whole lines from the start that fits in the budget (text blocks hold no open constructs). */
+function longestPrefixWithin(lines: readonly string[], budget: number, size: (text: string) => number): string[] {
+  let total = 0;
+  let count = 0;
+  for (const [index, line] of lines.entries()) {
+    total += (index === 0 ? 0 : 1) + size(line);
+    if (total > budget) break;
+    count = index + 1;
+  }
+  return lines.slice(0, count);
 }
 
 function isBlank(line: string): boolean {
   return /^\s*$/.test(line);
 }
 
-/** The first `count` lines joined, without trailing blank lines. */
-function joinWithoutTrailingBlanks(lines: string[], count = lines.length): string {
-  let end = count;
+/** The lines joined, without trailing blank lines. */
+function joinWithoutTrailingBlanks(lines: readonly string[]): string {
+  let end = lines.length;
   while (end > 0 && isBlank(lines[end - 1] as string)) end--;
   return lines.slice(0, end).join('\n');
 }

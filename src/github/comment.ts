@@ -17,6 +17,8 @@ export interface UpsertResult {
   /** Octokit types comment ids as `number | bigint`; real ids are far below 2^53. */
   id: number;
   url: string;
+  /** What the reader of the log should know: comments ignored as someone else's, an edit GitHub refused. */
+  notes: string[];
 }
 
 /**
@@ -36,10 +38,56 @@ function markerPart(text: string): string {
   return cleaned === '' ? '_' : cleaned;
 }
 
+/** The login GitHub shows (REST) on comments written with a workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+/** Who the token writes as: read from the token when possible, else assumed to be the workflow's bot. */
+export interface TokenIdentity {
+  login: string;
+  /** False when the token's identity could not be read and the Actions bot is assumed. */
+  known: boolean;
+}
+
 /**
- * Updates the comment carrying `marker` on the issue or pull request, or creates it when there is none,
- * so every run edits one comment instead of adding another. When several carry the marker (a race between
- * two runs), the most recent is updated.
+ * The token's identity from GraphQL's `viewer`, the one query every kind of token may make (`GET /user`
+ * refuses a GITHUB_TOKEN and app tokens). When it cannot be read, the workflow's bot is assumed, the
+ * author of every comment a GITHUB_TOKEN writes.
+ */
+export async function tokenIdentity(octokit: GitHubClient): Promise<TokenIdentity> {
+  try {
+    const data = await octokit.graphql<{ viewer?: { login?: unknown } }>('query { viewer { login } }');
+    const login = data?.viewer?.login;
+    if (typeof login === 'string' && login !== '') return { login, known: true };
+  } catch {
+    // A GitHub Enterprise without GraphQL, or a token GraphQL refuses: fall back below.
+  }
+  return { login: ACTIONS_BOT_LOGIN, known: false };
+}
+
+interface CommentAuthor {
+  login: string;
+  type?: string;
+}
+
+/**
+ * Whether a comment was written with this token. REST names a bot `name[bot]` while GraphQL's viewer may
+ * name it without the suffix, so a bot matches in both forms; a person (a personal access token) matches
+ * by login alone.
+ */
+export function writtenBy(identity: TokenIdentity, author: CommentAuthor | null | undefined): boolean {
+  if (!author) return false;
+  if (author.login === identity.login) return true;
+  return author.type === 'Bot' && author.login === `${identity.login}[bot]`;
+}
+
+/**
+ * Updates this token's comment carrying `marker` on the issue or pull request, or creates one when there is
+ * none, so every run edits one comment instead of adding another. Only comments written with the same token
+ * identity count: anyone can post the marker, and a comment by someone else is never edited (the report
+ * would appear under their name, and they could change it). When several match (a race between two runs),
+ * the most recent is updated. If GitHub refuses the edit (403) while it accepts a new comment, the matched
+ * comment was not the token's to edit: a new one is created. If it refuses both, the token lacks the
+ * permission to comment.
  */
 export async function upsertStickyComment(
   octokit: GitHubClient,
@@ -48,26 +96,40 @@ export async function upsertStickyComment(
   body: string,
 ): Promise<UpsertResult> {
   try {
+    const identity = await tokenIdentity(octokit);
     const comments = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
       ...target,
       per_page: 100,
     });
+    const marked = comments.filter((comment) => comment.body?.includes(marker));
     // The endpoint lists comments by ascending id, so the last match is the most recent one.
-    const existing = comments.findLast((comment) => comment.body?.includes(marker));
+    const existing = marked.findLast((comment) => writtenBy(identity, comment.user));
+    const notes = marked
+      .filter((comment) => !writtenBy(identity, comment.user))
+      .map(
+        (comment) =>
+          `ignored comment ${comment.id} by ${comment.user?.login ?? 'a deleted user'}: it carries the marker but was not written with this token`,
+      );
+    if (!identity.known) notes.push(`could not read the token's identity; assumed ${identity.login}`);
     if (existing) {
-      const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-        owner: target.owner,
-        repo: target.repo,
-        comment_id: existing.id,
-        body,
-      });
-      return { action: 'updated', id: Number(data.id), url: data.html_url };
+      try {
+        const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+          owner: target.owner,
+          repo: target.repo,
+          comment_id: existing.id,
+          body,
+        });
+        return { action: 'updated', id: Number(data.id), url: data.html_url, notes };
+      } catch (error) {
+        if (httpStatusOf(error) !== 403) throw error;
+        notes.push(`GitHub refused to edit comment ${existing.id} (403); writing a new comment instead`);
+      }
     }
     const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
       ...target,
       body,
     });
-    return { action: 'created', id: Number(data.id), url: data.html_url };
+    return { action: 'created', id: Number(data.id), url: data.html_url, notes };
   } catch (error) {
     throw explainCommentError(error, target);
   }

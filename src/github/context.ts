@@ -49,3 +49,16 @@ export function readRunContext(): RunContext {
       : undefined,
   };
 }
+
+/** Events that run with the repository's secrets and a write token on code or data others can shape. */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+
+/**
+ * Whether suites may read files outside the workspace: `suite` lets each suite decide
+ * (`allow_outside_paths`), `never` refuses them whatever the suite says — on `pull_request_target` and
+ * `workflow_run`, where a suite changed by a pull request could otherwise read the runner's files and send
+ * them to a model or into the comment.
+ */
+export function outsidePathPolicy(eventName: string): 'suite' | 'never' {
+  return PRIVILEGED_EVENTS.has(eventName) ? 'never' : 'suite';
+}

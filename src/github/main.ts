@@ -7,8 +7,10 @@ import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
 import { formatProblem, TunegateError } from '../errors.js';
+import { escapeMarkdownInline } from '../report/escape.js';
 import { writeResultsJson } from '../report/files.js';
-import { renderMarkdownReport } from '../report/markdown.js';
+import { renderMarkdownBlocks } from '../report/markdown.js';
+import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-blocks.js';
 import type { RunResults } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { compareAgainstBase, selectSuites } from './base.js';
@@ -17,11 +19,17 @@ import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js
 import { Output } from './constants.js';
 import { type RunContext, readRunContext } from './context.js';
 import { type ActionInputs, getInputs, simulateOption } from './inputs.js';
-import { annotateProblems, headline, setResultOutputs, writeJobSummary } from './publish.js';
+import { log } from './log.js';
+import {
+  annotateProblems,
+  commentPointer,
+  headline,
+  setResultOutputs,
+  summaryPointer,
+  writeJobSummary,
+} from './publish.js';
 import { triggerTraining } from './retrain.js';
 import { restoreResponseCache, saveResponseCache, uploadResults } from './storage.js';
-
-const TRUNCATION_POINTER = '_… truncated: the full report is in the job summary and the results artifact._';
 
 /** Every API key the suites name is masked, so no log line can show one. */
 function maskApiKeys(env: NodeJS.ProcessEnv, names: Iterable<string>): void {
@@ -38,26 +46,32 @@ async function skipForMissingKeys(names: string[], inputs: ActionInputs, context
     ? 'This pull request comes from a fork, and GitHub gives workflows on fork pull requests no secrets.'
     : 'The workflow does not pass them to this step (env: ... secrets.NAME).';
   const message = `tunegate skipped the evaluation: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set. ${why} Set require-secrets: true to fail instead.`;
-  core.notice(message);
+  log.notice(message);
   await writeJobSummary(`## tunegate\n\n> [!NOTE]\n> ${message}\n`);
   core.setOutput(Output.passed, 'true');
   core.setOutput(Output.verdicts, '{}');
   return true;
 }
 
-async function postComment(markdown: string, inputs: ActionInputs, context: RunContext): Promise<void> {
+async function postComment(
+  blocks: readonly MarkdownBlock[],
+  pointer: string,
+  inputs: ActionInputs,
+  context: RunContext,
+): Promise<void> {
   if (!context.pullRequest || !inputs.comment || !inputs.githubToken) return;
   const marker = commentMarker(context.workflow, inputs.commentKey);
-  const body = fitCommentBody(markdown, marker, { pointer: TRUNCATION_POINTER });
+  const body = fitCommentBody(blocks, marker, { pointer });
   try {
     const octokit = github.getOctokit(inputs.githubToken);
     const target = { owner: context.owner, repo: context.repo, issue_number: context.pullRequest.number };
-    const { action, url } = await upsertStickyComment(octokit, target, marker, body);
-    core.info(`Pull-request comment ${action}: ${url}`);
+    const { action, url, notes } = await upsertStickyComment(octokit, target, marker, body);
+    for (const note of notes) log.info(`Pull-request comment: ${note}.`);
+    log.info(`Pull-request comment ${action}: ${url}`);
     core.setOutput(Output.commentUrl, url);
   } catch (error) {
     // A missing permission must not hide the results: they are in the summary and the artifact.
-    core.warning(error instanceof TunegateError ? error.message : `could not comment: ${(error as Error).message}`);
+    log.warning(error instanceof TunegateError ? error.message : `could not comment: ${(error as Error).message}`);
   }
 }
 
@@ -84,7 +98,7 @@ function failures(results: RunResults, inputs: ActionInputs): string[] {
 async function evaluateAndReport(inputs: ActionInputs, context: RunContext, workspace: string): Promise<void> {
   const workdir = resolve(workspace, inputs.workingDirectory);
   if (context.eventName === 'pull_request_target') {
-    core.warning(
+    log.warning(
       'tunegate runs under pull_request_target: the workflow has secrets and a write token. Evaluating code from the pull request here lets it read them; check out and run untrusted code only under pull_request.',
     );
   }
@@ -94,7 +108,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     env,
     validation.suites.flatMap(({ suite }) => Object.values(suite.providers).flatMap((p) => p.api_key_env ?? [])),
   );
-  for (const warning of validation.warnings) core.warning(formatProblem(warning));
+  for (const warning of validation.warnings) log.warning(formatProblem(warning));
   if (validation.problems.length > 0) {
     const keyProblems = validation.problems.filter((p) => p.code === 'api-key');
     const names = [
@@ -102,10 +116,16 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     ];
     if (keyProblems.length === validation.problems.length && (await skipForMissingKeys(names, inputs, context))) return;
     annotateProblems(validation.problems, workdir, workspace);
-    await writeJobSummary(
-      `## tunegate: configuration problems\n\nNo model was called.\n\n${validation.problems.map((p) => `- \`${formatProblem(p)}\``).join('\n')}\n`,
-    );
-    core.setFailed(`${validation.problems.length} configuration problem(s); see the annotations. No model was called.`);
+    await writeJobSummary([
+      textBlock([
+        '## tunegate: configuration problems',
+        '',
+        'No model was called.',
+        '',
+        ...validation.problems.map((p) => `- ${escapeMarkdownInline(formatProblem(p), 2_000)}`),
+      ]),
+    ]);
+    log.failed(`${validation.problems.length} configuration problem(s); see the annotations. No model was called.`);
     return;
   }
 
@@ -113,7 +133,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   if (selection.suites.length === 0) {
     const message =
       'No suite is touched by the files this pull request changes; nothing to evaluate (set run-all: true to evaluate anyway).';
-    core.notice(message);
+    log.notice(message);
     await writeJobSummary(`## tunegate\n\n${message}\n`);
     core.setOutput(Output.passed, 'true');
     core.setOutput(Output.verdicts, '{}');
@@ -139,18 +159,18 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
   const resultsPath = await writeResultsJson(outDir, results);
   const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
-  const markdown = [renderMarkdownReport(results), ...training].join('\n');
+  const blocks = [...renderMarkdownBlocks(results), ...(training.length > 0 ? [textBlock(['', ...training])] : [])];
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'summary.md'), markdown);
-  await writeJobSummary(markdown);
-  await postComment(markdown, inputs, context);
+  await writeFile(join(outDir, 'summary.md'), renderBlocks(blocks));
+  const summaryTrimmed = await writeJobSummary(blocks, summaryPointer(inputs.artifact));
+  await postComment(blocks, commentPointer(inputs.artifact, summaryTrimmed), inputs, context);
   if (inputs.artifact) await uploadResults(inputs.artifact, outDir);
   if (inputs.cache) await saveResponseCache(cacheDir, context.runId);
 
   const failed = failures(results, inputs);
   setResultOutputs(results, resultsPath, failed.length === 0);
-  core.info(headline(results));
-  if (failed.length > 0) core.setFailed(`tunegate: ${failed.join('; ')}`);
+  log.info(headline(results));
+  if (failed.length > 0) log.failed(`tunegate: ${failed.join('; ')}`);
 }
 
 /** The Action: inputs → evaluate (head, and base on pull requests) → summary, comment, outputs, gate. */
@@ -166,10 +186,10 @@ export async function run(): Promise<void> {
   } catch (error) {
     if (error instanceof TunegateError) {
       for (const problem of error.problems)
-        core.error(problem.message, { file: problem.file, startLine: problem.line, startColumn: problem.col });
-      core.setFailed(error.message);
+        log.error(problem.message, { file: problem.file, startLine: problem.line, startColumn: problem.col });
+      log.failed(error.message);
     } else {
-      core.setFailed(`unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+      log.failed(`unexpected error: ${(error as Error)?.stack ?? String(error)}`);
     }
   }
 }

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import * as core from '@actions/core';
 import { startSuiteTraining } from '../api/train.js';
 import { buildSuiteTrainingSet } from '../api/training-set.js';
 import type { SuiteWithCases } from '../api/validate.js';
 import { TunegateError } from '../errors.js';
-import { escapeMarkdownInline } from '../report/escape.js';
+import { codeSpan, escapeMarkdownInline, linkTarget } from '../report/escape.js';
 import type { RunResults } from '../report/types.js';
+import { log } from './log.js';
 
 const TRIGGERING_VERDICTS = new Set(['fine-tune', 'retrain']);
 
@@ -35,15 +35,16 @@ export async function triggerTraining(
         env: options.env,
         ledgerDir: options.ledgerDir,
       });
-      const link = job.url ? ` ([follow it](${job.url}))` : '';
+      const target = job.url ? linkTarget(job.url) : undefined;
+      const link = target ? ` ([follow it](${target}))` : '';
       const what = started ? 'started' : 'was already started for this training set';
-      core.info(`Training for ${measured.name}: job ${job.id} on ${job.backend} ${what}.`);
+      log.info(`Training for ${measured.name}: job ${job.id} on ${job.backend} ${what}.`);
       lines.push(
-        `- 🔁 **${name}** (${measured.verdict.decision}): training job \`${escapeMarkdownInline(job.id)}\` on ${job.backend} ${what}${link} — ${set.train} examples, ${set.training_tokens_per_epoch.toLocaleString('en-US')} tokens per epoch.`,
+        `- 🔁 **${name}** (${measured.verdict.decision}): training job ${codeSpan(job.id)} on ${escapeMarkdownInline(job.backend)} ${what}${link} — ${set.train} examples, ${set.training_tokens_per_epoch.toLocaleString('en-US')} tokens per epoch.`,
       );
     } catch (error) {
       const message = error instanceof TunegateError ? error.message : (error as Error).message;
-      core.warning(`Training for ${measured.name} not triggered: ${message}`);
+      log.warning(`Training for ${measured.name} not triggered: ${message}`);
       lines.push(
         `- ⚠️ **${name}** (${measured.verdict.decision}): training not triggered: ${escapeMarkdownInline(message, 400)}`,
       );

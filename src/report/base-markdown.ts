@@ -1,5 +1,5 @@
 import type { BaseSuiteComparison, BaseVariantComparison } from '../decision/types.js';
-import { escapeMarkdownInline } from './escape.js';
+import { codeSpan, escapeMarkdownInline } from './escape.js';
 import { percent, points } from './format.js';
 import type { RunResults } from './types.js';
 
@@ -37,13 +37,12 @@ function suiteLines(suite: BaseSuiteComparison): string[] {
  * with `onlySuite`, just that suite's part (placed inside the suite's own section).
  */
 export function renderBaseComparison(base: BaseSection, onlySuite?: string): string[] {
-  // A code span shows its text literally, so the ref only has to be kept from closing it.
-  const ref = base.ref.replace(/[`\r\n]/g, '').slice(0, 100);
+  const ref = codeSpan(base.ref, 100);
   const sha = base.sha.replace(/[^0-9a-f]/gi, '').slice(0, 7);
   const suites = onlySuite === undefined ? base.suites : base.suites.filter((s) => s.suite === onlySuite);
   if (onlySuite !== undefined && suites.length === 0) return [];
   const level = onlySuite === undefined ? '###' : '####';
-  return [`${level} Base vs head (\`${ref}\` @ ${sha})`, '', ...suites.flatMap(suiteLines)];
+  return [`${level} Base vs head (${ref} @ ${sha})`, '', ...suites.flatMap(suiteLines)];
 }
 
 /** One line for the top of a comment: did the change make any variant worse than on base? */

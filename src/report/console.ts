@@ -1,7 +1,11 @@
+import { forLog } from './escape.js';
 import { accuracyWithInterval, milliseconds, percent, thresholdLabel, thresholdValue, usd } from './format.js';
 import type { RunResults, SuiteResult } from './types.js';
 
 const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
+
+/** Text from data on one line of the report: no control characters, no newline, no workflow command. */
+const oneLine = (text: string) => forLog(text, { singleLine: true });
 
 function padTable(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
@@ -19,9 +23,9 @@ function suiteLines(suite: SuiteResult): string[] {
   for (const [name, variant] of Object.entries(suite.variants)) {
     const m = variant.metrics;
     rows.push([
-      name,
+      oneLine(name),
       variant.role,
-      variant.model,
+      oneLine(variant.model),
       String(m.n),
       String(m.errors),
       accuracyWithInterval(m),
@@ -32,11 +36,11 @@ function suiteLines(suite: SuiteResult): string[] {
     ]);
     for (const t of variant.thresholds.filter((result) => !result.pass)) {
       failures.push(
-        `  ✗ ${name}: ${thresholdLabel(t.metric, t.op, t.limit)}, got ${thresholdValue(t.metric, t.actual)}`,
+        `  ✗ ${oneLine(name)}: ${thresholdLabel(t.metric, t.op, t.limit)}, got ${thresholdValue(t.metric, t.actual)}`,
       );
     }
   }
-  const header = `${suite.name}${suite.simulated ? ' (simulated)' : ''} — ${suite.dataset.cases} cases, ${suite.task}`;
+  const header = `${oneLine(suite.name)}${suite.simulated ? ' (simulated)' : ''} — ${suite.dataset.cases} cases, ${suite.task}`;
   const { verdict } = suite;
   const confidence = verdict.confidence === null ? '' : ` (confidence ${percent(verdict.confidence)})`;
   return [
@@ -44,7 +48,7 @@ function suiteLines(suite: SuiteResult): string[] {
     ...padTable(rows).map((line) => `  ${line}`),
     ...failures,
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
-    ...verdict.reasons.map((reason) => `    - ${reason}`),
+    ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),
   ];
 }
 

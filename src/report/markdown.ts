@@ -1,14 +1,10 @@
 import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
-import { escapeMarkdownInline } from './escape.js';
+import { codeSpan, escapeMarkdownInline } from './escape.js';
 import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
-
-/** Code spans show text literally, so only what ends the span or the table row is removed. */
-function codeSpan(text: string): string {
-  return `\`${text.replace(/[`|\r\n]/g, '')}\``;
-}
 
 function variantTable(suite: SuiteResult): string[] {
   const lines = [
@@ -37,18 +33,19 @@ function failedGates(suite: SuiteResult): string[] {
   return lines;
 }
 
-/** The Markdown summary (job summary, PR comment body, or a file). */
-export function renderMarkdownReport(results: RunResults): string {
-  const lines = ['## tunegate results', ''];
+/** The Markdown report as blocks, so a limit can shorten it by structure (see markdown-blocks.ts). */
+export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
+  const head = ['## tunegate results', ''];
   if (results.simulated) {
-    lines.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
+    head.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
   }
   if (results.base) {
-    lines.push(`**${baseStatusLine(results.base)}**`, '');
+    head.push(`**${baseStatusLine(results.base)}**`, '');
   }
+  const blocks = [textBlock(head)];
   for (const suite of results.suites) {
     const status = suite.passed ? '✅' : '❌';
-    lines.push(`### ${status} ${escapeMarkdownInline(suite.name)}`, '');
+    const lines = [`### ${status} ${escapeMarkdownInline(suite.name)}`, ''];
     if (suite.description) lines.push(escapeMarkdownInline(suite.description, 500), '');
     lines.push(...verdictBlock(suite));
     lines.push(
@@ -60,15 +57,23 @@ export function renderMarkdownReport(results: RunResults): string {
     if (failures.length > 0) lines.push(...failures, '');
     if (results.base) lines.push(...renderBaseComparison(results.base, suite.name));
     lines.push(...comparisonTable(suite), ...economicsTable(suite));
+    blocks.push(textBlock(lines));
     const chart = costAccuracyChart(suite);
-    if (chart) lines.push(chart, '');
-    lines.push(...flippedSections(suite));
+    if (chart) blocks.push({ kind: 'chart', lines: [...chart.split('\n'), ''] });
+    blocks.push(...flippedSections(suite));
   }
+  const tail: string[] = [];
   const skipped = results.base?.suites.filter((s) => s.status === 'skipped').map((s) => escapeMarkdownInline(s.suite));
-  if (skipped && skipped.length > 0) lines.push(`Skipped (no changed file touches them): ${skipped.join(', ')}.`, '');
+  if (skipped && skipped.length > 0) tail.push(`Skipped (no changed file touches them): ${skipped.join(', ')}.`, '');
   const s = results.summary;
-  lines.push(
+  tail.push(
     `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${s.budget_exhausted ? ' · stopped: budget reached' : ''}</sub>`,
   );
-  return `${lines.join('\n')}\n`;
+  blocks.push(textBlock(tail));
+  return blocks;
+}
+
+/** The Markdown summary (job summary, PR comment body, or a file). */
+export function renderMarkdownReport(results: RunResults): string {
+  return renderBlocks(renderMarkdownBlocks(results));
 }

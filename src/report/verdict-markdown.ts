@@ -1,7 +1,8 @@
 import type { VerdictName } from '../suite/types.js';
 import { escapeMarkdownInline } from './escape.js';
 import { milliseconds, percent, points, usd } from './format.js';
-import type { FlippedCase, SuiteResult } from './types.js';
+import type { MarkdownBlock } from './markdown-blocks.js';
+import type { SuiteResult } from './types.js';
 
 export const VERDICT_TITLES: Record<VerdictName, string> = {
   switch: '✅ Switch to the fine-tuned model',
@@ -65,20 +66,9 @@ function answerCell(value: unknown): string {
   return escapeMarkdownInline(text ?? '', 160);
 }
 
-function flippedTable(cases: FlippedCase[], baseline: string, candidate: string): string[] {
-  return [
-    `| case | input | expected | ${escapeMarkdownInline(baseline)} | ${escapeMarkdownInline(candidate)} |`,
-    '|---|---|---|---|---|',
-    ...cases.map(
-      (c) =>
-        `| ${answerCell(c.case_id)} | ${answerCell(c.input)} | ${answerCell(c.expected)} | ${answerCell(c.baseline_output)} | ${answerCell(c.candidate_output)} |`,
-    ),
-  ];
-}
-
 /** Collapsed lists of the cases each comparison flipped; escaped so outputs cannot close the <details>. */
-export function flippedSections(suite: SuiteResult): string[] {
-  const lines: string[] = [];
+export function flippedSections(suite: SuiteResult): MarkdownBlock[] {
+  const blocks: MarkdownBlock[] = [];
   for (const [name, flipped] of Object.entries(suite.flipped_cases)) {
     const comparison = suite.comparison[name];
     if (!comparison) continue;
@@ -89,15 +79,19 @@ export function flippedSections(suite: SuiteResult): string[] {
     for (const [label, cases, total] of groups) {
       if (total === 0) continue;
       const shown = cases.length < total ? ` (first ${cases.length})` : '';
-      lines.push(
-        `<details><summary>${escapeMarkdownInline(name)}: ${total} cases went ${label}${shown}</summary>`,
-        '',
-        ...flippedTable(cases, comparison.baseline, name),
-        '',
-        '</details>',
-        '',
-      );
+      blocks.push({
+        kind: 'details',
+        summary: `${escapeMarkdownInline(name)}: ${total} cases went ${label}${shown}`,
+        header: [
+          `| case | input | expected | ${escapeMarkdownInline(comparison.baseline)} | ${escapeMarkdownInline(name)} |`,
+          '|---|---|---|---|---|',
+        ],
+        rows: cases.map(
+          (c) =>
+            `| ${answerCell(c.case_id)} | ${answerCell(c.input)} | ${answerCell(c.expected)} | ${answerCell(c.baseline_output)} | ${answerCell(c.candidate_output)} |`,
+        ),
+      });
     }
   }
-  return lines;
+  return blocks;
 }

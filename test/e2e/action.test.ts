@@ -159,7 +159,21 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     expect(run.code).toBe(1);
     expect([...api.comments.keys()]).toEqual(before);
     expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
-    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(api.requests.filter((r) => r.method === 'POST' && r.path.includes('/comments'))).toHaveLength(1);
+  });
+
+  it('leaves a comment someone else wrote with its marker alone and updates its own', async () => {
+    const [own] = [...api.comments.keys()];
+    const hijack = '<!-- tunegate:evals:main -->\n✅ all evals pass, merge away';
+    const id = Math.max(...api.comments.keys()) + 1;
+    api.comments.set(id, { id, issue_number: 7, body: hijack, user: { login: 'mallory', type: 'User' } });
+    const run = await runAction(repo, api, pullRequestEvent(base, head), inputs);
+    expect(run.code).toBe(1);
+    expect(api.comments.get(id)?.body).toBe(hijack);
+    expect(api.requests.at(-1)).toMatchObject({ method: 'PATCH', path: `/repos/acme/app/issues/comments/${own}` });
+    expect(run.stdout).toContain(`ignored comment ${id} by mallory`);
+    expect(run.outputs['comment-url']).toBe(`https://github.com/acme/app/pull/7#issuecomment-${own}`);
+    api.comments.delete(id);
   });
 
   it('passes with fail-on: never, and reports all the same', async () => {

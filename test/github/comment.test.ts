@@ -1,24 +1,17 @@
 import { getOctokit } from '@actions/github';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
-import { commentMarker, fitCommentBody, upsertStickyComment } from '../../src/github/comment.js';
-import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from './fake-github.js';
+import { commentMarker, tokenIdentity, upsertStickyComment, writtenBy } from '../../src/github/comment.js';
+import {
+  ACTIONS_BOT,
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  type FakeUser,
+  MALLORY,
+  startFakeGitHub,
+} from './fake-github.js';
 
-const POINTER = '… truncated: the full report is in the job summary and the tunegate-results artifact';
 const MARKER = commentMarker('ci', 'pr');
-
-function details(title: string, rows: number, rowText = 'x'.repeat(40)): string {
-  const table = Array.from({ length: rows }, (_, i) => `| ${i} | ${rowText} |`);
-  return [`<details><summary>${title}</summary>`, '', '| # | case |', '|---|---|', ...table, '', '</details>', ''].join(
-    '\n',
-  );
-}
-
-/** Every `<details>` closed and no code fence left open (``` lines toggle). */
-function expectBalanced(body: string) {
-  expect(body.match(/<details[\s>]/g)?.length ?? 0).toBe(body.match(/<\/details>/g)?.length ?? 0);
-  expect(body.split('\n').filter((line) => /^`{3,}/.test(line)).length % 2).toBe(0);
-}
 
 describe('commentMarker', () => {
   it('is a hidden HTML comment naming the workflow and the key', () => {
@@ -38,104 +31,6 @@ describe('commentMarker', () => {
   });
 });
 
-describe('fitCommentBody', () => {
-  it('keeps a short body as it is, the marker on the first line', () => {
-    const markdown = '## tunegate\n\n| a | b |\n|---|---|\n| 1 | 2 |\n';
-    expect(fitCommentBody(markdown, MARKER, { pointer: POINTER })).toBe(`${MARKER}\n${markdown}`);
-  });
-
-  it('drops whole trailing <details> sections first, the last one first', () => {
-    const verdict = '## Verdict: ship it\n\n| variant | accuracy |\n|---|---|\n| small | 0.91 |\n';
-    const markdown = [verdict, details('first', 20), details('second', 20), details('third', 20)].join('\n');
-    const limit = `${MARKER}\n${markdown}`.length - 500;
-    const body = fitCommentBody(markdown, MARKER, { pointer: POINTER, limit });
-    expect(body.length).toBeLessThanOrEqual(limit);
-    expect(body.startsWith(`${MARKER}\n`)).toBe(true);
-    expect(body).toContain('first');
-    expect(body).toContain('second');
-    expect(body).not.toContain('third');
-    expect(body.endsWith(`\n\n${POINTER}`)).toBe(true);
-    expect(body).toContain(`| 19 | ${'x'.repeat(40)} |`);
-    expectBalanced(body);
-  });
-
-  it('keeps the text between and after the sections it drops', () => {
-    const markdown = ['## suite one', details('one', 40), '## suite two', details('two', 40), 'footer'].join('\n');
-    const limit = `${MARKER}\n${markdown}`.length - 2_500;
-    const body = fitCommentBody(markdown, MARKER, { pointer: POINTER, limit });
-    expect(body.length).toBeLessThanOrEqual(limit);
-    expect(body).toBe(`${MARKER}\n## suite one\n## suite two\nfooter\n\n${POINTER}`);
-  });
-
-  it('cuts at a line boundary and closes the <details> it cut through when dropping sections is not enough', () => {
-    const longTable = Array.from({ length: 1_000 }, (_, i) => `| row ${i} | ${'w'.repeat(40)} |`).join('\n');
-    const markdown = `## Verdict\n\n${details('huge', 5_000)}\n${longTable}`;
-    const body = fitCommentBody(markdown, MARKER, { pointer: POINTER, limit: 10_000 });
-    expect(body.length).toBeLessThanOrEqual(10_000);
-    expect(body.length).toBeGreaterThan(9_900);
-    expect(body).toMatch(/\| x{40} \|\n\n<\/details>\n\n… truncated/);
-    for (const line of body.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| #'))) {
-      expect(line).toMatch(/^\| \d+ \| x{40} \|$/);
-    }
-    expect(body).not.toContain('row');
-    expectBalanced(body);
-  });
-
-  it('closes a code fence it cut through, before the </details> around it', () => {
-    const code = Array.from({ length: 2_000 }, (_, i) => `line ${i} ${'y'.repeat(30)}`);
-    const markdown = [
-      'intro',
-      '<details><summary>raw</summary>',
-      '',
-      '````text',
-      ...code,
-      '````',
-      '</details>',
-      'f'.repeat(6_000),
-    ];
-    const body = fitCommentBody(markdown.join('\n'), MARKER, { pointer: POINTER, limit: 5_000 });
-    expect(body.length).toBeLessThanOrEqual(5_000);
-    expect(body).toMatch(/y{30}\n````\n\n<\/details>\n\n… truncated/);
-    expect(body.split('\n').filter((line) => line === '````')).toHaveLength(1);
-    expect(body.match(/<\/details>/g)).toHaveLength(1);
-  });
-
-  it('ignores <details> written inside a code block when counting what to close', () => {
-    const code = Array.from({ length: 500 }, (_, i) => `<details> ${i} ${'z'.repeat(30)}`);
-    const markdown = ['```', ...code, '```'].join('\n');
-    const body = fitCommentBody(markdown, MARKER, { pointer: POINTER, limit: 3_000 });
-    expect(body.length).toBeLessThanOrEqual(3_000);
-    expect(body).not.toContain('</details>');
-    expect(body).toMatch(/z{30}\n```\n\n… truncated/);
-  });
-
-  it('stays within the limit for every limit, even when a single line is too long', () => {
-    const markdown = [
-      'short',
-      'a'.repeat(3_000),
-      details('one', 30),
-      '```',
-      'code',
-      '<details><summary>open</summary>',
-      'b'.repeat(400),
-    ].join('\n');
-    for (let limit = 200; limit < markdown.length + 200; limit += 97) {
-      const body = fitCommentBody(markdown, MARKER, { pointer: POINTER, limit });
-      expect(body.length).toBeLessThanOrEqual(limit);
-      expect(body.startsWith(`${MARKER}\n`)).toBe(true);
-    }
-    expect(() => fitCommentBody(markdown, MARKER, { pointer: POINTER, limit: 50 })).toThrow(RangeError);
-  });
-
-  it('defaults to GitHub’s 65,536-character limit', () => {
-    const markdown = Array.from({ length: 3_000 }, (_, i) => `| ${i} | ${'v'.repeat(30)} |`).join('\n');
-    const body = fitCommentBody(markdown, MARKER, { pointer: POINTER });
-    expect(body.length).toBeLessThanOrEqual(65_536);
-    expect(body.length).toBeGreaterThan(65_000);
-    expect(body.endsWith(`|\n\n${POINTER}`)).toBe(true);
-  });
-});
-
 describe('upsertStickyComment', () => {
   const target = { owner: 'acme', repo: 'intents', issue_number: 7 };
   const fakes: FakeGitHub[] = [];
@@ -143,15 +38,18 @@ describe('upsertStickyComment', () => {
     await Promise.all(fakes.splice(0).map((fake) => fake.close()));
   });
 
-  async function start(options?: FakeGitHubOptions) {
+  async function start(options?: FakeGitHubOptions, token = 'test-token') {
     const fake = await startFakeGitHub(options);
     fakes.push(fake);
-    return { fake, octokit: getOctokit('test-token', { baseUrl: fake.url }) };
+    return { fake, octokit: getOctokit(token, { baseUrl: fake.url }) };
   }
 
-  function seed(fake: FakeGitHub, id: number, body: string, issue_number = target.issue_number, login = 'someone') {
-    fake.comments.set(id, { id, issue_number, body, user: { login } });
+  function seed(fake: FakeGitHub, id: number, body: string, user: FakeUser = MALLORY, issue_number = 7) {
+    fake.comments.set(id, { id, issue_number, body, user: { login: user.login, type: user.type } });
   }
+
+  const commentRequests = (fake: FakeGitHub) =>
+    fake.requests.filter((r) => r.path !== '/graphql').map((r) => `${r.method} ${r.path.split('?')[0]}`);
 
   it('creates the comment once, then updates the same one', async () => {
     const { fake, octokit } = await start();
@@ -164,7 +62,7 @@ describe('upsertStickyComment', () => {
     expect(updated).toEqual({ ...created, action: 'updated' });
     expect(fake.comments.size).toBe(1);
     expect(fake.comments.get(created.id)?.body).toBe(`${MARKER}\nsecond run`);
-    expect(fake.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+    expect(commentRequests(fake)).toEqual([
       'GET /repos/acme/intents/issues/7/comments',
       'POST /repos/acme/intents/issues/7/comments',
       'GET /repos/acme/intents/issues/7/comments',
@@ -174,10 +72,10 @@ describe('upsertStickyComment', () => {
 
   it('leaves other tools’ comments, other keys and other pull requests alone', async () => {
     const { fake, octokit } = await start();
-    seed(fake, 1, '<!-- other-tool:ci:pr -->\nreport');
-    seed(fake, 2, `${commentMarker('ci', 'pr-2')}\nanother suite`);
-    seed(fake, 3, `${MARKER}\non another pull request`, 8);
-    seed(fake, 4, `${commentMarker('nightly', 'pr')}\nanother workflow`);
+    seed(fake, 1, '<!-- other-tool:ci:pr -->\nreport', ACTIONS_BOT);
+    seed(fake, 2, `${commentMarker('ci', 'pr-2')}\nanother suite`, ACTIONS_BOT);
+    seed(fake, 3, `${MARKER}\non another pull request`, ACTIONS_BOT, 8);
+    seed(fake, 4, `${commentMarker('nightly', 'pr')}\nanother workflow`, ACTIONS_BOT);
 
     const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nours`);
     expect(result.action).toBe('created');
@@ -192,8 +90,8 @@ describe('upsertStickyComment', () => {
   it('follows pagination to find its comment on page 3, and updates the most recent of duplicates', async () => {
     const { fake, octokit } = await start();
     for (let id = 1; id <= 250; id++) seed(fake, id, `comment ${id}`);
-    seed(fake, 251, `${MARKER}\nolder duplicate`);
-    seed(fake, 252, `${MARKER}\nlatest`);
+    seed(fake, 251, `${MARKER}\nolder duplicate`, ACTIONS_BOT);
+    seed(fake, 252, `${MARKER}\nlatest`, ACTIONS_BOT);
 
     const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nnew`);
     expect(result).toMatchObject({ action: 'updated', id: 252 });
@@ -208,8 +106,86 @@ describe('upsertStickyComment', () => {
     ]);
   });
 
-  it('says which permissions block to add when GitHub answers 403', async () => {
+  // Someone posts the marker: before the bot ever commented, or after it did, on a token that may edit
+  // others' comments (GitHub lets write access do that) and on one that may not (GitHub answers 403).
+  describe.each([
+    { editOthersComments: true, server: 'lets the token edit others’ comments' },
+    { editOthersComments: false, server: 'refuses to edit others’ comments' },
+  ])('a comment by someone else carrying the marker, when GitHub $server', ({ editOthersComments }) => {
+    const hijack = `${MARKER}\nplease merge, all evals pass`;
+
+    it('posted before the bot’s first comment: left as it is, and the bot writes its own', async () => {
+      const { fake, octokit } = await start({ editOthersComments });
+      seed(fake, 1, hijack);
+      const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nreport`);
+      expect(result.action).toBe('created');
+      expect(fake.comments.get(1)).toMatchObject({ body: hijack, user: { login: 'mallory' } });
+      expect(fake.comments.get(result.id)).toMatchObject({ body: `${MARKER}\nreport`, user: ACTIONS_BOT });
+      expect(fake.requests.some((r) => r.method === 'PATCH')).toBe(false);
+      expect(result.notes).toEqual([
+        'ignored comment 1 by mallory: it carries the marker but was not written with this token',
+      ]);
+    });
+
+    it('posted after the bot’s comment: the bot’s comment is updated, the newer one left as it is', async () => {
+      const { fake, octokit } = await start({ editOthersComments });
+      seed(fake, 1, `${MARKER}\nold report`, ACTIONS_BOT);
+      seed(fake, 2, hijack);
+      const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nnew report`);
+      expect(result).toMatchObject({ action: 'updated', id: 1 });
+      expect(fake.comments.get(1)?.body).toBe(`${MARKER}\nnew report`);
+      expect(fake.comments.get(2)?.body).toBe(hijack);
+      expect(fake.comments.size).toBe(2);
+    });
+  });
+
+  it.each([
+    ['REST form', 'github-actions[bot]'],
+    ['GraphQL form without [bot]', 'github-actions'],
+  ])('recognises the bot’s own comment whichever form of its login the viewer query gives (%s)', async (_, viewer) => {
+    const bot = { ...ACTIONS_BOT, viewerLogin: viewer };
+    const { fake, octokit } = await start({ users: { 'test-token': bot } });
+    seed(fake, 1, `${MARKER}\nold`, ACTIONS_BOT);
+    expect(await tokenIdentity(octokit)).toEqual({ login: viewer, known: true });
+    await expect(upsertStickyComment(octokit, target, MARKER, `${MARKER}\nnew`)).resolves.toMatchObject({ id: 1 });
+  });
+
+  it('with a personal access token, edits that person’s comment and not the Actions bot’s', async () => {
+    const alice: FakeUser = { login: 'alice', type: 'User' };
+    const { fake, octokit } = await start({ users: { 'alice-token': alice }, editOthersComments: true }, 'alice-token');
+    seed(fake, 1, `${MARKER}\nby alice`, alice);
+    seed(fake, 2, `${MARKER}\nby the bot`, ACTIONS_BOT);
+    const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nnew`);
+    expect(result).toMatchObject({ action: 'updated', id: 1 });
+    expect(fake.comments.get(2)?.body).toBe(`${MARKER}\nby the bot`);
+  });
+
+  it('assumes the Actions bot when the token’s identity cannot be read', async () => {
+    const { fake, octokit } = await start({ graphql: 'unavailable' });
+    seed(fake, 1, `${MARKER}\nby the bot`, ACTIONS_BOT);
+    seed(fake, 2, `${MARKER}\nby mallory`);
+    expect(await tokenIdentity(octokit)).toEqual({ login: 'github-actions[bot]', known: false });
+    const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nnew`);
+    expect(result).toMatchObject({ action: 'updated', id: 1 });
+    expect(fake.comments.get(2)?.body).toBe(`${MARKER}\nby mallory`);
+    expect(result.notes).toContain("could not read the token's identity; assumed github-actions[bot]");
+  });
+
+  it('writes a new comment when GitHub refuses to edit the one it took for its own (403 on edit only)', async () => {
+    // Identity unreadable, so the bot is assumed; the token is in fact alice's, and GitHub refuses the edit.
+    const alice: FakeUser = { login: 'alice', type: 'User' };
+    const { fake, octokit } = await start({ users: { 'alice-token': alice }, graphql: 'unavailable' }, 'alice-token');
+    seed(fake, 1, `${MARKER}\nby the bot`, ACTIONS_BOT);
+    const result = await upsertStickyComment(octokit, target, MARKER, `${MARKER}\nnew`);
+    expect(result.action).toBe('created');
+    expect(fake.comments.get(1)?.body).toBe(`${MARKER}\nby the bot`);
+    expect(fake.comments.get(result.id)).toMatchObject({ body: `${MARKER}\nnew`, user: { login: 'alice' } });
+    expect(result.notes).toContain('GitHub refused to edit comment 1 (403); writing a new comment instead');
+  });
+
+  it('says which permissions block to add when GitHub refuses to comment at all (403)', async () => {
     const { fake, octokit } = await start({ failComments: 403 });
+    seed(fake, 1, `${MARKER}\nby the bot`, ACTIONS_BOT);
     const error = await upsertStickyComment(octokit, target, MARKER, 'body').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TunegateError);
     expect((error as TunegateError).code).toBe('comment-permission');
@@ -217,7 +193,7 @@ describe('upsertStickyComment', () => {
       'the token cannot comment on this pull request; add to the workflow:\n  permissions:\n    pull-requests: write',
     );
     expect((error as TunegateError).message).toContain('forks get a read-only token');
-    expect(fake.comments.size).toBe(0);
+    expect(fake.comments.size).toBe(1);
   });
 
   it('treats 404 as a permission problem too, and other failures as a failed comment', async () => {
@@ -231,6 +207,21 @@ describe('upsertStickyComment', () => {
       code: 'comment-failed',
       message: expect.stringContaining('HTTP 500'),
     });
+  });
+});
+
+describe('writtenBy', () => {
+  it('matches a bot in both login forms, a person by login only, and nobody else', () => {
+    const bot = { login: 'github-actions[bot]', type: 'Bot' };
+    expect(writtenBy({ login: 'github-actions[bot]', known: true }, bot)).toBe(true);
+    expect(writtenBy({ login: 'github-actions', known: true }, bot)).toBe(true);
+    expect(writtenBy({ login: 'github-actions', known: true }, { login: 'github-actions[bot]', type: 'User' })).toBe(
+      false,
+    );
+    expect(writtenBy({ login: 'alice', known: true }, { login: 'alice', type: 'User' })).toBe(true);
+    expect(writtenBy({ login: 'alice', known: true }, { login: 'alice[bot]', type: 'Bot' })).toBe(true);
+    expect(writtenBy({ login: 'github-actions[bot]', known: false }, { login: 'mallory', type: 'User' })).toBe(false);
+    expect(writtenBy({ login: 'github-actions[bot]', known: false }, null)).toBe(false);
   });
 });
 
@@ -254,6 +245,40 @@ describe('fake GitHub', () => {
       const other = await fetch(`${fake.url}/repos/o/r/pulls/1`, { headers: { authorization: 'token t' } });
       expect(other.status).toBe(404);
       expect(await other.json()).toMatchObject({ message: 'Not Found' });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('knows who each token is: GraphQL viewer, comment ownership, 403 on editing another’s comment', async () => {
+    const fake = await startFakeGitHub({ users: { 'mallory-token': MALLORY } });
+    const as = (token: string) => ({ authorization: `token ${token}`, 'content-type': 'application/json' });
+    try {
+      const viewer = async (token: string) => {
+        const response = await fetch(`${fake.url}/graphql`, {
+          method: 'POST',
+          headers: as(token),
+          body: JSON.stringify({ query: 'query { viewer { login } }' }),
+        });
+        return ((await response.json()) as { data: { viewer: { login: string } } }).data.viewer.login;
+      };
+      expect(await viewer('mallory-token')).toBe('mallory');
+      expect(await viewer('any-other-token')).toBe('github-actions[bot]');
+      const post = await fetch(`${fake.url}/repos/o/r/issues/1/comments`, {
+        method: 'POST',
+        headers: as('mallory-token'),
+        body: JSON.stringify({ body: 'hello' }),
+      });
+      const created = (await post.json()) as { id: number; user: { login: string; type: string } };
+      expect(created.user).toMatchObject({ login: 'mallory', type: 'User' });
+      const edit = (token: string) =>
+        fetch(`${fake.url}/repos/o/r/issues/comments/${created.id}`, {
+          method: 'PATCH',
+          headers: as(token),
+          body: JSON.stringify({ body: 'edited' }),
+        });
+      expect((await edit('test-token')).status).toBe(403);
+      expect((await edit('mallory-token')).status).toBe(200);
     } finally {
       await fake.close();
     }

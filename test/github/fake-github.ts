@@ -6,10 +6,25 @@ export interface FakeComment {
   id: number;
   issue_number: number;
   body: string;
-  user: { login: string };
+  /** The author; `type` defaults to Bot for a login ending in `[bot]`, else User. */
+  user: { login: string; type?: 'User' | 'Bot' };
   created_at?: string;
   updated_at?: string;
 }
+
+/** Who a token writes as. */
+export interface FakeUser {
+  /** The login REST shows on the user's comments (`name[bot]` for a bot). */
+  login: string;
+  type: 'User' | 'Bot';
+  /** The login GraphQL's `viewer` answers, when it differs (a bot may be named without `[bot]`). */
+  viewerLogin?: string;
+}
+
+/** The workflow's bot, the author of what a GITHUB_TOKEN writes. */
+export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
+/** A second user of the repository, who can post comments carrying tunegate's marker. */
+export const MALLORY: FakeUser = { login: 'mallory', type: 'User' };
 
 export interface FakeRequest {
   method: string;
@@ -24,6 +39,15 @@ export interface FakeGitHubOptions {
    * 404 and 500 answer every comment request.
    */
   failComments?: 403 | 404 | 500;
+  /** Who each token is; a token not listed writes as the Actions bot. */
+  users?: Record<string, FakeUser>;
+  /**
+   * Whether a token may edit comments other users wrote (a token with write access to the repository can);
+   * when false, such an edit is refused with 403.
+   */
+  editOthersComments?: boolean;
+  /** `unavailable` answers GraphQL with 404, like a server without it. */
+  graphql?: 'viewer' | 'unavailable';
 }
 
 export interface FakeGitHub {
@@ -35,14 +59,15 @@ export interface FakeGitHub {
 }
 
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
-export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+export const ACTIONS_BOT_LOGIN = ACTIONS_BOT.login;
 
 const DOCS = 'https://docs.github.com/rest/issues/comments';
 const FIRST_COMMENT_ID = 2_000_000_000;
 
 /**
- * A fake of the few GitHub REST endpoints tunegate uses, on a loopback port: list (paginated, with a
- * `Link` header), create and update issue comments. Anything else answers 404 like GitHub does.
+ * A fake of the few GitHub endpoints tunegate uses, on a loopback port: list (paginated, with a `Link`
+ * header), create and update issue comments, each owned by the token's user, and GraphQL's `viewer`.
+ * Anything else answers 404 like GitHub does.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const comments = new Map<number, FakeComment>();
@@ -84,14 +109,33 @@ interface FakeState {
 const LIST_OR_CREATE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const UPDATE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
 
+/** The user of the request's token (`token X` or `bearer X`); undefined without one. */
+function requestUser(state: FakeState, request: IncomingMessage): FakeUser | undefined {
+  const token = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (token === undefined) return undefined;
+  return state.options.users?.[token] ?? ACTIONS_BOT;
+}
+
+function graphql(state: FakeState, user: FakeUser | undefined, body: unknown, response: ServerResponse) {
+  if (!user) return send(response, 401, { message: 'This endpoint requires you to be authenticated.' });
+  if (state.options.graphql === 'unavailable') return notFound(response);
+  const query = typeof body === 'object' && body !== null && 'query' in body ? String(body.query) : '';
+  if (!/\bviewer\s*\{\s*login\s*\}/.test(query)) {
+    return send(response, 200, { errors: [{ message: 'the fake answers only { viewer { login } }' }] });
+  }
+  return send(response, 200, { data: { viewer: { login: user.viewerLogin ?? user.login } } });
+}
+
 function route(state: FakeState, request: IncomingMessage, path: string, body: unknown, response: ServerResponse) {
   const requestUrl = new URL(path, state.url);
   const method = request.method ?? 'GET';
+  const user = requestUser(state, request);
+  if (requestUrl.pathname === '/graphql' && method === 'POST') return graphql(state, user, body, response);
   const listOrCreate = LIST_OR_CREATE.exec(requestUrl.pathname);
   const update = UPDATE.exec(requestUrl.pathname);
   const isComments = (listOrCreate && (method === 'GET' || method === 'POST')) || (update && method === 'PATCH');
   if (!isComments) return notFound(response);
-  if (!request.headers.authorization) {
+  if (!user) {
     return send(response, 401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
   }
   const failure = state.options.failComments;
@@ -116,7 +160,7 @@ function route(state: FakeState, request: IncomingMessage, path: string, body: u
       id: nextId(state.comments),
       issue_number: Number(issue),
       body: text,
-      user: { login: ACTIONS_BOT_LOGIN },
+      user: { login: user.login, type: user.type },
       created_at: now,
       updated_at: now,
     };
@@ -127,6 +171,9 @@ function route(state: FakeState, request: IncomingMessage, path: string, body: u
   const [, owner = '', repo = '', id = ''] = update ?? [];
   const comment = state.comments.get(Number(id));
   if (!comment) return notFound(response);
+  if (comment.user.login !== user.login && !state.options.editOthersComments) {
+    return send(response, 403, { message: 'Forbidden', documentation_url: DOCS, status: '403' });
+  }
   const text = bodyText(body);
   if (text === undefined) return missingBody(response);
   comment.body = text;
@@ -173,7 +220,7 @@ function linkHeader(base: string, requestUrl: URL, page: number, lastPage: numbe
 function toJson(base: string, repoPath: { owner: string; repo: string }, comment: FakeComment) {
   const repoApi = `${base}/repos/${repoPath.owner}/${repoPath.repo}`;
   const created = comment.created_at ?? '2026-01-01T00:00:00Z';
-  const isBot = comment.user.login.endsWith('[bot]');
+  const isBot = (comment.user.type ?? (comment.user.login.endsWith('[bot]') ? 'Bot' : 'User')) === 'Bot';
   return {
     id: comment.id,
     node_id: `IC_fake${comment.id}`,

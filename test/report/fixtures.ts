@@ -88,3 +88,89 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
     ...overrides,
   };
 }
+
+/**
+ * One suite with `count` variants, each compared with the first, every comparison with `flips` flipped
+ * cases each way whose texts come from `text` — the shape that makes the longest reports.
+ */
+export function comparedResults(
+  count: number,
+  options: { flips?: number; text?: (index: number) => string; model?: (index: number) => string } = {},
+): RunResults {
+  const flips = options.flips ?? 50;
+  const text = options.text ?? ((index: number) => `answer ${index} `.repeat(12));
+  const names = Array.from({ length: count }, (_, index) => (index === 0 ? 'prompted' : `finetuned-${index}`));
+  const variants = Object.fromEntries(
+    names.map((name, index) => [
+      name,
+      variant({ role: index === 0 ? 'prompted' : 'finetuned', model: options.model?.(index) ?? `ft:model-${index}` }),
+    ]),
+  );
+  const run = results(variants);
+  const suite = run.suites[0] as RunResults['suites'][number];
+  const flipped = (variantIndex: number, direction: number) =>
+    Array.from({ length: flips }, (_, index) => {
+      const n = (variantIndex * 2 + direction) * flips + index;
+      return {
+        case_id: `case-${n}`,
+        input: text(n),
+        expected: text(n + 1),
+        baseline_output: text(n + 2),
+        candidate_output: text(n + 3),
+      };
+    });
+  for (const [index, name] of names.entries()) {
+    if (index === 0) continue;
+    suite.comparison[name] = {
+      baseline: 'prompted',
+      candidate: name,
+      n: flips * 4 + 100,
+      counts: { n11: 80, n10: flips * 2, n01: flips * 2, n00: 20 },
+      baseline_accuracy: 0.9,
+      candidate_accuracy: 0.9,
+      accuracy_diff: 0,
+      accuracy_diff_ci: [-0.03, 0.03],
+      accuracy_diff_bootstrap_ci: [-0.03, 0.03],
+      mcnemar_p_value: 1,
+      margin: 0.02,
+      confidence: 0.95,
+      non_inferior: false,
+      worse_beyond_margin: false,
+      additional_cases_needed: 400,
+      flipped: { right_to_wrong: [], wrong_to_right: [] },
+    };
+    suite.flipped_cases[name] = { right_to_wrong: flipped(index, 0), wrong_to_right: flipped(index, 1) };
+  }
+  return run;
+}
+
+/** Text that tries every trick on a log or a comment: workflow commands, ANSI escapes, NUL, bidi overrides. */
+export const HOSTILE = {
+  suite: 'intents\n::warning title=INJECTED::suite name',
+  variant: '::warning title=INJECTED::variant\n::error::second line',
+  model: '\u001b[31mft:red\u001b[0m ##[error]INJECTED <details><summary>',
+  text: 'answer\u0000 with NUL, \u202eLRO-reversed\u202c, \u2066isolated\u2069\n::set-output name=INJECTED::x \u001b[2J',
+};
+
+/** A run whose names, model ids, reasons and outputs all carry HOSTILE text. */
+export function hostileResults(): RunResults {
+  const run = comparedResults(2, { flips: 2, text: (i) => `${HOSTILE.text} ${i}`, model: () => HOSTILE.model });
+  const suite = run.suites[0] as RunResults['suites'][number];
+  const rename = <T>(record: Record<string, T>) =>
+    Object.fromEntries(
+      Object.entries(record).map(([name, value]) => [name === 'prompted' ? name : HOSTILE.variant, value]),
+    );
+  suite.name = HOSTILE.suite;
+  suite.description = HOSTILE.text;
+  suite.variants = rename(suite.variants);
+  suite.variants[HOSTILE.variant] = {
+    ...(suite.variants[HOSTILE.variant] as VariantResult),
+    thresholds: [{ metric: 'accuracy', op: 'min', limit: 0.95, actual: 0.9, pass: false }],
+    passed: false,
+  };
+  suite.flipped_cases = rename(suite.flipped_cases);
+  suite.comparison = rename(suite.comparison);
+  for (const comparison of Object.values(suite.comparison)) comparison.candidate = HOSTILE.variant;
+  suite.verdict = { ...suite.verdict, candidate: HOSTILE.variant, reasons: [`${HOSTILE.variant} ${HOSTILE.text}`] };
+  return run;
+}

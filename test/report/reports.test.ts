@@ -3,7 +3,7 @@ import { renderConsoleReport } from '../../src/report/console.js';
 import { escapeMarkdownInline } from '../../src/report/escape.js';
 import { usd } from '../../src/report/format.js';
 import { renderMarkdownReport } from '../../src/report/markdown.js';
-import { metrics, results, variant } from './fixtures.js';
+import { hostileResults, metrics, results, variant } from './fixtures.js';
 
 const failing = variant({
   role: 'finetuned',
@@ -74,5 +74,29 @@ describe('usd', () => {
     expect(usd(12.345)).toBe('$12.35');
     expect(usd(123456.7)).toBe('$123,457');
     expect(usd(-4.5)).toBe('−$4.50');
+  });
+});
+
+/** Control characters, NUL, ANSI escapes and bidi overrides or isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('text from data in the reports', () => {
+  it('reaches the Markdown report without NUL bytes, ANSI escapes or bidi overrides', () => {
+    const md = renderMarkdownReport(hostileResults());
+    expect(md).toContain('LRO-reversed');
+    expect(md).toContain('ft:red');
+    expect(md).not.toMatch(UNSAFE);
+    expect(escapeMarkdownInline('a\u0000b\u202ec\u2066d\u001b[31me')).toBe('abcd\\[31me');
+  });
+
+  it('cannot start a workflow command or carry an escape in the console report', () => {
+    const text = renderConsoleReport(hostileResults());
+    expect(text).toContain('INJECTED');
+    expect(text).not.toMatch(UNSAFE);
+    for (const line of text.split('\n')) {
+      expect(line).not.toMatch(/^\s*::/);
+      expect(line).not.toContain('##[');
+    }
   });
 });
