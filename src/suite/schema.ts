@@ -8,6 +8,9 @@ import { dispatchBackend, distill, openaiBackend, training, trainingSource } fro
  * them from this object, so a default is written exactly once.
  */
 
+/** Suite, variant and provider names end up in file names, logs and reports: plain characters only. */
+const namePattern = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+
 const fileRef = {
   type: 'string',
   pattern: '^file://.+',
@@ -549,7 +552,7 @@ export const suiteSchema = {
   properties: {
     name: {
       type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      pattern: namePattern,
       title: 'Name',
       description: 'Unique suite name (letters, digits, . _ -); used in file names.',
     },
@@ -567,15 +570,17 @@ export const suiteSchema = {
     providers: {
       type: 'object',
       title: 'Providers',
-      description: 'Endpoints by name.',
+      description: 'Endpoints by name (letters, digits, . _ -).',
       minProperties: 1,
+      propertyNames: { pattern: namePattern },
       additionalProperties: provider,
     },
     variants: {
       type: 'object',
       title: 'Variants',
-      description: 'The variants to compare, by name (at least one).',
+      description: 'The variants to compare, by name (letters, digits, . _ -; at least one).',
       minProperties: 1,
+      propertyNames: { pattern: namePattern },
       additionalProperties: variant,
     },
     pricing: {
