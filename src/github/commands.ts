@@ -12,9 +12,16 @@ import { Output } from './constants.js';
 import type { RunContext } from './context.js';
 import { type ActionInputs, simulateOption } from './inputs.js';
 import { writeJobSummary } from './publish.js';
+import { maskSecrets } from './secrets.js';
 
-function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
-  return loadOneSuite(inputs.suites, { cwd: workdir, env: process.env, requireApiKeys: !inputs.simulate });
+async function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
+  const loaded = await loadOneSuite(inputs.suites, {
+    cwd: workdir,
+    env: process.env,
+    requireApiKeys: !inputs.simulate,
+  });
+  maskSecrets(process.env, [loaded.suite]);
+  return loaded;
 }
 
 /** command: promote — the gated promotion, reported in the summary; a refusal fails the step. */

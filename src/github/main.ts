@@ -19,17 +19,10 @@ import { type RunContext, readRunContext } from './context.js';
 import { type ActionInputs, getInputs, simulateOption } from './inputs.js';
 import { annotateProblems, headline, setResultOutputs, writeJobSummary } from './publish.js';
 import { triggerTraining } from './retrain.js';
+import { maskSecrets } from './secrets.js';
 import { restoreResponseCache, saveResponseCache, uploadResults } from './storage.js';
 
 const TRUNCATION_POINTER = '_… truncated: the full report is in the job summary and the results artifact._';
-
-/** Every API key the suites name is masked, so no log line can show one. */
-function maskApiKeys(env: NodeJS.ProcessEnv, names: Iterable<string>): void {
-  for (const name of names) {
-    const value = env[name];
-    if (value) core.setSecret(value);
-  }
-}
 
 /** A fork PR has no secrets: say so plainly and skip, unless the workflow requires them. */
 async function skipForMissingKeys(names: string[], inputs: ActionInputs, context: RunContext): Promise<boolean> {
@@ -90,9 +83,9 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
   const env = process.env;
   const validation = await validateSuites(inputs.suites, { cwd: workdir, env, requireApiKeys: !inputs.simulate });
-  maskApiKeys(
+  maskSecrets(
     env,
-    validation.suites.flatMap(({ suite }) => Object.values(suite.providers).flatMap((p) => p.api_key_env ?? [])),
+    validation.suites.map(({ suite }) => suite),
   );
   for (const warning of validation.warnings) core.warning(formatProblem(warning));
   if (validation.problems.length > 0) {

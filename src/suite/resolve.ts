@@ -150,15 +150,23 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   };
   if (raw.base_url !== undefined) spec.base_url = raw.base_url;
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
+  // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
+  const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
+    if (options.requireApiKeys && !options.env[variable]) {
+      report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
+    }
+  };
   if (raw.api_key_env !== undefined) {
     spec.api_key_env = raw.api_key_env;
-    if (options.requireApiKeys && !options.env[raw.api_key_env]) {
-      report.at(
-        ['providers', name, 'api_key_env'],
-        'api-key',
-        `set ${raw.api_key_env} in the environment (or remove api_key_env for servers that need no key)`,
-      );
-    }
+    requireVariable(
+      ['providers', name, 'api_key_env'],
+      raw.api_key_env,
+      'or remove api_key_env for servers that need no key',
+    );
+  }
+  for (const [header, value] of Object.entries(spec.headers)) {
+    if (typeof value === 'string') continue;
+    requireVariable(['providers', name, 'headers', header, 'env'], value.env, 'or give the header a literal value');
   }
   return spec;
 }

@@ -229,6 +229,30 @@ const task = {
   },
 } as const;
 
+const envNamePattern = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+const headerValue = {
+  title: 'Header value',
+  description: 'A literal value, or { env: NAME }: the value of an environment variable, treated as a secret.',
+  anyOf: [
+    { type: 'string', description: 'The value as written (not a secret: it is in the suite file).' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['env'],
+      description: 'Read from the environment; masked in the Action and redacted from every error text.',
+      properties: {
+        env: {
+          type: 'string',
+          pattern: envNamePattern,
+          title: 'Variable',
+          description: 'Name of the environment variable holding the value (never the value itself).',
+        },
+      },
+    },
+  ],
+} as const;
+
 const provider = {
   type: 'object',
   title: 'Provider',
@@ -243,16 +267,17 @@ const provider = {
     },
     api_key_env: {
       type: 'string',
-      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      pattern: envNamePattern,
       title: 'API key variable',
       description: 'Name of the environment variable holding the API key (never the key itself).',
     },
     headers: {
       type: 'object',
-      additionalProperties: { type: 'string' },
+      additionalProperties: headerValue,
       default: {},
       title: 'Headers',
-      description: 'Extra HTTP headers sent with every request.',
+      description:
+        'Extra HTTP headers sent with every request: a literal value, or { env: NAME } to read a secret from the environment.',
     },
     timeout_ms: {
       type: 'integer',
