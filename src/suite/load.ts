@@ -8,6 +8,8 @@
  * - `suites` holds only suites without problems, fully resolved: defaults applied (read from the
  *   schema), file:// contents read, relative paths absolute, variants in file order.
  * - File paths in problems are shown relative to `cwd` when the suite was named relatively.
+ * - Every file the suite reads resolves (symlinks followed) inside the suite's repository, unless
+ *   the suite sets allow_outside_paths: true and `options.outsidePaths` is not `never`.
  * - No model is called and no environment is read except `options.env`.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -22,12 +24,18 @@ import { resolveSuite } from './resolve.js';
 import { type RawSuite, suiteSchema } from './schema.js';
 import { schemaProblems } from './schema-errors.js';
 import type { LoadedSuite } from './types.js';
+import { type OutsidePaths, repositoryRoot } from './workspace.js';
 
 export interface LoadOptions {
   cwd: string;
   env: Record<string, string | undefined>;
   /** Report providers whose api_key_env is unset (default true). */
   requireApiKeys?: boolean;
+  /**
+   * Paths that resolve outside the suite's repository: `suite` (default) allows them when the suite
+   * sets allow_outside_paths: true; `never` refuses them even then (runs on untrusted events).
+   */
+  outsidePaths?: OutsidePaths;
 }
 
 export interface LoadResult {
@@ -157,7 +165,14 @@ export async function loadSuites(patterns: string[], options: LoadOptions): Prom
       continue;
     }
     const report = new SuiteReport(file.shown, parsed.source);
-    const context = { file: file.shown, dir: path.dirname(file.absolute), report, sources: new Set([file.absolute]) };
+    const dir = path.dirname(file.absolute);
+    const forbidden = options.outsidePaths === 'never';
+    const workspace = {
+      root: await repositoryRoot(dir),
+      allowOutside: parsed.data.allow_outside_paths === true && !forbidden,
+      forbidden,
+    };
+    const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
     const requireApiKeys = options.requireApiKeys !== false;
     const suite = await resolveSuite(parsed.data, context, { env: options.env, requireApiKeys });
     const taken = fileByName.get(suite.name);

@@ -4,6 +4,7 @@ import { fileRefPath, isFileRef } from './paths.js';
 import type { SuiteReport } from './report.js';
 import {
   checkFileExists,
+  checkInsideWorkspace,
   type FileContext,
   readExamples,
   readJsonSchema,
@@ -315,6 +316,7 @@ async function resolveTraining(
     const file = isFileRef(raw.registry.file)
       ? fileRefPath(ctx.dir, raw.registry.file)
       : path.resolve(ctx.dir, raw.registry.file);
+    await checkInsideWorkspace(ctx, ['training', 'registry', 'file'], file);
     spec.registry = { file, key: raw.registry.key };
   }
   if (raw.distill !== undefined) {

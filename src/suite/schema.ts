@@ -617,6 +617,13 @@ export const suiteSchema = {
     thresholds,
     decision,
     training,
+    allow_outside_paths: {
+      type: 'boolean',
+      default: false,
+      title: 'Allow paths outside the repository',
+      description:
+        'Let the suite read files (dataset, file:// references, scorers, training files) that resolve outside its repository. Refused on pull_request_target and workflow_run whatever this says.',
+    },
   },
 } as const;
 

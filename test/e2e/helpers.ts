@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -15,6 +15,12 @@ export async function readJsonl<T = Record<string, unknown>>(path: string): Prom
 
 export async function tempDir(prefix = 'tunegate-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Copies the banking sample next to the suites in `dir` (suites read only inside their folder); returns its name. */
+export async function copyBankingSample(dir: string): Promise<string> {
+  await copyFile(BANKING_SAMPLE, join(dir, 'banking.jsonl'));
+  return 'banking.jsonl';
 }
 
 export async function writeSuite(dir: string, name: string, yaml: string): Promise<string> {
