@@ -12,7 +12,7 @@
  *   the suite sets allow_outside_paths: true and `options.outsidePaths` is not `never`.
  * - No model is called and no environment is read except `options.env`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -23,6 +23,7 @@ import { SuiteReport } from './report.js';
 import { resolveSuite } from './resolve.js';
 import { type RawSuite, suiteSchema } from './schema.js';
 import { schemaProblems } from './schema-errors.js';
+import { readUtf8File } from './text-file.js';
 import type { LoadedSuite } from './types.js';
 import { type OutsidePaths, repositoryRoot } from './workspace.js';
 
@@ -105,7 +106,12 @@ interface Parsed {
 async function parseSuiteFile(file: SuiteFile): Promise<Parsed> {
   let text: string;
   try {
-    text = await readFile(file.absolute, 'utf8');
+    const decoded = await readUtf8File(file.absolute);
+    if (!decoded.ok) {
+      const { line, col, message } = decoded;
+      return { problems: [{ file: file.shown, line, col, code: 'encoding', message }], warnings: [] };
+    }
+    text = decoded.text;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {

@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { jsonLines, parseJson } from './json-text.js';
 import { fileRefPath, shownPath } from './paths.js';
 import type { SuiteReport } from './report.js';
+import { readUtf8File } from './text-file.js';
 import type { FewShotExample } from './types.js';
 import { outsideMessage, outsideTarget, type Workspace } from './workspace.js';
 
@@ -63,11 +64,13 @@ export async function readRef(ctx: FileContext, yamlPath: string[], ref: string)
   if (!(await checkFileExists(ctx, yamlPath, absolute))) return undefined;
   const shown = shownPath(ctx, absolute);
   try {
-    return { absolute, shown, text: await readFile(absolute, 'utf8') };
+    const decoded = await readUtf8File(absolute);
+    if (decoded.ok) return { absolute, shown, text: decoded.text };
+    ctx.report.inFile(shown, decoded.line, decoded.col, 'encoding', decoded.message);
   } catch (error) {
     ctx.report.at(yamlPath, 'missing-file', `cannot read ${shown} (${errorCode(error)})`);
-    return undefined;
   }
+  return undefined;
 }
 
 /** System prompt text; trailing whitespace (the file's final newline) is dropped. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { keysInOrder, locatePath } from './locate.js';
+import { keysInOrder, locatePath, rowsAsWritten } from './locate.js';
 import { fileRefPath, isFileRef } from './paths.js';
 import type { SuiteReport } from './report.js';
 import {
@@ -51,7 +51,7 @@ async function resolveDataset(ctx: FileContext, raw: RawSuite['dataset']): Promi
   };
   if (raw.id !== undefined) spec.id = raw.id;
   if (raw.sample) spec.sample = { size: raw.sample.size, seed: raw.sample.seed ?? defaults.dataset.seed };
-  if (raw.cases) spec.inline = raw.cases;
+  if (raw.cases) spec.inline = rowsAsWritten(ctx.report.source, ['dataset', 'cases'], raw.cases);
   if (raw.path !== undefined) {
     spec.path = path.resolve(ctx.dir, raw.path);
     const format = raw.format ?? formatsByExtension[path.extname(raw.path).toLowerCase()];

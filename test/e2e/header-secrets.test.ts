@@ -1,31 +1,22 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeSuite } from './helpers.js';
+import { runCli, startLoopbackProvider, tempDir, writeSuite } from './helpers.js';
 
 const HEADER_TOKEN = 'hdr-7f3a9c2e5b1d8a4f';
 const API_KEY = 'key-2c8e4a6f0b9d1e3a';
 
 /** A provider that fails every call with a 500 whose body echoes the request's secrets. */
-async function echoingServer(): Promise<{ url: string; server: Server; seen: string[] }> {
+async function echoingServer() {
   const seen: string[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const token = String(req.headers['x-api-token']);
-      seen.push(token);
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          error: { message: `upstream rejected token ${token} with ${req.headers.authorization}`, type: 'server' },
-        }),
-      );
-    });
+  const provider = await startLoopbackProvider((req, _body, res) => {
+    const token = String(req.headers['x-api-token']);
+    seen.push(token);
+    res.writeHead(500, { 'content-type': 'application/json' });
+    const message = `upstream rejected token ${token} with ${req.headers.authorization}`;
+    res.end(JSON.stringify({ error: { message, type: 'server' } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server, seen };
+  return { ...provider, seen };
 }
 
 async function allFiles(dir: string): Promise<string[]> {
@@ -63,8 +54,7 @@ describe('secrets sent in headers', () => {
   });
 
   afterAll(async () => {
-    provider.server.closeAllConnections();
-    await new Promise<void>((resolve) => provider.server.close(() => resolve()));
+    await provider.close();
   });
 
   it('sends a header read from the environment and redacts it (and the API key) from every output', async () => {

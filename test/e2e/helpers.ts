@@ -1,4 +1,6 @@
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -40,4 +42,30 @@ export async function runCli(argv: string[], options: { cwd: string; env?: Recor
     stderr: { write: (text: string) => (stderr += text) },
   });
   return { code, stdout, stderr };
+}
+
+export interface LoopbackProvider {
+  /** Base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:PORT/v1. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A loopback HTTP server standing in for a provider: `answer` gets each request with its body read. */
+export async function startLoopbackProvider(
+  answer: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<LoopbackProvider> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
