@@ -33,8 +33,10 @@ function finetunedVariant(): string {
 `;
 }
 
+// The suites are written in a temporary folder and read the example suite's files in the repository.
 function suiteYaml(name: string, datasetLines: string, evalsDir: string, concurrency: number, variants: string) {
   return `name: ${name}
+allow_outside_paths: true
 dataset:
 ${datasetLines}task:
   kind: classification

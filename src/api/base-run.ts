@@ -7,6 +7,7 @@ import { formatProblem } from '../errors.js';
 import { CASES_FILE, writeResultsJson } from '../report/files.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite } from '../suite/types.js';
+import { isWithin, type OutsidePaths } from '../suite/workspace.js';
 import { checkoutAt, repoRoot } from './git.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import { validateSuites } from './validate.js';
@@ -86,6 +87,8 @@ export interface BaseRunOptions {
   suiteNames: readonly string[];
   /** As for the head run (false when the providers are not reached, e.g. on the simulator). */
   requireApiKeys?: boolean;
+  /** As for the head run: whether the suites may read outside the repository (see LoadOptions). */
+  outsidePaths?: OutsidePaths;
   /** The head run's options; results go to `<outDir>/base`, and the shared cache makes unchanged calls free. */
   run: RunSuitesOptions;
 }
@@ -101,9 +104,7 @@ export interface BaseRun {
 
 /** A path under the head checkout, moved to the same place under the base checkout. */
 function onBase(headRoot: string, baseRoot: string, target: string): string {
-  const inside = path.relative(headRoot, target);
-  const outside = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
-  return outside ? target : path.join(baseRoot, inside);
+  return isWithin(headRoot, target) ? path.join(baseRoot, path.relative(headRoot, target)) : target;
 }
 
 /** Checks out the base commit in a temporary worktree and runs there the named suites that exist on it. */
@@ -117,6 +118,7 @@ export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
       cwd,
       env: options.run.env,
       requireApiKeys: options.requireApiKeys !== false,
+      ...(options.outsidePaths === undefined ? {} : { outsidePaths: options.outsidePaths }),
     });
     const wanted = new Set(options.suiteNames);
     const inputs = validation.suites.filter(({ suite }) => wanted.has(suite.name));

@@ -31,7 +31,7 @@ export async function readSimConfigFile(path: string): Promise<Omit<SimConfig, '
 
 /**
  * Starts the simulator on a free loopback port, serving the gold answers of every suite's cases,
- * and points every provider of every suite at it (no API key is needed or sent).
+ * and points every provider of every suite at it (no API key or header secret is needed or sent).
  */
 export async function simulateSuites(
   suites: SuiteWithCases[],
@@ -48,6 +48,10 @@ export async function simulateSuites(
       provider.cache_identity = identity;
       delete provider.api_key_env;
       delete provider.api_version;
+      // Secrets are for the real endpoint; the simulator needs none (and the run may not have them).
+      provider.headers = Object.fromEntries(
+        Object.entries(provider.headers).filter(([, value]) => typeof value === 'string'),
+      );
     }
   }
   return simulator;

@@ -4,6 +4,7 @@ import { templateFields } from '../engine/plan.js';
 import { configError, type Problem, TunegateError } from '../errors.js';
 import { loadSuites } from '../suite/load.js';
 import type { LoadedSuite } from '../suite/types.js';
+import type { OutsidePaths } from '../suite/workspace.js';
 
 export interface SuiteWithCases {
   suite: LoadedSuite;
@@ -21,6 +22,8 @@ export interface ValidateOptions {
   env: Record<string, string | undefined>;
   /** False when the run will not reach the suites' providers (e.g. on the simulator). */
   requireApiKeys?: boolean;
+  /** Whether suites may read outside their repository (see LoadOptions.outsidePaths). */
+  outsidePaths?: OutsidePaths;
 }
 
 /** Every template field a variant uses must exist on every row; reports the first row lacking each. */

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Problem } from '../errors.js';
 import { parseJson } from '../suite/json-text.js';
 import { shownPath } from '../suite/paths.js';
+import { type DecodedText, readUtf8File } from '../suite/text-file.js';
 import type { LoadedSuite, SourceRef } from '../suite/types.js';
 import { type ReadRows, type Row, readCsvRows, readJsonlRows } from './read.js';
 import { sampleIndices } from './sample.js';
@@ -11,9 +11,11 @@ import type { Case } from './types.js';
  * Reads a suite's cases (JSONL, CSV or inline), maps the configured fields and applies the seeded
  * sample. Every bad row is reported with its line; `cases` is empty whenever `problems` is not.
  *
- * Values are never coerced: a CSV "false" stays the string "false". Two deliberate exceptions:
- * a number or boolean input becomes its String(), and for extraction tasks a CSV expected value that
- * parses as a JSON object becomes that object (CSV has no other way to hold one).
+ * Values are never coerced: a CSV "false" stays the string "false", and a JSON or YAML number keeps
+ * the text the file wrote when String() would change it (`1.0`, `0.10`, `1e3`, 21-digit integers).
+ * Two deliberate exceptions: a number or boolean input becomes its String(), and for extraction tasks a
+ * CSV expected value that parses as a JSON object becomes that object (CSV has no other way to hold one).
+ * A null or blank gold answer (a CSV empty cell included) is a problem: it would score an empty answer correct.
  */
 export async function loadCases(suite: LoadedSuite): Promise<{ cases: Case[]; problems: Problem[] }> {
   const read = await readRows(suite);
@@ -36,15 +38,19 @@ async function readRows(suite: LoadedSuite): Promise<ReadRows> {
     return { rows, problems: [] };
   }
   const file = shownPath(suite, dataset.path);
-  let text: string;
+  let decoded: DecodedText;
   try {
-    text = await readFile(dataset.path, 'utf8');
+    decoded = await readUtf8File(dataset.path);
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
     const message = code === 'ENOENT' ? `dataset file not found: ${file}` : `cannot read dataset ${file} (${code})`;
     return { rows: [], problems: [{ ...dataset.ref, code: 'missing-file', message }] };
   }
-  return dataset.format === 'csv' ? readCsvRows(text, file) : readJsonlRows(text, file);
+  if (!decoded.ok) {
+    const { line, col, message } = decoded;
+    return { rows: [], problems: [{ file, line, col, code: 'encoding', message }] };
+  }
+  return dataset.format === 'csv' ? readCsvRows(decoded.text, file) : readJsonlRows(decoded.text, file);
 }
 
 type Field = 'input' | 'expected' | 'id';
@@ -81,6 +87,13 @@ function mapRows(suite: LoadedSuite, rows: Row[]): { cases: Case[]; problems: Pr
     }
     if (rawExpected === undefined) {
       problems.push(lacking('expected', dataset.expected));
+      rowValid = false;
+    } else if (rawExpected === null || (typeof rawExpected === 'string' && rawExpected.trim() === '')) {
+      // Scored against nothing, an empty answer would count as correct.
+      const what = rawExpected === null ? 'null' : 'empty';
+      problems.push(
+        at(`field "${dataset.expected}" (dataset.expected) is ${what}; give the gold answer or remove the row`),
+      );
       rowValid = false;
     }
     let id = String(index);

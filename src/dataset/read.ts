@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Problem } from '../errors.js';
-import { jsonLines, parseJson } from '../suite/json-text.js';
+import { jsonLines, parseJsonRow } from '../suite/json-text.js';
 
 /** One data row before field mapping: its fields and the 1-based line it starts on. */
 export interface Row {
@@ -17,12 +17,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** JSON Lines: one object per line; blank lines are skipped. `file` is the name shown in problems. */
+/**
+ * JSON Lines: one object per line; blank lines are skipped. `file` is the name shown in problems.
+ * A field holding a number keeps the text the file wrote (`1.0` stays "1.0", see parseJsonRow).
+ */
 export function readJsonlRows(text: string, file: string): ReadRows {
   const rows: Row[] = [];
   const problems: Problem[] = [];
   for (const { line, text: lineText } of jsonLines(text)) {
-    const parsed = parseJson(lineText);
+    const parsed = parseJsonRow(lineText);
     if (!parsed.ok) problems.push({ file, line, col: parsed.col, code: 'dataset', message: parsed.message });
     else if (!isRecord(parsed.value)) {
       problems.push({ file, line, col: 1, code: 'dataset', message: 'each line must be a JSON object' });

@@ -6,7 +6,8 @@ import type { SuiteWithCases } from '../api/validate.js';
 import { CASES_FILE } from '../report/files.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite } from '../suite/types.js';
-import type { RunContext } from './context.js';
+import type { OutsidePaths } from '../suite/workspace.js';
+import { outsidePathPolicy, type RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { log } from './log.js';
 
@@ -19,6 +20,8 @@ export interface BasePlan {
   headSuites: LoadedSuite[];
   skipped: Set<string>;
   requireApiKeys: boolean;
+  /** Whether the base commit's suites may read outside the repository (see outsidePathPolicy). */
+  outsidePaths: OutsidePaths;
 }
 
 export interface Selection {
@@ -57,6 +60,7 @@ export async function selectSuites(
       headSuites: suites.map((s) => s.suite),
       skipped,
       requireApiKeys: !inputs.simulate,
+      outsidePaths: outsidePathPolicy(context.eventName),
     },
   };
 }
@@ -74,6 +78,7 @@ export async function compareAgainstBase(
     patterns: plan.patterns,
     suiteNames: evaluated,
     requireApiKeys: plan.requireApiKeys,
+    outsidePaths: plan.outsidePaths,
     run: options,
   });
   for (const problem of baseRun.problems) log.warning(`On the base commit: ${problem}`);

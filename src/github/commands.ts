@@ -11,19 +11,27 @@ import { textBlock } from '../report/markdown-blocks.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
-import type { RunContext } from './context.js';
+import { outsidePathPolicy, type RunContext } from './context.js';
 import { type ActionInputs, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import { writeJobSummary } from './publish.js';
+import { maskSecrets } from './secrets.js';
 
-function oneSuite(inputs: ActionInputs, workdir: string): Promise<SuiteWithCases> {
-  return loadOneSuite(inputs.suites, { cwd: workdir, env: process.env, requireApiKeys: !inputs.simulate });
+async function oneSuite(inputs: ActionInputs, context: RunContext, workdir: string): Promise<SuiteWithCases> {
+  const loaded = await loadOneSuite(inputs.suites, {
+    cwd: workdir,
+    env: process.env,
+    requireApiKeys: !inputs.simulate,
+    outsidePaths: outsidePathPolicy(context.eventName),
+  });
+  maskSecrets(process.env, [loaded.suite]);
+  return loaded;
 }
 
 /** command: promote — the gated promotion, reported in the summary; a refusal fails the step. */
 export async function promoteCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
   if (!inputs.model) throw new TunegateError('input', 'input "model": set the candidate model id to promote');
-  const loaded = await oneSuite(inputs, workdir);
+  const loaded = await oneSuite(inputs, context, workdir);
   const defaultBranch = process.env.GITHUB_BASE_REF || 'main';
   const outcome = await promoteModel(loaded, {
     model: inputs.model,
@@ -69,8 +77,8 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
 }
 
 /** command: train — starts training on a built set (once), or follows a started job (resume). */
-export async function trainCommand(inputs: ActionInputs, workdir: string): Promise<void> {
-  const { suite } = await oneSuite(inputs, workdir);
+export async function trainCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
+  const { suite } = await oneSuite(inputs, context, workdir);
   const options = { env: process.env, ledgerDir: join(workdir, '.tunegate', 'cache', 'jobs') };
   let id = inputs.job;
   if (!id) {

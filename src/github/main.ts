@@ -17,7 +17,7 @@ import { compareAgainstBase, selectSuites } from './base.js';
 import { promoteCommand, trainCommand } from './commands.js';
 import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
-import { type RunContext, readRunContext } from './context.js';
+import { outsidePathPolicy, type RunContext, readRunContext } from './context.js';
 import { type ActionInputs, getInputs, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import {
@@ -29,15 +29,8 @@ import {
   writeJobSummary,
 } from './publish.js';
 import { triggerTraining } from './retrain.js';
+import { maskSecrets } from './secrets.js';
 import { restoreResponseCache, saveResponseCache, uploadResults } from './storage.js';
-
-/** Every API key the suites name is masked, so no log line can show one. */
-function maskApiKeys(env: NodeJS.ProcessEnv, names: Iterable<string>): void {
-  for (const name of names) {
-    const value = env[name];
-    if (value) core.setSecret(value);
-  }
-}
 
 /** A fork PR has no secrets: say so plainly and skip, unless the workflow requires them. */
 async function skipForMissingKeys(names: string[], inputs: ActionInputs, context: RunContext): Promise<boolean> {
@@ -103,10 +96,15 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     );
   }
   const env = process.env;
-  const validation = await validateSuites(inputs.suites, { cwd: workdir, env, requireApiKeys: !inputs.simulate });
-  maskApiKeys(
+  const validation = await validateSuites(inputs.suites, {
+    cwd: workdir,
     env,
-    validation.suites.flatMap(({ suite }) => Object.values(suite.providers).flatMap((p) => p.api_key_env ?? [])),
+    requireApiKeys: !inputs.simulate,
+    outsidePaths: outsidePathPolicy(context.eventName),
+  });
+  maskSecrets(
+    env,
+    validation.suites.map(({ suite }) => suite),
   );
   for (const warning of validation.warnings) log.warning(formatProblem(warning));
   if (validation.problems.length > 0) {
@@ -181,7 +179,7 @@ export async function run(): Promise<void> {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const workdir = resolve(workspace, inputs.workingDirectory);
     if (inputs.command === 'promote') await promoteCommand(inputs, context, workdir);
-    else if (inputs.command === 'train') await trainCommand(inputs, workdir);
+    else if (inputs.command === 'train') await trainCommand(inputs, context, workdir);
     else await evaluateAndReport(inputs, context, workspace);
   } catch (error) {
     if (error instanceof TunegateError) {

@@ -7,6 +7,7 @@ import type {
 import { TunegateError } from '../errors.js';
 import type { ProviderSpec } from '../suite/types.js';
 import { toProviderError } from './errors.js';
+import { resolveHeaders } from './headers.js';
 import { createKeepAliveFetch } from './http-fetch.js';
 import type { ChatRequest, ChatResult, ModelClient, TokenUsage } from './types.js';
 
@@ -78,7 +79,7 @@ export function createOpenAIClient(
   wrapFetch: (send: typeof fetch) => typeof fetch = (send) => send,
 ): OpenAIClient {
   const apiKey = resolveApiKey(provider, env);
-  const headers: Record<string, string> = { ...provider.headers };
+  const { headers, secrets } = resolveHeaders(provider, env);
   if (provider.api_version !== undefined && apiKey !== NO_KEY_PLACEHOLDER) headers['api-key'] = apiKey;
   // Every option is explicit so the SDK never falls back to OPENAI_* environment variables.
   const client = new OpenAI({
@@ -95,7 +96,7 @@ export function createOpenAIClient(
     fetch: wrapFetch(createKeepAliveFetch()),
     logLevel: 'off',
   });
-  return { client, secrets: apiKey === NO_KEY_PLACEHOLDER ? [] : [apiKey] };
+  return { client, secrets: apiKey === NO_KEY_PLACEHOLDER ? secrets : [apiKey, ...secrets] };
 }
 
 /** A ModelClient over one OpenAI-compatible endpoint; the SDK client is built once and reused. */

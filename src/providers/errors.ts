@@ -16,9 +16,16 @@ export function kindOfStatus(status: number): Kind {
 const ECHOED_KEY = /(api key provided:\s*)\S+/gi;
 const KEY_LIKE = /\bsk-[\w*-]{4,}/g;
 
+/**
+ * Drops every secret from a message: as is, and as it reads inside JSON text (a server echoing a
+ * request header in its error body). Longer secrets first, so one holding another goes whole.
+ */
 export function redact(message: string, secrets: readonly string[]): string {
   let clean = message.replace(ECHOED_KEY, '$1[redacted]').replace(KEY_LIKE, '[redacted]');
-  for (const secret of secrets) clean = clean.replaceAll(secret, '[redacted]');
+  const forms = secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
+  for (const form of forms.sort((a, b) => b.length - a.length)) {
+    if (form !== '') clean = clean.replaceAll(form, '[redacted]');
+  }
   return clean;
 }
 

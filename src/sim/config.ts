@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type Problem, TunegateError } from '../errors.js';
+import { parseJsonRow } from '../suite/json-text.js';
 
 /** How one simulated model behaves. */
 export interface SimModel {
@@ -251,13 +252,13 @@ export async function loadSimCases(path: string): Promise<SimCase[]> {
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const at = { file: path, line: index + 1, col: 1, code: 'sim-dataset' };
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (error) {
-      problems.push({ ...at, message: `invalid JSON: ${(error as Error).message}` });
+    // Gold answers as `tunegate run` reads them: a number keeps the text the file wrote (1.0 stays "1.0").
+    const parsed = parseJsonRow(line);
+    if (!parsed.ok) {
+      problems.push({ ...at, col: parsed.col, message: parsed.message });
       return;
     }
+    const row = parsed.value;
     if (!isRecord(row) || typeof row.input !== 'string' || row.expected === undefined) {
       problems.push({ ...at, message: 'each line must be an object with a string "input" and an "expected" answer' });
       return;

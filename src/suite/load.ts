@@ -8,9 +8,11 @@
  * - `suites` holds only suites without problems, fully resolved: defaults applied (read from the
  *   schema), file:// contents read, relative paths absolute, variants in file order.
  * - File paths in problems are shown relative to `cwd` when the suite was named relatively.
+ * - Every file the suite reads resolves (symlinks followed) inside the suite's repository, unless
+ *   the suite sets allow_outside_paths: true and `options.outsidePaths` is not `never`.
  * - No model is called and no environment is read except `options.env`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -21,13 +23,20 @@ import { SuiteReport } from './report.js';
 import { resolveSuite } from './resolve.js';
 import { type RawSuite, suiteSchema } from './schema.js';
 import { schemaProblems } from './schema-errors.js';
+import { readUtf8File } from './text-file.js';
 import type { LoadedSuite } from './types.js';
+import { type OutsidePaths, repositoryRoot } from './workspace.js';
 
 export interface LoadOptions {
   cwd: string;
   env: Record<string, string | undefined>;
   /** Report providers whose api_key_env is unset (default true). */
   requireApiKeys?: boolean;
+  /**
+   * Paths that resolve outside the suite's repository: `suite` (default) allows them when the suite
+   * sets allow_outside_paths: true; `never` refuses them even then (runs on untrusted events).
+   */
+  outsidePaths?: OutsidePaths;
 }
 
 export interface LoadResult {
@@ -97,7 +106,12 @@ interface Parsed {
 async function parseSuiteFile(file: SuiteFile): Promise<Parsed> {
   let text: string;
   try {
-    text = await readFile(file.absolute, 'utf8');
+    const decoded = await readUtf8File(file.absolute);
+    if (!decoded.ok) {
+      const { line, col, message } = decoded;
+      return { problems: [{ file: file.shown, line, col, code: 'encoding', message }], warnings: [] };
+    }
+    text = decoded.text;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {
@@ -157,7 +171,14 @@ export async function loadSuites(patterns: string[], options: LoadOptions): Prom
       continue;
     }
     const report = new SuiteReport(file.shown, parsed.source);
-    const context = { file: file.shown, dir: path.dirname(file.absolute), report, sources: new Set([file.absolute]) };
+    const dir = path.dirname(file.absolute);
+    const forbidden = options.outsidePaths === 'never';
+    const workspace = {
+      root: await repositoryRoot(dir),
+      allowOutside: parsed.data.allow_outside_paths === true && !forbidden,
+      forbidden,
+    };
+    const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
     const requireApiKeys = options.requireApiKeys !== false;
     const suite = await resolveSuite(parsed.data, context, { env: options.env, requireApiKeys });
     const taken = fileByName.get(suite.name);

@@ -1,4 +1,5 @@
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { numberAsWritten } from './json-text.js';
 
 /** Where a YAML node sits: 1-based line and column. */
 export interface Position {
@@ -93,11 +94,39 @@ export function displayPath(path: readonly string[]): string {
   return shown;
 }
 
-/** The keys of the mapping at `path`, in file order (object key order would put "1", "2" first). */
-export function keysInOrder(source: SourceDoc, path: readonly string[]): string[] {
+function nodeAt(source: SourceDoc, path: readonly string[]): unknown {
   let current: unknown = source.doc.contents;
   for (const segment of path) current = step(source, current, segment)?.value;
-  const collection = follow(source, current);
+  return follow(source, current);
+}
+
+/** The keys of the mapping at `path`, in file order (object key order would put "1", "2" first). */
+export function keysInOrder(source: SourceDoc, path: readonly string[]): string[] {
+  const collection = nodeAt(source, path);
   if (!isMap(collection)) return [];
   return collection.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+}
+
+/**
+ * The list of mappings at `path` (already converted to `rows`), each top-level number field as the
+ * file wrote it: `expected: 1.0` stays "1.0" (see numberAsWritten).
+ */
+export function rowsAsWritten(
+  source: SourceDoc,
+  path: readonly string[],
+  rows: Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const list = nodeAt(source, path);
+  if (!isSeq(list)) return rows;
+  return rows.map((row, index) => {
+    const item = follow(source, list.items[index]);
+    if (!isMap(item)) return row;
+    const copy = { ...row };
+    for (const pair of item.items) {
+      const value = pair.value;
+      if (!isScalar(value) || typeof value.value !== 'number' || typeof value.source !== 'string') continue;
+      copy[String(isScalar(pair.key) ? pair.key.value : pair.key)] = numberAsWritten(value.value, value.source);
+    }
+    return copy;
+  });
 }

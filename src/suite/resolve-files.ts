@@ -1,10 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { jsonLines, parseJson } from './json-text.js';
 import { fileRefPath, shownPath } from './paths.js';
 import type { SuiteReport } from './report.js';
+import { readUtf8File } from './text-file.js';
 import type { FewShotExample } from './types.js';
+import { outsideMessage, outsideTarget, type Workspace } from './workspace.js';
 
 /** Reads the files a suite points at (file:// references, modules), reporting each failure where it is written. */
 
@@ -16,15 +18,27 @@ export interface FileContext {
   report: SuiteReport;
   /** Absolute paths of the files the suite reads, collected while resolving (see LoadedSuite.sources). */
   sources: Set<string>;
+  /** Where the suite may read files. */
+  workspace: Workspace;
 }
 
 function errorCode(error: unknown): string {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
 }
 
-/** Checks that `absolute` is an existing file; reports at `yamlPath` otherwise. */
+/** Checks that `absolute` resolves inside the workspace, unless the suite may read outside; reports at `yamlPath`. */
+export async function checkInsideWorkspace(ctx: FileContext, yamlPath: string[], absolute: string): Promise<boolean> {
+  if (ctx.workspace.allowOutside) return true;
+  const outside = await outsideTarget(ctx.workspace.root, absolute);
+  if (outside === undefined) return true;
+  ctx.report.at(yamlPath, 'outside-path', outsideMessage(ctx.workspace, outside));
+  return false;
+}
+
+/** Checks that `absolute` is an existing file inside the workspace; reports at `yamlPath` otherwise. */
 export async function checkFileExists(ctx: FileContext, yamlPath: string[], absolute: string): Promise<boolean> {
   ctx.sources.add(absolute);
+  if (!(await checkInsideWorkspace(ctx, yamlPath, absolute))) return false;
   const shown = shownPath(ctx, absolute);
   try {
     const info = await stat(absolute);
@@ -50,11 +64,13 @@ export async function readRef(ctx: FileContext, yamlPath: string[], ref: string)
   if (!(await checkFileExists(ctx, yamlPath, absolute))) return undefined;
   const shown = shownPath(ctx, absolute);
   try {
-    return { absolute, shown, text: await readFile(absolute, 'utf8') };
+    const decoded = await readUtf8File(absolute);
+    if (decoded.ok) return { absolute, shown, text: decoded.text };
+    ctx.report.inFile(shown, decoded.line, decoded.col, 'encoding', decoded.message);
   } catch (error) {
     ctx.report.at(yamlPath, 'missing-file', `cannot read ${shown} (${errorCode(error)})`);
-    return undefined;
   }
+  return undefined;
 }
 
 /** System prompt text; trailing whitespace (the file's final newline) is dropped. */

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { keysInOrder, locatePath } from './locate.js';
+import { keysInOrder, locatePath, rowsAsWritten } from './locate.js';
 import { fileRefPath, isFileRef } from './paths.js';
 import type { SuiteReport } from './report.js';
 import {
   checkFileExists,
+  checkInsideWorkspace,
   type FileContext,
   readExamples,
   readJsonSchema,
@@ -50,7 +51,7 @@ async function resolveDataset(ctx: FileContext, raw: RawSuite['dataset']): Promi
   };
   if (raw.id !== undefined) spec.id = raw.id;
   if (raw.sample) spec.sample = { size: raw.sample.size, seed: raw.sample.seed ?? defaults.dataset.seed };
-  if (raw.cases) spec.inline = raw.cases;
+  if (raw.cases) spec.inline = rowsAsWritten(ctx.report.source, ['dataset', 'cases'], raw.cases);
   if (raw.path !== undefined) {
     spec.path = path.resolve(ctx.dir, raw.path);
     const format = raw.format ?? formatsByExtension[path.extname(raw.path).toLowerCase()];
@@ -150,15 +151,23 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   };
   if (raw.base_url !== undefined) spec.base_url = raw.base_url;
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
+  // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
+  const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
+    if (options.requireApiKeys && !options.env[variable]) {
+      report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
+    }
+  };
   if (raw.api_key_env !== undefined) {
     spec.api_key_env = raw.api_key_env;
-    if (options.requireApiKeys && !options.env[raw.api_key_env]) {
-      report.at(
-        ['providers', name, 'api_key_env'],
-        'api-key',
-        `set ${raw.api_key_env} in the environment (or remove api_key_env for servers that need no key)`,
-      );
-    }
+    requireVariable(
+      ['providers', name, 'api_key_env'],
+      raw.api_key_env,
+      'or remove api_key_env for servers that need no key',
+    );
+  }
+  for (const [header, value] of Object.entries(spec.headers)) {
+    if (typeof value === 'string') continue;
+    requireVariable(['providers', name, 'headers', header, 'env'], value.env, 'or give the header a literal value');
   }
   return spec;
 }
@@ -307,6 +316,7 @@ async function resolveTraining(
     const file = isFileRef(raw.registry.file)
       ? fileRefPath(ctx.dir, raw.registry.file)
       : path.resolve(ctx.dir, raw.registry.file);
+    await checkInsideWorkspace(ctx, ['training', 'registry', 'file'], file);
     spec.registry = { file, key: raw.registry.key };
   }
   if (raw.distill !== undefined) {

@@ -117,9 +117,20 @@ interface Located {
   message: string;
 }
 
+/** A map key that breaks a `propertyNames` rule: located at the key itself, the key quoted (escaped). */
+function explainKey(error: ErrorObject, key: string): Located {
+  const path = [...pointerSegments(error.instancePath), key];
+  const rule =
+    error.keyword === 'pattern'
+      ? (patternHints[String(error.params.pattern)] ?? `must match the pattern ${error.params.pattern}`)
+      : (error.message ?? `fails the "${error.keyword}" rule`);
+  return { path, at: 'key', message: `name ${JSON.stringify(key)} ${rule}` };
+}
+
 function explain(error: ErrorObject): Located {
   const path = pointerSegments(error.instancePath);
   const parentSchema = (error.parentSchema ?? {}) as Schema;
+  if (error.propertyName !== undefined) return explainKey(error, error.propertyName);
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
@@ -195,7 +206,8 @@ function reduceComposites(errors: ErrorObject[]): { kept: ErrorObject[]; summari
 }
 
 export function schemaProblems(errors: ErrorObject[], source: SourceDoc, file: string): Problem[] {
-  const { kept, summaries } = reduceComposites(errors);
+  // A propertyNames error only wraps the errors of the key (reported at the key, see explainKey).
+  const { kept, summaries } = reduceComposites(errors.filter((e) => e.keyword !== 'propertyNames'));
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const error of kept) {
@@ -207,7 +219,8 @@ export function schemaProblems(errors: ErrorObject[], source: SourceDoc, file: s
           message: summary,
         }
       : explain(error);
-    const shownPath = located.path.slice(0, error.keyword === 'additionalProperties' ? -1 : undefined);
+    const keyOnly = error.keyword === 'additionalProperties' || error.propertyName !== undefined;
+    const shownPath = located.path.slice(0, keyOnly ? -1 : undefined);
     const where = displayPath(shownPath) || (error.keyword === 'type' ? 'the suite' : '');
     const message = where ? `${where}: ${located.message}` : located.message;
     const { line, col } = locatePath(source, located.path, located.at);

@@ -8,6 +8,9 @@ import { dispatchBackend, distill, openaiBackend, training, trainingSource } fro
  * them from this object, so a default is written exactly once.
  */
 
+/** Suite, variant and provider names end up in file names, logs and reports: plain characters only. */
+const namePattern = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+
 const fileRef = {
   type: 'string',
   pattern: '^file://.+',
@@ -226,6 +229,30 @@ const task = {
   },
 } as const;
 
+const envNamePattern = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+const headerValue = {
+  title: 'Header value',
+  description: 'A literal value, or { env: NAME }: the value of an environment variable, treated as a secret.',
+  anyOf: [
+    { type: 'string', description: 'The value as written (not a secret: it is in the suite file).' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['env'],
+      description: 'Read from the environment; masked in the Action and redacted from every error text.',
+      properties: {
+        env: {
+          type: 'string',
+          pattern: envNamePattern,
+          title: 'Variable',
+          description: 'Name of the environment variable holding the value (never the value itself).',
+        },
+      },
+    },
+  ],
+} as const;
+
 const provider = {
   type: 'object',
   title: 'Provider',
@@ -240,16 +267,17 @@ const provider = {
     },
     api_key_env: {
       type: 'string',
-      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      pattern: envNamePattern,
       title: 'API key variable',
       description: 'Name of the environment variable holding the API key (never the key itself).',
     },
     headers: {
       type: 'object',
-      additionalProperties: { type: 'string' },
+      additionalProperties: headerValue,
       default: {},
       title: 'Headers',
-      description: 'Extra HTTP headers sent with every request.',
+      description:
+        'Extra HTTP headers sent with every request: a literal value, or { env: NAME } to read a secret from the environment.',
     },
     timeout_ms: {
       type: 'integer',
@@ -549,7 +577,7 @@ export const suiteSchema = {
   properties: {
     name: {
       type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      pattern: namePattern,
       title: 'Name',
       description: 'Unique suite name (letters, digits, . _ -); used in file names.',
     },
@@ -567,15 +595,17 @@ export const suiteSchema = {
     providers: {
       type: 'object',
       title: 'Providers',
-      description: 'Endpoints by name.',
+      description: 'Endpoints by name (letters, digits, . _ -).',
       minProperties: 1,
+      propertyNames: { pattern: namePattern },
       additionalProperties: provider,
     },
     variants: {
       type: 'object',
       title: 'Variants',
-      description: 'The variants to compare, by name (at least one).',
+      description: 'The variants to compare, by name (letters, digits, . _ -; at least one).',
       minProperties: 1,
+      propertyNames: { pattern: namePattern },
       additionalProperties: variant,
     },
     pricing: {
@@ -587,6 +617,13 @@ export const suiteSchema = {
     thresholds,
     decision,
     training,
+    allow_outside_paths: {
+      type: 'boolean',
+      default: false,
+      title: 'Allow paths outside the repository',
+      description:
+        'Let the suite read files (dataset, file:// references, scorers, training files) that resolve outside its repository. Refused on pull_request_target and workflow_run whatever this says.',
+    },
   },
 } as const;
 

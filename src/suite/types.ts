@@ -35,11 +35,14 @@ export type ScorerSpec =
   | { type: 'labels'; normalize: Normalizer[] }
   | { type: 'custom'; module: string; export?: string };
 
+/** A header as written: a literal value, or the name of the environment variable holding a secret one. */
+export type HeaderValue = string | { env: string };
+
 export interface ProviderSpec {
   name: string;
   base_url?: string;
   api_key_env?: string;
-  headers: Record<string, string>;
+  headers: Record<string, HeaderValue>;
   timeout_ms: number;
   max_retries: number;
   concurrency: number;

@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -15,6 +17,12 @@ export async function readJsonl<T = Record<string, unknown>>(path: string): Prom
 
 export async function tempDir(prefix = 'tunegate-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Copies the banking sample next to the suites in `dir` (suites read only inside their folder); returns its name. */
+export async function copyBankingSample(dir: string): Promise<string> {
+  await copyFile(BANKING_SAMPLE, join(dir, 'banking.jsonl'));
+  return 'banking.jsonl';
 }
 
 export async function writeSuite(dir: string, name: string, yaml: string): Promise<string> {
@@ -34,4 +42,30 @@ export async function runCli(argv: string[], options: { cwd: string; env?: Recor
     stderr: { write: (text: string) => (stderr += text) },
   });
   return { code, stdout, stderr };
+}
+
+export interface LoopbackProvider {
+  /** Base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:PORT/v1. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A loopback HTTP server standing in for a provider: `answer` gets each request with its body read. */
+export async function startLoopbackProvider(
+  answer: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<LoopbackProvider> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

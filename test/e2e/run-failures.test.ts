@@ -3,11 +3,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
-import { BANKING_SAMPLE, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
+import { BANKING_SAMPLE, copyBankingSample, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
 
 function suiteYaml(baseUrl: string, extra = ''): string {
   return `name: banking-failures
-dataset: { path: ${JSON.stringify(BANKING_SAMPLE)}, sample: { size: 40, seed: 2 } }
+dataset: { path: banking.jsonl, sample: { size: 40, seed: 2 } }
 task: { kind: classification }
 providers:
   sim: { base_url: ${baseUrl}, concurrency: 8, max_retries: 1, timeout_ms: 2000 }
@@ -37,6 +37,7 @@ describe('runs that cannot or must not spend money', () => {
       models: { 'gpt-4.1': { accuracy: 0.9 }, 'gpt-4.1-nano': { accuracy: 0.8 } },
     });
     dir = await tempDir();
+    await copyBankingSample(dir);
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
-import { BANKING_SAMPLE, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
+import { BANKING_SAMPLE, copyBankingSample, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
 
 const BIG = { input: 2, cached_input: 0.5, output: 8 };
 const SMALL = { input: 0.2, cached_input: 0.05, output: 0.8 };
@@ -25,11 +25,12 @@ describe('tunegate run against the simulator with 20% injected faults', () => {
       faults: { rate_429: 0.1, rate_500: 0.1, retry_after_ms: 1 },
     });
     dir = await tempDir();
+    const dataset = await copyBankingSample(dir);
     const suite = await writeSuite(
       dir,
       'suite.yaml',
       `name: banking-e2e
-dataset: { path: ${JSON.stringify(BANKING_SAMPLE)} }
+dataset: { path: ${dataset} }
 task: { kind: classification }
 providers:
   sim: { base_url: ${simulator.url}, concurrency: 16, max_retries: 8 }

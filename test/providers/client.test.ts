@@ -210,6 +210,27 @@ describe('createModelClient against a scripted server', () => {
     expect(seen?.body).toMatchObject({ model: 'small', temperature: 0, max_tokens: 4 });
   });
 
+  it('sends a header read from the environment and redacts it, as written and JSON-escaped, from errors', async () => {
+    const token = 'tok"en\\0123456789';
+    const server = await scripted({
+      status: 400,
+      body: { error: { message: `bad token ${token}; as JSON: ${JSON.stringify({ token })}` } },
+    });
+    const spec = provider(server.url, { headers: { 'X-Api-Token': { env: 'TOKEN' }, 'X-Route': 'v2' } });
+    const error = await failure(createModelClient(spec, { TOKEN: token }).complete(ask('x')));
+    expect(server.seen[0]?.headers['x-api-token']).toBe(token);
+    expect(server.seen[0]?.headers['x-route']).toBe('v2');
+    expect(error.message).toContain('bad token [redacted]; as JSON: {"token":"[redacted]"}');
+    expect(error.message).not.toContain('0123456789');
+  });
+
+  it('refuses to build a client whose header variable is unset', () => {
+    const spec = provider('http://127.0.0.1:1/v1', { headers: { 'X-Api-Token': { env: 'NOT_SET' } } });
+    expect(() => createModelClient(spec, { NOT_SET: '' })).toThrow(
+      /header "X-Api-Token" from \$NOT_SET, which is not set/,
+    );
+  });
+
   it('refuses to build a client whose key variable is unset', () => {
     expect(() => createModelClient(provider('http://127.0.0.1:1/v1', { api_key_env: 'NOT_SET' }), {})).toThrow(
       TunegateError,

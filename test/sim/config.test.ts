@@ -85,6 +85,20 @@ describe('loadSimCases', () => {
     expect(cases[0]).toEqual({ input: 'How do I locate my card?', expected: 'card_arrival' });
   });
 
+  it('keeps numbers as the file wrote them, as tunegate run reads the gold answers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sim-cases-'));
+    try {
+      const file = join(dir, 'numbers.jsonl');
+      await writeFile(file, '{"input": "a", "expected": 1.0}\n{"input": "b", "expected": 42}\n');
+      expect(await loadSimCases(file)).toEqual([
+        { input: 'a', expected: '1.0' },
+        { input: 'b', expected: 42 },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('locates bad lines and missing files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sim-cases-'));
     try {
@@ -92,7 +106,7 @@ describe('loadSimCases', () => {
       await writeFile(file, '{"input": "a", "expected": "x"}\n\n{"input": 3, "expected": "y"}\n{oops\n');
       const error = await rejected(loadSimCases(file));
       expect(error.problems.map((p) => p.line)).toEqual([3, 4]);
-      expect(error.message).toContain(`${file}:4:1 invalid JSON`);
+      expect(error.message).toContain(`${file}:4:2 invalid JSON`);
       const missing = await rejected(loadSimCases(join(dir, 'none.jsonl')));
       expect(missing.message).toContain('file not found');
     } finally {
