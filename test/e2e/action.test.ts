@@ -199,6 +199,33 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     expect(run.outputs.passed).toBe('true');
   });
 
+  it('refuses a path outside the repository under pull_request_target, even when the suite allows it', async () => {
+    const outside = await tempDir('tunegate-outside-');
+    await writeFile(join(outside, 'secret.md'), 'a file outside the repository');
+    const suite = suiteYaml('ft:gpt-4.1-nano:acme:intents:v1', 'allow_outside_paths: true\n').replace(
+      'system: "Answer with the intent label."',
+      `system: "file://${join(outside, 'secret.md')}"`,
+    );
+    await repo.write({ 'evals/outside.yaml': suite.replace('name: intents', 'name: outside') });
+    const event = pullRequestEvent(base, head);
+    const refused = await runAction(repo, api, event, { ...inputs, suites: 'evals/outside.yaml', comment: 'false' }, {
+      GITHUB_EVENT_NAME: 'pull_request_target',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/outside the repository/);
+    expect(refused.stdout).toContain('No model was called');
+    const allowed = await runAction(repo, api, event, {
+      ...inputs,
+      suites: 'evals/outside.yaml',
+      comment: 'false',
+      'run-all': 'true',
+      'compare-base': 'false',
+      'fail-on': 'never',
+    });
+    expect(allowed.stdout).not.toMatch(/outside the repository/);
+    expect(allowed.code).toBe(0);
+  });
+
   it('masks the API key and warns when run under pull_request_target', async () => {
     const run = await runAction(
       repo,
