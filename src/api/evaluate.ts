@@ -8,6 +8,7 @@ import { loadTokenizer } from '../providers/tokens.js';
 import { openCasesWriter } from '../report/files.js';
 import type { RunResults, SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
+import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
 import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
@@ -23,8 +24,10 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
 
 interface VariantState {
   metrics: ReturnType<typeof createMetricsAccumulator>;
-  /** 1 where the case was answered correctly, by case index: all the paired statistics need. */
+  /** 1 where the case was answered correctly, by case index. */
   outcomes: Uint8Array;
+  /** 1 where the case was answered at all: the paired statistics pair only cases both variants answered. */
+  answered: Uint8Array;
 }
 
 interface SuiteState {
@@ -57,6 +60,7 @@ function variantEvidence(state: SuiteState): VariantEvidence[] {
       thresholds,
       passed: thresholds.every((t) => t.pass),
       outcomes: measured.outcomes,
+      answered: measured.answered,
       prefix_tokens: countPrefix ? prefixTokens(variant, cases[0]) : 0,
     };
   });
@@ -122,6 +126,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       variants.set(v.name, {
         metrics: createMetricsAccumulator(input.suite.task),
         outcomes: new Uint8Array(input.cases.length),
+        answered: new Uint8Array(input.cases.length),
       });
     }
     const scorers = await buildScorers(input.suite.scoring, input.suite.task);
@@ -134,6 +139,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     if (!state || !variant) return;
     const scored = await scoreRecord(record, state.scorers, call.case.fields);
     variant.metrics.add(scored);
+    if (!isErrorRecord(scored)) variant.answered[record.index] = 1;
     if (scored.correct) variant.outcomes[record.index] = 1;
     if (record.simulated) state.simulated = true;
     await writer.write(scored);

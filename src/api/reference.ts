@@ -29,7 +29,7 @@ export async function readReferenceResults(path: string): Promise<ReferenceResul
       variants[name] = {
         model: variant.model,
         correct: variant.metrics.correct,
-        n: variant.metrics.n,
+        n: variant.metrics.n - variant.metrics.errors,
         passed: variant.passed,
       };
     }

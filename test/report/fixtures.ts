@@ -5,6 +5,7 @@ export function metrics(overrides: Partial<VariantMetrics> = {}): VariantMetrics
   return {
     n: 200,
     errors: 0,
+    error_rate: 0,
     correct: 180,
     accuracy: 0.9,
     accuracy_ci: [0.851, 0.934],
