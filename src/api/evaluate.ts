@@ -169,7 +169,9 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       cached: summary.cached,
       spent_usd: summary.spent_usd,
       budget_exhausted: summary.budget_exhausted,
-      passed: suites.every((s) => s.passed) && !summary.budget_exhausted,
+      incomplete: summary.interrupted,
+      recovered: summary.recovered,
+      passed: suites.every((s) => s.passed) && !summary.budget_exhausted && !summary.interrupted,
     },
   };
 }

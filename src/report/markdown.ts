@@ -1,7 +1,8 @@
 import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
 import { escapeMarkdownInline } from './escape.js';
-import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import { accuracyWithInterval, errorCount, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import { runtimeFailure, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
 
@@ -19,7 +20,7 @@ function variantTable(suite: SuiteResult): string[] {
     const m = variant.metrics;
     const gates = variant.thresholds.length === 0 ? '–' : variant.passed ? '✅ pass' : '❌ fail';
     lines.push(
-      `| ${escapeMarkdownInline(name)} | ${variant.role} | ${codeSpan(variant.model)} | ${m.n} | ${m.errors} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${usd(suite.economics.variants[name]?.monthly_cost_usd ?? null)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
+      `| ${escapeMarkdownInline(name)} | ${variant.role} | ${codeSpan(variant.model)} | ${m.n} | ${errorCount(m)} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${usd(suite.economics.variants[name]?.monthly_cost_usd ?? null)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
     );
   }
   return lines;
@@ -40,6 +41,10 @@ function failedGates(suite: SuiteResult): string[] {
 /** The Markdown summary (job summary, PR comment body, or a file). */
 export function renderMarkdownReport(results: RunResults): string {
   const lines = ['## tunegate results', ''];
+  const failure = runtimeFailure(results);
+  if (failure !== null) {
+    lines.push('> [!CAUTION]', `> **Run failed**: ${escapeMarkdownInline(failure, 600)}.`, '');
+  }
   if (results.simulated) {
     lines.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
   }
@@ -67,8 +72,9 @@ export function renderMarkdownReport(results: RunResults): string {
   const skipped = results.base?.suites.filter((s) => s.status === 'skipped').map((s) => escapeMarkdownInline(s.suite));
   if (skipped && skipped.length > 0) lines.push(`Skipped (no changed file touches them): ${skipped.join(', ')}.`, '');
   const s = results.summary;
+  const stopped = stopReason(results);
   lines.push(
-    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${s.budget_exhausted ? ' · stopped: budget reached' : ''}</sub>`,
+    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -60,6 +60,10 @@ export interface RunResults {
     /** Money actually spent in this run (cache hits cost nothing). */
     spent_usd: number;
     budget_exhausted: boolean;
+    /** Stopped before every call was made (SIGINT/SIGTERM): the calls not made are errors `not run: …`. */
+    incomplete: boolean;
+    /** Calls that failed in the main pass and were answered by the final retry sweep. */
+    recovered: number;
     passed: boolean;
   };
 }

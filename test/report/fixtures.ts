@@ -85,7 +85,16 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
         passed,
       },
     ],
-    summary: { calls: 400, errors: 0, cached: 0, spent_usd: 0.75, budget_exhausted: false, passed },
+    summary: {
+      calls: 400,
+      errors: 0,
+      cached: 0,
+      spent_usd: 0.75,
+      budget_exhausted: false,
+      incomplete: false,
+      recovered: 0,
+      passed,
+    },
     ...overrides,
   };
 }
