@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { compareWithBase } from '../decision/base-compare.js';
 import type { BaseSuiteComparison } from '../decision/types.js';
 import { formatProblem } from '../errors.js';
-import { CASES_FILE, writeResultsJson } from '../report/files.js';
+import { CASES_FILE } from '../report/files.js';
 import type { RunResults } from '../report/types.js';
 import { isErrorRecord } from '../scoring/record.js';
 import type { ScoredRecord } from '../scoring/types.js';
@@ -132,7 +132,6 @@ export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
     const { reference: _reference, ...run } = options.run;
     const outDir = path.join(options.run.outDir, 'base');
     const results = await runSuites(inputs, { ...run, outDir });
-    await writeResultsJson(outDir, results);
     return {
       results,
       casesPath: path.join(outDir, CASES_FILE),

@@ -7,7 +7,7 @@ import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
 import { formatProblem, TunegateError } from '../errors.js';
-import { writeResultsJson } from '../report/files.js';
+import { RESULTS_FILE, writeResultsJson } from '../report/files.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import type { RunResults } from '../report/types.js';
 import { VERSION } from '../version.js';
@@ -133,11 +133,13 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     simulate: simulateOption(inputs, workdir),
     onProgress: undefined,
   };
+  // Published with its cases.jsonl by the run; a base section is added to the same run's file.
   const results = await runSuites(selection.suites, { ...runOptions, outDir });
+  let resultsPath = join(outDir, RESULTS_FILE);
   if (selection.base) {
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
+    resultsPath = await writeResultsJson(outDir, results);
   }
-  const resultsPath = await writeResultsJson(outDir, results);
   const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
   const markdown = [renderMarkdownReport(results), ...training].join('\n');
   await mkdir(outDir, { recursive: true });

@@ -46,6 +46,8 @@ export interface SuiteResult {
 export interface RunResults {
   schema_version: 1;
   tool: { name: 'tunegate'; version: string };
+  /** Also on every line of the cases.jsonl written with it: the two files belong together. */
+  run_id: string;
   started_at: string;
   finished_at: string;
   duration_ms: number;

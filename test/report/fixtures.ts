@@ -37,6 +37,7 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
   return {
     schema_version: 1,
     tool: { name: 'tunegate', version: '0.0.0-test' },
+    run_id: '20260101T000000000Z-1-abcdef',
     started_at: '2026-01-01T00:00:00.000Z',
     finished_at: '2026-01-01T00:00:02.000Z',
     duration_ms: 2000,

@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { exitCodeOf, runtimeFailure } from '../../api/outcome.js';
 import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
 import { renderConsoleReport } from '../../report/console.js';
-import { writeResultsJson } from '../../report/files.js';
+import { RESULTS_FILE } from '../../report/files.js';
 import { renderMarkdownReport } from '../../report/markdown.js';
 import type { RunResults } from '../../report/types.js';
 import type { RunCliOptions } from '../args.js';
@@ -47,7 +47,8 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
     progress.finish();
   }
 
-  const resultsPath = await writeResultsJson(outDir, results);
+  // evaluate() published results.json together with cases.jsonl.
+  const resultsPath = join(outDir, RESULTS_FILE);
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results));
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}\n`);
