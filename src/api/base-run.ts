@@ -4,8 +4,10 @@ import { createInterface } from 'node:readline';
 import { compareWithBase } from '../decision/base-compare.js';
 import type { BaseSuiteComparison } from '../decision/types.js';
 import { formatProblem } from '../errors.js';
-import { CASES_FILE, writeResultsJson } from '../report/files.js';
+import { CASES_FILE } from '../report/files.js';
 import type { RunResults } from '../report/types.js';
+import { isErrorRecord } from '../scoring/record.js';
+import type { ScoredRecord } from '../scoring/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 import { isWithin, type OutsidePaths } from '../suite/workspace.js';
 import { checkoutAt, repoRoot } from './git.js';
@@ -21,13 +23,17 @@ import { validateSuites } from './validate.js';
 /** Per-case correctness by suite, then variant, then case id. */
 export type Outcomes = Map<string, Map<string, Map<string, boolean>>>;
 
-/** Reads who got what right from a cases.jsonl, line by line (runs can be large). */
+/**
+ * Reads who got what right from a cases.jsonl, line by line (runs can be large). Cases whose call
+ * failed are left out: they were not answered, so they pair with nothing.
+ */
 export async function readOutcomes(casesJsonlPath: string): Promise<Outcomes> {
   const outcomes: Outcomes = new Map();
   const lines = createInterface({ input: createReadStream(casesJsonlPath), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const record = JSON.parse(line) as { suite: string; variant: string; case_id: string; correct: boolean };
+    const record = JSON.parse(line) as ScoredRecord;
+    if (isErrorRecord(record)) continue;
     const bySuite = outcomes.get(record.suite) ?? new Map<string, Map<string, boolean>>();
     outcomes.set(record.suite, bySuite);
     const byVariant = bySuite.get(record.variant) ?? new Map<string, boolean>();
@@ -128,7 +134,6 @@ export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
     const { reference: _reference, ...run } = options.run;
     const outDir = path.join(options.run.outDir, 'base');
     const results = await runSuites(inputs, { ...run, outDir });
-    await writeResultsJson(outDir, results);
     return {
       results,
       casesPath: path.join(outDir, CASES_FILE),

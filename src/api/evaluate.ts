@@ -5,16 +5,17 @@ import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import { describePrice, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
-import { openCasesWriter } from '../report/files.js';
+import { stageRun } from '../report/run-folder.js';
 import type { RunResults, SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
+import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
 import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
-  /** Where cases.jsonl is streamed. */
+  /** Where results.json and cases.jsonl are published (staged in a run folder inside it until complete). */
   outDir: string;
   version: string;
   /** Earlier accepted measurements, by suite then variant name (from a previous results.json). */
@@ -23,8 +24,10 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
 
 interface VariantState {
   metrics: ReturnType<typeof createMetricsAccumulator>;
-  /** 1 where the case was answered correctly, by case index: all the paired statistics need. */
+  /** 1 where the case was answered correctly, by case index. */
   outcomes: Uint8Array;
+  /** 1 where the case was answered at all: the paired statistics pair only cases both variants answered. */
+  answered: Uint8Array;
 }
 
 interface SuiteState {
@@ -57,6 +60,7 @@ function variantEvidence(state: SuiteState): VariantEvidence[] {
       thresholds,
       passed: thresholds.every((t) => t.pass),
       outcomes: measured.outcomes,
+      answered: measured.answered,
       prefix_tokens: countPrefix ? prefixTokens(variant, cases[0]) : 0,
     };
   });
@@ -111,7 +115,8 @@ async function attachFlippedCases(casesPath: string, suites: SuiteResult[]): Pro
 
 /**
  * Runs every variant of every suite on the same cases, scores each response as it arrives, streams
- * cases.jsonl, then decides. Records are never held: memory stays bounded by the case list.
+ * cases.jsonl, then decides and publishes results.json with it (see run-folder.ts). Records are never
+ * held: memory stays bounded by the case list.
  */
 export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOptions): Promise<RunResults> {
   const startedAt = new Date();
@@ -122,48 +127,57 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       variants.set(v.name, {
         metrics: createMetricsAccumulator(input.suite.task),
         outcomes: new Uint8Array(input.cases.length),
+        answered: new Uint8Array(input.cases.length),
       });
     }
     const scorers = await buildScorers(input.suite.scoring, input.suite.task);
     states.set(input.suite.name, { input, scorers, variants, simulated: false });
   }
-  const writer = await openCasesWriter(options.outDir);
+  const run = stageRun(options.outDir);
   const onRecord: RunOptions['onRecord'] = async (record, call: PlannedCall) => {
     const state = states.get(record.suite);
     const variant = state?.variants.get(record.variant);
     if (!state || !variant) return;
     const scored = await scoreRecord(record, state.scorers, call.case.fields);
     variant.metrics.add(scored);
+    if (!isErrorRecord(scored)) variant.answered[record.index] = 1;
     if (scored.correct) variant.outcomes[record.index] = 1;
     if (record.simulated) state.simulated = true;
-    await writer.write(scored);
+    await run.cases.write(scored);
   };
   const { reference, outDir: _outDir, version: _version, ...runOptions } = options;
-  let summary: Awaited<ReturnType<typeof runCalls>>;
   try {
-    summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord });
-  } finally {
-    await writer.close();
+    const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord });
+    await run.cases.close();
+    if (inputs.some(needsPrefixTokens)) await loadTokenizer();
+    const suites = [...states.values()].map((state) => suiteResult(state, variantEvidence(state), reference));
+    await attachFlippedCases(run.casesPath, suites);
+    const finishedAt = new Date();
+    const results: RunResults = {
+      schema_version: 1,
+      tool: { name: 'tunegate', version: options.version },
+      run_id: run.runId,
+      started_at: startedAt.toISOString(),
+      finished_at: finishedAt.toISOString(),
+      duration_ms: finishedAt.getTime() - startedAt.getTime(),
+      simulated: suites.some((s) => s.simulated),
+      suites,
+      summary: {
+        calls: summary.total,
+        errors: summary.errors,
+        cached: summary.cached,
+        spent_usd: summary.spent_usd,
+        budget_exhausted: summary.budget_exhausted,
+        incomplete: summary.interrupted,
+        recovered: summary.recovered,
+        passed: suites.every((s) => s.passed) && !summary.budget_exhausted && !summary.interrupted,
+      },
+    };
+    await run.publish(results);
+    return results;
+  } catch (error) {
+    // Nothing of a failed run is published: the out dir keeps the previous run's pair.
+    await run.discard();
+    throw error;
   }
-  if (inputs.some(needsPrefixTokens)) await loadTokenizer();
-  const suites = [...states.values()].map((state) => suiteResult(state, variantEvidence(state), reference));
-  await attachFlippedCases(writer.path, suites);
-  const finishedAt = new Date();
-  return {
-    schema_version: 1,
-    tool: { name: 'tunegate', version: options.version },
-    started_at: startedAt.toISOString(),
-    finished_at: finishedAt.toISOString(),
-    duration_ms: finishedAt.getTime() - startedAt.getTime(),
-    simulated: suites.some((s) => s.simulated),
-    suites,
-    summary: {
-      calls: summary.total,
-      errors: summary.errors,
-      cached: summary.cached,
-      spent_usd: summary.spent_usd,
-      budget_exhausted: summary.budget_exhausted,
-      passed: suites.every((s) => s.passed) && !summary.budget_exhausted,
-    },
-  };
 }

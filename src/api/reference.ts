@@ -29,7 +29,8 @@ export async function readReferenceResults(path: string): Promise<ReferenceResul
       variants[name] = {
         model: variant.model,
         correct: variant.metrics.correct,
-        n: variant.metrics.n,
+        // Answered cases: errors are no answers (a file written by hand may leave them out).
+        n: variant.metrics.n - (variant.metrics.errors ?? 0),
         passed: variant.passed,
       };
     }

@@ -45,7 +45,7 @@ Simulator options:
   --port N               port on 127.0.0.1 (default: 8787; 0 picks a free one)
 
 Exit codes: 0 all gates passed · 1 a gate failed · 2 usage or configuration error (no model called)
-            · 3 runtime failure (provider unreachable after retries, budget exhausted)
+            · 3 runtime failure (provider unreachable after retries, budget exhausted, interrupted)
 `;
 
 export interface RunCliOptions {

@@ -17,9 +17,33 @@ function flippedIds(baseline: Uint8Array, candidate: Uint8Array, caseIds: readon
 }
 
 /**
- * Paired comparison of a candidate against the baseline on the same cases: the accuracy difference
- * with Newcombe's interval (and a bootstrap check), exact McNemar, and the non-inferiority reading
- * at the suite's margin — or how many more cases would settle it.
+ * The cases both variants answered, as compact outcome arrays with their case ids. A case one of
+ * them failed (or never ran) is no evidence about either's answers, so it is left out of the pairs
+ * rather than counted as wrong.
+ */
+function answeredPairs(
+  baseline: Pick<VariantEvidence, 'outcomes' | 'answered'>,
+  candidate: Pick<VariantEvidence, 'outcomes' | 'answered'>,
+  caseIds: readonly string[],
+): { baseline: Uint8Array; candidate: Uint8Array; caseIds: readonly string[] } {
+  const kept: number[] = [];
+  for (let i = 0; i < baseline.outcomes.length; i++) {
+    if (baseline.answered[i] === 1 && candidate.answered[i] === 1) kept.push(i);
+  }
+  if (kept.length === baseline.outcomes.length && kept.length === candidate.outcomes.length) {
+    return { baseline: baseline.outcomes, candidate: candidate.outcomes, caseIds };
+  }
+  return {
+    baseline: Uint8Array.from(kept, (i) => baseline.outcomes[i] as number),
+    candidate: Uint8Array.from(kept, (i) => candidate.outcomes[i] as number),
+    caseIds: kept.map((i) => caseIds[i] ?? String(i)),
+  };
+}
+
+/**
+ * Paired comparison of a candidate against the baseline on the cases both answered: the accuracy
+ * difference with Newcombe's interval (and a bootstrap check), exact McNemar, and the
+ * non-inferiority reading at the suite's margin — or how many more cases would settle it.
  */
 export function compareVariants(
   baseline: VariantEvidence,
@@ -27,12 +51,13 @@ export function compareVariants(
   policy: { max_accuracy_loss: number; confidence: number },
   caseIds: readonly string[],
 ): Comparison {
-  const counts = pairCounts(baseline.outcomes, candidate.outcomes);
+  const pairs = answeredPairs(baseline, candidate, caseIds);
+  const counts = pairCounts(pairs.baseline, pairs.candidate);
   const n = pairTotal(counts);
   const margin = policy.max_accuracy_loss;
   const interval = pairedDiffInterval(counts, policy.confidence);
   const bootstrap = pairedBootstrap(
-    { baseline: baseline.outcomes, candidate: candidate.outcomes },
+    { baseline: pairs.baseline, candidate: pairs.candidate },
     { confidence: policy.confidence },
   );
   const nonInferior = interval.low > -margin;
@@ -55,6 +80,6 @@ export function compareVariants(
     non_inferior: nonInferior,
     worse_beyond_margin: worse,
     additional_cases_needed: more !== null && Number.isFinite(more) ? more : null,
-    flipped: flippedIds(baseline.outcomes, candidate.outcomes, caseIds),
+    flipped: flippedIds(pairs.baseline, pairs.candidate, pairs.caseIds),
   };
 }

@@ -20,7 +20,9 @@ export function regressionAgainstReference(
   reference: ReferenceVariant,
   policy: { max_accuracy_loss: number; confidence: number },
 ): Regression {
-  const { correct, n } = variant.metrics;
+  // On the answered cases, like the reference's `n`: a failed call is not a lost answer.
+  const { correct } = variant.metrics;
+  const n = variant.metrics.n - variant.metrics.errors;
   const accuracy = n === 0 ? 0 : correct / n;
   const referenceAccuracy = reference.n === 0 ? 0 : reference.correct / reference.n;
   const [low1, high1] = wilson(correct, n, policy.confidence);

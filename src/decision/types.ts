@@ -12,6 +12,8 @@ export interface VariantEvidence {
   passed: boolean;
   /** outcomes[case index] = 1 when the case was answered correctly (errors are 0). */
   outcomes: Uint8Array;
+  /** answered[case index] = 1 when the variant answered the case (0: the call failed or never ran). */
+  answered: Uint8Array;
   /** Tokens of the fixed part of every prompt (system prompt + few-shot examples); counted only when a fine-tune verdict can use them, else 0. */
   prefix_tokens: number;
 }
@@ -20,6 +22,7 @@ export interface VariantEvidence {
 export interface ReferenceVariant {
   model: string;
   correct: number;
+  /** Cases it answered (errors left out). */
   n: number;
   passed: boolean;
 }
@@ -47,6 +50,7 @@ export interface DecisionInput {
 export interface Comparison {
   baseline: string;
   candidate: string;
+  /** Cases both variants answered: the pairs the statistics rest on. */
   n: number;
   counts: PairCounts;
   baseline_accuracy: number;

@@ -1,5 +1,6 @@
 import { milliseconds, percent, points, usd } from '../format.js';
 import { zForConfidence } from '../scoring/intervals.js';
+import { defaults } from '../suite/schema.js';
 import type { VerdictName } from '../suite/types.js';
 import { compareVariants } from './compare.js';
 import { computeEconomics } from './economics.js';
@@ -286,6 +287,35 @@ function fineTuneVerdict(input: DecisionInput, baseline: VariantEvidence, econom
 }
 
 /**
+ * No verdict when a variant it rests on failed more calls than the suite allows: the cases left
+ * may not be a fair sample (failures cluster on long inputs, on some labels, at the end of an
+ * interrupted run), so any reading of them could mislead.
+ */
+function tooManyErrors(
+  input: DecisionInput,
+  baseline: VariantEvidence,
+  candidate: VariantEvidence | null,
+  comparison: Comparison | undefined,
+): Outcome | null {
+  const limit = input.thresholds.error_rate?.max ?? defaults.thresholds.error_rate.max;
+  const erring = [baseline, candidate].filter(
+    (v): v is VariantEvidence => v !== null && v.metrics.n > 0 && v.metrics.error_rate > limit,
+  );
+  if (erring.length === 0) return null;
+  const reasons = erring.map(
+    (v) =>
+      `No verdict: ${v.name} failed ${v.metrics.errors} of ${v.metrics.n} calls (${percent(v.metrics.error_rate)}), above the allowed error rate of ${percent(limit)} (thresholds.error_rate.max).`,
+  );
+  if (comparison && comparison.n > 0) {
+    reasons.push(`On the ${comparison.n} cases both answered, the accuracy difference is ${interval(comparison)}.`);
+  }
+  reasons.push(
+    'Fix what failed (the errors are in cases.jsonl) and run again; answers already received are reused from the response cache.',
+  );
+  return { decision: 'inconclusive', reasons, confidence: null };
+}
+
+/**
  * The verdict on a suite: switch, keep-prompting, fine-tune, retrain or inconclusive, with the
  * comparisons and economics behind it. Pure: data in, data out.
  */
@@ -307,14 +337,15 @@ export function decide(input: DecisionInput): Decision {
   );
   const comparison = candidate ? comparisons[candidate.name] : undefined;
   const outcome =
-    candidate && comparison
+    tooManyErrors(input, baseline, candidate, comparison) ??
+    (candidate && comparison
       ? withFineTuneAdvice(
           input,
           baseline,
           economics,
           candidateVerdict(input, baseline, candidate, comparison, economics),
         )
-      : fineTuneVerdict(input, baseline, economics);
+      : fineTuneVerdict(input, baseline, economics));
   const decision: VerdictName = outcome.decision;
   return {
     comparisons,

@@ -8,7 +8,7 @@ import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
 import { formatProblem, TunegateError } from '../errors.js';
 import { escapeMarkdownInline } from '../report/escape.js';
-import { writeResultsJson } from '../report/files.js';
+import { RESULTS_FILE, writeResultsJson } from '../report/files.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-blocks.js';
 import type { RunResults } from '../report/types.js';
@@ -151,11 +151,13 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     simulate: simulateOption(inputs, workdir),
     onProgress: undefined,
   };
+  // Published with its cases.jsonl by the run; a base section is added to the same run's file.
   const results = await runSuites(selection.suites, { ...runOptions, outDir });
+  let resultsPath = join(outDir, RESULTS_FILE);
   if (selection.base) {
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
+    resultsPath = await writeResultsJson(outDir, results);
   }
-  const resultsPath = await writeResultsJson(outDir, results);
   const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
   const blocks = [...renderMarkdownBlocks(results), ...(training.length > 0 ? [textBlock(['', ...training])] : [])];
   await mkdir(outDir, { recursive: true });

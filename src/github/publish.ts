@@ -5,22 +5,26 @@ import type { Problem } from '../errors.js';
 import { points, usd } from '../format.js';
 import { codeSpan } from '../report/escape.js';
 import { type MarkdownBlock, textBlock } from '../report/markdown-blocks.js';
+import { failureLine } from '../report/run-status.js';
 import type { RunResults } from '../report/types.js';
 import { fitJobSummary } from './comment-fit.js';
 import { Output } from './constants.js';
 import { log } from './log.js';
 
-/** One line per suite: the verdict and its headline numbers, for the `summary` output and logs. */
+/**
+ * One line per suite: the verdict and its headline numbers, for the `summary` output and logs; led
+ * by why the run failed when it did, so a verdict is never read without it.
+ */
 export function headline(results: RunResults): string {
-  return results.suites
-    .map((suite) => {
-      const comparison = suite.verdict.candidate ? suite.comparison[suite.verdict.candidate] : undefined;
-      const diff = comparison ? `, accuracy ${points(comparison.accuracy_diff)}` : '';
-      const savings = suite.economics.monthly_savings_usd;
-      const money = savings === null ? '' : `, ${savings >= 0 ? 'saves' : 'costs'} ${usd(Math.abs(savings))} a month`;
-      return `${suite.name}: ${suite.verdict.decision}${diff}${money}`;
-    })
-    .join('\n');
+  const failure = failureLine(results);
+  const verdicts = results.suites.map((suite) => {
+    const comparison = suite.verdict.candidate ? suite.comparison[suite.verdict.candidate] : undefined;
+    const diff = comparison ? `, accuracy ${points(comparison.accuracy_diff)}` : '';
+    const savings = suite.economics.monthly_savings_usd;
+    const money = savings === null ? '' : `, ${savings >= 0 ? 'saves' : 'costs'} ${usd(Math.abs(savings))} a month`;
+    return `${suite.name}: ${suite.verdict.decision}${diff}${money}`;
+  });
+  return [...(failure === null ? [] : [failure]), ...verdicts].join('\n');
 }
 
 export function setResultOutputs(results: RunResults, resultsPath: string, passed: boolean): void {

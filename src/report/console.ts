@@ -1,5 +1,14 @@
 import { forLog } from './escape.js';
-import { accuracyWithInterval, milliseconds, percent, thresholdLabel, thresholdValue, usd } from './format.js';
+import {
+  accuracyWithInterval,
+  errorCount,
+  milliseconds,
+  percent,
+  thresholdLabel,
+  thresholdValue,
+  usd,
+} from './format.js';
+import { outcomeLine, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 
 const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
@@ -27,7 +36,7 @@ function suiteLines(suite: SuiteResult): string[] {
       variant.role,
       oneLine(variant.model),
       String(m.n),
-      String(m.errors),
+      errorCount(m),
       accuracyWithInterval(m),
       milliseconds(m.latency_ms?.p50),
       milliseconds(m.latency_ms?.p95),
@@ -58,10 +67,11 @@ export function renderConsoleReport(results: RunResults): string {
   if (results.simulated) lines.push('SIMULATED: responses came from the tunegate simulator, not a real model.', '');
   for (const suite of results.suites) lines.push(...suiteLines(suite), '');
   const s = results.summary;
+  const stopped = stopReason(results);
   lines.push(
-    `${s.calls} calls, ${s.errors} errors, ${s.cached} from cache, ${usd(s.spent_usd)} spent in ${(results.duration_ms / 1000).toFixed(1)} s` +
-      (s.budget_exhausted ? ' — stopped: budget reached' : ''),
-    s.passed ? 'All gates passed.' : 'Some gates failed.',
+    `${s.calls} calls, ${s.errors} errors${s.recovered > 0 ? ` (${s.recovered} recovered on retry)` : ''}, ${s.cached} from cache, ${usd(s.spent_usd)} spent in ${(results.duration_ms / 1000).toFixed(1)} s` +
+      (stopped ? ` — stopped: ${stopped}` : ''),
+    outcomeLine(results),
   );
   return lines.join('\n');
 }

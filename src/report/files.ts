@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,13 +7,29 @@ import type { RunResults } from './types.js';
 
 export const RESULTS_FILE = 'results.json';
 export const CASES_FILE = 'cases.jsonl';
+/** Files and folders of a run in progress start with it (see run-folder.ts). */
+export const RUN_FOLDER_PREFIX = '.run-';
 
-/** Writes results.json atomically so a reader never sees half a file. */
+/** A new run id: sortable by start time, with the pid of the process writing it. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
+  return `${stamp}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+export function resultsJsonText(results: RunResults): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}
+
+/**
+ * Rewrites results.json atomically (e.g. with a section added after the run was published) so a
+ * reader never sees half a file. The temporary file is named like a run folder, so a kill leaves
+ * nothing the next run does not clean.
+ */
 export async function writeResultsJson(outDir: string, results: RunResults): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, RESULTS_FILE);
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
+  const temp = join(outDir, `${RUN_FOLDER_PREFIX}${newRunId()}.${RESULTS_FILE}`);
+  await writeFile(temp, resultsJsonText(results));
   await rename(temp, path);
   return path;
 }
@@ -27,10 +44,10 @@ export interface CasesWriter {
 const CHUNK_CHARS = 64 * 1024;
 
 /**
- * Streams one JSON line per case × variant, honouring back-pressure, so 100,000-case runs
- * never hold their records in memory. Everything written is in the file once close() resolves.
+ * Streams one JSON line per case × variant (stamped with `run_id` when given), honouring
+ * back-pressure, so 100,000-case runs never hold their records in memory. Everything written is in the file once close() resolves.
  */
-export async function openCasesWriter(outDir: string): Promise<CasesWriter> {
+export async function openCasesWriter(outDir: string, options: { runId?: string } = {}): Promise<CasesWriter> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, CASES_FILE);
   const stream: WriteStream = createWriteStream(path);
@@ -64,7 +81,8 @@ export async function openCasesWriter(outDir: string): Promise<CasesWriter> {
     path,
     async write(record) {
       if (failure) throw failure;
-      pending += `${JSON.stringify(record)}\n`;
+      const line = options.runId === undefined ? record : { run_id: options.runId, ...record };
+      pending += `${JSON.stringify(line)}\n`;
       if (pending.length >= CHUNK_CHARS) await flush();
     },
     async close() {

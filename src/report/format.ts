@@ -8,6 +8,11 @@ export function accuracyWithInterval(metrics: VariantMetrics): string {
   return `${percent(metrics.accuracy)} [${percent(low)}, ${percent(high)}]`;
 }
 
+/** Errors with their share when there are any: `3 (1.5%)`. */
+export function errorCount(metrics: VariantMetrics): string {
+  return metrics.errors === 0 ? '0' : `${metrics.errors} (${percent(metrics.error_rate)})`;
+}
+
 export function thresholdLabel(metric: string, op: 'min' | 'max', limit: number): string {
   const bound = op === 'min' ? '≥' : '≤';
   return `${metric} ${bound} ${limit}`;

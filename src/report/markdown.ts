@@ -1,8 +1,9 @@
 import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
 import { codeSpan, escapeMarkdownInline } from './escape.js';
-import { accuracyWithInterval, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import { accuracyWithInterval, errorCount, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
+import { runtimeFailure, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
 
@@ -15,7 +16,7 @@ function variantTable(suite: SuiteResult): string[] {
     const m = variant.metrics;
     const gates = variant.thresholds.length === 0 ? '–' : variant.passed ? '✅ pass' : '❌ fail';
     lines.push(
-      `| ${escapeMarkdownInline(name)} | ${variant.role} | ${codeSpan(variant.model)} | ${m.n} | ${m.errors} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${usd(suite.economics.variants[name]?.monthly_cost_usd ?? null)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
+      `| ${escapeMarkdownInline(name)} | ${variant.role} | ${codeSpan(variant.model)} | ${m.n} | ${errorCount(m)} | ${accuracyWithInterval(m)} | ${milliseconds(m.latency_ms?.p50)} | ${milliseconds(m.latency_ms?.p95)} | ${usd(m.cost_usd.per_1k)} | ${usd(suite.economics.variants[name]?.monthly_cost_usd ?? null)} | ${Math.round(m.tokens.prompt_per_request)} | ${gates} |`,
     );
   }
   return lines;
@@ -36,6 +37,10 @@ function failedGates(suite: SuiteResult): string[] {
 /** The Markdown report as blocks, so a limit can shorten it by structure (see markdown-blocks.ts). */
 export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
   const head = ['## tunegate results', ''];
+  const failure = runtimeFailure(results);
+  if (failure !== null) {
+    head.push('> [!CAUTION]', `> **Run failed**: ${escapeMarkdownInline(failure, 600)}.`, '');
+  }
   if (results.simulated) {
     head.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
   }
@@ -66,8 +71,9 @@ export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
   const skipped = results.base?.suites.filter((s) => s.status === 'skipped').map((s) => escapeMarkdownInline(s.suite));
   if (skipped && skipped.length > 0) tail.push(`Skipped (no changed file touches them): ${skipped.join(', ')}.`, '');
   const s = results.summary;
+  const stopped = stopReason(results);
   tail.push(
-    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${s.budget_exhausted ? ' · stopped: budget reached' : ''}</sub>`,
+    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
   );
   blocks.push(textBlock(tail));
   return blocks;

@@ -46,6 +46,8 @@ export interface SuiteResult {
 export interface RunResults {
   schema_version: 1;
   tool: { name: 'tunegate'; version: string };
+  /** Also on every line of the cases.jsonl written with it: the two files belong together. */
+  run_id: string;
   started_at: string;
   finished_at: string;
   duration_ms: number;
@@ -60,6 +62,10 @@ export interface RunResults {
     /** Money actually spent in this run (cache hits cost nothing). */
     spent_usd: number;
     budget_exhausted: boolean;
+    /** Stopped before every call was made (SIGINT/SIGTERM): the calls not made are errors `not run: …`. */
+    incomplete: boolean;
+    /** Calls that failed in the main pass and were answered by the final retry sweep. */
+    recovered: number;
     passed: boolean;
   };
 }

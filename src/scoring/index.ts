@@ -1,6 +1,5 @@
 export { type CustomScoreFunction, type CustomScoreResult, toScore } from './custom-scorer.js';
 export { inverseNormalCdf, wilson, zForConfidence } from './intervals.js';
-export { errorLabel } from './label-metrics.js';
 export { createMetricsAccumulator, type MetricsAccumulator } from './metrics.js';
 export { expectedAsText, normalize } from './normalize.js';
 export { isErrorRecord, scoreRecord } from './record.js';

@@ -1,8 +1,5 @@
 import type { LabelStats } from './types.js';
 
-/** The predicted "label" of a case whose call failed. */
-export const errorLabel = '(error)';
-
 export interface LabelMetrics {
   macro_f1: number;
   per_label: Record<string, LabelStats>;
@@ -27,8 +24,8 @@ export class ConfusionCounter {
   }
 
   /**
-   * Per-label precision/recall/F1 over gold ∪ predicted labels ('(error)' is counted in the confusion
-   * matrix but is not a label). A label never predicted has precision 0, like scikit-learn's
+   * Per-label precision/recall/F1 over gold ∪ predicted labels of the answered cases (failed calls
+   * are not counted: they are errors, not predictions). A label never predicted has precision 0, like scikit-learn's
    * zero_division=0. Macro-F1 is the unweighted mean F1 over the gold labels present (support > 0),
    * so a label the model invents costs recall on the true labels but does not join the average.
    */
@@ -45,9 +42,7 @@ export class ConfusionCounter {
         if (predicted === expected) truePositives.set(expected, count);
       }
     }
-    const labels = [...new Set([...support.keys(), ...predictedTotal.keys()])]
-      .filter((label) => label !== errorLabel)
-      .sort();
+    const labels = [...new Set([...support.keys(), ...predictedTotal.keys()])].sort();
     const per_label: Record<string, LabelStats> = {};
     let goldF1Sum = 0;
     let goldLabels = 0;

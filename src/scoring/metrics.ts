@@ -1,6 +1,6 @@
 import type { TaskKind } from '../suite/types.js';
 import { wilson } from './intervals.js';
-import { ConfusionCounter, errorLabel } from './label-metrics.js';
+import { ConfusionCounter } from './label-metrics.js';
 import { expectedAsText } from './normalize.js';
 import { isErrorRecord } from './record.js';
 import { SampleBuffer } from './samples.js';
@@ -11,10 +11,9 @@ export interface MetricsAccumulator {
   finish(): VariantMetrics;
 }
 
-/** Gold and predicted labels of a record, from the labels scorer when the suite has one. */
-function labelPair(record: ScoredRecord, failed: boolean): [string, string] {
+/** Gold and predicted labels of an answered record, from the labels scorer when the suite has one. */
+function labelPair(record: ScoredRecord): [string, string] {
   const expected = record.expected_label ?? expectedAsText(record.expected).trim();
-  if (failed) return [expected, errorLabel];
   if (record.predicted_label !== undefined && record.predicted_label !== null)
     return [expected, record.predicted_label];
   // No labels scorer: a correct case predicted the gold label; otherwise the trimmed output is the guess.
@@ -24,6 +23,10 @@ function labelPair(record: ScoredRecord, failed: boolean): [string, string] {
 /**
  * Folds scored records into a variant's metrics one at a time; records are not kept, so memory
  * stays flat (one float per latency, one counter per label pair) however many cases there are.
+ *
+ * Quality (accuracy, its interval, mean score, label metrics) is measured on the answered cases: a
+ * call that failed or was never made says nothing about the model's answers. Errors are counted
+ * beside it (`errors`, `error_rate`) and gated by the `error_rate` threshold instead.
  *
  * Cost is the cost of the workload as if it ran live: cached records carry the cost computed from
  * their usage and price (money actually spent is tracked by the engine, not here).
@@ -48,13 +51,12 @@ export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string
   function add(record: ScoredRecord): void {
     n += 1;
     if (record.cached) cachedResponses += 1;
-    const failed = isErrorRecord(record);
-    confusion?.add(...labelPair(record, failed));
-    if (failed) {
-      errors += 1; // the mean score of an error record is 0
+    if (isErrorRecord(record)) {
+      errors += 1;
       return;
     }
     successes += 1;
+    confusion?.add(...labelPair(record));
     if (record.correct) correct += 1;
     scoreSum =
       record.scores.length === 0
@@ -78,9 +80,9 @@ export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string
       n,
       errors,
       correct,
-      // Errors count as wrong answers: a model that fails to answer does not get to skip the case.
-      accuracy: n === 0 ? 0 : correct / n,
-      accuracy_ci: wilson(correct, n),
+      error_rate: n === 0 ? 0 : errors / n,
+      accuracy: successes === 0 ? 0 : correct / successes,
+      accuracy_ci: wilson(correct, successes),
       latency_ms: latencies.stats(),
       ttft_ms: ttfts.stats(),
       cost_usd: {
@@ -96,9 +98,9 @@ export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string
         prompt_per_request: recordsWithUsage === 0 ? 0 : promptTokens / recordsWithUsage,
       },
       cached_responses: cachedResponses,
-      mean_score: n === 0 ? 0 : scoreSum / n,
+      mean_score: successes === 0 ? 0 : scoreSum / successes,
     };
-    if (confusion !== undefined && n > 0) metrics.labels = confusion.finish();
+    if (confusion !== undefined && successes > 0) metrics.labels = confusion.finish();
     return metrics;
   }
 

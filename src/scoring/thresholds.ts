@@ -10,7 +10,7 @@ const checks: Check[] = [
   { metric: 'latency_p95_ms', op: 'max', actual: (m) => m.latency_ms?.p95 ?? null },
   { metric: 'latency_p50_ms', op: 'max', actual: (m) => m.latency_ms?.p50 ?? null },
   { metric: 'cost_per_1k_usd', op: 'max', actual: (m) => m.cost_usd.per_1k },
-  { metric: 'error_rate', op: 'max', actual: (m) => (m.n === 0 ? null : m.errors / m.n) },
+  { metric: 'error_rate', op: 'max', actual: (m) => (m.n === 0 ? null : m.error_rate) },
 ];
 
 /**

@@ -37,10 +37,16 @@ export interface LabelStats {
 }
 
 export interface VariantMetrics {
+  /** Cases planned for the variant, errors included. */
   n: number;
+  /** Calls that failed for good or were never made (budget, interruption). */
   errors: number;
+  /** errors / n (0 when n is 0). */
+  error_rate: number;
   correct: number;
+  /** correct / answered cases (n − errors): an error is not a wrong answer. */
   accuracy: number;
+  /** Wilson interval of `accuracy`, on the answered cases. */
   accuracy_ci: [number, number];
   latency_ms: LatencyStats | null;
   ttft_ms: LatencyStats | null;
@@ -54,7 +60,7 @@ export interface VariantMetrics {
     /** confusion[expected][predicted] = count */
     confusion: Record<string, Record<string, number>>;
   };
-  /** Mean partial-credit value of the scorers (field-level accuracy for extraction). */
+  /** Mean partial-credit value of the scorers over the answered cases (field-level accuracy for extraction). */
   mean_score: number;
 }
 

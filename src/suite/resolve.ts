@@ -372,7 +372,8 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     providers,
     variants,
     pricing: raw.pricing ?? {},
-    thresholds: raw.thresholds ?? {},
+    // The error-rate gate is on unless the suite sets its own limit: errors must never pass silently.
+    thresholds: { error_rate: { ...defaults.thresholds.error_rate }, ...raw.thresholds },
     decision: resolveDecision(ctx, raw, variants),
     sources: [...ctx.sources],
   };

@@ -437,7 +437,13 @@ const thresholds = {
     latency_p95_ms: maxLimit('Latency p95', 'Maximum 95th percentile latency in ms.'),
     latency_p50_ms: maxLimit('Latency p50', 'Maximum median latency in ms.'),
     cost_per_1k_usd: maxLimit('Cost per 1k', 'Maximum USD per 1,000 requests.'),
-    error_rate: maxLimit('Error rate', 'Maximum share of failed calls (0..1).'),
+    error_rate: {
+      ...maxLimit(
+        'Error rate',
+        'Maximum share of calls that failed or were not run (0..1); on by default at 0.01. Above it, the verdict is inconclusive.',
+      ),
+      default: { max: 0.01 },
+    },
   },
 } as const;
 
@@ -655,6 +661,7 @@ export const defaults = {
     labels: labelsScorer.properties.normalize.default,
   },
   customExport: customScorer.properties.export.default,
+  thresholds: { error_rate: thresholds.properties.error_rate.default },
   decision: {
     monthly_requests: decision.properties.monthly_requests.default,
     max_accuracy_loss: decision.properties.max_accuracy_loss.default,

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,15 @@ describe('readOutcomes', () => {
     ]);
     expect(outcomes.get('s')?.get('b')?.get('1')).toBe(false);
     expect(outcomes.get('t')?.get('a')?.get('x')).toBe(true);
+  });
+
+  it('leaves out cases whose call failed: they were not answered, so they pair with nothing', async () => {
+    const file = await writeCases([{ suite: 's', variant: 'a', case_id: '1', correct: true }]);
+    const failed = { suite: 's', variant: 'a', case_id: '2', correct: false, output: null, error: 'HTTP 500' };
+    const notRun = { suite: 's', variant: 'a', case_id: '3', correct: false, output: null, error: 'not run: aborted' };
+    await appendFile(file, `${JSON.stringify(failed)}\n${JSON.stringify(notRun)}\n`);
+    const outcomes = await readOutcomes(file);
+    expect([...(outcomes.get('s')?.get('a') ?? [])]).toEqual([['1', true]]);
   });
 });
 

@@ -43,6 +43,7 @@ function evidence(name: string, role: 'prompted' | 'finetuned', outcomes: Uint8A
     thresholds: [],
     passed: true,
     outcomes,
+    answered: new Uint8Array(outcomes.length).fill(1),
     prefix_tokens: 0,
   };
 }

@@ -62,6 +62,7 @@ function evidence(
     thresholds,
     passed: !overrides.failed,
     outcomes: correct,
+    answered: new Uint8Array(correct.length).fill(1),
     prefix_tokens: overrides.prefix ?? 0,
   };
 }
@@ -269,5 +270,76 @@ describe('decide', () => {
     // Without a pain (cheap enough, a short prompt), a worse fine-tuned model simply means: keep prompting.
     const painless = pair({ n11: 850, n10: 80, n01: 10, n00: 60 });
     expect(decide(input(painless)).verdict.decision).toBe('keep-prompting');
+  });
+});
+
+/** The same evidence with the calls at `indices` failed: not answered, so neither right nor wrong. */
+function withErrors(variant: VariantEvidence, indices: number[]): VariantEvidence {
+  const outcomes = Uint8Array.from(variant.outcomes);
+  const answered = Uint8Array.from(variant.answered);
+  for (const i of indices) {
+    outcomes[i] = 0;
+    answered[i] = 0;
+  }
+  const n = outcomes.length;
+  const errors = indices.length;
+  const correct = outcomes.reduce((sum, v) => sum + v, 0);
+  const metrics = { ...variant.metrics, errors, error_rate: errors / n, correct, accuracy: correct / (n - errors) };
+  return { ...variant, metrics, outcomes, answered };
+}
+
+describe('decide on runs with errors', () => {
+  // 1,000 cases on which the candidate is non-inferior and pays back: a clear switch.
+  const table = { n11: 900, n10: 12, n01: 10, n00: 78 };
+  // 40 of the candidate's calls fail, all on cases both variants got right (the first 40).
+  const failedCalls = Array.from({ length: 40 }, (_, i) => i);
+
+  it('pairs only the cases both variants answered: a failed call is not a wrong answer', () => {
+    const [baseline, candidate] = pair(table) as [VariantEvidence, VariantEvidence];
+    const erring = withErrors(candidate, failedCalls);
+    const { verdict, comparisons } = decide(input([baseline, erring], { thresholds: { error_rate: { max: 0.05 } } }));
+    const comparison = comparisons.finetuned;
+    expect(comparison?.n).toBe(960);
+    expect(comparison?.counts).toEqual({ n11: 860, n10: 12, n01: 10, n00: 78 });
+    expect(comparison?.accuracy_diff).toBeCloseTo(-2 / 960, 12);
+    expect(comparison?.flipped.right_to_wrong).not.toContain('case-0');
+    expect(comparison?.flipped.right_to_wrong).toHaveLength(12);
+    // The bootstrap resamples the same 960 pairs: its interval sits around the same small loss.
+    expect(comparison?.accuracy_diff_bootstrap_ci[0]).toBeGreaterThan(-0.02);
+    expect(verdict.decision).toBe('switch');
+  });
+
+  it('has no verdict when a variant it rests on failed more calls than the suite allows', () => {
+    const [baseline, candidate] = pair(table) as [VariantEvidence, VariantEvidence];
+    const { verdict } = decide(input([baseline, withErrors(candidate, failedCalls)]));
+    expect(verdict.decision).toBe('inconclusive');
+    expect(verdict.confidence).toBeNull();
+    expect(verdict.reasons[0]).toBe(
+      'No verdict: finetuned failed 40 of 1000 calls (4.0%), above the allowed error rate of 1.0% (thresholds.error_rate.max).',
+    );
+    expect(verdict.reasons[1]).toMatch(/^On the 960 cases both answered, the accuracy difference is −0\.2 points/);
+    // The suite's own limit is the one applied; the baseline's errors count as much as the candidate's.
+    const strict = { thresholds: { error_rate: { max: 0.001 } } };
+    const baselineErrors = decide(input([withErrors(baseline, [0, 1]), candidate], strict)).verdict;
+    expect(baselineErrors.decision).toBe('inconclusive');
+    expect(baselineErrors.reasons[0]).toMatch(
+      /^No verdict: prompted failed 2 of 1000 calls \(0\.2%\), above the allowed error rate of 0\.1%/,
+    );
+    // With no candidate, the prompted variant's errors void the fine-tune advice too.
+    const alone = decide(input([withErrors(baseline, failedCalls)])).verdict;
+    expect(alone.decision).toBe('inconclusive');
+  });
+
+  it('measures an accepted model against its reference on the answered cases only', () => {
+    const [baseline, candidate] = pair(table) as [VariantEvidence, VariantEvidence];
+    // 910 of 1,000 right when accepted; now 40 calls fail and 870 of the 960 answered are right (90.6%).
+    const reference = { finetuned: { model: candidate.model, correct: 910, n: 1000, passed: true } };
+    const { verdict } = decide(
+      input([baseline, withErrors(candidate, failedCalls)], {
+        reference,
+        thresholds: { error_rate: { max: 0.05 } },
+      }),
+    );
+    expect(verdict.decision).toBe('switch');
   });
 });

@@ -208,9 +208,15 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     );
     await repo.write({ 'evals/outside.yaml': suite.replace('name: intents', 'name: outside') });
     const event = pullRequestEvent(base, head);
-    const refused = await runAction(repo, api, event, { ...inputs, suites: 'evals/outside.yaml', comment: 'false' }, {
-      GITHUB_EVENT_NAME: 'pull_request_target',
-    });
+    const refused = await runAction(
+      repo,
+      api,
+      event,
+      { ...inputs, suites: 'evals/outside.yaml', comment: 'false' },
+      {
+        GITHUB_EVENT_NAME: 'pull_request_target',
+      },
+    );
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/outside the repository/);
     expect(refused.stdout).toContain('No model was called');

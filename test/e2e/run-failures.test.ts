@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,31 @@ describe('runs that cannot or must not spend money', () => {
     expect(code).toBe(3);
     expect(stderr).toMatch(/estimated cost \$[\d.]+ exceeds --max-cost-usd \$0\.0001/);
     expect(simulator.stats.requests).toBe(before);
+  });
+
+  it('leaves the out dir untouched when a run is refused (budget estimate, configuration)', async () => {
+    const good = await writeSuite(dir, 'refused-good.yaml', suiteYaml(simulator.url));
+    const broken = await writeSuite(
+      dir,
+      'refused-broken.yaml',
+      suiteYaml(simulator.url).replace('role: finetuned', 'role: distilled'),
+    );
+    const out = join(dir, 'out-refused');
+    expect((await runCli(['run', good, '--out', out, '--no-cache', '--quiet'], { cwd: dir })).code).toBe(0);
+    const snapshot = async () => {
+      const names = (await readdir(out)).sort();
+      return { names, contents: await Promise.all(names.map((name) => readFile(join(out, name), 'utf8'))) };
+    };
+    const before = await snapshot();
+    expect(before.names).toEqual(['cases.jsonl', 'results.json']);
+    const refusals = [
+      { argv: ['run', good, '--out', out, '--no-cache', '--max-cost-usd', '0.0001'], code: 3 },
+      { argv: ['run', broken, '--out', out, '--no-cache'], code: 2 },
+    ];
+    for (const { argv, code } of refusals) {
+      expect((await runCli(argv, { cwd: dir })).code).toBe(code);
+      expect(await snapshot()).toEqual(before);
+    }
   });
 
   it('serves an unchanged re-run from the response cache: same numbers, no calls, nothing spent', async () => {

@@ -120,5 +120,13 @@ thresholds:
     const valid = ajv.validate(schema, results);
     expect(ajv.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
+    // The schema allows unknown keys, so check that every key written is documented in it.
+    const undocumented = (written: object, documented: Record<string, unknown>) =>
+      Object.keys(written).filter((key) => !(key in documented));
+    expect(undocumented(results, schema.properties)).toEqual([]);
+    expect(undocumented(results.summary, schema.properties.summary.properties)).toEqual([]);
+    for (const variant of Object.values(results.suites[0].variants) as { metrics: object }[]) {
+      expect(undocumented(variant.metrics, schema.definitions.metrics.properties)).toEqual([]);
+    }
   });
 });

@@ -23,6 +23,7 @@ function evidence(name: string, model: string, correct: number, shift = 0): Vari
     thresholds: [],
     passed: true,
     outcomes: outcomes(correct, shift),
+    answered: new Uint8Array(N).fill(1),
     prefix_tokens: 0,
   };
 }

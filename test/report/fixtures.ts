@@ -5,6 +5,7 @@ export function metrics(overrides: Partial<VariantMetrics> = {}): VariantMetrics
   return {
     n: 200,
     errors: 0,
+    error_rate: 0,
     correct: 180,
     accuracy: 0.9,
     accuracy_ci: [0.851, 0.934],
@@ -36,6 +37,7 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
   return {
     schema_version: 1,
     tool: { name: 'tunegate', version: '0.0.0-test' },
+    run_id: '20260101T000000000Z-1-abcdef',
     started_at: '2026-01-01T00:00:00.000Z',
     finished_at: '2026-01-01T00:00:02.000Z',
     duration_ms: 2000,
@@ -84,7 +86,16 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
         passed,
       },
     ],
-    summary: { calls: 400, errors: 0, cached: 0, spent_usd: 0.75, budget_exhausted: false, passed },
+    summary: {
+      calls: 400,
+      errors: 0,
+      cached: 0,
+      spent_usd: 0.75,
+      budget_exhausted: false,
+      incomplete: false,
+      recovered: 0,
+      passed,
+    },
     ...overrides,
   };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { exitCodeOf } from '../../src/api/outcome.js';
+import { headline } from '../../src/github/publish.js';
 import { renderConsoleReport } from '../../src/report/console.js';
 import { escapeMarkdownInline } from '../../src/report/escape.js';
 import { usd } from '../../src/report/format.js';
@@ -31,6 +33,60 @@ describe('console report', () => {
 
   it('says when the responses were simulated', () => {
     expect(renderConsoleReport(results({ prompted: variant() }, { simulated: true }))).toMatch(/^SIMULATED/);
+  });
+});
+
+describe('the closing line matches the exit code: a failed run never reads as passed', () => {
+  const passedSummary = results({ prompted: variant() }).summary;
+  const down = variant({ metrics: metrics({ errors: 200, error_rate: 1, correct: 0, accuracy: 0 }) });
+  const cases = [
+    { name: 'all gates pass', run: results({ prompted: variant() }), code: 0, line: 'All gates passed.' },
+    {
+      name: 'a gate fails',
+      run: results({ prompted: variant(), finetuned: failing }),
+      code: 1,
+      line: 'Some gates failed.',
+    },
+    {
+      // The suites' gates alone would pass: the run still failed.
+      name: 'interrupted',
+      run: results({ prompted: variant() }, { summary: { ...passedSummary, incomplete: true } }),
+      code: 3,
+      line: 'Run failed: the run was interrupted before every case ran; its results are incomplete.',
+    },
+    {
+      name: 'budget reached',
+      run: results({ prompted: variant() }, { summary: { ...passedSummary, budget_exhausted: true } }),
+      code: 3,
+      line: 'Run failed: the budget (--max-cost-usd) was reached before every case ran.',
+    },
+    {
+      name: 'a provider down (no error gate set)',
+      run: results({ prompted: variant(), finetuned: down }),
+      code: 3,
+      line: 'Run failed: every call of intents/finetuned failed; check the provider.',
+    },
+  ];
+
+  it.each(cases)('$name → exit $code, "$line"', ({ run, code, line }) => {
+    expect(exitCodeOf(run)).toBe(code);
+    const text = renderConsoleReport(run);
+    expect(text.split('\n').at(-1)).toBe(line);
+    if (code !== 0) expect(text).not.toContain('passed');
+    const md = renderMarkdownReport(run);
+    expect(md.includes('**Run failed**')).toBe(code === 3);
+    expect(headline(run).startsWith('Run failed:')).toBe(code === 3);
+  });
+
+  it('says where the run stopped and shows the share of errors', () => {
+    const erring = variant({ metrics: metrics({ errors: 3, error_rate: 0.015 }) });
+    const run = results({ prompted: erring }, { summary: { ...passedSummary, incomplete: true, recovered: 2 } });
+    const text = renderConsoleReport(run);
+    expect(text).toMatch(/prompted\s+prompted\s+gpt-4\.1\s+200\s+3 \(1\.5%\)\s+90\.0%/);
+    expect(text).toMatch(/400 calls, 0 errors \(2 recovered on retry\), .* — stopped: interrupted\n/);
+    const md = renderMarkdownReport(run);
+    expect(md).toContain('| 200 | 3 (1.5%) | 90.0% [85.1%, 93.4%] |');
+    expect(md).toMatch(/· stopped: interrupted<\/sub>/);
   });
 });
 

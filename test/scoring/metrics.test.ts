@@ -49,17 +49,38 @@ describe('percentiles (linear interpolation between closest ranks)', () => {
 });
 
 describe('createMetricsAccumulator', () => {
-  it('counts errors as wrong answers and bounds accuracy with a Wilson interval', () => {
+  it('measures accuracy on the answered cases, with its Wilson interval, and counts errors beside it', () => {
     const metrics = createMetricsAccumulator({ kind: 'generation' });
     for (let i = 0; i < 8; i++) metrics.add(scored());
     metrics.add(scored({ correct: false }));
     metrics.add(failed());
     const result = metrics.finish();
-    expect(result).toMatchObject({ n: 10, errors: 1, correct: 8, accuracy: 0.8 });
-    expect(result.accuracy_ci[0]).toBeCloseTo(0.490162, 6);
-    expect(result.accuracy_ci[1]).toBeCloseTo(0.943318, 6);
-    expect(result.mean_score).toBeCloseTo(0.8, 12);
+    // 8 right of the 9 answered: the failed call is an error, not a wrong answer
+    expect(result).toMatchObject({ n: 10, errors: 1, error_rate: 0.1, correct: 8 });
+    expect(result.accuracy).toBeCloseTo(8 / 9, 12);
+    // Wilson 95% for 8/9
+    expect(result.accuracy_ci[0]).toBeCloseTo(0.565, 6);
+    expect(result.accuracy_ci[1]).toBeCloseTo(0.980109, 6);
+    expect(result.mean_score).toBeCloseTo(8 / 9, 12);
     expect(result.labels).toBeUndefined();
+  });
+
+  it('does not let errors move accuracy: the same answers with and without failed calls', () => {
+    const answers = [true, true, false, true];
+    const clean = createMetricsAccumulator({ kind: 'generation' });
+    const withErrors = createMetricsAccumulator({ kind: 'generation' });
+    for (const correct of answers) {
+      clean.add(scored({ correct }));
+      withErrors.add(scored({ correct }));
+    }
+    for (let i = 0; i < 4; i++) withErrors.add(failed({ error: 'not run: interrupted' }));
+    const a = clean.finish();
+    const b = withErrors.finish();
+    expect(b.accuracy).toBe(a.accuracy);
+    expect(b.accuracy_ci).toEqual(a.accuracy_ci);
+    expect(b.mean_score).toBe(a.mean_score);
+    expect([a.error_rate, b.error_rate]).toEqual([0, 0.5]);
+    expect(b.n).toBe(8);
   });
 
   it('takes latency and time to first token over successful records only', () => {
@@ -115,11 +136,11 @@ describe('createMetricsAccumulator', () => {
     );
     metrics.add(scored({ correct: false, scores: [{ scorer: 'json', pass: false, value: 0.25 }] }));
     metrics.add(failed());
-    expect(metrics.finish().mean_score).toBeCloseTo((0.75 + 0.25 + 0) / 3, 12);
+    expect(metrics.finish().mean_score).toBeCloseTo((0.75 + 0.25) / 2, 12);
   });
 
   it('computes per-label precision, recall, F1 and macro-F1 on a hand-computed confusion matrix', () => {
-    // gold → predicted: A→A ×3, A→B, A→(error), B→B ×2, B→A, C→C ×3, C→D (D is not a gold label)
+    // gold → predicted: A→A ×3, A→B, A→(failed call, not counted), B→B ×2, B→A, C→C ×3, C→D (D is not a gold label)
     const pairs: [string, string | null][] = [
       ...Array<[string, string]>(3).fill(['A', 'A']),
       ['A', 'B'],
@@ -141,20 +162,20 @@ describe('createMetricsAccumulator', () => {
     expect(result).toMatchObject({ n: 12, errors: 1, correct: 8 });
     const labels = result.labels;
     expect(labels?.confusion).toEqual({
-      A: { A: 3, B: 1, '(error)': 1 },
+      A: { A: 3, B: 1 },
       B: { B: 2, A: 1 },
       C: { C: 3, D: 1 },
     });
-    // A: tp 3, predicted 4, support 5 → P 0.75, R 0.6, F1 2/3
-    expect(labels?.per_label.A).toEqual({ precision: 0.75, recall: 0.6, f1: expect.closeTo(2 / 3, 12), support: 5 });
+    // A: tp 3, predicted 4, support 4 (answered) → P 0.75, R 0.75, F1 0.75
+    expect(labels?.per_label.A).toEqual({ precision: 0.75, recall: 0.75, f1: 0.75, support: 4 });
     // B: tp 2, predicted 3, support 3 → P = R = F1 = 2/3
     expect(labels?.per_label.B?.f1).toBeCloseTo(2 / 3, 12);
     // C: tp 3, predicted 3, support 4 → P 1, R 0.75, F1 6/7
     expect(labels?.per_label.C).toEqual({ precision: 1, recall: 0.75, f1: expect.closeTo(6 / 7, 12), support: 4 });
     expect(labels?.per_label.D).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
     expect(labels?.per_label['(error)']).toBeUndefined();
-    // macro over gold labels A, B, C: (2/3 + 2/3 + 6/7) / 3 = 46/63
-    expect(labels?.macro_f1).toBeCloseTo(46 / 63, 12);
+    // macro over gold labels A, B, C: (3/4 + 2/3 + 6/7) / 3
+    expect(labels?.macro_f1).toBeCloseTo((3 / 4 + 2 / 3 + 6 / 7) / 3, 12);
   });
 
   it('derives labels from the output when the suite scores classification without a labels scorer', () => {

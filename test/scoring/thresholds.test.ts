@@ -7,6 +7,7 @@ import { metrics as baseMetrics } from '../report/fixtures.js';
 function metrics(overrides: Partial<VariantMetrics> = {}): VariantMetrics {
   return baseMetrics({
     errors: 4,
+    error_rate: 0.02,
     latency_ms: { p50: 400, p95: 1500, p99: 2500, mean: 500 },
     labels: { macro_f1: 0.78, per_label: {}, confusion: {} },
     ...overrides,

@@ -122,6 +122,7 @@ describe('loadSuites resolves a suite', () => {
     });
     expect(suite.pricing['llama-3-8b']).toEqual({ per_hour: 1.2, requests_per_hour: 20000 });
     expect(suite.thresholds).toEqual({
+      error_rate: { max: 0.01 },
       accuracy: { min: 0.85 },
       latency_p95_ms: { max: 2000 },
       cost_per_1k_usd: { max: 3 },
@@ -151,6 +152,16 @@ describe('loadSuites resolves a suite', () => {
     );
     const result = await loadSuites(['suite.yaml'], { cwd: dir, env: {} });
     expect(result.suites[0]?.scoring).toEqual([{ type: 'json', normalize: ['trim'] }]);
+  });
+
+  it('gates the error rate at 1% by default; a suite sets its own limit', async () => {
+    const variants = '  v: { role: prompted, provider: local, model: m }';
+    const byDefault = await suiteInTempDir(minimal(variants));
+    const own = await suiteInTempDir(minimal(variants, 'thresholds: { error_rate: { max: 0.05 } }'));
+    const [defaulted] = (await loadSuites(['suite.yaml'], { cwd: byDefault, env: {} })).suites;
+    const [overridden] = (await loadSuites(['suite.yaml'], { cwd: own, env: {} })).suites;
+    expect(defaulted?.thresholds).toEqual({ error_rate: { max: 0.01 } });
+    expect(overridden?.thresholds).toEqual({ error_rate: { max: 0.05 } });
   });
 
   it('keeps variant order even for numeric names', async () => {

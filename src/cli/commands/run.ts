@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { exitCodeOf, runtimeFailure } from '../../api/outcome.js';
 import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
 import { renderConsoleReport } from '../../report/console.js';
-import { writeResultsJson } from '../../report/files.js';
+import { RESULTS_FILE } from '../../report/files.js';
 import { renderMarkdownReport } from '../../report/markdown.js';
 import type { RunResults } from '../../report/types.js';
 import type { RunCliOptions } from '../args.js';
+import { stopOnInterrupt } from '../interrupts.js';
 import { type CliIo, VERSION } from '../io.js';
 import { createProgressRenderer } from '../progress.js';
 
@@ -29,6 +30,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   const reference = options.reference ? await readReferenceResults(resolve(io.cwd, options.reference)) : undefined;
   const progress = createProgressRenderer(io.stderr);
   const outDir = resolve(io.cwd, options.out);
+  const stopping = stopOnInterrupt(io);
   let results: RunResults;
   try {
     results = await runSuites(validation.suites, {
@@ -42,15 +44,18 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       reference,
       simulate: options.simulate ? { configPath: options.simConfig && resolve(io.cwd, options.simConfig) } : undefined,
       onSimulator: (url) => io.stderr.write(`simulator: serving ${validation.suites.length} suite(s) at ${url}\n`),
+      ...stopping.options,
     });
   } finally {
+    stopping.release();
     progress.finish();
   }
 
-  const resultsPath = await writeResultsJson(outDir, results);
+  // evaluate() published results.json together with cases.jsonl.
+  const resultsPath = join(outDir, RESULTS_FILE);
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results));
   io.stdout.write(`${renderConsoleReport(results)}\n`);
-  io.stdout.write(`results: ${resultsPath}\n`);
+  io.stdout.write(`results: ${resultsPath}${results.summary.incomplete ? ' (incomplete)' : ''}\n`);
   const failure = runtimeFailure(results);
   if (failure) io.stderr.write(`error: ${failure}; see cases.jsonl for the errors\n`);
   return exitCodeOf(results);

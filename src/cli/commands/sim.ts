@@ -14,10 +14,13 @@ export async function simCommand(options: SimCliOptions, io: CliIo): Promise<num
   const behaviour = options.config ? await readSimConfigFile(resolve(io.cwd, options.config)) : { models: {} };
   const simulator = await startSimulator({ ...behaviour, cases }, { port: options.port });
   io.stdout.write(`tunegate simulator (not a real model) serving ${cases.length} cases at ${simulator.url}\n`);
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  const interrupts = io.trapInterrupts?.();
+  try {
+    // Without a way to be interrupted (a caller that passes none), it serves until the process ends.
+    await new Promise<void>((done) => interrupts?.stop.addEventListener('abort', () => done(), { once: true }));
+  } finally {
+    interrupts?.release();
+  }
   await simulator.close();
   return ExitCode.ok;
 }
