@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
-import { BANKING_SAMPLE, readJsonl, tempDir, writeSuite } from './helpers.js';
+import { BANKING_SAMPLE, copyBankingSample, readJsonl, tempDir, writeSuite } from './helpers.js';
 
 /**
  * The CLI as a process, signalled the way a terminal (Ctrl-C), a CI runner (SIGTERM) or the kernel
@@ -12,9 +12,12 @@ import { BANKING_SAMPLE, readJsonl, tempDir, writeSuite } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..');
 let cli: string;
 let dir: string;
+/** The dataset, copied beside the suites: a suite reads only inside its own folder tree. */
+let dataset: string;
 
 beforeAll(async () => {
   dir = await tempDir('tunegate-interrupt-');
+  dataset = await copyBankingSample(dir);
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), join(dir, 'dist')], { cwd: root });
   cli = join(dir, 'dist', 'cli.js');
 }, 120_000);
@@ -54,7 +57,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
 
 function suiteYaml(url: string, sample: number, concurrency: number): string {
   return `name: interrupted
-dataset: { path: ${JSON.stringify(BANKING_SAMPLE)}, sample: { size: ${sample}, seed: 3 } }
+dataset: { path: ${JSON.stringify(dataset)}, sample: { size: ${sample}, seed: 3 } }
 task: { kind: classification }
 providers:
   sim: { base_url: ${url}, concurrency: ${concurrency}, max_retries: 0, timeout_ms: 60000 }
