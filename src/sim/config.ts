@@ -121,6 +121,22 @@ class Checker {
     return value;
   }
 
+  /** An optional object section with known keys, or undefined (absent, or not an object: reported). */
+  section(
+    raw: unknown,
+    name: string,
+    example: string,
+    allowed: readonly string[],
+  ): Record<string, unknown> | undefined {
+    if (raw === undefined) return undefined;
+    if (!isRecord(raw)) {
+      this.add(name, `must be an object like ${example}`);
+      return undefined;
+    }
+    this.knownKeys(raw, allowed, `${name}.`);
+    return raw;
+  }
+
   boolean(value: unknown, path: string): boolean | undefined {
     if (value === undefined || typeof value === 'boolean') return value;
     this.add(path, `must be true or false, got ${JSON.stringify(value)}`);
@@ -148,13 +164,9 @@ function parseModel(raw: unknown, path: string, check: Checker): SimModel | unde
   return model;
 }
 
-function parseFaults(raw: unknown, check: Checker): SimFaults | undefined {
-  if (raw === undefined) return undefined;
-  if (!isRecord(raw)) {
-    check.add('faults', 'must be an object like { rate_429: 0.05 }');
-    return undefined;
-  }
-  check.knownKeys(raw, [...FRACTION_FAULTS, ...DURATION_FAULTS], 'faults.');
+function parseFaults(section: unknown, check: Checker): SimFaults | undefined {
+  const raw = check.section(section, 'faults', '{ rate_429: 0.05 }', [...FRACTION_FAULTS, ...DURATION_FAULTS]);
+  if (!raw) return undefined;
   const faults: SimFaults = {};
   let total = 0;
   for (const name of FRACTION_FAULTS) {
@@ -174,13 +186,10 @@ function parseFaults(raw: unknown, check: Checker): SimFaults | undefined {
   return faults;
 }
 
-function parseRateLimit(raw: unknown, check: Checker): SimRateLimit | undefined {
-  if (raw === undefined) return undefined;
-  if (!isRecord(raw)) {
-    check.add('rate_limit', 'must be an object like { requests_per_second: 100, retry_after_ms: 1000 }');
-    return undefined;
-  }
-  check.knownKeys(raw, RATE_LIMIT_KEYS, 'rate_limit.');
+function parseRateLimit(section: unknown, check: Checker): SimRateLimit | undefined {
+  const example = '{ requests_per_second: 100, retry_after_ms: 1000 }';
+  const raw = check.section(section, 'rate_limit', example, RATE_LIMIT_KEYS);
+  if (!raw) return undefined;
   const perSecond = check.number(raw.requests_per_second, 'rate_limit.requests_per_second', 0);
   if (raw.requests_per_second === undefined || perSecond === 0) {
     check.add('rate_limit.requests_per_second', 'is required: a number above 0');
@@ -196,13 +205,9 @@ function parseRateLimit(raw: unknown, check: Checker): SimRateLimit | undefined 
   return limit;
 }
 
-function parseFineTuning(raw: unknown, check: Checker): SimFineTuning | undefined {
-  if (raw === undefined) return undefined;
-  if (!isRecord(raw)) {
-    check.add('fine_tuning', 'must be an object like { steps: 3, accuracy: 0.9 }');
-    return undefined;
-  }
-  check.knownKeys(raw, FINE_TUNING_KEYS, 'fine_tuning.');
+function parseFineTuning(section: unknown, check: Checker): SimFineTuning | undefined {
+  const raw = check.section(section, 'fine_tuning', '{ steps: 3, accuracy: 0.9 }', FINE_TUNING_KEYS);
+  if (!raw) return undefined;
   const fineTuning: SimFineTuning = {};
   const steps = check.number(raw.steps, 'fine_tuning.steps', 0, 1000);
   if (steps !== undefined && !Number.isInteger(steps))
