@@ -36,7 +36,7 @@ export async function attemptCall(
     try {
       const result = await client.complete(request, signals.attempts);
       lane.attempting -= 1;
-      lane.succeeded(result);
+      lane.succeeded(result, epoch);
       return { result, attempts: attempts + result.attempts };
     } catch (failure) {
       lane.attempting -= 1;

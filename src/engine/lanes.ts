@@ -108,9 +108,9 @@ export class Lane {
     return !signal.aborted;
   }
 
-  succeeded(result: ChatResult): void {
+  succeeded(result: ChatResult, startedInEpoch: number): void {
     this.connectionFailures = 0;
-    this.limit.answer();
+    this.limit.record('answered', startedInEpoch);
     if (result.usage) {
       const used = result.usage.prompt + result.usage.completion;
       this.tokensPerAttempt = this.tokensPerAttempt === 0 ? used : 0.9 * this.tokensPerAttempt + 0.1 * used;
@@ -118,8 +118,13 @@ export class Lane {
     if (result.rateLimit) this.observe(result.rateLimit);
   }
 
-  /** Learns from a failed attempt: 429 bursts, exhausted limits, a provider or model that refuses. */
+  /**
+   * Learns from a failed attempt: 429 bursts, waits the server asks for, exhausted limits, a provider or model
+   * that refuses.
+   */
   failed(error: unknown, model: string, startedInEpoch: number): void {
+    const limited = error instanceof ProviderError && error.kind === 'rate_limited';
+    this.limit.record(limited ? 'rate_limited' : 'failed', startedInEpoch);
     if (!(error instanceof ProviderError)) return;
     if (error.kind === 'connection') {
       this.connectionFailures += 1;
@@ -135,7 +140,8 @@ export class Lane {
       this.modelsDown.set(model, `model ${model} not found at provider ${this.provider.name} (${detailOf(error)})`);
       this.changed();
     }
-    if (error.kind === 'rate_limited') this.limit.rateLimited(startedInEpoch);
+    // A rate limit holds for the whole account, not one request: nothing new starts before the time it names.
+    if (limited && error.hints.retryAfterMs !== undefined) this.pauseFor(error.hints.retryAfterMs);
     if (error.hints.rateLimit) this.observe(error.hints.rateLimit);
   }
 
@@ -160,8 +166,11 @@ export class Lane {
     if (state.requests && state.requests.remaining <= this.attempting) waits.push(state.requests.resetMs);
     const tokensNeeded = Math.max(1, this.attempting * this.tokensPerAttempt);
     if (state.tokens && state.tokens.remaining < tokensNeeded) waits.push(state.tokens.resetMs);
-    if (waits.length === 0) return;
-    const until = performance.now() + Math.min(Math.max(...waits), MAX_HONOURED_WAIT_MS);
+    if (waits.length > 0) this.pauseFor(Math.max(...waits));
+  }
+
+  private pauseFor(ms: number): void {
+    const until = performance.now() + Math.min(ms, MAX_HONOURED_WAIT_MS);
     if (until > this.pausedUntil) this.pausedUntil = until;
   }
 
