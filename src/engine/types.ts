@@ -8,7 +8,7 @@ export interface PlannedCall {
   variant: VariantSpec;
   case: Case;
   messages: ChatMessage[];
-  /** Content-addressed cache key (provider base URL, model, messages, params). */
+  /** Content-addressed cache key (endpoint: base URL, API version, headers; model, messages, params). */
   cacheKey: string;
 }
 
