@@ -150,6 +150,7 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   };
   if (raw.base_url !== undefined) spec.base_url = raw.base_url;
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
+  if (raw.context_window !== undefined) spec.context_window = raw.context_window;
   if (raw.api_key_env !== undefined) {
     spec.api_key_env = raw.api_key_env;
     if (options.requireApiKeys && !options.env[raw.api_key_env]) {
@@ -207,6 +208,7 @@ async function resolveVariant(
     template,
     params: raw.params ?? {},
   };
+  if (raw.context_window !== undefined) spec.context_window = raw.context_window;
   if (raw.system !== undefined) {
     const system = isFileRef(raw.system)
       ? await readSystemPrompt(ctx, [...yamlPath, 'system'], raw.system)

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,43 @@ describe('runs that cannot or must not spend money', () => {
     const { code, stderr } = await runCli(['run', suite, '--out', 'out-broken'], { cwd: dir });
     expect(code).toBe(2);
     expect(stderr).toMatch(/broken\.yaml:8:\d+ variants\.small\.role: .*prompted, finetuned/);
+    expect(stderr).toContain('no model was called');
+    expect(simulator.stats.requests).toBe(before);
+  });
+
+  it('refuses rows longer than the model’s context window before any call (exit 2, row and case)', async () => {
+    const rows = [
+      { input: 'Where is my card?', expected: 'card_arrival' },
+      { input: 'word '.repeat(150_000), expected: 'card_arrival' },
+      { input: 'z'.repeat(1_000_000), expected: 'card_arrival' },
+    ];
+    await writeFile(join(dir, 'long.jsonl'), rows.map((row) => JSON.stringify(row)).join('\n'));
+    const suite = await writeSuite(
+      dir,
+      'long.yaml',
+      `name: long-rows
+dataset: { path: long.jsonl }
+task: { kind: classification }
+providers:
+  sim: { base_url: ${simulator.url} }
+variants:
+  big: { role: prompted, provider: sim, model: gpt-4o }
+  small: { role: finetuned, provider: sim, model: gpt-4.1-nano }
+  local: { role: finetuned, provider: sim, model: my-llm, context_window: 100 }
+  unknown: { role: finetuned, provider: sim, model: my-other-llm }
+`,
+    );
+    const before = simulator.stats.requests;
+    const started = performance.now();
+    const { code, stderr } = await runCli(['run', suite, '--out', 'out-long', '--no-cache'], { cwd: dir });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /long\.jsonl:2:1 .*long\.yaml: variant "big" \(gpt-4o\): case 1 makes a prompt of about [\d,]+ tokens, over the model's context window of 128,000/,
+    );
+    expect(stderr).toMatch(/long\.jsonl:2:1 .*variant "local" \(my-llm\): case 1 /);
+    expect(stderr).toMatch(/long\.jsonl:3:1 .*variant "local" \(my-llm\): case 2 /);
+    expect(stderr).not.toMatch(/variant "(small|unknown)"/);
     expect(stderr).toContain('no model was called');
     expect(simulator.stats.requests).toBe(before);
   });
