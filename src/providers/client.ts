@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIUserAbortError } from 'openai';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -7,7 +7,7 @@ import type {
 import { TunegateError } from '../errors.js';
 import type { ProviderSpec } from '../suite/types.js';
 import { toProviderError } from './errors.js';
-import { createKeepAliveFetch } from './http-fetch.js';
+import { CALLER_SIGNAL, createKeepAliveFetch } from './http-fetch.js';
 import { readRateLimit } from './rate-limit.js';
 import { withRetries } from './retry.js';
 import type { ChatRequest, ChatResult, ModelClient, TokenUsage } from './types.js';
@@ -16,6 +16,8 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** Local servers (Ollama, vLLM, the simulator) take any key; the SDK insists on one. */
 const NO_KEY_PLACEHOLDER = 'no-key';
 const SIMULATOR_HEADER = 'x-tunegate-simulator';
+
+type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
 
 function resolveApiKey(provider: ProviderSpec, env: Record<string, string | undefined>): string {
   if (provider.api_key_env === undefined) return NO_KEY_PLACEHOLDER;
@@ -87,7 +89,9 @@ export function createAttemptClient(provider: ProviderSpec, env: Record<string, 
 
   async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
     const startedAt = performance.now();
-    const options = { signal };
+    const options: RequestOptions = signal
+      ? { fetchOptions: { [CALLER_SIGNAL]: signal } as RequestOptions['fetchOptions'] }
+      : {};
     const body = {
       ...request.params,
       model: request.model,
@@ -132,7 +136,9 @@ export function createAttemptClient(provider: ProviderSpec, env: Record<string, 
         ...answerHeaders(response.headers),
       };
     } catch (error) {
-      throw toProviderError(error, { provider: provider.name, attempts: 1, secrets, reading });
+      // Aborted by the caller: the SDK, which does not know the signal, saw a broken or timed-out request.
+      const cause = signal?.aborted ? new APIUserAbortError() : error;
+      throw toProviderError(cause, { provider: provider.name, attempts: 1, secrets, reading });
     }
   }
 

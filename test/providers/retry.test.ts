@@ -3,6 +3,7 @@ import { createAttemptClient } from '../../src/providers/client.js';
 import { parseDurationMs, readRateLimit, readRetryAfterMs } from '../../src/providers/rate-limit.js';
 import { isRetryable, retryDelayMs, withRetries } from '../../src/providers/retry.js';
 import { type ModelClient, ProviderError } from '../../src/providers/types.js';
+import { startSimulator } from '../../src/sim/index.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
 import { completion, startScriptedServer } from './scripted-server.js';
 
@@ -141,6 +142,21 @@ describe('createAttemptClient', () => {
       hints: { retryAfterMs: 1000, rateLimit: { requests: { remaining: 0, resetMs: 850 } } },
     });
     expect(server.seen).toHaveLength(1);
+  });
+
+  it.each([false, true])('is aborted by the caller’s signal at once (streaming: %s)', async (stream) => {
+    const sim = await startSimulator({
+      cases: [{ input: 'x', expected: 'label' }],
+      models: { m: { accuracy: 1, latency_ms: 5000, ttft_fraction: 0.01 } },
+    });
+    cleanups.push(sim.close);
+    const controller = new AbortController();
+    const client = createAttemptClient(provider(sim.url, { stream }), {});
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    const thrown = await client.complete(ask, controller.signal).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(thrown).toMatchObject({ kind: 'unknown', message: 'provider "local": request aborted (after 1 attempt)' });
   });
 
   it('reports the rate-limit headers of a successful answer', async () => {
