@@ -142,6 +142,20 @@ describe('rate limits', () => {
     expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(290);
   });
 
+  it('pauses until the reset a 429’s headers announce, longer than its own backoff', async () => {
+    const starts: number[] = [];
+    const fake = fakeClient(() => {
+      starts.push(performance.now());
+      if (starts.length === 1)
+        throw failure('rate_limited', 429, { rateLimit: { requests: { remaining: 0, resetMs: 800 } } });
+      return {};
+    });
+    const { runOptions } = collect({ client: fake.client, concurrency: 1 });
+    const summary = await runCalls(planCalls([{ suite: retrying(), cases: makeCases(1) }]), runOptions);
+    expect(summary.errors).toBe(0);
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(790);
+  });
+
   it('halves the concurrency on a burst of 429s and lets retries wait for a slot', async () => {
     let inFlight = 0;
     const inFlightAtStart: number[] = [];
