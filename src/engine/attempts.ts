@@ -47,6 +47,8 @@ export async function attemptCall(
     const giveUp = retry >= maxRetries || !isRetryable(error) || signals.waits.aborted || lane.refusal(model) !== null;
     if (giveUp) return { error, attempts };
     await sleep(retryDelayMs(error, retry), signals.waits);
-    if (lane.refusal(model) !== null || !(await lane.readyForRetry(slot, signals.waits))) return { error, attempts };
+    // The lane may have refused the model while this call waited, for its turn as well as for the backoff.
+    const ready = lane.refusal(model) === null && (await lane.readyForRetry(slot, signals.waits));
+    if (!ready || lane.refusal(model) !== null) return { error, attempts };
   }
 }
