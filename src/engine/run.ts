@@ -9,6 +9,7 @@ import { type CachedResponse, openResponseCache, type ResponseCache } from './ca
 import { createLanes, type Lane } from './lanes.js';
 import { describeError, errorRecord, responseRecord } from './records.js';
 import { type Admission, BudgetGuard } from './reservation.js';
+import { MAX_PENDING_RECORDS, RecordSink } from './sink.js';
 import { StopControl } from './stop.js';
 import {
   DEFAULT_FINAL_RETRY_MS,
@@ -18,11 +19,8 @@ import {
   sweepDelayMs,
   worthSweeping,
 } from './sweep.js';
-import type { CaseRecord, PlannedCall, Progress, RunOptions, RunSummary } from './types.js';
+import type { CaseRecord, PlannedCall, RunOptions, RunSummary } from './types.js';
 
-const PROGRESS_INTERVAL_MS = 100;
-/** Records queued behind a slow onRecord before the dispatcher pauses; bounds memory on huge runs. */
-const MAX_PENDING_RECORDS = 1024;
 /** Cache writes in progress before the dispatcher pauses; a slow disk must not queue responses without bound. */
 const MAX_PENDING_STORES = 256;
 
@@ -74,19 +72,13 @@ interface Job {
 }
 
 class Run {
-  private done = 0;
-  private errors = 0;
-  private cached = 0;
-  private recovered = 0;
   private budgetExhausted = false;
   private fatal: { error: unknown } | null = null;
   private inFlight = 0;
-  private pendingRecords = 0;
   private pendingStores = 0;
   private held: HeldCall[] = [];
-  private recordChain: Promise<void> = Promise.resolve();
   private wakeDispatcher: (() => void) | null = null;
-  private lastProgressAt = Number.NEGATIVE_INFINITY;
+  private readonly records: RecordSink;
   private readonly lanes;
   private readonly priceOf = createPriceLookup((suite) => suite.pricing);
   private readonly budget: BudgetGuard;
@@ -104,6 +96,17 @@ class Run {
     this.budget = new BudgetGuard(options.maxCostUsd, this.priceOf);
     this.stop = new StopControl(options, () => this.wake());
     this.makeClient = options.clientFor ?? createAttemptClient;
+    this.records = new RecordSink(options, {
+      progressOf: (counts) => ({
+        ...counts,
+        total,
+        spent_usd: this.budget.spent,
+        elapsed_ms: performance.now() - startedAt,
+      }),
+      failed: () => this.fatal !== null,
+      fail: (error) => this.fail(error),
+      drained: () => this.wake(),
+    });
   }
 
   async execute(): Promise<RunSummary> {
@@ -114,7 +117,7 @@ class Run {
       await this.dispatch(fresh, { attempts: this.stop.attempts, waits: this.stop.waits });
       await this.waitUntil(() => this.inFlight === 0);
       await this.finalSweep();
-      for (const { record, call } of this.held.splice(0)) this.deliver(record, call);
+      for (const { record, call } of this.held.splice(0)) this.records.deliver(record, call);
       return await this.finish();
     } finally {
       this.stop.dispose();
@@ -124,20 +127,21 @@ class Run {
 
   private async finish(): Promise<RunSummary> {
     await this.waitUntil(() => this.inFlight === 0);
-    await this.recordChain;
+    await this.records.flushed();
     // Every cache write has finished (or failed) when the run returns: nothing touches the cache after it.
     await this.waitUntil(() => this.pendingStores === 0);
     if (this.fatal) throw this.fatal.error;
-    this.options.onProgress?.(this.progress(performance.now()));
+    const { records } = this;
+    this.options.onProgress?.(records.progress());
     return {
       total: this.total,
-      completed: this.done - this.errors,
-      errors: this.errors,
-      cached: this.cached,
+      completed: records.done - records.errors,
+      errors: records.errors,
+      cached: records.cached,
       spent_usd: this.budget.spent,
       budget_exhausted: this.budgetExhausted,
       interrupted: this.stop.stopped !== null,
-      recovered: this.recovered,
+      recovered: records.recovered,
       elapsed_ms: performance.now() - this.startedAt,
     };
   }
@@ -169,14 +173,17 @@ class Run {
       for (const job of jobs) {
         await this.waitUntil(
           () =>
-            (this.pendingRecords < MAX_PENDING_RECORDS && this.pendingStores < MAX_PENDING_STORES) ||
+            (this.records.pending < MAX_PENDING_RECORDS && this.pendingStores < MAX_PENDING_STORES) ||
             this.fatal !== null,
         );
         if (this.fatal) return;
         const { call } = job;
         const lane = job.held?.lane ?? this.laneOf(call);
         if (!lane) {
-          this.emit(errorRecord(call, `provider "${call.variant.provider}" is not defined in the suite`, 0), call);
+          this.records.emit(
+            errorRecord(call, `provider "${call.variant.provider}" is not defined in the suite`, 0),
+            call,
+          );
           continue;
         }
         if (!job.held && this.serveFromCache(call)) continue;
@@ -201,7 +208,7 @@ class Run {
     const hit = this.cache?.keys.has(call.cacheKey) ? this.cache.cache.get(call.cacheKey) : null;
     if (!hit) return false;
     const cost_usd = this.costOf(call, hit.usage, hit.latency_ms);
-    this.emit(responseRecord(call, hit, { cost_usd, cached: true, attempts: 0 }), call);
+    this.records.emit(responseRecord(call, hit, { cost_usd, cached: true, attempts: 0 }), call);
     return true;
   }
 
@@ -237,8 +244,8 @@ class Run {
 
   /** A call not made: a held call keeps the error it had; a fresh one is recorded as not run. */
   private notRun(job: Job, reason: string): void {
-    if (job.held) this.deliver(job.held.record, job.call);
-    else this.emit(errorRecord(job.call, reason, 0), job.call);
+    if (job.held) this.records.deliver(job.held.record, job.call);
+    else this.records.emit(errorRecord(job.call, reason, 0), job.call);
   }
 
   private async perform(job: Job, lane: Lane, reserve: number, signals: AttemptSignals): Promise<void> {
@@ -281,14 +288,8 @@ class Run {
   }
 
   private answered(job: Job, record: CaseRecord): void {
-    if (!job.held) {
-      this.emit(record, job.call);
-      return;
-    }
-    // Counted as an error when it was held; now it is an answer.
-    this.errors -= 1;
-    this.recovered += 1;
-    this.deliver(record, job.call);
+    if (job.held) this.records.recover(record, job.call);
+    else this.records.emit(record, job.call);
   }
 
   /** Holds a failure the final sweep may fix; reports the others. */
@@ -296,7 +297,7 @@ class Run {
     const { call } = job;
     if (job.held && signals.attempts.aborted) {
       // Cut short by the sweep's time bound or a stop: the error it had says more than "aborted".
-      this.deliver({ ...job.held.record, attempts }, call);
+      this.records.deliver({ ...job.held.record, attempts }, call);
       return;
     }
     const stopped = signals.attempts.aborted ? (this.stop.stopped ?? 'aborted') : null;
@@ -307,9 +308,9 @@ class Run {
       (this.options.finalRetryMs ?? DEFAULT_FINAL_RETRY_MS) > 0 &&
       worthSweeping(error, lane, call) &&
       (job.held !== null || this.held.length < MAX_HELD_CALLS);
-    if (!job.held) this.count(record);
+    if (!job.held) this.records.count(record);
     if (holdable) this.held.push({ call, lane, record, error });
-    else this.deliver(record, call);
+    else this.records.deliver(record, call);
   }
 
   /** Writes in the background; the run waits for every write before it returns. */
@@ -335,49 +336,6 @@ class Run {
 
   private costOf(call: PlannedCall, usage: TokenUsage | null, latencyMs: number): number | null {
     return costOfCall(this.priceOf(call), usage, latencyMs);
-  }
-
-  /** Counts the record now and hands it to onRecord. */
-  private emit(record: CaseRecord, call: PlannedCall): void {
-    this.count(record);
-    this.deliver(record, call);
-  }
-
-  private count(record: CaseRecord): void {
-    this.done += 1;
-    if (record.error !== null) this.errors += 1;
-    if (record.cached) this.cached += 1;
-    const now = performance.now();
-    if (this.options.onProgress && now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
-      this.lastProgressAt = now;
-      this.options.onProgress(this.progress(now));
-    }
-  }
-
-  /** Hands records to onRecord one at a time, in completion order, off the network path. */
-  private deliver(record: CaseRecord, call: PlannedCall): void {
-    this.pendingRecords += 1;
-    this.recordChain = this.recordChain.then(async () => {
-      try {
-        if (!this.fatal) await this.options.onRecord(record, call);
-      } catch (error) {
-        this.fail(error);
-      } finally {
-        this.pendingRecords -= 1;
-        if (this.pendingRecords === MAX_PENDING_RECORDS - 1) this.wake();
-      }
-    });
-  }
-
-  private progress(now: number): Progress {
-    return {
-      done: this.done,
-      total: this.total,
-      errors: this.errors,
-      cached: this.cached,
-      spent_usd: this.budget.spent,
-      elapsed_ms: now - this.startedAt,
-    };
   }
 
   private fail(error: unknown): void {
