@@ -5,6 +5,7 @@ import { configError, type Problem, TunegateError } from '../errors.js';
 import { loadSuites } from '../suite/load.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { OutsidePaths } from '../suite/workspace.js';
+import { checkContextWindows } from './context-window.js';
 
 export interface SuiteWithCases {
   suite: LoadedSuite;
@@ -49,7 +50,7 @@ function checkTemplateFields({ suite, cases }: SuiteWithCases): Problem[] {
 
 /**
  * Loads suites and their datasets and collects every problem at once, so `validate` and `run`
- * refuse a broken configuration before any model is called.
+ * refuse a broken configuration — or a row too long for its model — before any model is called.
  */
 export async function validateSuites(patterns: string[], options: ValidateOptions): Promise<ValidationResult> {
   const loaded = await loadSuites(patterns, options);
@@ -70,7 +71,10 @@ export async function validateSuites(patterns: string[], options: ValidateOption
     const withCases = { suite, cases };
     const fieldProblems = checkTemplateFields(withCases);
     problems.push(...fieldProblems);
-    if (fieldProblems.length === 0) suites.push(withCases);
+    if (fieldProblems.length > 0) continue;
+    const windowProblems = await checkContextWindows(withCases);
+    problems.push(...windowProblems);
+    if (windowProblems.length === 0) suites.push(withCases);
   }
   return { suites, problems, warnings: loaded.warnings };
 }

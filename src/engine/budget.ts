@@ -39,9 +39,9 @@ export function createPriceLookup(pricingBySuite: PricingBySuite): (call: Planne
 /**
  * Prompt tokens are additive per message (countMessageTokens = priming + Σ per-message tokens), so each
  * message's share is memoised by identity: the shared system prompt and few-shot turns are tokenised once,
- * not once per call.
+ * not once per call. Needs loadTokenizer() first.
  */
-function promptTokenCounter(): (messages: ChatMessage[]) => number {
+export function promptTokenCounter(): (messages: ChatMessage[]) => number {
   const priming = countMessageTokens([]);
   const perMessage = new WeakMap<ChatMessage, number>();
   return (messages) => {
@@ -58,17 +58,23 @@ function promptTokenCounter(): (messages: ChatMessage[]) => number {
   };
 }
 
-/**
- * Completion tokens: the request's max_tokens (or max_completion_tokens) when set — an upper bound, so the
- * estimate errs high; otherwise the gold answer's tokens × 1.5 + 4, a margin for wording and end tokens.
- */
-function completionTokens(call: PlannedCall): number {
+/** The request's own bound on completion tokens (max_tokens or max_completion_tokens), or null. */
+export function completionCap(call: PlannedCall): number | null {
   const { params } = call.variant;
   const limit = params.max_tokens ?? params.max_completion_tokens;
-  if (typeof limit === 'number' && limit > 0) return limit;
+  return typeof limit === 'number' && limit > 0 ? limit : null;
+}
+
+/** Without a cap: the gold answer's tokens × 1.5 + 4, a margin for wording and end tokens. */
+export function completionGuess(call: PlannedCall): number {
   const expected =
     typeof call.case.expected === 'string' ? call.case.expected : JSON.stringify(call.case.expected ?? '');
   return Math.ceil(countTokens(expected) * 1.5) + 4;
+}
+
+/** Completion tokens: the cap when set — an upper bound, so the estimate errs high — else the guess. */
+function completionTokens(call: PlannedCall): number {
+  return completionCap(call) ?? completionGuess(call);
 }
 
 /**

@@ -13,31 +13,74 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
+/**
+ * What identifies an endpoint in a cache key: its URL (or the identity standing in for it), its API version
+ * and its extra headers (a header can route to another deployment or model version).
+ */
+export interface EndpointIdentity {
+  base_url?: string;
+  api_version?: string;
+  /** Values as the suite gives them: text, or a reference such as `{ env: NAME }` (its name, never the secret). */
+  headers?: Record<string, unknown>;
+}
+
+/** The identity of a provider's endpoint for cache keys. */
+export function endpointOf(provider: {
+  base_url?: string;
+  cache_identity?: string;
+  api_version?: string;
+  headers?: Record<string, unknown>;
+}): EndpointIdentity {
+  return {
+    base_url: provider.cache_identity ?? provider.base_url,
+    api_version: provider.api_version,
+    headers: provider.headers,
+  };
+}
+
+/**
+ * The endpoint's fields of the key, in canonical order: `api_version` and `headers` only when set, so keys of
+ * endpoints without them are unchanged. Headers enter as a sha256 of their canonical JSON (names lowercased,
+ * as HTTP compares them).
+ */
+function endpointHead(endpoint: EndpointIdentity): string {
+  const fields: string[] = [];
+  if (endpoint.api_version !== undefined) fields.push(`"api_version":${canonicalJson(endpoint.api_version)}`);
+  fields.push(`"base_url":${canonicalJson(endpoint.base_url ?? null)}`);
+  const headers = Object.entries(endpoint.headers ?? {});
+  if (headers.length > 0) {
+    const named = Object.fromEntries(headers.map(([name, value]) => [name.toLowerCase(), value]));
+    fields.push(`"headers":"${createHash('sha256').update(canonicalJson(named)).digest('hex')}"`);
+  }
+  return fields.join(',');
+}
+
 /** sha256 (hex) of the canonical JSON of everything that determines a response. */
 export function cacheKey(
-  baseUrl: string | undefined,
+  endpoint: EndpointIdentity,
   model: string,
   messages: ChatMessage[],
   params: Record<string, unknown>,
 ): string {
   return createHash('sha256')
-    .update(canonicalJson({ base_url: baseUrl ?? null, messages, model, params }))
+    .update(`{${endpointHead(endpoint)},"messages":${canonicalJson(messages)}`)
+    .update(`,"model":${canonicalJson(model)},"params":${canonicalJson(params)}}`)
     .digest('hex');
 }
 
 /**
- * Computes `cacheKey(baseUrl, model, [...prefix, last], params)` for many `last` messages while hashing the
+ * Computes `cacheKey(endpoint, model, [...prefix, last], params)` for many `last` messages while hashing the
  * shared prefix (system prompt, few-shot examples) only once: the canonical JSON is
- * `{"base_url":…,"messages":[…prefix…,last],"model":…,"params":…}`, so the hash state after the prefix is
+ * `{…endpoint…,"messages":[…prefix…,last],"model":…,"params":…}`, so the hash state after the prefix is
  * copied per call. Gives exactly the same keys as `cacheKey`.
  */
 export function prefixKeyer(
-  baseUrl: string | undefined,
+  endpoint: EndpointIdentity,
   model: string,
   prefix: ChatMessage[],
   params: Record<string, unknown>,
 ): (last: ChatMessage) => string {
-  const head = `{"base_url":${canonicalJson(baseUrl ?? null)},"messages":[${prefix
+  const head = `{${endpointHead(endpoint)},"messages":[${prefix
     .map(canonicalJson)
     .map((m) => `${m},`)
     .join('')}`;

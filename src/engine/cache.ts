@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdirSync, readFileSync, rename, rm, writeFile } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenUsage } from '../providers/types.js';
 
@@ -28,6 +29,38 @@ export interface ResponseCache {
   set(key: string, response: CachedResponse): Promise<void>;
   /** Keys of every stored entry (one directory listing per shard, not one stat per key). */
   keys(): Set<string>;
+  /** Keys, and the paths of temporary files found beside the entries, from the same listing. */
+  scan(): { keys: Set<string>; temps: string[] };
+  /**
+   * Removes temporary files left by writers that were killed mid-write: those whose writing process is gone,
+   * or older than a few minutes (a live writer renames its file within milliseconds). A concurrent run's
+   * files are left alone. Resolves to the number removed; never rejects.
+   */
+  removeOrphanTemps(temps?: string[]): Promise<number>;
+}
+
+/** A temp file this old belongs to no live write, whoever wrote it (a reused pid, another machine). */
+const ORPHAN_AGE_MS = 10 * 60_000;
+/** `<key>.json.<pid>.<tag>.<n>.tmp`, as `set` names them. */
+const TEMP_NAME = /\.json\.(\d+)\.[0-9a-f]+\.\d+\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+async function isOrphan(path: string, now: number): Promise<boolean> {
+  const pid = Number(TEMP_NAME.exec(path)?.[1]);
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) return true;
+  try {
+    return now - (await stat(path)).mtimeMs > ORPHAN_AGE_MS;
+  } catch {
+    return false; // renamed or removed meanwhile
+  }
 }
 
 const KEY_PATTERN = /^[0-9a-f]{8,128}$/;
@@ -106,7 +139,7 @@ export function openResponseCache(dir: string): ResponseCache {
     return made;
   }
 
-  return {
+  const cache: ResponseCache = {
     get(key) {
       if (!KEY_PATTERN.test(key)) return null;
       try {
@@ -140,12 +173,17 @@ export function openResponseCache(dir: string): ResponseCache {
     },
 
     keys() {
-      const found = new Set<string>();
+      return cache.scan().keys;
+    },
+
+    scan() {
+      const keys = new Set<string>();
+      const temps: string[] = [];
       let shardNames: string[];
       try {
         shardNames = readdirSync(dir);
       } catch {
-        return found;
+        return { keys, temps };
       }
       for (const name of shardNames) {
         if (!/^[0-9a-f]{2}$/.test(name)) continue;
@@ -155,9 +193,21 @@ export function openResponseCache(dir: string): ResponseCache {
         } catch {
           continue;
         }
-        for (const file of files) if (file.endsWith('.json')) found.add(file.slice(0, -'.json'.length));
+        for (const file of files) {
+          if (file.endsWith('.json')) keys.add(file.slice(0, -'.json'.length));
+          else if (file.endsWith('.tmp')) temps.push(join(dir, name, file));
+        }
       }
-      return found;
+      return { keys, temps };
+    },
+
+    async removeOrphanTemps(temps = cache.scan().temps) {
+      const now = Date.now();
+      const orphans = await Promise.all(temps.map(async (path) => ((await isOrphan(path, now)) ? path : null)));
+      const removed = orphans.filter((path) => path !== null);
+      await Promise.all(removed.map(removeQuietly));
+      return removed.length;
     },
   };
+  return cache;
 }

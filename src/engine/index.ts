@@ -1,6 +1,6 @@
 export { type CostEstimate, estimateCost, type PricingBySuite } from './budget.js';
 export { type CachedResponse, openResponseCache, type ResponseCache } from './cache.js';
-export { cacheKey, canonicalJson } from './cache-key.js';
+export { cacheKey, canonicalJson, type EndpointIdentity, endpointOf } from './cache-key.js';
 export { buildMessages, iteratePlan, type Plan, planCalls, type SuiteCases } from './plan.js';
 export { runCalls } from './run.js';
 export { renderTemplate, templateFields } from './template.js';

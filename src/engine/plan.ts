@@ -2,7 +2,7 @@ import type { Case } from '../dataset/types.js';
 import { TunegateError } from '../errors.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
-import { prefixKeyer } from './cache-key.js';
+import { endpointOf, prefixKeyer } from './cache-key.js';
 import { readField, renderWith, templateFields } from './template.js';
 import type { PlannedCall } from './types.js';
 
@@ -122,7 +122,7 @@ function* generatePlan(suites: SuiteCases[]): Generator<PlannedCall> {
       return {
         variant,
         prefix,
-        keyFor: prefixKeyer(provider.cache_identity ?? provider.base_url, variant.model, prefix, variant.params),
+        keyFor: prefixKeyer(endpointOf(provider), variant.model, prefix, variant.params),
       };
     });
     // Variants interleave per case so a run stopped midway still has paired data.

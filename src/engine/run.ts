@@ -1,16 +1,26 @@
 import { ExitCode, TunegateError } from '../errors.js';
-import { createModelClient } from '../providers/client.js';
+import { createAttemptClient } from '../providers/client.js';
 import { costOfCall } from '../providers/pricing.js';
-import { type ChatResult, type ModelClient, ProviderError, type TokenUsage } from '../providers/types.js';
+import { sleep } from '../providers/retry.js';
+import type { ModelClient, TokenUsage } from '../providers/types.js';
+import { type AttemptSignals, attemptCall } from './attempts.js';
 import { createPriceLookup, estimateCost } from './budget.js';
 import { type CachedResponse, openResponseCache, type ResponseCache } from './cache.js';
 import { createLanes, type Lane } from './lanes.js';
 import { describeError, errorRecord, responseRecord } from './records.js';
-import type { CaseRecord, PlannedCall, Progress, RunOptions, RunSummary } from './types.js';
+import { type Admission, BudgetGuard } from './reservation.js';
+import { MAX_PENDING_RECORDS, RecordSink } from './sink.js';
+import { StopControl } from './stop.js';
+import {
+  DEFAULT_FINAL_RETRY_MS,
+  type HeldCall,
+  MAX_HELD_CALLS,
+  SWEEP_ROUNDS,
+  sweepDelayMs,
+  worthSweeping,
+} from './sweep.js';
+import type { CaseRecord, PlannedCall, RunOptions, RunSummary } from './types.js';
 
-const PROGRESS_INTERVAL_MS = 100;
-/** Records queued behind a slow onRecord before the dispatcher pauses; bounds memory on huge runs. */
-const MAX_PENDING_RECORDS = 1024;
 /** Cache writes in progress before the dispatcher pauses; a slow disk must not queue responses without bound. */
 const MAX_PENDING_STORES = 256;
 
@@ -28,19 +38,22 @@ function asPlan(calls: Iterable<PlannedCall>): { calls: Iterable<PlannedCall>; t
 }
 
 /**
- * Runs every planned call with bounded concurrency per provider and returns the totals. Every call yields
- * exactly one record through `onRecord` — responses, failures, and calls never made (budget reached, aborted).
- * Throws only before the first call (budget estimate over `maxCostUsd`) or when a client cannot be built or
- * `onRecord`/`onProgress` throws.
+ * Runs every planned call with bounded, adaptive concurrency per provider and returns the totals. Every call
+ * yields exactly one record through `onRecord` — responses, failures, and calls never made (budget reached,
+ * stopped, provider or model refused). Errored calls that one more try could fix are held back and retried in
+ * a final sweep before they are reported. Throws only before the first call (budget estimate over
+ * `maxCostUsd`) or when a client cannot be built or `onRecord`/`onProgress` throws.
  */
 export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], options: RunOptions): Promise<RunSummary> {
   const startedAt = performance.now();
   const plan = asPlan(calls);
   const cache = options.cacheDir === undefined ? null : openResponseCache(options.cacheDir);
   // One listing of the cache up front: calls it does not hold skip the read, and the estimate skips them.
-  const cachedKeys = cache ? cache.keys() : new Set<string>();
+  const listing = cache ? cache.scan() : { keys: new Set<string>(), temps: [] };
+  await cache?.removeOrphanTemps(listing.temps);
   if (options.maxCostUsd !== undefined) {
-    const estimate = await estimateCost(plan.calls, undefined, cachedKeys);
+    // Also loads the tokenizer the budget guard counts prompts with.
+    const estimate = await estimateCost(plan.calls, undefined, listing.keys);
     if (estimate.usd > options.maxCostUsd) {
       throw new TunegateError(
         'budget-estimate',
@@ -49,24 +62,27 @@ export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], opt
       );
     }
   }
-  return new Run(plan.calls, plan.total, options, cache ? { cache, keys: cachedKeys } : null, startedAt).execute();
+  return new Run(plan.calls, plan.total, options, cache ? { cache, keys: listing.keys } : null, startedAt).execute();
+}
+
+/** A call to dispatch: from the plan, or held back from an earlier pass. */
+interface Job {
+  call: PlannedCall;
+  held: HeldCall | null;
 }
 
 class Run {
-  private done = 0;
-  private errors = 0;
-  private cached = 0;
-  private spent = 0;
   private budgetExhausted = false;
   private fatal: { error: unknown } | null = null;
   private inFlight = 0;
-  private pendingRecords = 0;
   private pendingStores = 0;
-  private recordChain: Promise<void> = Promise.resolve();
+  private held: HeldCall[] = [];
   private wakeDispatcher: (() => void) | null = null;
-  private lastProgressAt = Number.NEGATIVE_INFINITY;
-  private readonly laneOf;
+  private readonly records: RecordSink;
+  private readonly lanes;
   private readonly priceOf = createPriceLookup((suite) => suite.pricing);
+  private readonly budget: BudgetGuard;
+  private readonly stop: StopControl;
   private readonly makeClient;
 
   constructor(
@@ -76,95 +92,225 @@ class Run {
     private readonly cache: { cache: ResponseCache; keys: ReadonlySet<string> } | null,
     private readonly startedAt: number,
   ) {
-    this.laneOf = createLanes(options.concurrency);
-    this.makeClient = options.clientFor ?? createModelClient;
+    this.lanes = createLanes(options.concurrency, () => this.wake());
+    this.budget = new BudgetGuard(options.maxCostUsd, this.priceOf);
+    this.stop = new StopControl(options, () => this.wake());
+    this.makeClient = options.clientFor ?? createAttemptClient;
+    this.records = new RecordSink(options, {
+      progressOf: (counts) => ({
+        ...counts,
+        total,
+        spent_usd: this.budget.spent,
+        elapsed_ms: performance.now() - startedAt,
+      }),
+      failed: () => this.fatal !== null,
+      fail: (error) => this.fail(error),
+      drained: () => this.wake(),
+    });
   }
 
   async execute(): Promise<RunSummary> {
-    const { signal } = this.options;
-    const onAbort = () => this.wake();
-    signal?.addEventListener('abort', onAbort);
     try {
-      await this.dispatchAll();
+      const fresh = (function* (calls) {
+        for (const call of calls) yield { call, held: null };
+      })(this.calls);
+      await this.dispatch(fresh, { attempts: this.stop.attempts, waits: this.stop.waits });
+      await this.waitUntil(() => this.inFlight === 0);
+      await this.finalSweep();
+      for (const { record, call } of this.held.splice(0)) this.records.deliver(record, call);
       return await this.finish();
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      this.stop.dispose();
+      this.lanes.closeAll();
     }
   }
 
   private async finish(): Promise<RunSummary> {
     await this.waitUntil(() => this.inFlight === 0);
-    await this.recordChain;
+    await this.records.flushed();
     // Every cache write has finished (or failed) when the run returns: nothing touches the cache after it.
     await this.waitUntil(() => this.pendingStores === 0);
     if (this.fatal) throw this.fatal.error;
-    this.options.onProgress?.(this.progress(performance.now()));
+    const { records } = this;
+    this.options.onProgress?.(records.progress());
     return {
       total: this.total,
-      completed: this.done - this.errors,
-      errors: this.errors,
-      cached: this.cached,
-      spent_usd: this.spent,
+      completed: records.done - records.errors,
+      errors: records.errors,
+      cached: records.cached,
+      spent_usd: this.budget.spent,
       budget_exhausted: this.budgetExhausted,
-      interrupted: this.options.signal?.aborted === true || this.options.stopSignal?.aborted === true,
-      recovered: 0,
+      interrupted: this.stop.stopped !== null,
+      recovered: records.recovered,
       elapsed_ms: performance.now() - this.startedAt,
     };
   }
 
-  /** Walks the plan in order; one dispatcher, so a plan position is the only queue (no array shifts). */
-  private async dispatchAll(): Promise<void> {
+  /**
+   * Retries the held errored calls, in up to SWEEP_ROUNDS rounds after a backoff, within a time bound; the
+   * calls it cannot recover are reported with their last error.
+   */
+  private async finalSweep(): Promise<void> {
+    const limitMs = this.options.finalRetryMs ?? DEFAULT_FINAL_RETRY_MS;
+    if (this.held.length === 0 || limitMs <= 0) return;
+    const deadline = AbortSignal.timeout(limitMs);
+    const signals: AttemptSignals = {
+      attempts: AbortSignal.any([this.stop.attempts, deadline]),
+      waits: AbortSignal.any([this.stop.waits, deadline]),
+    };
+    for (let round = 0; round < SWEEP_ROUNDS && this.held.length > 0; round++) {
+      await sleep(sweepDelayMs(round, this.held), signals.waits);
+      if (signals.waits.aborted || this.fatal) return;
+      const jobs = this.held.splice(0).map((held) => ({ call: held.call, held }));
+      await this.dispatch(jobs, signals);
+      await this.waitUntil(() => this.inFlight === 0);
+    }
+  }
+
+  /** Walks the jobs in order; one dispatcher, so a plan position is the only queue (no array shifts). */
+  private async dispatch(jobs: Iterable<Job>, signals: AttemptSignals): Promise<void> {
     try {
-      for (const call of this.calls) {
+      for (const job of jobs) {
         await this.waitUntil(
           () =>
-            (this.pendingRecords < MAX_PENDING_RECORDS && this.pendingStores < MAX_PENDING_STORES) ||
+            (this.records.pending < MAX_PENDING_RECORDS && this.pendingStores < MAX_PENDING_STORES) ||
             this.fatal !== null,
         );
         if (this.fatal) return;
-        const provider = call.suite.providers[call.variant.provider];
-        if (!provider) {
-          this.emit(errorRecord(call, `provider "${call.variant.provider}" is not defined in the suite`, 0), call);
+        const { call } = job;
+        const lane = job.held?.lane ?? this.laneOf(call);
+        if (!lane) {
+          this.records.emit(
+            errorRecord(call, `provider "${call.variant.provider}" is not defined in the suite`, 0),
+            call,
+          );
           continue;
         }
-        const stopped = this.stopReason();
-        if (stopped) {
-          this.emit(errorRecord(call, stopped, 0), call);
-          continue;
-        }
-        const hit = this.cache?.keys.has(call.cacheKey) ? this.cache.cache.get(call.cacheKey) : null;
-        if (hit) {
-          // Served without a provider slot. The record keeps what the call cost when it was made; nothing is spent.
-          const cost_usd = this.costOf(call, hit.usage, hit.latency_ms);
-          this.emit(responseRecord(call, hit, { cost_usd, cached: true, attempts: 0 }), call);
-          continue;
-        }
-        const lane = this.laneOf(provider);
-        await this.waitUntil(() => lane.inFlight < lane.limit || this.stopReason() !== null || this.fatal !== null);
+        if (!job.held && this.serveFromCache(call)) continue;
+        const admission = await this.admit(call, lane, signals);
         if (this.fatal) return;
-        const notRun = this.stopReason();
-        if (notRun) this.emit(errorRecord(call, notRun, 0), call);
-        else void this.perform(call, lane);
+        if (typeof admission === 'string') this.notRun(job, admission);
+        else void this.perform(job, lane, admission.reserve, signals);
       }
     } catch (error) {
       this.fail(error);
     }
   }
 
-  private async perform(call: PlannedCall, lane: Lane): Promise<void> {
-    lane.inFlight += 1;
+  private laneOf(call: PlannedCall): Lane | null {
+    const provider = call.suite.providers[call.variant.provider];
+    return provider ? this.lanes.laneOf(provider) : null;
+  }
+
+  /** Served without a provider slot. The record keeps what the call cost when it was made; nothing is spent. */
+  private serveFromCache(call: PlannedCall): boolean {
+    if (this.stop.stopped) return false;
+    const hit = this.cache?.keys.has(call.cacheKey) ? this.cache.cache.get(call.cacheKey) : null;
+    if (!hit) return false;
+    const cost_usd = this.costOf(call, hit.usage, hit.latency_ms);
+    this.records.emit(responseRecord(call, hit, { cost_usd, cached: true, attempts: 0 }), call);
+    return true;
+  }
+
+  /** Waits for a slot on the lane and room in the budget; a string says why the call is not made. */
+  private async admit(call: PlannedCall, lane: Lane, signals: AttemptSignals): Promise<{ reserve: number } | string> {
+    let decision: Admission | string = 'wait';
+    await this.waitUntil(() => {
+      const refused = this.refusal(call, lane, signals);
+      if (refused !== null) decision = refused;
+      else if (lane.canStart(performance.now())) decision = this.budget.admit(call);
+      return decision !== 'wait' || this.fatal !== null;
+    });
+    const admitted: Admission | string = decision;
+    if (admitted === 'exhausted') {
+      this.budgetExhausted = true;
+      return this.budgetReason();
+    }
+    return admitted === 'wait' ? 'not run: the run failed' : admitted;
+  }
+
+  private refusal(call: PlannedCall, lane: Lane, signals: AttemptSignals): string | null {
+    const stopped = this.stop.notRunReason();
+    if (stopped) return stopped;
+    if (this.budgetExhausted) return this.budgetReason();
+    if (signals.waits.aborted) return 'not run: the final retry sweep ran out of time';
+    const refused = lane.refusal(call.variant.model);
+    return refused === null ? null : `not run: ${refused}`;
+  }
+
+  private budgetReason(): string {
+    return `not run: budget of ${usd(this.options.maxCostUsd ?? 0)} reached`;
+  }
+
+  /** A call not made: a held call keeps the error it had; a fresh one is recorded as not run. */
+  private notRun(job: Job, reason: string): void {
+    if (job.held) this.records.deliver(job.held.record, job.call);
+    else this.records.emit(errorRecord(job.call, reason, 0), job.call);
+  }
+
+  private async perform(job: Job, lane: Lane, reserve: number, signals: AttemptSignals): Promise<void> {
+    const { call } = job;
+    const slot = lane.enter();
     this.inFlight += 1;
+    this.budget.hold(call, reserve);
+    let cost: number | null = null;
+    let usage: TokenUsage | null = null;
+    let answered = false;
     try {
-      const { record, response } = await this.callModel(call, lane);
-      if (response) this.store(call, response);
-      this.emit(record, call);
+      const outcome = await attemptCall(call, lane, this.clientOf(lane), slot, signals);
+      const attempts = (job.held?.record.attempts ?? 0) + outcome.attempts;
+      if ('result' in outcome) {
+        const { result } = outcome;
+        const response: CachedResponse = {
+          text: result.text,
+          usage: result.usage,
+          latency_ms: result.latency_ms,
+          ttft_ms: result.ttft_ms ?? null,
+          simulated: result.simulated,
+        };
+        answered = true;
+        usage = result.usage;
+        cost = this.costOf(call, result.usage, result.latency_ms);
+        this.store(call, response);
+        this.answered(job, responseRecord(call, response, { cost_usd: cost, cached: false, attempts }));
+      } else {
+        this.failed(job, lane, outcome.error, attempts, signals);
+      }
     } catch (error) {
       this.fail(error);
     } finally {
-      lane.inFlight -= 1;
+      this.budget.settle(call, reserve, cost, usage, answered);
+      if (this.budget.reached) this.budgetExhausted = true;
+      lane.leave(slot);
       this.inFlight -= 1;
       this.wake();
     }
+  }
+
+  private answered(job: Job, record: CaseRecord): void {
+    if (job.held) this.records.recover(record, job.call);
+    else this.records.emit(record, job.call);
+  }
+
+  /** Holds a failure the final sweep may fix; reports the others. */
+  private failed(job: Job, lane: Lane, error: unknown, attempts: number, signals: AttemptSignals): void {
+    const { call } = job;
+    if (job.held && signals.attempts.aborted) {
+      // Cut short by the sweep's time bound or a stop: the error it had says more than "aborted".
+      this.records.deliver({ ...job.held.record, attempts }, call);
+      return;
+    }
+    const stopped = signals.attempts.aborted ? (this.stop.stopped ?? 'aborted') : null;
+    const message = stopped ? `${stopped}: ${describeError(error)}` : describeError(error);
+    const record = errorRecord(call, message, attempts);
+    const holdable =
+      !stopped &&
+      (this.options.finalRetryMs ?? DEFAULT_FINAL_RETRY_MS) > 0 &&
+      worthSweeping(error, lane, call) &&
+      (job.held !== null || this.held.length < MAX_HELD_CALLS);
+    if (!job.held) this.records.count(record);
+    if (holdable) this.held.push({ call, lane, record, error });
+    else this.records.deliver(record, call);
   }
 
   /** Writes in the background; the run waits for every write before it returns. */
@@ -183,38 +329,6 @@ class Run {
       });
   }
 
-  private async callModel(
-    call: PlannedCall,
-    lane: Lane,
-  ): Promise<{ record: CaseRecord; response: CachedResponse | null }> {
-    const client = this.clientOf(lane);
-    const { signal } = this.options;
-    let result: ChatResult;
-    try {
-      result = await client.complete(
-        { model: call.variant.model, messages: call.messages, params: call.variant.params },
-        signal,
-      );
-    } catch (error) {
-      const attempts = error instanceof ProviderError ? error.attempts : 1;
-      const message = signal?.aborted ? `aborted: ${describeError(error)}` : describeError(error);
-      return { record: errorRecord(call, message, attempts), response: null };
-    }
-    const response: CachedResponse = {
-      text: result.text,
-      usage: result.usage,
-      latency_ms: result.latency_ms,
-      ttft_ms: result.ttft_ms ?? null,
-      simulated: result.simulated,
-    };
-    const cost = this.costOf(call, result.usage, result.latency_ms);
-    this.spend(cost);
-    return {
-      record: responseRecord(call, response, { cost_usd: cost, cached: false, attempts: result.attempts }),
-      response,
-    };
-  }
-
   private clientOf(lane: Lane): ModelClient {
     lane.client ??= this.makeClient(lane.provider, this.options.env);
     return lane.client;
@@ -222,55 +336,6 @@ class Run {
 
   private costOf(call: PlannedCall, usage: TokenUsage | null, latencyMs: number): number | null {
     return costOfCall(this.priceOf(call), usage, latencyMs);
-  }
-
-  private spend(cost: number | null): void {
-    if (cost === null) return;
-    this.spent += cost;
-    const max = this.options.maxCostUsd;
-    if (max !== undefined && this.spent >= max) this.budgetExhausted = true;
-  }
-
-  private stopReason(): string | null {
-    if (this.options.signal?.aborted) return 'not run: aborted';
-    if (this.budgetExhausted) return `not run: budget of ${usd(this.options.maxCostUsd ?? 0)} reached`;
-    return null;
-  }
-
-  /** Counts the record now; hands it to onRecord one at a time, in completion order, off the network path. */
-  private emit(record: CaseRecord, call: PlannedCall): void {
-    this.done += 1;
-    if (record.error !== null) this.errors += 1;
-    if (record.cached) this.cached += 1;
-    this.pendingRecords += 1;
-    this.recordChain = this.recordChain.then(() => this.deliver(record, call));
-    const now = performance.now();
-    if (this.options.onProgress && now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
-      this.lastProgressAt = now;
-      this.options.onProgress(this.progress(now));
-    }
-  }
-
-  private async deliver(record: CaseRecord, call: PlannedCall): Promise<void> {
-    try {
-      if (!this.fatal) await this.options.onRecord(record, call);
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      this.pendingRecords -= 1;
-      if (this.pendingRecords === MAX_PENDING_RECORDS - 1) this.wake();
-    }
-  }
-
-  private progress(now: number): Progress {
-    return {
-      done: this.done,
-      total: this.total,
-      errors: this.errors,
-      cached: this.cached,
-      spent_usd: this.spent,
-      elapsed_ms: now - this.startedAt,
-    };
   }
 
   private fail(error: unknown): void {
@@ -284,7 +349,7 @@ class Run {
     wake?.();
   }
 
-  /** Sleeps until `ready()` holds; woken by finished calls, delivered records, aborts and failures. */
+  /** Sleeps until `ready()` holds; woken by finished calls, delivered records, lanes, stops and failures. */
   private async waitUntil(ready: () => boolean): Promise<void> {
     while (!ready()) {
       await new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ export interface PlannedCall {
   variant: VariantSpec;
   case: Case;
   messages: ChatMessage[];
-  /** Content-addressed cache key (provider base URL, model, messages, params). */
+  /** Content-addressed cache key (endpoint: base URL, API version, headers; model, messages, params). */
   cacheKey: string;
 }
 
@@ -51,7 +51,10 @@ export interface RunOptions {
   concurrency?: number;
   /** Environment for API keys (adapters pass process.env in; the engine never reads it). */
   env: Record<string, string | undefined>;
-  /** Builds the client of a provider; injectable for tests. */
+  /**
+   * Builds the client of a provider (default: one HTTP attempt per call); injectable for tests. The engine
+   * makes the retries itself, so that each one passes the provider's adaptive limit.
+   */
   clientFor?: (provider: ProviderSpec, env: Record<string, string | undefined>) => ModelClient;
   /** Called once per finished record, in completion order. Records are not kept by the engine. */
   onRecord: (record: CaseRecord, call: PlannedCall) => void | Promise<void>;
@@ -65,6 +68,12 @@ export interface RunOptions {
    */
   stopSignal?: AbortSignal;
   stopGraceMs?: number;
+  /**
+   * Time bound of the final retry sweep, which retries calls that failed with a retryable error (429, 5xx,
+   * timeout, connection) before they are reported (default 60 000; 0 turns it off). A provider with
+   * `max_retries: 0` is never retried.
+   */
+  finalRetryMs?: number;
 }
 
 export interface RunSummary {

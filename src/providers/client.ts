@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIUserAbortError } from 'openai';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -8,7 +8,9 @@ import { TunegateError } from '../errors.js';
 import type { ProviderSpec } from '../suite/types.js';
 import { toProviderError } from './errors.js';
 import { resolveHeaders } from './headers.js';
-import { createKeepAliveFetch } from './http-fetch.js';
+import { CALLER_SIGNAL, createKeepAliveFetch } from './http-fetch.js';
+import { readRateLimit } from './rate-limit.js';
+import { withRetries } from './retry.js';
 import type { ChatRequest, ChatResult, ModelClient, TokenUsage } from './types.js';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -16,30 +18,7 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const NO_KEY_PLACEHOLDER = 'no-key';
 const SIMULATOR_HEADER = 'x-tunegate-simulator';
 
-/**
- * Per-call attempt log, smuggled to the fetch wrapper through per-request `fetchOptions` (the SDK
- * copies them onto every attempt's RequestInit), so concurrent calls on one client count separately.
- */
-const ATTEMPT_LOG = Symbol('tunegate.attemptLog');
-interface AttemptLog {
-  count: number;
-  /** performance.now() when the latest attempt started. */
-  lastStart: number;
-}
-type TaggedInit = RequestInit & { [ATTEMPT_LOG]?: AttemptLog };
 type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
-
-/** Counts each HTTP attempt of a call for ChatResult.attempts, then sends it with `send`. */
-function countingFetch(send: typeof fetch) {
-  return (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const log = (init as TaggedInit | undefined)?.[ATTEMPT_LOG];
-    if (log) {
-      log.count += 1;
-      log.lastStart = performance.now();
-    }
-    return send(input, init);
-  };
-}
 
 function resolveApiKey(provider: ProviderSpec, env: Record<string, string | undefined>): string {
   if (provider.api_key_env === undefined) return NO_KEY_PLACEHOLDER;
@@ -72,11 +51,13 @@ export interface OpenAIClient {
 /**
  * The SDK client for one OpenAI-compatible endpoint: key from the provider's api_key_env, keep-alive
  * fetch (wrapped by `wrapFetch` when given). Shared by chat, fine-tuning and stored completions.
+ * `maxRetries` defaults to the provider's; chat clients pass 0 and retry themselves (see retry.ts).
  */
 export function createOpenAIClient(
   provider: ProviderSpec,
   env: Record<string, string | undefined>,
   wrapFetch: (send: typeof fetch) => typeof fetch = (send) => send,
+  maxRetries = provider.max_retries,
 ): OpenAIClient {
   const apiKey = resolveApiKey(provider, env);
   const { headers, secrets } = resolveHeaders(provider, env);
@@ -92,20 +73,26 @@ export function createOpenAIClient(
     defaultHeaders: headers,
     defaultQuery: provider.api_version === undefined ? undefined : { 'api-version': provider.api_version },
     timeout: provider.timeout_ms,
-    maxRetries: provider.max_retries,
+    maxRetries,
     fetch: wrapFetch(createKeepAliveFetch()),
     logLevel: 'off',
   });
   return { client, secrets: apiKey === NO_KEY_PLACEHOLDER ? secrets : [apiKey, ...secrets] };
 }
 
-/** A ModelClient over one OpenAI-compatible endpoint; the SDK client is built once and reused. */
-export function createModelClient(provider: ProviderSpec, env: Record<string, string | undefined>): ModelClient {
-  const { client, secrets } = createOpenAIClient(provider, env, countingFetch);
+/**
+ * A ModelClient over one OpenAI-compatible endpoint that makes exactly one HTTP attempt per call; failures
+ * carry the server's retry hints (retry-after, rate-limit headers). The engine retries through it, so every
+ * attempt passes its provider's limiter. The SDK client is built once and reused.
+ */
+export function createAttemptClient(provider: ProviderSpec, env: Record<string, string | undefined>): ModelClient {
+  const { client, secrets } = createOpenAIClient(provider, env, undefined, 0);
 
   async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
-    const log: AttemptLog = { count: 0, lastStart: performance.now() };
-    const options = { signal, fetchOptions: { [ATTEMPT_LOG]: log } } as unknown as RequestOptions;
+    const startedAt = performance.now();
+    const options: RequestOptions = signal
+      ? { fetchOptions: { [CALLER_SIGNAL]: signal } as RequestOptions['fetchOptions'] }
+      : {};
     const body = {
       ...request.params,
       model: request.model,
@@ -120,9 +107,9 @@ export function createModelClient(provider: ProviderSpec, env: Record<string, st
         return {
           text: data.choices[0]?.message?.content ?? '',
           usage: toUsage(data.usage),
-          latency_ms: performance.now() - log.lastStart,
-          attempts: Math.max(log.count, 1),
-          simulated: response.headers.has(SIMULATOR_HEADER),
+          latency_ms: performance.now() - startedAt,
+          attempts: 1,
+          ...answerHeaders(response.headers),
         };
       }
       const streamOptions = provider.stream_usage ? { stream_options: { include_usage: true } } : {};
@@ -136,7 +123,7 @@ export function createModelClient(provider: ProviderSpec, env: Record<string, st
       for await (const chunk of stream) {
         const piece = chunk.choices[0]?.delta?.content;
         if (piece) {
-          if (ttft === undefined) ttft = performance.now() - log.lastStart;
+          if (ttft === undefined) ttft = performance.now() - startedAt;
           text += piece;
         }
         if (chunk.usage) usage = chunk.usage;
@@ -144,15 +131,28 @@ export function createModelClient(provider: ProviderSpec, env: Record<string, st
       return {
         text,
         usage: toUsage(usage),
-        latency_ms: performance.now() - log.lastStart,
+        latency_ms: performance.now() - startedAt,
         ...(ttft === undefined ? {} : { ttft_ms: ttft }),
-        attempts: Math.max(log.count, 1),
-        simulated: response.headers.has(SIMULATOR_HEADER),
+        attempts: 1,
+        ...answerHeaders(response.headers),
       };
     } catch (error) {
-      throw toProviderError(error, { provider: provider.name, attempts: Math.max(log.count, 1), secrets, reading });
+      // Aborted by the caller: the SDK, which does not know the signal, saw a broken or timed-out request.
+      const cause = signal?.aborted ? new APIUserAbortError() : error;
+      throw toProviderError(cause, { provider: provider.name, attempts: 1, secrets, reading });
     }
   }
 
   return { complete };
+}
+
+/** What a response's headers tell about the server: the simulator's mark and its rate limits. */
+function answerHeaders(headers: Headers): Pick<ChatResult, 'simulated' | 'rateLimit'> {
+  const rateLimit = readRateLimit(headers);
+  return { simulated: headers.has(SIMULATOR_HEADER), ...(rateLimit ? { rateLimit } : {}) };
+}
+
+/** A ModelClient that retries as the provider's `max_retries` says, with backoff and jitter (see retry.ts). */
+export function createModelClient(provider: ProviderSpec, env: Record<string, string | undefined>): ModelClient {
+  return withRetries(createAttemptClient(provider, env), provider.max_retries);
 }

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ProviderError } from './types.js';
+import { readRateLimit, readRetryAfterMs, readShouldRetry } from './rate-limit.js';
+import { ProviderError, type RetryHints } from './types.js';
 
 type Kind = ProviderError['kind'];
 
@@ -38,26 +39,39 @@ interface ErrorContext {
   reading: boolean;
 }
 
-/** Maps whatever the SDK threw (after its retries) to a ProviderError with a stable kind. */
+/** Maps whatever the SDK threw to a ProviderError with a stable kind and the server's retry hints. */
 export function toProviderError(error: unknown, context: ErrorContext): ProviderError {
   const tries = context.attempts === 1 ? '1 attempt' : `${context.attempts} attempts`;
-  const make = (kind: Kind, detail: string, status?: number) =>
+  const make = (kind: Kind, detail: string, status?: number, hints?: RetryHints) =>
     new ProviderError(
       kind,
       redact(`provider "${context.provider}": ${detail} (after ${tries})`, context.secrets),
       status,
       context.attempts,
+      hints,
     );
 
   if (error instanceof APIUserAbortError) return make('unknown', 'request aborted');
   if (error instanceof APIConnectionTimeoutError) return make('timeout', 'request timed out');
   if (error instanceof APIConnectionError) return make('connection', `connection failed: ${causeOf(error)}`);
   if (error instanceof APIError && typeof error.status === 'number') {
-    return make(kindOfStatus(error.status), error.message, error.status);
+    return make(kindOfStatus(error.status), error.message, error.status, hintsOf(error.headers));
   }
   const message = error instanceof Error ? error.message : String(error);
   if (context.reading) return make('connection', `response stream broke: ${message}`);
   return make('unknown', message);
+}
+
+function hintsOf(headers: Headers | undefined): RetryHints {
+  if (!headers) return {};
+  const retryAfterMs = readRetryAfterMs(headers);
+  const shouldRetry = readShouldRetry(headers);
+  const rateLimit = readRateLimit(headers);
+  return {
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(shouldRetry === undefined ? {} : { shouldRetry }),
+    ...(rateLimit ? { rateLimit } : {}),
+  };
 }
 
 function causeOf(error: APIConnectionError): string {

@@ -30,7 +30,7 @@ const FINE_TUNED: Record<string, { training: number; inference: TokenPrice }> = 
 const DATE_SUFFIX = /-\d{4}-\d{2}-\d{2}$/;
 
 /** `gpt-4.1-2025-04-14` → `gpt-4.1`; other ids unchanged. */
-function withoutDate(model: string): string {
+export function withoutDate(model: string): string {
   return model.replace(DATE_SUFFIX, '');
 }
 

@@ -31,15 +31,44 @@ function tokenizer(): CountO200k {
 /** Text like `<|endoftext|>` in a prompt is counted as plain text, not rejected. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
+/**
+ * Above this many characters a text is not tokenised whole: byte-pair encoding of one long unbroken word
+ * takes time quadratic in its length (a 1 MB token takes minutes), so its count is estimated from samples.
+ */
+const EXACT_LIMIT_CHARS = 20_000;
+const SAMPLES = 16;
+const SAMPLE_CHARS = 1000;
+
+/**
+ * Tokens of a long text, from the tokens per character of evenly spread samples. Samples cut words at
+ * their ends, which only adds tokens, so the estimate errs high (a few percent on prose).
+ */
+function estimateLongText(count: CountO200k, text: string): number {
+  const step = (text.length - SAMPLE_CHARS) / (SAMPLES - 1);
+  let tokens = 0;
+  let chars = 0;
+  for (let i = 0; i < SAMPLES; i++) {
+    const start = Math.floor(i * step);
+    const sample = text.slice(start, start + SAMPLE_CHARS);
+    tokens += count(sample, PLAIN_TEXT);
+    chars += sample.length;
+  }
+  return Math.ceil((text.length * tokens) / chars);
+}
+
 /** Short strings are cheap to count; memoising them would only churn the memo. */
 const MEMO_MIN_LENGTH = 256;
 const MEMO_MAX_ENTRIES = 512;
 const memo = new Map<string, number>();
 
-/** Tokens in `text` under o200k_base (the encoding of OpenAI's current models). Needs loadTokenizer() first. */
+/**
+ * Tokens in `text` under o200k_base (the encoding of OpenAI's current models); estimated above 20,000
+ * characters (see estimateLongText). Needs loadTokenizer() first.
+ */
 export function countTokens(text: string): number {
   const count = tokenizer();
   if (text.length < MEMO_MIN_LENGTH) return count(text, PLAIN_TEXT);
+  if (text.length > EXACT_LIMIT_CHARS) return estimateLongText(count, text);
   const known = memo.get(text);
   if (known !== undefined) return known;
   const counted = count(text, PLAIN_TEXT);

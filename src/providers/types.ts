@@ -1,3 +1,5 @@
+import type { RateLimitState } from './rate-limit.js';
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -29,20 +31,35 @@ export interface ChatResult {
   attempts: number;
   /** True when the server says it is the tunegate simulator. */
   simulated: boolean;
+  /** The server's rate-limit headers on this response, when it sends them. */
+  rateLimit?: RateLimitState;
 }
 
 export interface ModelClient {
-  /** Resolves with the completion or rejects with a ProviderError after retries. */
+  /**
+   * Resolves with the completion or rejects with a ProviderError. Clients from `createModelClient` retry;
+   * those from `createAttemptClient` make one attempt and leave retries to the caller.
+   */
   complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult>;
 }
 
-/** A call that failed for good (after retries). `kind` is stable. */
+/** What the server said about retrying a failed request. */
+export interface RetryHints {
+  /** `retry-after-ms` / `retry-after`. */
+  retryAfterMs?: number;
+  /** `x-should-retry`. */
+  shouldRetry?: boolean;
+  rateLimit?: RateLimitState;
+}
+
+/** A failed call. `kind` is stable; `hints` carry what the server said about trying again. */
 export class ProviderError extends Error {
   constructor(
     readonly kind: 'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'auth' | 'bad_request' | 'unknown',
     message: string,
     readonly status?: number,
     readonly attempts = 1,
+    readonly hints: RetryHints = {},
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -28,6 +28,20 @@ export interface SimFaults {
   retry_after_ms?: number;
 }
 
+/**
+ * A rate limit like a real API's: a token bucket of requests. A request over it is answered 429 with
+ * `retry-after`, and every completion carries OpenAI's `x-ratelimit-*-requests` headers.
+ */
+export interface SimRateLimit {
+  requests_per_second: number;
+  /** Requests a full bucket lets through at once (default: one second's worth). */
+  burst?: number;
+  /** Sent as `retry-after-ms` (and rounded up as `retry-after` seconds) with a 429 (default 1000). */
+  retry_after_ms?: number;
+  /** Send the `x-ratelimit-*` headers (default true). */
+  headers?: boolean;
+}
+
 /** The simulated fine-tuning API: how jobs progress and how well the models they make answer. */
 export interface SimFineTuning {
   /** Training steps a job reports, one per poll, between "started" and "succeeded" (default 3). */
@@ -57,10 +71,24 @@ export interface SimConfig {
   /** For requested models not listed in `models`; without it they answer everything correctly. */
   default_model?: SimModel;
   faults?: SimFaults;
+  rate_limit?: SimRateLimit;
+  /** Answer 404 `model_not_found` for models not under `models` (nor made by fine-tuning), as a real API does. */
+  strict_models?: boolean;
   fine_tuning?: SimFineTuning;
 }
 
-const CONFIG_KEYS = ['seed', 'cases', 'models', 'default_model', 'faults', 'shared_difficulty', 'fine_tuning'];
+const CONFIG_KEYS = [
+  'seed',
+  'cases',
+  'models',
+  'default_model',
+  'faults',
+  'rate_limit',
+  'strict_models',
+  'shared_difficulty',
+  'fine_tuning',
+];
+const RATE_LIMIT_KEYS = ['requests_per_second', 'burst', 'retry_after_ms', 'headers'];
 const FINE_TUNING_KEYS = ['steps', 'accuracy', 'accuracy_by_suffix', 'permission_denied'];
 const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction'];
 const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
@@ -93,6 +121,28 @@ class Checker {
     }
     return value;
   }
+
+  /** An optional object section with known keys, or undefined (absent, or not an object: reported). */
+  section(
+    raw: unknown,
+    name: string,
+    example: string,
+    allowed: readonly string[],
+  ): Record<string, unknown> | undefined {
+    if (raw === undefined) return undefined;
+    if (!isRecord(raw)) {
+      this.add(name, `must be an object like ${example}`);
+      return undefined;
+    }
+    this.knownKeys(raw, allowed, `${name}.`);
+    return raw;
+  }
+
+  boolean(value: unknown, path: string): boolean | undefined {
+    if (value === undefined || typeof value === 'boolean') return value;
+    this.add(path, `must be true or false, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
 }
 
 function parseModel(raw: unknown, path: string, check: Checker): SimModel | undefined {
@@ -115,13 +165,9 @@ function parseModel(raw: unknown, path: string, check: Checker): SimModel | unde
   return model;
 }
 
-function parseFaults(raw: unknown, check: Checker): SimFaults | undefined {
-  if (raw === undefined) return undefined;
-  if (!isRecord(raw)) {
-    check.add('faults', 'must be an object like { rate_429: 0.05 }');
-    return undefined;
-  }
-  check.knownKeys(raw, [...FRACTION_FAULTS, ...DURATION_FAULTS], 'faults.');
+function parseFaults(section: unknown, check: Checker): SimFaults | undefined {
+  const raw = check.section(section, 'faults', '{ rate_429: 0.05 }', [...FRACTION_FAULTS, ...DURATION_FAULTS]);
+  if (!raw) return undefined;
   const faults: SimFaults = {};
   let total = 0;
   for (const name of FRACTION_FAULTS) {
@@ -141,13 +187,28 @@ function parseFaults(raw: unknown, check: Checker): SimFaults | undefined {
   return faults;
 }
 
-function parseFineTuning(raw: unknown, check: Checker): SimFineTuning | undefined {
-  if (raw === undefined) return undefined;
-  if (!isRecord(raw)) {
-    check.add('fine_tuning', 'must be an object like { steps: 3, accuracy: 0.9 }');
-    return undefined;
+function parseRateLimit(section: unknown, check: Checker): SimRateLimit | undefined {
+  const example = '{ requests_per_second: 100, retry_after_ms: 1000 }';
+  const raw = check.section(section, 'rate_limit', example, RATE_LIMIT_KEYS);
+  if (!raw) return undefined;
+  const perSecond = check.number(raw.requests_per_second, 'rate_limit.requests_per_second', 0);
+  if (raw.requests_per_second === undefined || perSecond === 0) {
+    check.add('rate_limit.requests_per_second', 'is required: a number above 0');
   }
-  check.knownKeys(raw, FINE_TUNING_KEYS, 'fine_tuning.');
+  const burst = check.number(raw.burst, 'rate_limit.burst', 1);
+  const retryAfter = check.number(raw.retry_after_ms, 'rate_limit.retry_after_ms', 0);
+  const headers = check.boolean(raw.headers, 'rate_limit.headers');
+  if (perSecond === undefined || perSecond === 0) return undefined;
+  const limit: SimRateLimit = { requests_per_second: perSecond };
+  if (burst !== undefined) limit.burst = burst;
+  if (retryAfter !== undefined) limit.retry_after_ms = retryAfter;
+  if (headers !== undefined) limit.headers = headers;
+  return limit;
+}
+
+function parseFineTuning(section: unknown, check: Checker): SimFineTuning | undefined {
+  const raw = check.section(section, 'fine_tuning', '{ steps: 3, accuracy: 0.9 }', FINE_TUNING_KEYS);
+  if (!raw) return undefined;
   const fineTuning: SimFineTuning = {};
   const steps = check.number(raw.steps, 'fine_tuning.steps', 0, 1000);
   if (steps !== undefined && !Number.isInteger(steps))
@@ -167,11 +228,8 @@ function parseFineTuning(raw: unknown, check: Checker): SimFineTuning | undefine
       fineTuning.accuracy_by_suffix = bySuffix;
     }
   }
-  if (raw.permission_denied !== undefined) {
-    if (typeof raw.permission_denied === 'boolean') fineTuning.permission_denied = raw.permission_denied;
-    else
-      check.add('fine_tuning.permission_denied', `must be true or false, got ${JSON.stringify(raw.permission_denied)}`);
-  }
+  const permissionDenied = check.boolean(raw.permission_denied, 'fine_tuning.permission_denied');
+  if (permissionDenied !== undefined) fineTuning.permission_denied = permissionDenied;
   return fineTuning;
 }
 
@@ -223,6 +281,10 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   if (shared !== undefined) config.shared_difficulty = shared;
   const faults = parseFaults(raw.faults, check);
   if (faults) config.faults = faults;
+  const rateLimit = parseRateLimit(raw.rate_limit, check);
+  if (rateLimit) config.rate_limit = rateLimit;
+  const strict = check.boolean(raw.strict_models, 'strict_models');
+  if (strict !== undefined) config.strict_models = strict;
   const fineTuning = parseFineTuning(raw.fine_tuning, check);
   if (fineTuning) config.fine_tuning = fineTuning;
   if (check.messages.length > 0) {

@@ -1,4 +1,4 @@
-export type { SimCase, SimConfig, SimFaults, SimFineTuning, SimModel } from './config.js';
+export type { SimCase, SimConfig, SimFaults, SimFineTuning, SimModel, SimRateLimit } from './config.js';
 export { loadSimCases, parseSimConfig } from './config.js';
 export type { RunningSimulator, SimModelStats, SimStats } from './server.js';
 export { startSimulator } from './server.js';

@@ -5,6 +5,7 @@ import { loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
+import { RequestBucket } from './rate-limit.js';
 import { readLimitedBody } from './request-body.js';
 import { emptyTrainingStats, SimTrainingRoutes, type SimTrainingStats } from './training-routes.js';
 
@@ -23,6 +24,8 @@ export interface SimStats {
   completions: number;
   by_status: Record<string, number>;
   faults: { rate_limited: number; server_error: number; reset: number; slow: number };
+  /** 429s answered because `rate_limit` was exceeded (injected 429s are under `faults`). */
+  throttled: number;
   by_model: Record<string, SimModelStats>;
   /** Files, fine-tuning jobs, stored completions and generated (distillation) inputs. */
   training: SimTrainingStats;
@@ -97,6 +100,7 @@ export async function startSimulator(
     completions: 0,
     by_status: {},
     faults: { rate_limited: 0, server_error: 0, reset: 0, slow: 0 },
+    throttled: 0,
     by_model: {},
     training: emptyTrainingStats(),
   };
@@ -110,6 +114,7 @@ export async function startSimulator(
   const training = new SimTrainingRoutes(config, behaviour, stats.training, send, () => {
     modelList = listModels();
   });
+  const bucket = config.rate_limit ? new RequestBucket(config.rate_limit, performance.now()) : null;
   const timers = new Set<NodeJS.Timeout>();
   let completionCounter = 0;
 
@@ -132,13 +137,19 @@ export async function startSimulator(
     res.end(body);
   }
 
-  function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null) {
-    const headers: Record<string, string> = {};
-    if (status === 429) {
-      headers['retry-after-ms'] = String(behaviour.retryAfterMs);
-      headers['retry-after'] = String(Math.ceil(behaviour.retryAfterMs / 1000));
-    }
+  function sendError(
+    res: ServerResponse,
+    status: number,
+    message: string,
+    type: string,
+    code: string | null,
+    headers: Record<string, string> = {},
+  ) {
     send(res, status, JSON.stringify({ error: { message, type, param: null, code } }), headers);
+  }
+
+  function retryAfter(ms: number): Record<string, string> {
+    return { 'retry-after-ms': String(ms), 'retry-after': String(Math.ceil(ms / 1000)) };
   }
 
   function modelStats(model: string): SimModelStats {
@@ -174,16 +185,30 @@ export async function startSimulator(
     stats.completions++;
     const perModel = modelStats(request.model);
     perModel.requests++;
+    const now = performance.now();
+    if (bucket && !bucket.take(now)) {
+      stats.throttled++;
+      const headers = { ...retryAfter(bucket.retryAfterMs), ...bucket.headers(now) };
+      sendError(res, 429, 'Rate limit reached for requests (simulated).', 'requests', 'rate_limit_exceeded', headers);
+      return;
+    }
+    const limitHeaders = bucket?.headers(now) ?? {};
+    if (config.strict_models && behaviour.modelConfig(request.model) === undefined) {
+      const message = `The model \`${request.model}\` does not exist or you do not have access to it (simulated).`;
+      sendError(res, 404, message, 'invalid_request_error', 'model_not_found', limitHeaders);
+      return;
+    }
     const fault = behaviour.faultFor(requestNumber);
     if (fault === 'rate_limited') {
       stats.faults.rate_limited++;
-      sendError(res, 429, 'Rate limit reached (simulated).', 'requests', 'rate_limit_exceeded');
+      const headers = { ...retryAfter(behaviour.retryAfterMs), ...limitHeaders };
+      sendError(res, 429, 'Rate limit reached (simulated).', 'requests', 'rate_limit_exceeded', headers);
       return;
     }
     if (fault === 'server_error') {
       stats.faults.server_error++;
       const status = behaviour.serverErrorStatus(requestNumber);
-      sendError(res, status, 'The server had an error (simulated).', 'server_error', null);
+      sendError(res, status, 'The server had an error (simulated).', 'server_error', null, limitHeaders);
       return;
     }
     if (fault === 'reset') {
@@ -214,13 +239,14 @@ export async function startSimulator(
     }
     if (request.stream === true) {
       const includeUsage = (request.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-      stream(res, answer, envelope, includeUsage, extraDelay);
+      stream(res, answer, envelope, { includeUsage, extraDelay, headers: limitHeaders });
       return;
     }
     later(answer.latencyMs + extraDelay, () => {
       const message = { role: 'assistant', content: answer.text, refusal: null };
       const choices = [{ index: 0, message, finish_reason: 'stop', logprobs: null }];
-      send(res, 200, JSON.stringify({ ...envelope, object: 'chat.completion', choices, usage: openAiUsage(answer) }));
+      const body = JSON.stringify({ ...envelope, object: 'chat.completion', choices, usage: openAiUsage(answer) });
+      send(res, 200, body, limitHeaders);
     });
   }
 
@@ -229,8 +255,11 @@ export async function startSimulator(
     res: ServerResponse,
     answer: SimAnswer,
     envelope: Record<string, unknown>,
-    includeUsage: boolean,
-    extraDelay: number,
+    {
+      includeUsage,
+      extraDelay,
+      headers,
+    }: { includeUsage: boolean; extraDelay: number; headers: Record<string, string> },
   ): void {
     const usageField = includeUsage ? { usage: null } : {};
     const chunk = (delta: Record<string, unknown>, finish: string | null) =>
@@ -260,7 +289,7 @@ export async function startSimulator(
     later(extraDelay, () => {
       if (res.destroyed) return;
       stats.by_status[200] = (stats.by_status[200] ?? 0) + 1;
-      res.writeHead(200, SSE_HEADERS);
+      res.writeHead(200, { ...SSE_HEADERS, ...headers });
       res.write(chunk({ role: 'assistant', content: '' }, null));
       later(answer.ttftMs, () => writePiece(0));
     });

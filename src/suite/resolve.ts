@@ -151,6 +151,7 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   };
   if (raw.base_url !== undefined) spec.base_url = raw.base_url;
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
+  if (raw.context_window !== undefined) spec.context_window = raw.context_window;
   // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
   const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
     if (options.requireApiKeys && !options.env[variable]) {
@@ -216,6 +217,7 @@ async function resolveVariant(
     template,
     params: raw.params ?? {},
   };
+  if (raw.context_window !== undefined) spec.context_window = raw.context_window;
   if (raw.system !== undefined) {
     const system = isFileRef(raw.system)
       ? await readSystemPrompt(ctx, [...yamlPath, 'system'], raw.system)

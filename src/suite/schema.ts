@@ -253,6 +253,14 @@ const headerValue = {
   ],
 } as const;
 
+const contextWindow = {
+  type: 'integer',
+  minimum: 1,
+  title: 'Context window',
+  description:
+    'Tokens the model takes; rows whose prompt is longer are refused before any call. Known OpenAI models need none.',
+} as const;
+
 const provider = {
   type: 'object',
   title: 'Provider',
@@ -317,6 +325,7 @@ const provider = {
       title: 'API version',
       description: 'Azure OpenAI api-version, e.g. 2024-10-21.',
     },
+    context_window: contextWindow,
   },
 } as const;
 
@@ -371,6 +380,7 @@ const variant = {
       title: 'Parameters',
       description: 'Passed through to the API (temperature, max_tokens, seed, ...).',
     },
+    context_window: contextWindow,
   },
 } as const;
 

@@ -57,6 +57,8 @@ export interface ProviderSpec {
    * changes between runs while their answers do not (the simulator on a free port).
    */
   cache_identity?: string;
+  /** Tokens its models take, when the built-in table does not know them. */
+  context_window?: number;
 }
 
 export interface FewShotExample {
@@ -74,6 +76,8 @@ export interface VariantSpec {
   /** Mustache-like template; `{{input}}` and any other dataset field `{{field}}`. */
   template: string;
   params: Record<string, unknown>;
+  /** Tokens the model takes, when the built-in table does not know it (over the provider's). */
+  context_window?: number;
 }
 
 /** USD per 1M tokens, or per hour for self-hosted models. */

@@ -1,13 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
 import { BANKING_SAMPLE, copyBankingSample, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
 
-function suiteYaml(baseUrl: string, extra = ''): string {
+function suiteYaml(baseUrl: string, extra = '', cases = 40): string {
   return `name: banking-failures
-dataset: { path: banking.jsonl, sample: { size: 40, seed: 2 } }
+dataset: { path: banking.jsonl, sample: { size: ${cases}, seed: 2 } }
 task: { kind: classification }
 providers:
   sim: { base_url: ${baseUrl}, concurrency: 8, max_retries: 1, timeout_ms: 2000 }
@@ -54,6 +54,43 @@ describe('runs that cannot or must not spend money', () => {
     const { code, stderr } = await runCli(['run', suite, '--out', 'out-broken'], { cwd: dir });
     expect(code).toBe(2);
     expect(stderr).toMatch(/broken\.yaml:8:\d+ variants\.small\.role: .*prompted, finetuned/);
+    expect(stderr).toContain('no model was called');
+    expect(simulator.stats.requests).toBe(before);
+  });
+
+  it('refuses rows longer than the model’s context window before any call (exit 2, row and case)', async () => {
+    const rows = [
+      { input: 'Where is my card?', expected: 'card_arrival' },
+      { input: 'word '.repeat(150_000), expected: 'card_arrival' },
+      { input: 'z'.repeat(1_000_000), expected: 'card_arrival' },
+    ];
+    await writeFile(join(dir, 'long.jsonl'), rows.map((row) => JSON.stringify(row)).join('\n'));
+    const suite = await writeSuite(
+      dir,
+      'long.yaml',
+      `name: long-rows
+dataset: { path: long.jsonl }
+task: { kind: classification }
+providers:
+  sim: { base_url: ${simulator.url} }
+variants:
+  big: { role: prompted, provider: sim, model: gpt-4o }
+  small: { role: finetuned, provider: sim, model: gpt-4.1-nano }
+  local: { role: finetuned, provider: sim, model: my-llm, context_window: 100 }
+  unknown: { role: finetuned, provider: sim, model: my-other-llm }
+`,
+    );
+    const before = simulator.stats.requests;
+    const started = performance.now();
+    const { code, stderr } = await runCli(['run', suite, '--out', 'out-long', '--no-cache'], { cwd: dir });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /long\.jsonl:2:1 .*long\.yaml: variant "big" \(gpt-4o\): case 1 makes a prompt of about [\d,]+ tokens, over the model's context window of 128,000/,
+    );
+    expect(stderr).toMatch(/long\.jsonl:2:1 .*variant "local" \(my-llm\): case 1 /);
+    expect(stderr).toMatch(/long\.jsonl:3:1 .*variant "local" \(my-llm\): case 2 /);
+    expect(stderr).not.toMatch(/variant "(small|unknown)"/);
     expect(stderr).toContain('no model was called');
     expect(simulator.stats.requests).toBe(before);
   });
@@ -115,15 +152,39 @@ describe('runs that cannot or must not spend money', () => {
     );
   });
 
-  it('records every case as an error when the provider is unreachable, and exits 3', async () => {
+  it('stops calling a provider that is down: every case is an error, exit 3, within seconds', async () => {
     const port = await closedPort();
-    const suite = await writeSuite(dir, 'down.yaml', suiteYaml(`http://127.0.0.1:${port}/v1`));
+    const suite = await writeSuite(dir, 'down.yaml', suiteYaml(`http://127.0.0.1:${port}/v1`, '', 60));
+    const started = performance.now();
     const { code, stderr } = await runCli(['run', suite, '--out', 'out-down', '--no-cache', '--quiet'], { cwd: dir });
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(code).toBe(3);
     expect(stderr).toContain('every call of banking-failures/big, banking-failures/small failed; check the provider');
     const records = await readJsonl<{ error: string | null; attempts: number }>(join(dir, 'out-down', 'cases.jsonl'));
-    expect(records).toHaveLength(80);
-    expect(records.every((r) => r.error !== null && r.attempts === 2)).toBe(true);
+    expect(records).toHaveLength(120);
+    expect(records.every((r) => r.error !== null)).toBe(true);
+    const notRun = records.filter((r) => r.error?.startsWith('not run: provider sim unreachable (connection failed'));
+    expect(notRun.length).toBeGreaterThan(100);
+  });
+
+  it('makes only a few connection attempts to a provider that drops every connection', async () => {
+    let connections = 0;
+    const dropper: Server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = dropper.address() as { port: number };
+      const suite = await writeSuite(dir, 'drop.yaml', suiteYaml(`http://127.0.0.1:${port}/v1`, '', 60));
+      const { code } = await runCli(['run', suite, '--out', 'out-drop', '--no-cache', '--quiet'], { cwd: dir });
+      expect(code).toBe(3);
+      // Concurrency 8: the first calls fail together, then the provider is taken as down.
+      expect(connections).toBeGreaterThanOrEqual(5);
+      expect(connections).toBeLessThanOrEqual(16);
+    } finally {
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
+    }
   });
 
   it('names an unset API key variable instead of calling the provider', async () => {

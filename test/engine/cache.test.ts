@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,5 +60,22 @@ describe('openResponseCache', () => {
 
   it('reports no keys for a directory that does not exist yet', async () => {
     expect(openResponseCache(join(dir, 'absent')).keys()).toEqual(new Set());
+  });
+
+  it('removes temp files of dead writers and old ones, and leaves a live writer’s alone', async () => {
+    // A pid that surely ended: a child that has exited.
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    const shard = join(dir, 'ab');
+    await mkdir(shard, { recursive: true });
+    const temp = (pid: number, n: number) => join(shard, `${KEY}.json.${pid}.0a1b2c3d.${n}.tmp`);
+    await writeFile(temp(deadPid, 1), '{');
+    await writeFile(temp(process.pid, 2), '{');
+    await writeFile(temp(process.pid, 3), '{');
+    const old = new Date(Date.now() - 60 * 60_000);
+    await utimes(temp(process.pid, 3), old, old);
+    const cache = openResponseCache(dir);
+    expect(cache.scan().temps.sort()).toEqual([temp(deadPid, 1), temp(process.pid, 2), temp(process.pid, 3)].sort());
+    expect(await cache.removeOrphanTemps()).toBe(2);
+    expect(await readdir(shard)).toEqual([`${KEY}.json.${process.pid}.0a1b2c3d.2.tmp`]);
   });
 });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cacheKey } from '../../src/engine/cache-key.js';
+import { cacheKey, canonicalJson } from '../../src/engine/cache-key.js';
 import { buildMessages, iteratePlan, planCalls, renderTemplate, templateFields } from '../../src/engine/plan.js';
 import { TunegateError } from '../../src/errors.js';
 import { makeCases, nth, suite, variant } from './helpers.js';
@@ -88,20 +89,44 @@ describe('buildMessages', () => {
 
 describe('cacheKey', () => {
   const messages = [{ role: 'user' as const, content: 'hello' }];
+  const X = { base_url: 'http://x/v1' };
 
   it('is stable for equal inputs regardless of key order', () => {
-    const a = cacheKey('http://x/v1', 'm', messages, { temperature: 0, max_tokens: 5 });
-    const b = cacheKey('http://x/v1', 'm', [{ content: 'hello', role: 'user' }], { max_tokens: 5, temperature: 0 });
+    const a = cacheKey(X, 'm', messages, { temperature: 0, max_tokens: 5 });
+    const b = cacheKey(X, 'm', [{ content: 'hello', role: 'user' }], { max_tokens: 5, temperature: 0 });
     expect(a).toBe(b);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('changes when a param, the model, the URL or a message changes', () => {
-    const base = cacheKey('http://x/v1', 'm', messages, { temperature: 0 });
-    expect(cacheKey('http://x/v1', 'm', messages, { temperature: 0.5 })).not.toBe(base);
-    expect(cacheKey('http://x/v1', 'm2', messages, { temperature: 0 })).not.toBe(base);
-    expect(cacheKey('http://y/v1', 'm', messages, { temperature: 0 })).not.toBe(base);
-    expect(cacheKey('http://x/v1', 'm', [{ role: 'user', content: 'hello!' }], { temperature: 0 })).not.toBe(base);
+    const base = cacheKey(X, 'm', messages, { temperature: 0 });
+    expect(cacheKey(X, 'm', messages, { temperature: 0.5 })).not.toBe(base);
+    expect(cacheKey(X, 'm2', messages, { temperature: 0 })).not.toBe(base);
+    expect(cacheKey({ base_url: 'http://y/v1' }, 'm', messages, { temperature: 0 })).not.toBe(base);
+    expect(cacheKey(X, 'm', [{ role: 'user', content: 'hello!' }], { temperature: 0 })).not.toBe(base);
+  });
+
+  it('changes with the API version and the headers, whose names count without case', () => {
+    const base = cacheKey({ ...X, headers: { 'X-Route': 'v1' } }, 'm', messages, {});
+    expect(cacheKey({ ...X, headers: { 'X-Route': 'v2' } }, 'm', messages, {})).not.toBe(base);
+    expect(cacheKey({ ...X, headers: { 'x-route': 'v1' } }, 'm', messages, {})).toBe(base);
+    expect(cacheKey({ ...X, headers: { 'X-Route': 'v1' }, api_version: '2024-10-21' }, 'm', messages, {})).not.toBe(
+      base,
+    );
+    expect(cacheKey(X, 'm', messages, {})).not.toBe(base);
+  });
+
+  it('takes a header read from the environment by its reference, never its value', () => {
+    const fromEnv = cacheKey({ ...X, headers: { 'X-Api-Key': { env: 'ROUTE_KEY' } } }, 'm', messages, {});
+    expect(cacheKey({ ...X, headers: { 'X-Api-Key': { env: 'OTHER_KEY' } } }, 'm', messages, {})).not.toBe(fromEnv);
+    expect(cacheKey({ ...X, headers: { 'X-Api-Key': { env: 'ROUTE_KEY' } } }, 'm', messages, {})).toBe(fromEnv);
+  });
+
+  it('keeps the keys of endpoints without headers or API version as they were', () => {
+    const before = createHash('sha256')
+      .update(canonicalJson({ base_url: 'http://x/v1', messages, model: 'm', params: { seed: 1 } }))
+      .digest('hex');
+    expect(cacheKey({ ...X, headers: {} }, 'm', messages, { seed: 1 })).toBe(before);
   });
 });
 
@@ -126,7 +151,9 @@ describe('planCalls / iteratePlan', () => {
     });
     const calls = planCalls([{ suite: s, cases: makeCases(3) }]);
     for (const call of calls) {
-      expect(call.cacheKey).toBe(cacheKey(s.providers.local?.base_url, 'model-big', call.messages, { seed: 1 }));
+      expect(call.cacheKey).toBe(
+        cacheKey({ base_url: s.providers.local?.base_url }, 'model-big', call.messages, { seed: 1 }),
+      );
     }
     expect(new Set(calls.map((c) => c.cacheKey)).size).toBe(3);
     expect(nth(calls, 0).messages[0]).toBe(nth(calls, 2).messages[0]);

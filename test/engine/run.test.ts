@@ -176,6 +176,24 @@ describe('runCalls', () => {
     }
   });
 
+  it('misses the cache when a provider header changes (X-Route v1 → v2), and hits it again for v1', async () => {
+    const plan = (route: string) =>
+      planCalls([
+        {
+          suite: suite({ providers: { local: provider('local', { headers: { 'X-Route': route } }) } }),
+          cases: makeCases(5),
+        },
+      ]);
+    const run = async (route: string) => {
+      const fake = fakeClient();
+      const summary = await runCalls(plan(route), collect({ client: fake.client, cacheDir: dir }).runOptions);
+      return { calls: fake.stats.calls.length, cached: summary.cached };
+    };
+    expect(await run('v1')).toEqual({ calls: 10, cached: 0 });
+    expect(await run('v2')).toEqual({ calls: 10, cached: 0 });
+    expect(await run('v1')).toEqual({ calls: 0, cached: 10 });
+  });
+
   it('treats a corrupt cache entry as a miss and calls the model for it only', async () => {
     const calls = planCalls([{ suite: suite(), cases: makeCases(3) }]);
     await runCalls(calls, collect({ client: fakeClient().client, cacheDir: dir }).runOptions);

@@ -31,6 +31,26 @@ describe('countTokens', () => {
     expect(countTokens(system)).toBe(first);
   });
 
+  it('estimates a 1 MB unbroken token and a 50 MB line in well under a second each', () => {
+    const token = 'a'.repeat(1_000_000);
+    let started = performance.now();
+    expect(countTokens(token)).toBe(125_000); // o200k puts 8 "a" in a token
+    expect(performance.now() - started).toBeLessThan(1000);
+    const line = 'x7Q'.repeat(50_000_000 / 3);
+    started = performance.now();
+    expect(countTokens(line)).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('estimates long prose a little high, never low', () => {
+    const prose = Array.from({ length: 4000 }, (_, i) => `Sentence ${i} tells the card was charged twice.`).join(' ');
+    expect(prose.length).toBeGreaterThan(20_000);
+    const exact = encode(prose).length;
+    const estimate = countTokens(prose);
+    expect(estimate).toBeGreaterThanOrEqual(exact);
+    expect(estimate).toBeLessThan(exact * 1.1);
+  });
+
   it('counts special-token text as plain text instead of throwing', () => {
     expect(countTokens('<|endoftext|>')).toBeGreaterThan(1);
   });

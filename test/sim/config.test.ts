@@ -33,6 +33,8 @@ describe('parseSimConfig', () => {
         models: { 'gpt-4.1': { accuracy: 0.9, latency_ms: 300, jitter_ms: 50, ttft_fraction: 0.2 } },
         default_model: { accuracy: 0.5, cached_prompt_fraction: 0.8 },
         faults: { rate_429: 0.02, rate_500: 0.01, slow_ms: 1000 },
+        rate_limit: { requests_per_second: 100, retry_after_ms: 1000 },
+        strict_models: true,
         cases: [{ input: 'hi', expected: 'greeting' }],
       },
       'sim.yaml',
@@ -43,6 +45,8 @@ describe('parseSimConfig', () => {
       models: { 'gpt-4.1': { accuracy: 0.9, latency_ms: 300, jitter_ms: 50, ttft_fraction: 0.2 } },
       default_model: { accuracy: 0.5, cached_prompt_fraction: 0.8 },
       faults: { rate_429: 0.02, rate_500: 0.01, slow_ms: 1000 },
+      rate_limit: { requests_per_second: 100, retry_after_ms: 1000 },
+      strict_models: true,
     });
     expect(parseSimConfig({}, 'empty.yaml')).toEqual({ cases: [], models: {} });
   });
@@ -71,6 +75,31 @@ describe('parseSimConfig', () => {
     ]) {
       expect(error.message).toContain(fragment);
     }
+  });
+
+  it('checks the rate limit: a rate above 0, known keys, numbers and booleans', () => {
+    const error = thrown(() =>
+      parseSimConfig(
+        {
+          rate_limit: { requests_per_second: 0, burst: 0, retry_after_ms: 'soon', headers: 'yes', window: 1 },
+          strict_models: 1,
+        },
+        'sim.yaml',
+      ),
+    );
+    for (const fragment of [
+      'rate_limit.requests_per_second: is required: a number above 0',
+      'rate_limit.burst: must be a number ≥ 1',
+      'rate_limit.retry_after_ms: must be a number ≥ 0, got "soon"',
+      'rate_limit.headers: must be true or false',
+      'rate_limit.window: unknown key',
+      'strict_models: must be true or false',
+    ]) {
+      expect(error.message).toContain(fragment);
+    }
+    expect(thrown(() => parseSimConfig({ rate_limit: 100 }, 'sim.yaml')).message).toContain(
+      'rate_limit: must be an object like { requests_per_second: 100',
+    );
   });
 
   it('rejects a config that is not an object', () => {

@@ -119,6 +119,47 @@ describe('faults', () => {
   });
 });
 
+describe('rate limit', () => {
+  it('lets a burst through, then answers 429 with retry-after and OpenAI’s x-ratelimit headers', async () => {
+    const sim = await start({ rate_limit: { requests_per_second: 2, burst: 3, retry_after_ms: 1000 } });
+    const responses = [];
+    for (let i = 0; i < 5; i++) responses.push(await post(sim.url, chat('m', 'question number 1')));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429]);
+    const first = responses[0]?.headers;
+    expect(first?.get('x-ratelimit-limit-requests')).toBe('3');
+    expect(first?.get('x-ratelimit-remaining-requests')).toBe('2');
+    expect(first?.get('x-ratelimit-reset-requests')).toMatch(/^\d+ms$/);
+    const limited = responses[3];
+    expect(limited?.headers.get('retry-after')).toBe('1');
+    expect(limited?.headers.get('retry-after-ms')).toBe('1000');
+    expect(limited?.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(limited?.headers.get('x-ratelimit-reset-requests')).toMatch(/^1\.\d+s$/);
+    expect(JSON.parse(limited?.text ?? '{}').error.code).toBe('rate_limit_exceeded');
+    expect(sim.stats.throttled).toBe(2);
+    expect(sim.stats.faults.rate_limited).toBe(0);
+  });
+
+  it('refills at requests_per_second', async () => {
+    const sim = await start({ rate_limit: { requests_per_second: 20, burst: 1, headers: false } });
+    expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
+    const limited = await post(sim.url, chat('m', 'question number 1'));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-ratelimit-remaining-requests')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
+  });
+
+  it('answers 404 model_not_found for unknown models when strict_models is set', async () => {
+    const sim = await start({ strict_models: true });
+    const unknown = await post(sim.url, chat('nope', 'question number 1'));
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text).error.code).toBe('model_not_found');
+    expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
+    const lenient = await start();
+    expect((await post(lenient.url, chat('nope', 'question number 1'))).status).toBe(200);
+  });
+});
+
 describe('routes and safety', () => {
   it('lists configured models in the OpenAI shape', async () => {
     const sim = await start({ models: { big: { accuracy: 0.9 }, small: { accuracy: 0.7 } } });
