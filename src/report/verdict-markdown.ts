@@ -61,7 +61,8 @@ export function comparisonTable(suite: SuiteResult): string[] {
   return [...lines, ''];
 }
 
-function answerCell(value: unknown): string {
+/** A model's answer or a dataset value as a table cell: JSON for non-strings, escaped and clipped. */
+export function answerCell(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return escapeMarkdownInline(text ?? '', 160);
 }

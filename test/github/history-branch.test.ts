@@ -79,6 +79,14 @@ describe('the history branch', () => {
     expect(fake.git.branchFiles(target.branch)?.get('index.html')).toBe(site['index.html']);
   });
 
+  it('takes a branch holding only a page called index.html for someone else’s site', async () => {
+    const { fake, client } = await start();
+    fake.git.seedBranch(target.branch, { 'index.html': '<h1>our site</h1>' });
+    const saved = await saveToHistoryBranch(client, target, append('night 1'), 'tunegate: night 1');
+    expect(saved.folder).toBe('tunegate/');
+    expect(fake.git.branchFiles(target.branch)?.get('index.html')).toBe('<h1>our site</h1>');
+  });
+
   it('refuses a tunegate/ folder it did not write, and writes nothing', async () => {
     const { fake, client } = await start();
     const head = fake.git.seedBranch(target.branch, { 'tunegate/notes.md': 'mine', 'other.txt': 'x' });
