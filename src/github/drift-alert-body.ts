@@ -2,7 +2,7 @@ import { milliseconds, percent, points, usd } from '../format.js';
 import type { DriftVariant, SuiteDrift } from '../history/types.js';
 import { escapeMarkdownInline, linkTarget, stripControl } from '../report/escape.js';
 import { type MarkdownBlock, textBlock } from '../report/markdown-blocks.js';
-import { answerCell } from '../report/verdict-markdown.js';
+import { answerCell, flippedCaseBlocks } from '../report/verdict-markdown.js';
 import { commentMarker, fitCommentBody } from './comment.js';
 
 /** A case whose outcome changed between the accepted reference and this run, with this run's answer. */
@@ -118,27 +118,24 @@ function variantRow(name: string, v: DriftVariant): string {
 }
 
 function flipSections(flips: Record<string, DriftFlips>): MarkdownBlock[] {
-  const blocks: MarkdownBlock[] = [];
-  for (const [name, flip] of Object.entries(flips)) {
-    const groups = [
-      ['right → wrong', flip.right_to_wrong, flip.right_to_wrong_total],
-      ['wrong → right', flip.wrong_to_right, flip.wrong_to_right_total],
-    ] as const;
-    for (const [label, cases, total] of groups) {
-      if (total === 0) continue;
-      const shown = cases.length < total ? ` (first ${cases.length})` : '';
-      blocks.push({
-        kind: 'details',
-        summary: `${escapeMarkdownInline(name)}: ${total} cases went ${label} since the reference${shown}`,
-        header: ['| case | input | expected | answer now |', '|---|---|---|---|'],
-        rows: cases.map(
-          (c) =>
-            `| ${answerCell(c.case_id)} | ${answerCell(c.input ?? '')} | ${answerCell(c.expected ?? '')} | ${c.output === null ? '_error_' : answerCell(c.output ?? '')} |`,
-        ),
-      });
-    }
-  }
-  return blocks;
+  const header = ['| case | input | expected | answer now |', '|---|---|---|---|'];
+  return Object.entries(flips).flatMap(([name, flip]) =>
+    flippedCaseBlocks(
+      name,
+      [
+        { label: 'right → wrong', cases: flip.right_to_wrong, total: flip.right_to_wrong_total },
+        { label: 'wrong → right', cases: flip.wrong_to_right, total: flip.wrong_to_right_total },
+      ],
+      header,
+      (c) => [
+        answerCell(c.case_id),
+        answerCell(c.input ?? ''),
+        answerCell(c.expected ?? ''),
+        c.output === null ? '_error_' : answerCell(c.output ?? ''),
+      ],
+      ' since the reference',
+    ),
+  );
 }
 
 function links(evidence: { runUrl: string | null; dashboardUrl: string | null }): string {

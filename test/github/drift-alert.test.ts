@@ -1,5 +1,4 @@
-import { getOctokit } from '@actions/github';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { ALERT_LABEL, type AlertChange, syncDriftAlert } from '../../src/github/drift-alert.js';
 import {
@@ -10,19 +9,10 @@ import {
   recoveredComment,
 } from '../../src/github/drift-alert-body.js';
 import type { DriftVariant } from '../../src/history/types.js';
-import { ACTIONS_BOT, type FakeGitHub, type FakeGitHubOptions, MALLORY, startFakeGitHub } from './fake-github.js';
+import { ACTIONS_BOT, type FakeGitHub, fakeGitHubPerTest, MALLORY } from './fake-github.js';
 
 const repository = { owner: 'acme', repo: 'intents' };
-const fakes: FakeGitHub[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function start(options?: FakeGitHubOptions) {
-  const fake = await startFakeGitHub(options);
-  fakes.push(fake);
-  return { fake, client: getOctokit('test-token', { baseUrl: fake.url }) };
-}
+const start = fakeGitHubPerTest();
 
 const variant = (overrides: Partial<DriftVariant> = {}): DriftVariant => ({
   model_then: 'ft:gpt-4.1-nano:acme:intents:v1',

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getOctokit } from '@actions/github';
+import { afterEach } from 'vitest';
 import { type FakeGitStore, GitStore, routeGit } from './fake-github-git.js';
 import { notFound, readJson, send, sendPage, userJson } from './fake-github-http.js';
 import { type FakeIssue, type FakeLabel, routeIssues } from './fake-github-issues.js';
@@ -254,4 +256,20 @@ function missingBody(response: ServerResponse) {
     documentation_url: DOCS,
     status: '422',
   });
+}
+
+/**
+ * A fake per test, closed after it: `start(options)` gives the fake and an Octokit client of `token`
+ * pointed at it.
+ */
+export function fakeGitHubPerTest(token = 'test-token') {
+  const fakes: FakeGitHub[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  });
+  return async (options?: FakeGitHubOptions) => {
+    const fake = await startFakeGitHub(options);
+    fakes.push(fake);
+    return { fake, client: getOctokit(token, { baseUrl: fake.url }) };
+  };
 }

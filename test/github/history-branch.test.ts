@@ -1,5 +1,4 @@
-import { getOctokit } from '@actions/github';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import {
   HISTORY_SIZE_LIMIT_BYTES,
@@ -7,19 +6,10 @@ import {
   saveToHistoryBranch,
   writeHistoryBranch,
 } from '../../src/github/history-branch.js';
-import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from './fake-github.js';
+import { fakeGitHubPerTest } from './fake-github.js';
 
 const target = { owner: 'acme', repo: 'intents', branch: 'tunegate-history' };
-const fakes: FakeGitHub[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
-
-async function start(options?: FakeGitHubOptions) {
-  const fake = await startFakeGitHub(options);
-  fakes.push(fake);
-  return { fake, client: getOctokit('test-token', { baseUrl: fake.url }) };
-}
+const start = fakeGitHubPerTest();
 
 /** An update that appends one line to whatever history the branch holds. */
 const append = (line: string) => (current: { history: string | undefined }) => ({
