@@ -2,7 +2,17 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { RunSuitesOptions } from '../api/run-suites.js';
 import { TunegateError } from '../errors.js';
-import { type ActionCommand, COMMANDS, FAIL_ON, type FailOn, Input } from './constants.js';
+import {
+  type ActionCommand,
+  COMMANDS,
+  DEFAULT_HISTORY_BRANCH,
+  DEFAULT_HISTORY_KEEP_RUNS,
+  FAIL_ON,
+  type FailOn,
+  HISTORY_ARTIFACT,
+  type HistorySetting,
+  Input,
+} from './constants.js';
 
 export interface ActionInputs {
   suites: string[];
@@ -29,6 +39,9 @@ export interface ActionInputs {
   trainingSet: string | undefined;
   job: string | undefined;
   pollSeconds: number;
+  history: HistorySetting;
+  historyKeep: number;
+  accept: boolean;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -60,6 +73,12 @@ function optionalNumber(name: string, integer: boolean): number | undefined {
   return value;
 }
 
+function positiveCount(name: string): number | undefined {
+  const value = optionalNumber(name, true);
+  if (value === 0) throw inputError(name, 'expected a whole number ≥ 1, got "0"');
+  return value;
+}
+
 function optionalString(name: string): string | undefined {
   const raw = core.getInput(name).trim();
   return raw === '' ? undefined : raw;
@@ -76,6 +95,33 @@ function parseFailOn(raw: string): Set<FailOn> {
     }
   }
   return new Set(items as FailOn[]);
+}
+
+/**
+ * A branch name git and GitHub accept: no spaces, control characters or `~^:?*[\\`, no `..` or `@{`,
+ * no part that starts with `.` or ends with `.lock`, not starting with `-` nor ending with `/` or `.`.
+ */
+function isBranchName(name: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git refuses
+  if (name === '' || name === '@' || /[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{|\/\/|^[-/]|[/.]$/u.test(name))
+    return false;
+  return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
+/** `branch:NAME` (the default, on branch tunegate-history), `artifact`, or `none`. */
+export function parseHistorySetting(raw: string): HistorySetting {
+  const value = raw.trim() || `branch:${DEFAULT_HISTORY_BRANCH}`;
+  if (value === 'none') return { kind: 'none' };
+  if (value === 'artifact') return { kind: 'artifact', name: HISTORY_ARTIFACT };
+  if (value.startsWith('branch:')) {
+    const branch = value
+      .slice('branch:'.length)
+      .trim()
+      .replace(/^refs\/heads\//, '');
+    if (isBranchName(branch)) return { kind: 'branch', branch };
+    throw inputError(Input.history, `"${branch}" is not a branch name git accepts`);
+  }
+  throw inputError(Input.history, `expected branch:NAME, artifact or none, got "${value}"`);
 }
 
 /** Reads and checks every input; called at run time, never at module load. */
@@ -111,6 +157,9 @@ export function getInputs(): ActionInputs {
     trainingSet: optionalString(Input.trainingSet),
     job: optionalString(Input.job),
     pollSeconds: optionalNumber(Input.pollSeconds, false) ?? 15,
+    history: parseHistorySetting(core.getInput(Input.history)),
+    historyKeep: positiveCount(Input.historyKeep) ?? DEFAULT_HISTORY_KEEP_RUNS,
+    accept: flag(Input.accept, false),
   };
 }
 
