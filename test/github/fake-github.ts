@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getOctokit } from '@actions/github';
 import { afterEach } from 'vitest';
 import { type FakeGitStore, GitStore, routeGit } from './fake-github-git.js';
-import { notFound, readJson, send, sendPage, userJson } from './fake-github-http.js';
+import { notAccessible, notFound, readJson, send, sendPage, userJson } from './fake-github-http.js';
 import { type FakeIssue, type FakeLabel, routeIssues } from './fake-github-issues.js';
 
 export type { FakeGitStore } from './fake-github-git.js';
@@ -60,6 +60,8 @@ export interface FakeGitHubOptions {
   failGit?: 403 | 404;
   /** 403 refuses writes to issues and labels (a token without `issues: write`). */
   failIssues?: 403;
+  /** 403 refuses the artifact list (a token without `actions: read`). */
+  failArtifacts?: 403;
 }
 
 export interface FakeGitHub {
@@ -69,8 +71,18 @@ export interface FakeGitHub {
   issues: Map<number, FakeIssue>;
   labels: Map<string, FakeLabel>;
   git: FakeGitStore;
+  /** Workflow artifacts of earlier runs, as listed by `GET /repos/{owner}/{repo}/actions/artifacts`. */
+  artifacts: FakeArtifact[];
   requests: FakeRequest[];
   close(): Promise<void>;
+}
+
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  expired: boolean;
+  created_at: string;
+  run_id: number;
 }
 
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
@@ -90,6 +102,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const issues = new Map<number, FakeIssue>();
   const labels = new Map<string, FakeLabel>();
   const git = new GitStore();
+  const artifacts: FakeArtifact[] = [];
   const requests: FakeRequest[] = [];
   let url = '';
 
@@ -98,7 +111,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       (body) => {
         const path = request.url ?? '/';
         requests.push({ method: request.method ?? 'GET', path, ...(body === undefined ? {} : { body }) });
-        route({ comments, issues, labels, git, options, url }, request, path, body, response);
+        route({ comments, issues, labels, git, artifacts, options, url }, request, path, body, response);
       },
       () =>
         send(response, 400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest' }),
@@ -113,6 +126,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     issues,
     labels,
     git,
+    artifacts,
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -127,6 +141,7 @@ interface FakeState {
   issues: Map<number, FakeIssue>;
   labels: Map<string, FakeLabel>;
   git: GitStore;
+  artifacts: FakeArtifact[];
   options: FakeGitHubOptions;
   url: string;
 }
@@ -161,6 +176,11 @@ function route(state: FakeState, request: IncomingMessage, path: string, body: u
   }
   if (user && routeGit(state.git, state.url, method, requestUrl.pathname, body, response, state.options.failGit))
     return;
+  if (user && method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(requestUrl.pathname)) {
+    if (state.options.failArtifacts === 403)
+      return notAccessible(response, 'https://docs.github.com/rest/actions/artifacts');
+    return listArtifacts(state, requestUrl, response);
+  }
   if (user && routeIssues(state, state.url, method, requestUrl, user, body, response, state.options.failIssues)) return;
   const listOrCreate = LIST_OR_CREATE.exec(requestUrl.pathname);
   const update = UPDATE.exec(requestUrl.pathname);
@@ -210,6 +230,23 @@ function route(state: FakeState, request: IncomingMessage, path: string, body: u
   comment.body = text;
   comment.updated_at = new Date().toISOString();
   return send(response, 200, toJson(state.url, { owner, repo }, comment));
+}
+
+/** Newest first, filtered by `name`, in GitHub's `{ total_count, artifacts }` envelope. */
+function listArtifacts(state: FakeState, requestUrl: URL, response: ServerResponse) {
+  const name = requestUrl.searchParams.get('name');
+  const artifacts = state.artifacts
+    .filter((artifact) => name === null || artifact.name === name)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .map((artifact) => ({
+      id: artifact.id,
+      name: artifact.name,
+      expired: artifact.expired,
+      created_at: artifact.created_at,
+      size_in_bytes: 1024,
+      workflow_run: { id: artifact.run_id },
+    }));
+  return send(response, 200, { total_count: artifacts.length, artifacts });
 }
 
 function listComments(
