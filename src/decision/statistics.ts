@@ -118,3 +118,20 @@ export function pairedDiffInterval(counts: PairCounts, confidence = 0.95): Paire
   const above = squareAndAdd(candidateHigh - candidateAccuracy, baselineAccuracy - baselineLow);
   return { diff, low: Math.max(-1, diff - below), high: Math.min(1, diff + above), method: 'newcombe' };
 }
+
+/**
+ * Holm's (1979) step-down adjustment: the family-wise error of "reject where adjusted p < α" stays
+ * at most α for any dependence between the tests, and it is uniformly more powerful than Bonferroni.
+ * Returns the adjusted p-values in the order given.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, index }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[index] = running;
+  });
+  return adjusted;
+}

@@ -25,6 +25,8 @@ export interface HistoryVariant {
   correct: string;
   /** Answered at all (not an error). */
   answered: string;
+  /** Every threshold passed: only a passing variant is a reference for `retrain`. */
+  passed?: boolean;
 }
 
 export interface HistoryRun {
@@ -86,7 +88,9 @@ export interface DriftVariant {
 export interface SuiteDrift {
   status: DriftStatus;
   against: { run_id: string; date: string; commit: string | null } | null;
-  /** Set when the case sets differ: the test ran on the common ids. */
+  /** Set when the case sets differ (the test ran on the common ids) or a variant has no reference yet. */
   note?: string;
+  /** The suite's `decision.fail_on` lists `drift` and the run drifted (a run accepted by hand never fails on it). */
+  fails?: boolean;
   variants: Record<string, DriftVariant>;
 }
