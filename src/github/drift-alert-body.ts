@@ -1,5 +1,5 @@
-import { milliseconds, percent, points, usd } from '../format.js';
-import type { DriftVariant, SuiteDrift } from '../history/types.js';
+import type { SuiteDrift } from '../history/types.js';
+import { driftMarkdown } from '../report/drift-report.js';
 import { escapeMarkdownInline, linkTarget, stripControl } from '../report/escape.js';
 import { type MarkdownBlock, textBlock } from '../report/markdown-blocks.js';
 import { answerCell, flippedCaseBlocks } from '../report/verdict-markdown.js';
@@ -46,20 +46,12 @@ export function alertTitle(suite: string): string {
 /** The issue body: marker, what drifted and why, the evidence table, the flipped cases, the links. */
 export function alertBody(evidence: DriftEvidence): string {
   const { drift } = evidence;
-  const against = drift.against;
-  const reference = against
-    ? `the accepted reference of ${day(against.date)}${commitText(against.commit)}`
-    : 'its reference';
   const lines = [
     `## 🔻 ${escapeMarkdownInline(evidence.suite)} drifted`,
     '',
-    `The run of ${day(evidence.date)}${commitText(evidence.commit)} measured a change beyond the suite's bounds against ${reference}.`,
+    `The run of ${day(evidence.date)}${commitText(evidence.commit)} measured a change beyond the suite's bounds.`,
     '',
-    '| variant | model | accuracy then → now | difference (95% CI) | McNemar p (Holm) | p95 latency then → now | cost per 1k then → now | drift |',
-    '|---|---|---|---|---|---|---|---|',
-    ...Object.entries(drift.variants).map(([name, variant]) => variantRow(name, variant)),
-    '',
-    ...(drift.note ? [`_${escapeMarkdownInline(drift.note, 500)}_`, ''] : []),
+    ...driftMarkdown({ drift }),
     ...Object.entries(drift.variants)
       .filter(([, variant]) => variant.drifted)
       .map(
@@ -103,20 +95,6 @@ export function recoveredComment(evidence: RecoveryEvidence): string {
   ].join('\n');
 }
 
-function variantRow(name: string, v: DriftVariant): string {
-  const accuracy = `${share(v.accuracy_then)} → ${share(v.accuracy_now)}`;
-  const diff =
-    v.diff === null
-      ? '–'
-      : `${points(v.diff)}${v.diff_ci ? ` (${points(v.diff_ci[0])} to ${points(v.diff_ci[1])})` : ''}`;
-  const p = `${pValue(v.p_value)} (${pValue(v.p_adjusted)})`;
-  const latency = `${milliseconds(v.latency_p95_then)} → ${milliseconds(v.latency_p95_now)}`;
-  const cost = `${money(v.cost_per_1k_then)} → ${money(v.cost_per_1k_now)}`;
-  const model = v.model_then === v.model_now ? v.model_now : `${v.model_then} → ${v.model_now}`;
-  const cells = [escapeMarkdownInline(name), escapeMarkdownInline(model), accuracy, diff, p, latency, cost];
-  return `| ${cells.join(' | ')} | ${v.drifted ? '🔻 drift' : 'within bounds'} |`;
-}
-
 function flipSections(flips: Record<string, DriftFlips>): MarkdownBlock[] {
   const header = ['| case | input | expected | answer now |', '|---|---|---|---|'];
   return Object.entries(flips).flatMap(([name, flip]) =>
@@ -152,17 +130,4 @@ function day(date: string): string {
 
 function commitText(commit: string | null): string {
   return commit ? ` (commit ${escapeMarkdownInline(commit.slice(0, 7), 10)})` : '';
-}
-
-function share(value: number | null): string {
-  return value === null ? '–' : percent(value);
-}
-
-function money(value: number | null): string {
-  return value === null ? '–' : usd(value);
-}
-
-function pValue(value: number | null): string {
-  if (value === null) return '–';
-  return value < 0.001 ? '< 0.001' : value.toFixed(3);
 }
