@@ -49,7 +49,7 @@ export const Output = {
 export const COMMANDS = ['evaluate', 'promote', 'train'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
-export const FAIL_ON = ['threshold', 'regression', 'verdict', 'never'] as const;
+export const FAIL_ON = ['threshold', 'regression', 'verdict', 'drift', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** Where the run history is kept: a branch of the repository, workflow artifacts, or nowhere. */

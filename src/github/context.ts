@@ -43,7 +43,8 @@ export function readRunContext(): RunContext {
     runId: context.runId,
     serverUrl: context.serverUrl,
     sha: context.sha ?? '',
-    runUrl: owner && repo && context.runId ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}` : null,
+    runUrl:
+      owner && repo && context.runId ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}` : null,
     pullRequest: pr
       ? {
           number: pr.number,

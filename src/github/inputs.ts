@@ -137,7 +137,7 @@ export function getInputs(): ActionInputs {
     githubToken: core.getInput(Input.githubToken),
     comment: flag(Input.comment, true),
     commentKey: optionalString(Input.commentKey) ?? 'default',
-    failOn: parseFailOn(core.getInput(Input.failOn) || 'threshold,regression,verdict'),
+    failOn: parseFailOn(core.getInput(Input.failOn) || 'threshold,regression,verdict,drift'),
     maxCostUsd: optionalNumber(Input.maxCostUsd, false),
     concurrency: optionalNumber(Input.concurrency, true),
     workingDirectory: optionalString(Input.workingDirectory) ?? '.',
