@@ -42,6 +42,8 @@ export interface SaveOptions {
 export interface ActionHistory {
   /** The local copy the run reads and appends to. */
   path: string;
+  /** Where it is kept, in words: `branch NAME` or `artifact NAME`. */
+  place: string;
   /** Where the history and its dashboard can be seen, for the alert's link. */
   dashboardUrl: string | null;
   /** Stores the history the run updated (and the dashboard page); warns instead of failing. */
@@ -93,6 +95,7 @@ async function openBranchHistory(
   const folder = snapshot.folder === '' ? '' : `/${snapshot.folder.slice(0, -1)}`;
   return {
     path,
+    place: `branch ${branch}`,
     dashboardUrl: `${place.serverUrl}/${place.owner}/${place.repo}/tree/${encodeURIComponent(branch)}${folder}`,
     async save(results, options = {}) {
       const local = await recordedHistory(path, results);
@@ -150,6 +153,7 @@ async function openArtifactHistory(
   }
   return {
     path,
+    place: `artifact ${name}`,
     dashboardUrl: null,
     async save(results, options = {}) {
       const local = await recordedHistory(path, results);

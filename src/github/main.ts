@@ -204,8 +204,10 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
         }
       : {}),
   });
-  for (const line of historyConsoleLines(results.history)) log.info(line);
-  for (const line of historyProblemLines(results.history)) log.warning(line);
+  // The local copy's path means nothing to the reader of the log: name where the history is kept.
+  const historyShown = results.history && history ? { ...results.history, file: history.place } : undefined;
+  for (const line of historyConsoleLines(historyShown)) log.info(line);
+  for (const line of historyProblemLines(historyShown)) log.warning(line);
   let resultsPath = join(outDir, RESULTS_FILE);
   if (selection.base) {
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });

@@ -1,0 +1,195 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHistory } from '../../src/history/text.js';
+import { createTempRepo, type TempRepo } from '../base/git-repo.js';
+import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
+import { type ActionRun, runBundledAction } from './action-runner.js';
+import { BANKING_SAMPLE, tempDir } from './helpers.js';
+
+/**
+ * Five scheduled nights of the bundled Action against one fine-tuned model id, whose accuracy the
+ * simulator drops from 91% to 75% on night 3 and restores on night 5; the history lives on a branch of
+ * a fake GitHub, which also holds the alert issue. The Action is bundled from the sources first.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const FINE_TUNED = 'ft:gpt-4.1-nano:acme:intents:v1';
+
+const SUITE = `name: intents
+dataset: { path: data.jsonl }
+task: { kind: classification }
+providers:
+  openai: { api_key_env: OPENAI_API_KEY, concurrency: 16 }
+variants:
+  prompted: { role: prompted, provider: openai, model: gpt-4.1, system: "Answer with the intent label." }
+  finetuned: { role: finetuned, provider: openai, model: "${FINE_TUNED}" }
+decision:
+  max_accuracy_loss: 0.03
+  # Loopback latency on a shared machine is noise, not drift.
+  drift_latency_pct: 10000
+`;
+
+const simConfig = (accuracy: number) => `seed: 5
+shared_difficulty: 0.9
+models:
+  gpt-4.1: { accuracy: 0.93 }
+  "${FINE_TUNED}": { accuracy: ${accuracy} }
+`;
+
+const scheduleEvent = {
+  schedule: '17 3 * * *',
+  repository: { name: 'app', owner: { login: 'acme' }, full_name: 'acme/app' },
+};
+
+let action: string;
+let repo: TempRepo;
+let api: FakeGitHub;
+let sha: string;
+
+beforeAll(async () => {
+  const build = await tempDir('tunegate-nights-build-');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), join(build, 'dist')], { cwd: root });
+  action = join(build, 'dist', 'index.js');
+  api = await startFakeGitHub();
+  repo = await createTempRepo();
+  await repo.write({ 'evals/suite.yaml': SUITE, 'evals/sim.yaml': simConfig(0.91) });
+  await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
+  sha = await repo.commit('evals');
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+});
+
+/** One scheduled night: the simulator serves the fine-tuned id at `accuracy`. */
+async function night(runId: number, accuracy: number, attempt = 1): Promise<ActionRun> {
+  await repo.write({ 'evals/sim.yaml': simConfig(accuracy) });
+  return runBundledAction(
+    action,
+    repo.dir,
+    api,
+    scheduleEvent,
+    { suites: 'evals/suite.yaml', 'sim-config': 'evals/sim.yaml', cache: 'false' },
+    {
+      GITHUB_EVENT_NAME: 'schedule',
+      GITHUB_RUN_ID: String(runId),
+      GITHUB_RUN_ATTEMPT: String(attempt),
+      GITHUB_SHA: sha,
+      GITHUB_WORKFLOW: 'nightly',
+    },
+  );
+}
+
+const issueWrites = (from: number) =>
+  api.requests
+    .slice(from)
+    .filter((r) => r.method !== 'GET' && /\/(issues|labels)/.test(r.path))
+    .map((r) => `${r.method} ${r.path}`);
+
+describe('five scheduled nights through the bundled Action (simulated models, fake GitHub)', () => {
+  const runs: ActionRun[] = [];
+
+  it('night 1 is the accepted reference, kept on a new tunegate-history branch', async () => {
+    const run = await night(1001, 0.91);
+    runs.push(run);
+    expect(run.stdout).not.toMatch(/unexpected error|::warning::History/);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'no-history' });
+    expect(run.outputs['alert-url']).toBe('');
+    expect(run.stdout).toContain('History: branch tunegate-history does not exist yet');
+    const files = api.git.branchFiles('tunegate-history');
+    expect([...(files?.keys() ?? [])]).toEqual(['history.jsonl']);
+    const history = parseHistory(files?.get('history.jsonl') ?? '');
+    expect(history.problems).toEqual([]);
+    expect(history.runs).toHaveLength(1);
+    expect(history.runs[0]).toMatchObject({
+      suite: 'intents',
+      event: 'schedule',
+      commit: sha,
+      run_url: 'https://github.com/acme/app/actions/runs/1001',
+      accepted: true,
+      accepted_reason: 'first',
+    });
+    expect(api.issues.size).toBe(0);
+  });
+
+  it('night 2 at the same accuracy finds no drift and opens nothing', async () => {
+    const run = await night(1002, 0.91);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'none' });
+    expect(api.issues.size).toBe(0);
+  });
+
+  it('night 3 at 75% behind the same id reports drift, fails, and opens exactly one alert', async () => {
+    const before = api.requests.length;
+    const run = await night(1003, 0.75);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::tunegate: .*drift from the accepted reference: intents: finetuned/);
+    expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'drift' });
+    expect(api.issues.size).toBe(1);
+    const issue = api.issues.get(100);
+    expect(issue).toMatchObject({ state: 'open', labels: ['tunegate'], user: { login: 'github-actions[bot]' } });
+    expect(issue?.title).toBe('tunegate: intents drifted from its accepted reference');
+    const body = issue?.body ?? '';
+    expect(body.startsWith('<!-- tunegate:drift:intents -->\n')).toBe(true);
+    expect(body).toMatch(
+      /\| finetuned \| ft:gpt-4\.1-nano:acme:intents:v1 \| 9\d\.\d% → 7\d\.\d%, −1\d\.\d points .*⚠️ yes \|/,
+    );
+    expect(body).toMatch(/\| prompted \| gpt-4\.1 \| .* \| no \|/);
+    expect(body).toMatch(/finetuned: \d+ cases went right → wrong since the reference \(first 20\)/);
+    expect(body).toContain('[The run](https://github.com/acme/app/actions/runs/1003)');
+    expect(body).toContain('[Dashboard](https://github.com/acme/app/tree/tunegate-history)');
+    expect(run.outputs['alert-url']).toBe('https://github.com/acme/app/issues/100');
+    expect(api.labels.get('tunegate')?.description).toMatch(/Drift alerts/);
+    expect(issueWrites(before)).toEqual(['POST /repos/acme/app/labels', 'POST /repos/acme/app/issues']);
+    runs.push(run);
+  });
+
+  it('night 4, still at 75%, updates the same alert; re-running night 4 changes nothing more', async () => {
+    const before = api.requests.length;
+    const run = await night(1004, 0.75);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'drift' });
+    expect(issueWrites(before)).toEqual(['PATCH /repos/acme/app/issues/100']);
+    expect(api.issues.size).toBe(1);
+    expect(api.issues.get(100)?.body).toContain('[The run](https://github.com/acme/app/actions/runs/1004)');
+    const body = api.issues.get(100)?.body;
+
+    const again = api.requests.length;
+    const rerun = await night(1004, 0.75, 2);
+    expect(rerun.code).toBe(1);
+    expect(rerun.outputs['alert-url']).toBe('https://github.com/acme/app/issues/100');
+    expect(rerun.stdout).toContain('Drift alert of intents unchanged');
+    expect(issueWrites(again)).toEqual([]);
+    expect(api.issues.size).toBe(1);
+    expect(api.issues.get(100)?.body).toBe(body);
+    expect(api.comments.size).toBe(0);
+  });
+
+  it('night 5, back at 91%, reports recovered, comments and closes the alert', async () => {
+    const before = api.requests.length;
+    const run = await night(1005, 0.91);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'recovered' });
+    expect(issueWrites(before)).toEqual([
+      'POST /repos/acme/app/issues/100/comments',
+      'PATCH /repos/acme/app/issues/100',
+    ]);
+    expect(api.issues.get(100)).toMatchObject({ state: 'closed', state_reason: 'completed' });
+    const comments = [...api.comments.values()];
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toMatch(
+      /✅ Recovered: the run of \d{4}-\d\d-\d\d \(commit [0-9a-f]{7}\) is back within the bounds/,
+    );
+    expect(run.outputs['alert-url']).toBe('https://github.com/acme/app/issues/100');
+  });
+
+  it('kept every run on the branch, one commit each, paired case by case', () => {
+    const history = parseHistory(api.git.branchFiles('tunegate-history')?.get('history.jsonl') ?? '');
+    expect(history.problems).toEqual([]);
+    expect(history.runs.map((r) => r.drift)).toEqual(['no-history', 'none', 'drift', 'drift', 'drift', 'recovered']);
+    expect(history.ids.size).toBe(1);
+    expect(api.git.log('tunegate-history')).toHaveLength(6);
+  });
+});
