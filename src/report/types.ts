@@ -1,4 +1,5 @@
 import type { BaseSuiteComparison, Comparison, Economics, Verdict } from '../decision/types.js';
+import type { CacheMode } from '../engine/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { TaskKind, VariantRole } from '../suite/types.js';
 
@@ -52,6 +53,8 @@ export interface RunResults {
   finished_at: string;
   duration_ms: number;
   simulated: boolean;
+  /** How the response cache was used: `use` (stored answers replayed), `refresh` (every model called, answers stored), `off`. */
+  cache_mode: CacheMode;
   suites: SuiteResult[];
   /** On a pull request: the same suites on the base commit, compared variant by variant. */
   base?: { ref: string; sha: string; suites: BaseSuiteComparison[]; regressions: number };
