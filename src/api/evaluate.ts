@@ -1,5 +1,6 @@
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
+import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
@@ -194,6 +195,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       finished_at: finishedAt.toISOString(),
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
       simulated: suites.some((s) => s.simulated),
+      cache_mode: effectiveCacheMode(options),
       suites,
       ...(historySummary ? { history: historySummary } : {}),
       summary: {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HISTORY_KEEP } from '../api/history.js';
+import { CACHE_MODES } from '../engine/cache-mode.js';
+import type { CacheMode } from '../engine/types.js';
 import { ExitCode, TunegateError } from '../errors.js';
 
 export const HELP = `tunegate — measure whether fine-tuning is worth it yet
@@ -18,8 +20,11 @@ Usage:
 
 Run options:
   --out DIR              where results.json and cases.jsonl go (default: tunegate-results)
+  --cache MODE           use (default): replay stored answers, call models only for new requests;
+                         refresh: call every model and store the new answers (scheduled runs: a
+                         changed model behind the same id shows); off: neither read nor store
+  --no-cache             the same as --cache off
   --cache-dir DIR        response cache (default: .tunegate/cache)
-  --no-cache             call the models even for responses already cached
   --max-cost-usd N       refuse when the estimate exceeds N; stop when spend reaches N
   --concurrency N        parallel calls per provider (overrides the suites)
   --simulate             run offline on the built-in simulator (no API key, no cost)
@@ -59,7 +64,8 @@ Exit codes: 0 all gates passed · 1 a gate failed · 2 usage or configuration er
 export interface RunCliOptions {
   suites: string[];
   out: string;
-  cacheDir: string | undefined;
+  cacheDir: string;
+  cacheMode: CacheMode;
   maxCostUsd: number | undefined;
   concurrency: number | undefined;
   /** Run on the built-in simulator instead of the suites' providers. */
@@ -98,7 +104,8 @@ export interface LoopCliOptions {
   model: string | undefined;
   mode: (typeof PROMOTION_MODES)[number];
   maxCostUsd: number | undefined;
-  cacheDir: string | undefined;
+  cacheDir: string;
+  cacheMode: CacheMode;
   /** Serve the suite's providers from the built-in simulator with this behaviour file. */
   simConfig: string | undefined;
   /** (promote) The run history where a promotion is recorded as the accepted reference. */
@@ -123,6 +130,21 @@ function positiveNumber(flag: string, raw: string | undefined, integer: boolean)
     throw usageError(`${flag} expects a ${integer ? 'whole number' : 'number'} ≥ 0, got "${raw}"`);
   }
   return value;
+}
+
+/** `--cache MODE`, with `--no-cache` as the alias of `off`; both at once must agree. */
+function cacheOptions(values: Record<string, string | boolean | undefined>): {
+  cacheDir: string;
+  cacheMode: CacheMode;
+} {
+  const raw = values.cache;
+  const cacheDir = typeof values['cache-dir'] === 'string' ? values['cache-dir'] : '.tunegate/cache';
+  if (raw === undefined) return { cacheDir, cacheMode: values['no-cache'] ? 'off' : 'use' };
+  if (typeof raw !== 'string' || !(CACHE_MODES as readonly string[]).includes(raw)) {
+    throw usageError(`--cache expects one of ${CACHE_MODES.join(', ')}, got "${raw}"`);
+  }
+  if (values['no-cache'] && raw !== 'off') throw usageError(`--no-cache contradicts --cache ${raw}; give one of them`);
+  return { cacheDir, cacheMode: raw as CacheMode };
 }
 
 function loopOptions(
@@ -151,7 +173,7 @@ function loopOptions(
     model: str('model'),
     mode: mode as LoopCliOptions['mode'],
     maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
-    cacheDir: values['no-cache'] ? undefined : (str('cache-dir') ?? '.tunegate/cache'),
+    ...cacheOptions(values),
     simConfig: str('sim-config'),
     history: str('history'),
     quiet: values.quiet === true,
@@ -189,6 +211,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       strict: true,
       options: {
         out: { type: 'string' },
+        cache: { type: 'string' },
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean' },
         'max-cost-usd': { type: 'string' },
@@ -240,7 +263,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
     options: {
       suites: parsed.positionals,
       out: str('out') ?? 'tunegate-results',
-      cacheDir: values['no-cache'] ? undefined : (str('cache-dir') ?? '.tunegate/cache'),
+      ...cacheOptions(values),
       maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
       concurrency: positiveNumber('--concurrency', str('concurrency'), true),
       simulate: values.simulate === true || str('sim-config') !== undefined,

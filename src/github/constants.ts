@@ -14,6 +14,7 @@ export const Input = {
   reference: 'reference',
   out: 'out',
   cache: 'cache',
+  cacheMode: 'cache-mode',
   artifact: 'artifact',
   requireSecrets: 'require-secrets',
   simulate: 'simulate',
@@ -59,3 +60,9 @@ export const DEFAULT_HISTORY_BRANCH = 'tunegate-history';
 export const HISTORY_ARTIFACT = 'tunegate-history';
 /** Runs kept per suite unless history-keep says otherwise. */
 export const DEFAULT_HISTORY_KEEP_RUNS = 365;
+
+export const CACHE_MODE_INPUTS = ['auto', 'use', 'refresh', 'off'] as const;
+export type CacheModeInput = (typeof CACHE_MODE_INPUTS)[number];
+
+/** Events whose purpose is to notice a changed model behind an unchanged id: `auto` refreshes on them. */
+export const REFRESH_EVENTS: readonly string[] = ['schedule', 'workflow_dispatch'];

@@ -22,7 +22,7 @@ import { Output } from './constants.js';
 import { keepsHistory, outsidePathPolicy, type RunContext, readRunContext } from './context.js';
 import { reportDrift } from './drift-run.js';
 import { type ActionHistory, openActionHistory } from './history-sync.js';
-import { type ActionInputs, getInputs, simulateOption } from './inputs.js';
+import { type ActionInputs, cacheModeFor, getInputs, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import {
   annotateProblems,
@@ -174,12 +174,19 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
 
   const cacheDir = join(workdir, '.tunegate', 'cache');
-  if (inputs.cache) await restoreResponseCache(cacheDir, context.runId);
+  const cacheMode = cacheModeFor(inputs.cacheMode, context.eventName);
+  log.info(
+    `Response cache: ${cacheMode}${inputs.cacheMode === 'auto' ? ` (auto, on a ${context.eventName} event)` : ''}.`,
+  );
+  // A refresh restores too: the saved cache must keep the entries this run does not touch.
+  const carryCache = inputs.cache && cacheMode !== 'off';
+  if (carryCache) await restoreResponseCache(cacheDir, context.runId);
   const outDir = resolve(workdir, inputs.out);
   const runOptions = {
     version: VERSION,
     env,
     cacheDir,
+    cacheMode,
     maxCostUsd: inputs.maxCostUsd,
     concurrency: inputs.concurrency,
     reference: inputs.reference ? await readReferenceResults(resolve(workdir, inputs.reference)) : undefined,
@@ -220,7 +227,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   const summaryTrimmed = await writeJobSummary(blocks, summaryPointer(inputs.artifact));
   await postComment(blocks, commentPointer(inputs.artifact, summaryTrimmed), inputs, context);
   if (inputs.artifact) await uploadResults(inputs.artifact, outDir);
-  if (inputs.cache) await saveResponseCache(cacheDir, context.runId);
+  if (carryCache) await saveResponseCache(cacheDir, context.runId);
   await history?.save(results);
   await reportDrift(results, {
     client: history && inputs.githubToken ? github.getOctokit(inputs.githubToken) : undefined,

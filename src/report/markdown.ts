@@ -4,7 +4,7 @@ import { driftMarkdown } from './drift-report.js';
 import { codeSpan, escapeMarkdownInline } from './escape.js';
 import { accuracyWithInterval, errorCount, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
-import { runtimeFailure, stopReason } from './run-status.js';
+import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
 
@@ -74,7 +74,7 @@ export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
   const s = results.summary;
   const stopped = stopReason(results);
   tail.push(
-    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
+    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s · ${cacheModeText(results.cache_mode)}${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
   );
   blocks.push(textBlock(tail));
   return blocks;
