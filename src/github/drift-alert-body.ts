@@ -32,11 +32,18 @@ export interface DriftEvidence {
   runUrl: string | null;
   dashboardUrl: string | null;
   flips: Record<string, DriftFlips>;
+  /** The workflow run (all its attempts), marked in the body so that a re-run leaves the alert as it is. */
+  runId: string | null;
 }
 
 /** The hidden marker that finds a suite's drift alert again: `<!-- tunegate:drift:SUITE -->`. */
 export function driftMarker(suite: string): string {
   return commentMarker('drift', suite);
+}
+
+/** The hidden line that names the workflow run that last wrote an alert. */
+export function alertRunMarker(runId: string): string {
+  return `<!-- tunegate:drift-run:${runId.replace(/[^\w.-]/g, '_')} -->`;
 }
 
 export function alertTitle(suite: string): string {
@@ -62,6 +69,7 @@ export function alertBody(evidence: DriftEvidence): string {
     links(evidence),
     '',
     '_This issue is updated by every run that still drifts and closed by the first run back within bounds. If the new behaviour is intended, accept it as the reference: run with `accept: true` (CLI: `--accept`)._',
+    ...(evidence.runId ? [alertRunMarker(evidence.runId)] : []),
     '',
   ];
   const blocks: MarkdownBlock[] = [textBlock(lines), ...flipSections(evidence.flips)];

@@ -6,7 +6,7 @@ import { githubMessageOf, httpStatusOf } from './http-status.js';
 
 /**
  * One issue per suite that drifted, kept in step with the runs: opened by the first drifting run,
- * updated by later ones (an unchanged body is not written again, so re-running a night changes nothing),
+ * updated by later ones (neither an unchanged body nor a re-run of the run that wrote it is written again),
  * commented "recovered" and closed by the first run back within bounds. The issue is found again by its
  * hidden marker AND its author (an issue someone else wrote with the marker is never touched), among the
  * open issues labelled `tunegate`.
@@ -29,6 +29,11 @@ export interface AlertChange {
   title: string;
   /** The issue body, used when the suite drifted. */
   body: string;
+  /**
+   * The hidden line of this workflow run in the body: an alert that already carries it was written by an
+   * earlier attempt of the same run, and a re-run leaves it as it is (its latencies differ, not its news).
+   */
+  runMarker?: string;
   /** The comment written before closing, used when the suite is back within bounds. */
   recovered: string;
 }
@@ -78,7 +83,8 @@ export async function syncDriftAlert(
 
     if (change.status === 'drift') {
       if (existing) {
-        if (existing.body === change.body && existing.title === change.title) {
+        const sameRun = change.runMarker !== undefined && existing.body?.includes(change.runMarker);
+        if (sameRun || (existing.body === change.body && existing.title === change.title)) {
           return { action: 'unchanged', url: existing.html_url, number: existing.number, notes };
         }
         const { data } = await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {

@@ -5,7 +5,7 @@ import type { RunResults } from '../report/types.js';
 import type { GitHubClient } from './comment.js';
 import { Output } from './constants.js';
 import { type AlertRepository, syncDriftAlert } from './drift-alert.js';
-import { alertBody, alertTitle, type DriftFlips, recoveredComment } from './drift-alert-body.js';
+import { alertBody, alertRunMarker, alertTitle, type DriftFlips, recoveredComment } from './drift-alert-body.js';
 import { describeFlips, flipsSinceReference } from './drift-flips.js';
 import { log } from './log.js';
 
@@ -18,6 +18,8 @@ export interface DriftReportOptions {
   casesPath: string;
   commit: string | null;
   runUrl: string | null;
+  /** The workflow run's id (the same for every attempt). */
+  runId: string | null;
   dashboardUrl: string | null;
   /** The run was made with `accept: true`. */
   accepted: boolean;
@@ -44,8 +46,15 @@ export async function reportDrift(results: RunResults, options: DriftReportOptio
           title: alertTitle(suite.name),
           body:
             drift.status === 'drift'
-              ? alertBody({ ...facts, drift, dashboardUrl: options.dashboardUrl, flips: flips.get(suite.name) ?? {} })
+              ? alertBody({
+                  ...facts,
+                  drift,
+                  dashboardUrl: options.dashboardUrl,
+                  flips: flips.get(suite.name) ?? {},
+                  runId: options.runId,
+                })
               : '',
+          ...(options.runId ? { runMarker: alertRunMarker(options.runId) } : {}),
           recovered: recoveredComment({ ...facts, accepted: options.accepted }),
         });
         for (const note of outcome.notes) log.info(`Drift alert of ${suite.name}: ${note}.`);

@@ -236,6 +236,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     casesPath: join(outDir, CASES_FILE),
     commit: context.sha || null,
     runUrl: context.runUrl,
+    runId: context.runId ? String(context.runId) : null,
     dashboardUrl: history?.dashboardUrl ?? null,
     accepted: inputs.accept,
   });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../../src/history/text.js';
+import type { RunResults } from '../../src/report/types.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { type ActionRun, runBundledAction } from './action-runner.js';
@@ -62,23 +63,30 @@ afterAll(async () => {
   await api?.close();
 });
 
+const inputs = { suites: 'evals/suite.yaml', 'sim-config': 'evals/sim.yaml' };
+
 /** One scheduled night: the simulator serves the fine-tuned id at `accuracy`. */
 async function night(runId: number, accuracy: number, attempt = 1): Promise<ActionRun> {
   await repo.write({ 'evals/sim.yaml': simConfig(accuracy) });
-  return runBundledAction(
-    action,
-    repo.dir,
-    api,
-    scheduleEvent,
-    { suites: 'evals/suite.yaml', 'sim-config': 'evals/sim.yaml', cache: 'false' },
-    {
-      GITHUB_EVENT_NAME: 'schedule',
-      GITHUB_RUN_ID: String(runId),
-      GITHUB_RUN_ATTEMPT: String(attempt),
-      GITHUB_SHA: sha,
-      GITHUB_WORKFLOW: 'nightly',
-    },
-  );
+  return runBundledAction(action, repo.dir, api, scheduleEvent, inputs, {
+    GITHUB_EVENT_NAME: 'schedule',
+    GITHUB_RUN_ID: String(runId),
+    GITHUB_RUN_ATTEMPT: String(attempt),
+    GITHUB_SHA: sha,
+    GITHUB_WORKFLOW: 'nightly',
+  });
+}
+
+async function resultsOf(run: ActionRun): Promise<RunResults> {
+  return JSON.parse(await readFile(run.outputs['results-path'] ?? '', 'utf8')) as RunResults;
+}
+
+/** Every call of the run went to the model (none answered from the response cache). */
+async function expectFreshCalls(run: ActionRun) {
+  const results = await resultsOf(run);
+  expect(results.cache_mode).toBe('refresh');
+  expect(results.summary.calls).toBe(400);
+  expect(results.summary.cached).toBe(0);
 }
 
 const issueWrites = (from: number) =>
@@ -112,6 +120,7 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
       accepted_reason: 'first',
     });
     expect(api.issues.size).toBe(0);
+    await expectFreshCalls(run);
   });
 
   it('night 2 at the same accuracy finds no drift and opens nothing', async () => {
@@ -119,6 +128,39 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
     expect(run.code).toBe(0);
     expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'none' });
     expect(api.issues.size).toBe(0);
+    await expectFreshCalls(run);
+  });
+
+  it('a pull-request run in between is served from the cache, and keeps no history', async () => {
+    const head = api.git.head('tunegate-history');
+    const before = api.requests.length;
+    const event = {
+      number: 7,
+      pull_request: {
+        number: 7,
+        base: { sha, ref: 'main', repo: { full_name: 'acme/app' } },
+        head: { sha, ref: 'prompt', repo: { full_name: 'acme/app' } },
+      },
+    };
+    const run = await runBundledAction(
+      action,
+      repo.dir,
+      api,
+      event,
+      { ...inputs, 'compare-base': 'false', 'run-all': 'true', comment: 'false' },
+      {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_RUN_ID: '2001',
+        GITHUB_SHA: sha,
+      },
+    );
+    expect(run.code).toBe(0);
+    const results = await resultsOf(run);
+    expect(results.cache_mode).toBe('use');
+    expect(results.summary.cached).toBe(results.summary.calls);
+    expect(run.stdout).toContain('History: not kept on pull_request runs');
+    expect(api.git.head('tunegate-history')).toBe(head);
+    expect(issueWrites(before)).toEqual([]);
   });
 
   it('night 3 at 75% behind the same id reports drift, fails, and opens exactly one alert', async () => {
@@ -143,6 +185,7 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
     expect(run.outputs['alert-url']).toBe('https://github.com/acme/app/issues/100');
     expect(api.labels.get('tunegate')?.description).toMatch(/Drift alerts/);
     expect(issueWrites(before)).toEqual(['POST /repos/acme/app/labels', 'POST /repos/acme/app/issues']);
+    await expectFreshCalls(run);
     runs.push(run);
   });
 
@@ -183,6 +226,7 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
       /✅ Recovered: the run of \d{4}-\d\d-\d\d \(commit [0-9a-f]{7}\) is back within the bounds/,
     );
     expect(run.outputs['alert-url']).toBe('https://github.com/acme/app/issues/100');
+    await expectFreshCalls(run);
   });
 
   it('kept every run on the branch, one commit each, paired case by case', () => {

@@ -3,6 +3,7 @@ import { TunegateError } from '../../src/errors.js';
 import { ALERT_LABEL, type AlertChange, syncDriftAlert } from '../../src/github/drift-alert.js';
 import {
   alertBody,
+  alertRunMarker,
   alertTitle,
   type DriftEvidence,
   driftMarker,
@@ -56,6 +57,7 @@ const evidence = (overrides: Partial<DriftEvidence> = {}): DriftEvidence => ({
   date: '2026-11-03T03:00:12.000Z',
   runUrl: 'https://github.com/acme/intents/actions/runs/3',
   dashboardUrl: 'https://github.com/acme/intents/blob/tunegate-history/index.html',
+  runId: '3',
   flips: {
     finetuned: {
       right_to_wrong: [{ case_id: 'c7', input: 'card lost', expected: 'lost_card', output: 'card_arrival' }],
@@ -74,6 +76,7 @@ function change(status: AlertChange['status'], evidenceOverrides: Partial<DriftE
     status,
     title: alertTitle(shown.suite),
     body: alertBody(shown),
+    ...(shown.runId ? { runMarker: alertRunMarker(shown.runId) } : {}),
     recovered: recoveredComment({ ...shown, accepted: false }),
   };
 }
@@ -156,7 +159,7 @@ describe('syncDriftAlert', () => {
     const rerun = await syncDriftAlert(client, repository, change('drift'));
     expect(rerun).toMatchObject({ action: 'unchanged', number: 100 });
 
-    const later = change('drift', { date: '2026-11-04T03:00:00Z' });
+    const later = change('drift', { date: '2026-11-04T03:00:00Z', runId: '4' });
     const updated = await syncDriftAlert(client, repository, later);
     expect(updated).toMatchObject({ action: 'updated', number: 100 });
     expect(fake.issues.size).toBe(1);
@@ -166,6 +169,23 @@ describe('syncDriftAlert', () => {
       'POST /repos/acme/intents/issues',
       'PATCH /repos/acme/intents/issues/100',
     ]);
+  });
+
+  it('leaves the alert as it is when a re-run of the run that wrote it measures slightly other numbers', async () => {
+    const { fake, client } = await start();
+    await syncDriftAlert(client, repository, change('drift', { runId: '4' }));
+    const written = fake.issues.get(100)?.body;
+    const drift = evidence().drift;
+    const rerun = change('drift', {
+      runId: '4',
+      drift: { ...drift, variants: { finetuned: variant({ latency_p95_now: 455 }) } },
+    });
+    expect(rerun.body).not.toBe(written);
+    expect(await syncDriftAlert(client, repository, rerun)).toMatchObject({ action: 'unchanged', number: 100 });
+    expect(fake.issues.get(100)?.body).toBe(written);
+    const nextNight = change('drift', { runId: '5' });
+    expect(await syncDriftAlert(client, repository, nextNight)).toMatchObject({ action: 'updated', number: 100 });
+    expect(fake.issues.get(100)?.body).toContain('<!-- tunegate:drift-run:5 -->');
   });
 
   it('comments “recovered” and closes the alert when the suite is back within bounds, then does nothing', async () => {
