@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../../src/history/text.js';
 import type { RunResults } from '../../src/report/types.js';
+import { startSimulator } from '../../src/sim/index.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
-import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
+import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from '../github/fake-github.js';
 import { type ActionRun, runBundledAction } from './action-runner.js';
-import { BANKING_SAMPLE, tempDir } from './helpers.js';
+import { BANKING_SAMPLE, readJsonl, tempDir } from './helpers.js';
 
 /**
  * Five scheduled nights of the bundled Action against one fine-tuned model id, whose accuracy the
@@ -17,64 +18,103 @@ import { BANKING_SAMPLE, tempDir } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..');
 const FINE_TUNED = 'ft:gpt-4.1-nano:acme:intents:v1';
 
-const SUITE = `name: intents
+/** The suite, its provider at a fixed loopback address where each night a simulator answers. */
+const suiteYaml = (port: number) => `name: intents
 dataset: { path: data.jsonl }
 task: { kind: classification }
 providers:
-  openai: { api_key_env: OPENAI_API_KEY, concurrency: 16 }
+  sim: { base_url: "http://127.0.0.1:${port}/v1", concurrency: 16, max_retries: 0 }
 variants:
-  prompted: { role: prompted, provider: openai, model: gpt-4.1, system: "Answer with the intent label." }
-  finetuned: { role: finetuned, provider: openai, model: "${FINE_TUNED}" }
+  prompted: { role: prompted, provider: sim, model: gpt-4.1, system: "Answer with the intent label." }
+  finetuned: { role: finetuned, provider: sim, model: "${FINE_TUNED}" }
 decision:
   max_accuracy_loss: 0.03
   # Loopback latency on a shared machine is noise, not drift.
   drift_latency_pct: 10000
 `;
 
-const simConfig = (accuracy: number) => `seed: 5
-shared_difficulty: 0.9
-models:
-  gpt-4.1: { accuracy: 0.93 }
-  "${FINE_TUNED}": { accuracy: ${accuracy} }
-`;
+/** The simulator of one night: the same model ids, the fine-tuned one at `accuracy`. */
+async function simulatorAt(accuracy: number, port: number) {
+  const cases = await readJsonl<{ input: string; expected: string }>(BANKING_SAMPLE);
+  return startSimulator(
+    { seed: 5, cases, shared_difficulty: 0.9, models: { 'gpt-4.1': { accuracy: 0.93 }, [FINE_TUNED]: { accuracy } } },
+    { port },
+  );
+}
 
 const scheduleEvent = {
   schedule: '17 3 * * *',
   repository: { name: 'app', owner: { login: 'acme' }, full_name: 'acme/app' },
 };
 
+/** A repository with the suite, and the fake GitHub its workflow talks to. */
+interface Place {
+  repo: TempRepo;
+  api: FakeGitHub;
+  sha: string;
+  /** Where the simulator listens, night after night. */
+  port: number;
+}
+
 let action: string;
 let repo: TempRepo;
 let api: FakeGitHub;
 let sha: string;
+let port: number;
+const fakes: FakeGitHub[] = [];
+
+async function newPlace(options?: FakeGitHubOptions): Promise<Place> {
+  // A free port, found by listening once: every night's simulator listens there.
+  const probe = await simulatorAt(0.91, 0);
+  const port = Number(new URL(probe.url).port);
+  await probe.close();
+  const place = { api: await startFakeGitHub(options), repo: await createTempRepo(), port };
+  fakes.push(place.api);
+  await place.repo.write({ 'evals/suite.yaml': suiteYaml(port) });
+  await copyFile(BANKING_SAMPLE, join(place.repo.dir, 'evals', 'data.jsonl'));
+  return { ...place, sha: await place.repo.commit('evals') };
+}
 
 beforeAll(async () => {
   const build = await tempDir('tunegate-nights-build-');
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), join(build, 'dist')], { cwd: root });
   action = join(build, 'dist', 'index.js');
-  api = await startFakeGitHub();
-  repo = await createTempRepo();
-  await repo.write({ 'evals/suite.yaml': SUITE, 'evals/sim.yaml': simConfig(0.91) });
-  await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
-  sha = await repo.commit('evals');
+  ({ repo, api, sha, port } = await newPlace());
 }, 120_000);
 
 afterAll(async () => {
-  await api?.close();
+  await Promise.all(fakes.map((fake) => fake.close()));
 });
 
-const inputs = { suites: 'evals/suite.yaml', 'sim-config': 'evals/sim.yaml' };
+const inputs = { suites: 'evals/suite.yaml' };
 
-/** One scheduled night: the simulator serves the fine-tuned id at `accuracy`. */
-async function night(runId: number, accuracy: number, attempt = 1): Promise<ActionRun> {
-  await repo.write({ 'evals/sim.yaml': simConfig(accuracy) });
-  return runBundledAction(action, repo.dir, api, scheduleEvent, inputs, {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: String(attempt),
-    GITHUB_SHA: sha,
-    GITHUB_WORKFLOW: 'nightly',
-  });
+/** One scheduled night: the simulator serves the fine-tuned id at `accuracy`, at the same address. */
+async function night(
+  runId: number,
+  accuracy: number,
+  attempt = 1,
+  at: Place = { repo, api, sha, port },
+  extraInputs: Record<string, string> = {},
+): Promise<ActionRun> {
+  const simulator = await simulatorAt(accuracy, at.port);
+  try {
+    return await runBundledAction(
+      action,
+      at.repo.dir,
+      at.api,
+      scheduleEvent,
+      { ...inputs, ...extraInputs },
+      {
+        GITHUB_EVENT_NAME: 'schedule',
+        GITHUB_RUN_ID: String(runId),
+        GITHUB_RUN_ATTEMPT: String(attempt),
+        GITHUB_SHA: at.sha,
+        GITHUB_WORKFLOW: 'nightly',
+      },
+    );
+  } finally {
+    await simulator.close();
+  }
 }
 
 async function resultsOf(run: ActionRun): Promise<RunResults> {
@@ -142,6 +182,7 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
         head: { sha, ref: 'prompt', repo: { full_name: 'acme/app' } },
       },
     };
+    // No simulator listens: every answer must come from the response cache.
     const run = await runBundledAction(
       action,
       repo.dir,
@@ -235,5 +276,50 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
     expect(history.runs.map((r) => r.drift)).toEqual(['no-history', 'none', 'drift', 'drift', 'drift', 'recovered']);
     expect(history.ids.size).toBe(1);
     expect(api.git.log('tunegate-history')).toHaveLength(6);
+  });
+});
+
+describe('the same nights, told otherwise (bundled Action)', () => {
+  it('with cache-mode: use, night 3 replays night 1’s answers and sees no drift: only the mode made it visible', async () => {
+    const place = await newPlace();
+    const useCache = { 'cache-mode': 'use' };
+    expect((await night(3001, 0.91, 1, place, useCache)).code).toBe(0);
+    const blind = await night(3003, 0.75, 1, place, useCache);
+    expect(blind.stdout).not.toMatch(/::error::/);
+    expect(blind.code).toBe(0);
+    expect(JSON.parse(blind.outputs.drift ?? '')).toEqual({ intents: 'none' });
+    const results = await resultsOf(blind);
+    expect(results.cache_mode).toBe('use');
+    expect(results.summary.cached).toBe(results.summary.calls);
+    expect(place.api.issues.size).toBe(0);
+
+    const seeing = await night(3004, 0.75, 1, place);
+    expect(JSON.parse(seeing.outputs.drift ?? '')).toEqual({ intents: 'drift' });
+    expect(place.api.issues.size).toBe(1);
+  });
+
+  it('without contents: write, says which permission to add, and still reports', async () => {
+    const place = await newPlace({ failGit: 403 });
+    const run = await night(4001, 0.91, 1, place);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /::warning::History not stored \(the results are reported all the same\): the token cannot write the history branch tunegate-history; add to the workflow:%0A {2}permissions:%0A {4}contents: write/,
+    );
+    expect(run.outputs.passed).toBe('true');
+    expect(JSON.parse(run.outputs.drift ?? '')).toEqual({ intents: 'no-history' });
+    expect(run.summary).toContain('## tunegate results');
+    expect(place.api.git.head('tunegate-history')).toBeUndefined();
+  });
+
+  it('leaves a branch with unrelated content as it was, keeping its files in tunegate/', async () => {
+    const place = await newPlace();
+    const site = { 'index.html': '<h1>docs</h1>', 'guide/intro.md': '# intro' };
+    place.api.git.seedBranch('gh-pages', site);
+    const run = await night(5001, 0.91, 1, place, { history: 'branch:gh-pages' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('branch gh-pages holds other files; tunegate keeps its history in tunegate/ there');
+    const files = Object.fromEntries(place.api.git.branchFiles('gh-pages') ?? []);
+    expect(files).toMatchObject(site);
+    expect(parseHistory(files['tunegate/history.jsonl'] ?? '').runs).toHaveLength(1);
   });
 });
