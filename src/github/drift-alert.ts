@@ -61,6 +61,8 @@ export async function syncDriftAlert(
   repository: AlertRepository,
   change: AlertChange,
 ): Promise<AlertOutcome> {
+  // A suite's first run has nothing to alert about, nor an alert to close.
+  if (change.status === 'no-history') return { action: 'none', notes: [] };
   try {
     const marker = driftMarker(change.suite);
     const identity = await tokenIdentity(client);

@@ -288,7 +288,10 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
     expect(second.outputs.verdict).toBe('retrain');
     expect(received).toHaveLength(1);
     expect(second.summary).toContain('was already started for this training set');
-    expect(api.requests).toHaveLength(0);
+    // A scheduled run keeps its history on a branch (the git database), and writes nothing else.
+    const writes = api.requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql');
+    expect(writes.filter((r) => !r.path.startsWith('/repos/acme/app/git/'))).toEqual([]);
+    expect(api.git.log('tunegate-history')).toHaveLength(2);
   });
 });
 

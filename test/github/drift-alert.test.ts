@@ -199,7 +199,9 @@ describe('syncDriftAlert', () => {
     expect(comments[0]).toMatchObject({ issue_number: 100 });
     expect(comments[0]?.body).toContain('✅ Recovered');
     expect(await syncDriftAlert(client, repository, change('none'))).toMatchObject({ action: 'none' });
+    const requests = fake.requests.length;
     expect(await syncDriftAlert(client, repository, change('no-history'))).toMatchObject({ action: 'none' });
+    expect(fake.requests.length).toBe(requests);
     expect(fake.comments.size).toBe(1);
   });
 
