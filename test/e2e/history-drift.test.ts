@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../../src/history/text.js';
 import type { RunResults } from '../../src/report/types.js';
@@ -92,6 +93,26 @@ describe('five nights against one fine-tuned model id, with a history', () => {
       expect(drifting?.code).toBe(1);
       expect(drifting?.stdout).toMatch(/drift: DRIFT against the accepted run of .* fails this run/);
     }
+  });
+
+  it('writes drift and history fields that the published schema documents', async () => {
+    const schema = JSON.parse(
+      await readFile(join(import.meta.dirname, '..', '..', 'schemas', 'results.schema.json'), 'utf8'),
+    );
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const undocumented = (written: object, documented: Record<string, unknown>) =>
+      Object.keys(written).filter((key) => !(key in documented));
+    for (const { results } of nights) {
+      ajv.validate(schema, results);
+      expect(ajv.errors ?? []).toEqual([]);
+      const drift = results.suites[0]?.drift as object;
+      expect(undocumented(drift, schema.definitions.drift.properties)).toEqual([]);
+      expect(undocumented(results.history as object, schema.properties.history.properties)).toEqual([]);
+      for (const variant of Object.values(results.suites[0]?.drift?.variants ?? {})) {
+        expect(undocumented(variant, schema.definitions.driftVariant.properties)).toEqual([]);
+      }
+    }
+    expect(Object.keys(nights[2]?.suite.drift?.variants ?? {})).toEqual(['prompted', 'finetuned']);
   });
 
   it('reports recovered on night 5', () => {
