@@ -13,7 +13,7 @@ import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
 import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
-import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
+import { cacheModeOf, type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
@@ -181,7 +181,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
           history.measure(measured, {
             run_id: run.runId,
             date: finishedAt.toISOString(),
-            cache_mode: options.cacheMode ?? (options.cacheDir === undefined ? 'off' : 'use'),
+            cache_mode: cacheModeOf(options),
             complete: !summary.interrupted && !summary.budget_exhausted,
           }),
         )

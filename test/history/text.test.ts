@@ -127,6 +127,39 @@ describe('pruneHistory', () => {
   });
 });
 
+describe('suiteReferences', () => {
+  it('finds each variant’s latest accepted run; a promotion replaces only its variant and measures no drift', () => {
+    const first = run('s', 1, { accepted: true, accepted_reason: 'first' });
+    const ft = first.variants.ft as NonNullable<HistoryRun['variants'][string]>;
+    first.variants = { ft, prompted: { ...ft, model: 'big' } };
+    const drifting = run('s', 2, { drift: 'drift' });
+    const promotion = run('s', 3, { accepted: true, accepted_reason: 'promotion', drift: 'none' });
+    const reference = suiteReferences(
+      parseHistory(
+        appendRuns(
+          '',
+          [first, drifting, promotion].map((r) => entry(r)),
+        ),
+      ),
+    ).get('s');
+    expect(reference?.against?.run_id).toBe('s-3');
+    expect(reference?.variants.get('ft')?.run.run_id).toBe('s-3');
+    expect(reference?.variants.get('prompted')?.run.run_id).toBe('s-1');
+    expect(reference?.previous).toBe('drift');
+    // A run accepted by hand ends the drift it showed: the next run is not "recovered".
+    const accepted = run('s', 4, { drift: 'drift', accepted: true, accepted_reason: 'manual' });
+    const after = suiteReferences(
+      parseHistory(
+        appendRuns(
+          '',
+          [first, accepted].map((r) => entry(r)),
+        ),
+      ),
+    ).get('s');
+    expect(after?.previous).toBe('none');
+  });
+});
+
 describe('the history file', () => {
   it('appends after a last line without a newline, and prunes past history-keep', async () => {
     const path = join(await tempDir('tunegate-hist-'), 'deep', 'history.jsonl');
