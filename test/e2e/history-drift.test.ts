@@ -163,4 +163,24 @@ describe('five nights against one fine-tuned model id, with a history', () => {
     expect(after.startsWith(`${before}{"kind":"run",\n`)).toBe(true);
     expect(parseHistory(after).runs).toHaveLength(parseHistory(before).runs.length + 1);
   }, 60_000);
+
+  it('prunes past --history-keep, keeps the accepted reference, and says so', async () => {
+    const next = await night(dir, 0.91, ['--history-keep', '2']);
+    expect(next.stdout).toMatch(
+      /history: pruned \d+ run\(s\) of intents from .* keeping 3 \(history-keep 2; the accepted reference is always kept\)/,
+    );
+    const history = parseHistory(await readFile(join(dir, 'hist', 'history.jsonl'), 'utf8'));
+    expect(history.runs).toHaveLength(3);
+    expect(history.runs[0]?.accepted_reason).toBe('manual');
+    // The corrupt line written by hand is still there, still reported.
+    expect(history.problems).toEqual([expect.objectContaining({ code: 'history-corrupt' })]);
+  }, 60_000);
+
+  it('refuses a history it cannot read before calling any model', async () => {
+    const cli = await runCli(['run', 'suite.yaml', '--quiet', '--history', 'hist'], { cwd: dir });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(
+      /hist: cannot read the run history \(EISDIR.*\); pass a readable JSONL file to --history/,
+    );
+  });
 });
