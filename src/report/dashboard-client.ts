@@ -278,7 +278,9 @@ export const DASHBOARD_SCRIPT = `
       svg('text', { x: ML + PW / 2, y: MT + PH / 2, 'text-anchor': 'middle', class: 'empty' }, root).textContent = 'no data';
     }
     function indexAt(event) {
-      var target = event.target && event.target.getAttribute ? event.target.getAttribute('data-run') : null;
+      // A point, or the link around it (keyboard focus lands on the link).
+      var node = event.target && event.target.querySelector && !event.target.hasAttribute('data-run') ? event.target.querySelector('[data-run]') || event.target : event.target;
+      var target = node && node.getAttribute ? node.getAttribute('data-run') : null;
       if (target !== null) return Number(target) - offset;
       var point = root.createSVGPoint();
       point.x = event.clientX; point.y = event.clientY;

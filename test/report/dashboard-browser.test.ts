@@ -156,6 +156,14 @@ describe.skipIf(!chromiumReady.ok)('the dashboard in headless Chromium', () => {
     }
     await page.mouse.move(1, 1);
     expect(await page.locator('div.tip').isVisible()).toBe(false);
+    // From the keyboard: a point's link takes the focus and shows the same numbers.
+    const link = page.locator('section.suite >> nth=0 >> svg[data-metric="acc"] a').nth(7);
+    await link.focus();
+    const focused = runs[7] as HistoryRun;
+    expect(await page.locator('div.tip').getAttribute('data-run-id')).toBe(focused.run_id);
+    expect(await page.locator('div.tip tr[data-variant="prompted"] td.acc').textContent()).toBe(
+      expectedRow(focused, 'prompted').acc,
+    );
     expect(watch.errors).toEqual([]);
     await page.close();
   });
