@@ -1,9 +1,9 @@
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
+import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
-import type { CacheMode } from '../history/types.js';
 import { describePrice, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
 import { stageRun } from '../report/run-folder.js';
@@ -13,7 +13,7 @@ import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
 import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
-import { cacheModeOf, type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
+import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
@@ -27,8 +27,6 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   reference?: Record<string, Record<string, ReferenceVariant>>;
   /** Remember the run in a history, measure drift against the accepted reference, and use it for `retrain`. */
   history?: HistoryOptions;
-  /** How the response cache is used (recorded in the history); default: `use` with a cache dir, else `off`. */
-  cacheMode?: CacheMode;
 }
 
 interface VariantState {
@@ -181,7 +179,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
           history.measure(measured, {
             run_id: run.runId,
             date: finishedAt.toISOString(),
-            cache_mode: cacheModeOf(options),
+            cache_mode: effectiveCacheMode(options),
             complete: !summary.interrupted && !summary.budget_exhausted,
           }),
         )
@@ -194,6 +192,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       finished_at: finishedAt.toISOString(),
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
       simulated: suites.some((s) => s.simulated),
+      cache_mode: effectiveCacheMode(options),
       suites,
       ...(historySummary ? { history: historySummary } : {}),
       summary: {

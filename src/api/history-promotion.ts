@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import { historyVariant, sortCaseList, sortFlags } from '../history/entry.js';
 import { appendHistoryFile, readHistoryFile } from '../history/store.js';
 import type { PruneNote } from '../history/text.js';
-import type { CacheMode } from '../history/types.js';
 import { CASES_FILE } from '../report/files.js';
 import type { RunResults } from '../report/types.js';
 import { isErrorRecord } from '../scoring/record.js';
@@ -38,7 +37,7 @@ async function variantFlags(outDir: string, suite: string, variant: string, case
  */
 export async function appendPromotionRun(
   history: HistoryOptions,
-  contest: { results: RunResults; outDir: string; caseIds: readonly string[]; cacheMode: CacheMode },
+  contest: { results: RunResults; outDir: string; caseIds: readonly string[] },
   promoted: { suite: string; variant: string; measuredAs: string },
 ): Promise<PruneNote[]> {
   const measured = contest.results.suites[0];
@@ -51,7 +50,11 @@ export async function appendPromotionRun(
     correct: sortFlags(flags.correct, list),
     answered: sortFlags(flags.answered, list),
   });
-  const facts = { run_id: contest.results.run_id, date: contest.results.finished_at, cache_mode: contest.cacheMode };
+  const facts = {
+    run_id: contest.results.run_id,
+    date: contest.results.finished_at,
+    cache_mode: contest.results.cache_mode,
+  };
   const run = historyRun(history, facts, {
     suite: promoted.suite,
     simulated: measured.simulated,

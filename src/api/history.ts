@@ -42,11 +42,6 @@ export interface RunFacts {
   complete: boolean;
 }
 
-/** How the response cache was used when the caller does not say: read and written when there is one. */
-export function cacheModeOf(options: { cacheMode?: CacheMode; cacheDir?: string }): CacheMode {
-  return options.cacheMode ?? (options.cacheDir === undefined ? 'off' : 'use');
-}
-
 /** One history line of a suite: the run's facts, where it ran, and what it measured. */
 export function historyRun(
   options: HistoryOptions,

@@ -15,7 +15,6 @@ import {
   recordPromotion,
 } from '../training/promote.js';
 import { readRegistryModel } from '../training/registry.js';
-import { cacheModeOf } from './history.js';
 import { appendPromotionRun } from './history-promotion.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import { trainingFormat } from './training-set.js';
@@ -128,7 +127,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
   if (applied && applied.mode !== 'dry-run' && history) {
     const pruned = await appendPromotionRun(
       history,
-      { results, outDir: run.outDir, caseIds: cases.map((c) => c.id), cacheMode: cacheModeOf(run) },
+      { results, outDir: run.outDir, caseIds: cases.map((c) => c.id) },
       { suite: suite.name, variant: format.name, measuredAs: 'candidate' },
     );
     recorded = { path: history.path, pruned };

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HISTORY_KEEP } from '../api/history.js';
+import { CACHE_MODES } from '../engine/cache-mode.js';
+import type { CacheMode } from '../engine/types.js';
 import { ExitCode, TunegateError } from '../errors.js';
 
 export const HELP = `tunegate — measure whether fine-tuning is worth it yet
@@ -13,13 +15,17 @@ Usage:
   tunegate train <suite> --training-set DIR      start fine-tuning (once per training set), --follow it
   tunegate train <suite> --job ID                follow (resume) a started job to its end
   tunegate promote <suite> --model ID            evaluate a candidate vs the champion; promote if it passes
+  tunegate report --history FILE --html OUT.html the run history as an offline HTML dashboard
   tunegate help | --help                         this text
   tunegate --version
 
 Run options:
   --out DIR              where results.json and cases.jsonl go (default: tunegate-results)
+  --cache MODE           use (default): replay stored answers, call models only for new requests;
+                         refresh: call every model and store the new answers (scheduled runs: a
+                         changed model behind the same id shows); off: neither read nor store
+  --no-cache             the same as --cache off
   --cache-dir DIR        response cache (default: .tunegate/cache)
-  --no-cache             call the models even for responses already cached
   --max-cost-usd N       refuse when the estimate exceeds N; stop when spend reaches N
   --concurrency N        parallel calls per provider (overrides the suites)
   --simulate             run offline on the built-in simulator (no API key, no cost)
@@ -47,6 +53,11 @@ Training options:
   --history FILE         (promote) a promotion is recorded there as the suite's accepted reference
   --sim-config FILE      serve the suite's providers from the simulator (offline; fine-tuning included)
 
+Report options:
+  --history FILE         the run history (JSONL) to chart
+  --html FILE            write the dashboard: one self-contained page, opens from a file
+  --markdown FILE        write the trend of each suite (last 30 runs) as Mermaid charts
+
 Simulator options:
   --dataset FILE         JSONL of {"input","expected"} lines the simulator answers from
   --config FILE          YAML/JSON: models (accuracy, latency_ms, jitter_ms), faults, seed
@@ -59,7 +70,8 @@ Exit codes: 0 all gates passed · 1 a gate failed · 2 usage or configuration er
 export interface RunCliOptions {
   suites: string[];
   out: string;
-  cacheDir: string | undefined;
+  cacheDir: string;
+  cacheMode: CacheMode;
   maxCostUsd: number | undefined;
   concurrency: number | undefined;
   /** Run on the built-in simulator instead of the suites' providers. */
@@ -98,7 +110,8 @@ export interface LoopCliOptions {
   model: string | undefined;
   mode: (typeof PROMOTION_MODES)[number];
   maxCostUsd: number | undefined;
-  cacheDir: string | undefined;
+  cacheDir: string;
+  cacheMode: CacheMode;
   /** Serve the suite's providers from the built-in simulator with this behaviour file. */
   simConfig: string | undefined;
   /** (promote) The run history where a promotion is recorded as the accepted reference. */
@@ -106,8 +119,15 @@ export interface LoopCliOptions {
   quiet: boolean;
 }
 
+export interface ReportCliOptions {
+  history: string;
+  html: string | undefined;
+  markdown: string | undefined;
+}
+
 export type ParsedCommand =
   | { command: 'help' | 'version'; options: undefined }
+  | { command: 'report'; options: ReportCliOptions }
   | { command: 'run' | 'validate'; options: RunCliOptions }
   | { command: 'sim'; options: SimCliOptions }
   | { command: LoopCommand; options: LoopCliOptions };
@@ -123,6 +143,21 @@ function positiveNumber(flag: string, raw: string | undefined, integer: boolean)
     throw usageError(`${flag} expects a ${integer ? 'whole number' : 'number'} ≥ 0, got "${raw}"`);
   }
   return value;
+}
+
+/** `--cache MODE`, with `--no-cache` as the alias of `off`; both at once must agree. */
+function cacheOptions(values: Record<string, string | boolean | undefined>): {
+  cacheDir: string;
+  cacheMode: CacheMode;
+} {
+  const raw = values.cache;
+  const cacheDir = typeof values['cache-dir'] === 'string' ? values['cache-dir'] : '.tunegate/cache';
+  if (raw === undefined) return { cacheDir, cacheMode: values['no-cache'] ? 'off' : 'use' };
+  if (typeof raw !== 'string' || !(CACHE_MODES as readonly string[]).includes(raw)) {
+    throw usageError(`--cache expects one of ${CACHE_MODES.join(', ')}, got "${raw}"`);
+  }
+  if (values['no-cache'] && raw !== 'off') throw usageError(`--no-cache contradicts --cache ${raw}; give one of them`);
+  return { cacheDir, cacheMode: raw as CacheMode };
 }
 
 function loopOptions(
@@ -151,7 +186,7 @@ function loopOptions(
     model: str('model'),
     mode: mode as LoopCliOptions['mode'],
     maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
-    cacheDir: values['no-cache'] ? undefined : (str('cache-dir') ?? '.tunegate/cache'),
+    ...cacheOptions(values),
     simConfig: str('sim-config'),
     history: str('history'),
     quiet: values.quiet === true,
@@ -171,13 +206,22 @@ function historyOptions(values: Record<string, string | boolean | undefined>): H
   return { path, accept: values.accept === true, keep };
 }
 
+function reportOptions(positionals: string[], str: (name: string) => string | undefined): ReportCliOptions {
+  if (positionals.length > 0) throw usageError(`"tunegate report" takes no suite files, got "${positionals[0]}"`);
+  const history = str('history');
+  if (!history) throw usageError('"tunegate report" needs --history FILE');
+  if (!str('html') && !str('markdown'))
+    throw usageError('"tunegate report" needs --html FILE, --markdown FILE, or both');
+  return { history, html: str('html'), markdown: str('markdown') };
+}
+
 export function parseCommandLine(argv: string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     return { command: 'help', options: undefined };
   }
   if (command === '--version' || command === '-v') return { command: 'version', options: undefined };
-  const known = ['run', 'validate', 'sim', ...LOOP_COMMANDS];
+  const known = ['run', 'validate', 'sim', 'report', ...LOOP_COMMANDS];
   if (!known.includes(command)) {
     throw usageError(`unknown command "${command}"`);
   }
@@ -189,6 +233,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       strict: true,
       options: {
         out: { type: 'string' },
+        cache: { type: 'string' },
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean' },
         'max-cost-usd': { type: 'string' },
@@ -211,6 +256,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         job: { type: 'string' },
         model: { type: 'string' },
         mode: { type: 'string' },
+        html: { type: 'string' },
       },
     });
   } catch (error) {
@@ -228,6 +274,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       },
     };
   }
+  if (command === 'report') return { command, options: reportOptions(parsed.positionals, str) };
   if (parsed.positionals.length === 0) throw usageError(`"tunegate ${command}" needs at least one suite file or glob`);
   if ((LOOP_COMMANDS as readonly string[]).includes(command)) {
     return {
@@ -240,7 +287,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
     options: {
       suites: parsed.positionals,
       out: str('out') ?? 'tunegate-results',
-      cacheDir: values['no-cache'] ? undefined : (str('cache-dir') ?? '.tunegate/cache'),
+      ...cacheOptions(values),
       maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
       concurrency: positiveNumber('--concurrency', str('concurrency'), true),
       simulate: values.simulate === true || str('sim-config') !== undefined,

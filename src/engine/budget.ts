@@ -93,7 +93,7 @@ export async function estimateCost(
   const estimate: CostEstimate = { usd: 0, unpriced_calls: 0, calls: 0, cached_calls: 0 };
   for (const call of calls) {
     estimate.calls += 1;
-    if (cachedKeys.has(call.cacheKey)) {
+    if (cachedKeys.size > 0 && cachedKeys.has(call.cacheKey)) {
       estimate.cached_calls += 1;
       continue;
     }

@@ -55,22 +55,39 @@ function endpointHead(endpoint: EndpointIdentity): string {
   return fields.join(',');
 }
 
+/**
+ * Whether repeated requests draw different answers: above temperature 0, or without a temperature (OpenAI-compatible
+ * servers then sample, at 1 by default). At temperature 0 repeated samples are one answer and share one entry.
+ */
+export function samples(params: Record<string, unknown>): boolean {
+  return params.temperature !== 0;
+}
+
+/**
+ * The key's last field: the sample index, only for sampled requests and only from the second sample on, so that
+ * the first sample (every call of a run without repeats) keeps the key it always had.
+ */
+function sampleTail(params: Record<string, unknown>, sample: number): string {
+  return sample > 0 && samples(params) ? `,"sample":${sample}}` : '}';
+}
+
 /** sha256 (hex) of the canonical JSON of everything that determines a response. */
 export function cacheKey(
   endpoint: EndpointIdentity,
   model: string,
   messages: ChatMessage[],
   params: Record<string, unknown>,
+  sample = 0,
 ): string {
   return createHash('sha256')
     .update(`{${endpointHead(endpoint)},"messages":${canonicalJson(messages)}`)
-    .update(`,"model":${canonicalJson(model)},"params":${canonicalJson(params)}}`)
+    .update(`,"model":${canonicalJson(model)},"params":${canonicalJson(params)}${sampleTail(params, sample)}`)
     .digest('hex');
 }
 
 /**
- * Computes `cacheKey(endpoint, model, [...prefix, last], params)` for many `last` messages while hashing the
- * shared prefix (system prompt, few-shot examples) only once: the canonical JSON is
+ * Computes `cacheKey(endpoint, model, [...prefix, last], params, sample)` for many `last` messages while hashing
+ * the shared prefix (system prompt, few-shot examples) only once: the canonical JSON is
  * `{…endpoint…,"messages":[…prefix…,last],"model":…,"params":…}`, so the hash state after the prefix is
  * copied per call. Gives exactly the same keys as `cacheKey`.
  */
@@ -79,12 +96,13 @@ export function prefixKeyer(
   model: string,
   prefix: ChatMessage[],
   params: Record<string, unknown>,
-): (last: ChatMessage) => string {
+): (last: ChatMessage, sample?: number) => string {
   const head = `{${endpointHead(endpoint)},"messages":[${prefix
     .map(canonicalJson)
     .map((m) => `${m},`)
     .join('')}`;
-  const tail = `],"model":${canonicalJson(model)},"params":${canonicalJson(params)}}`;
+  const tail = `],"model":${canonicalJson(model)},"params":${canonicalJson(params)}`;
   const prefixHash: Hash = createHash('sha256').update(head);
-  return (last) => prefixHash.copy().update(canonicalJson(last)).update(tail).digest('hex');
+  return (last, sample = 0) =>
+    prefixHash.copy().update(canonicalJson(last)).update(tail).update(sampleTail(params, sample)).digest('hex');
 }

@@ -79,6 +79,8 @@ function providerOf(suite: LoadedSuite, variant: VariantSpec) {
   return provider;
 }
 
+type KeyFor = ReturnType<typeof prefixKeyer>;
+
 /**
  * A planned call whose cache key is hashed on first read: a run without a response cache never reads it,
  * so it never pays for hashing every request.
@@ -88,33 +90,39 @@ class LazyKeyedCall implements PlannedCall {
   readonly variant: VariantSpec;
   readonly case: Case;
   readonly messages: ChatMessage[];
+  readonly sample: number;
   #cacheKey: string | null = null;
-  readonly #keyFor: (last: ChatMessage) => string;
+  readonly #keyFor: KeyFor;
   readonly #last: ChatMessage;
 
   constructor(
     suite: LoadedSuite,
     variant: VariantSpec,
     testCase: Case,
-    prefix: ChatMessage[],
-    last: ChatMessage,
-    keyFor: (last: ChatMessage) => string,
+    request: { prefix: ChatMessage[]; last: ChatMessage; sample: number },
+    keyFor: KeyFor,
   ) {
     this.suite = suite;
     this.variant = variant;
     this.case = testCase;
-    this.messages = [...prefix, last];
-    this.#last = last;
+    this.messages = [...request.prefix, request.last];
+    this.sample = request.sample;
+    this.#last = request.last;
     this.#keyFor = keyFor;
   }
 
   get cacheKey(): string {
-    this.#cacheKey ??= this.#keyFor(this.#last);
+    this.#cacheKey ??= this.#keyFor(this.#last, this.sample);
     return this.#cacheKey;
   }
 }
 
-function* generatePlan(suites: SuiteCases[]): Generator<PlannedCall> {
+export interface PlanOptions {
+  /** Requests per case and variant (default 1); repeats are numbered by `PlannedCall.sample`. */
+  samples?: number;
+}
+
+function* generatePlan(suites: SuiteCases[], samples: number): Generator<PlannedCall> {
   for (const { suite, cases } of suites) {
     const planners = suite.variants.map((variant) => {
       const prefix = messagePrefix(variant);
@@ -125,26 +133,38 @@ function* generatePlan(suites: SuiteCases[]): Generator<PlannedCall> {
         keyFor: prefixKeyer(endpointOf(provider), variant.model, prefix, variant.params),
       };
     });
-    // Variants interleave per case so a run stopped midway still has paired data.
+    // Variants interleave per case (and per sample) so a run stopped midway still has paired data.
     for (const testCase of cases) {
-      for (const { variant, prefix, keyFor } of planners) {
-        const user = userMessage(variant, testCase);
-        yield new LazyKeyedCall(suite, variant, testCase, prefix, user, keyFor);
+      const users = planners.map(({ variant }) => userMessage(variant, testCase));
+      for (let sample = 0; sample < samples; sample++) {
+        for (const [i, { variant, prefix, keyFor }] of planners.entries()) {
+          const last = users[i] as ChatMessage;
+          yield new LazyKeyedCall(suite, variant, testCase, { prefix, last, sample }, keyFor);
+        }
       }
     }
   }
 }
 
+function samplesOf(options: PlanOptions): number {
+  const samples = options.samples ?? 1;
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new RangeError(`samples must be a whole number ≥ 1, got ${samples}`);
+  return samples;
+}
+
 /**
- * Every call of a run (suites × cases × variants), generated on demand so a 100k-case run never holds
- * all planned calls at once. Order: suite by suite; within a suite case0/v1, case0/v2, case1/v1, …
+ * Every call of a run (suites × cases × samples × variants), generated on demand so a 100k-case run never holds
+ * all planned calls at once. Order: suite by suite; within a suite case0/v1, case0/v2, case1/v1, … (with
+ * samples: case0/s0/v1, case0/s0/v2, case0/s1/v1, …).
  */
-export function iteratePlan(suites: SuiteCases[]): Plan {
-  const size = suites.reduce((sum, { suite, cases }) => sum + cases.length * suite.variants.length, 0);
-  return { size, [Symbol.iterator]: () => generatePlan(suites) };
+export function iteratePlan(suites: SuiteCases[], options: PlanOptions = {}): Plan {
+  const samples = samplesOf(options);
+  const size = suites.reduce((sum, { suite, cases }) => sum + cases.length * suite.variants.length * samples, 0);
+  return { size, [Symbol.iterator]: () => generatePlan(suites, samples) };
 }
 
 /** The whole plan as an array (convenient for small runs and tests). */
-export function planCalls(suites: SuiteCases[]): PlannedCall[] {
-  return [...generatePlan(suites)];
+export function planCalls(suites: SuiteCases[], options: PlanOptions = {}): PlannedCall[] {
+  return [...generatePlan(suites, samplesOf(options))];
 }

@@ -6,6 +6,7 @@ import type { ModelClient, TokenUsage } from '../providers/types.js';
 import { type AttemptSignals, attemptCall } from './attempts.js';
 import { createPriceLookup, estimateCost } from './budget.js';
 import { type CachedResponse, openResponseCache, type ResponseCache } from './cache.js';
+import { effectiveCacheMode } from './cache-mode.js';
 import { createLanes, type Lane } from './lanes.js';
 import { describeError, errorRecord, responseRecord } from './records.js';
 import { type Admission, BudgetGuard } from './reservation.js';
@@ -47,13 +48,16 @@ function asPlan(calls: Iterable<PlannedCall>): { calls: Iterable<PlannedCall>; t
 export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], options: RunOptions): Promise<RunSummary> {
   const startedAt = performance.now();
   const plan = asPlan(calls);
-  const cache = options.cacheDir === undefined ? null : openResponseCache(options.cacheDir);
+  const mode = effectiveCacheMode(options);
+  const cache = mode === 'off' ? null : openResponseCache(options.cacheDir as string);
   // One listing of the cache up front: calls it does not hold skip the read, and the estimate skips them.
   const listing = cache ? cache.scan() : { keys: new Set<string>(), temps: [] };
   await cache?.removeOrphanTemps(listing.temps);
+  // A refresh reads nothing: as if the cache were empty, while every answer is still stored.
+  const readable = mode === 'use' ? listing.keys : new Set<string>();
   if (options.maxCostUsd !== undefined) {
     // Also loads the tokenizer the budget guard counts prompts with.
-    const estimate = await estimateCost(plan.calls, undefined, listing.keys);
+    const estimate = await estimateCost(plan.calls, undefined, readable);
     if (estimate.usd > options.maxCostUsd) {
       throw new TunegateError(
         'budget-estimate',
@@ -62,7 +66,7 @@ export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], opt
       );
     }
   }
-  return new Run(plan.calls, plan.total, options, cache ? { cache, keys: listing.keys } : null, startedAt).execute();
+  return new Run(plan.calls, plan.total, options, cache ? { cache, keys: readable } : null, startedAt).execute();
 }
 
 /** A call to dispatch: from the plan, or held back from an earlier pass. */
@@ -204,7 +208,7 @@ class Run {
 
   /** Served without a provider slot. The record keeps what the call cost when it was made; nothing is spent. */
   private serveFromCache(call: PlannedCall): boolean {
-    if (this.stop.stopped) return false;
+    if (this.stop.stopped || this.cache?.keys.size === 0) return false;
     const hit = this.cache?.keys.has(call.cacheKey) ? this.cache.cache.get(call.cacheKey) : null;
     if (!hit) return false;
     const cost_usd = this.costOf(call, hit.usage, hit.latency_ms);

@@ -1,6 +1,9 @@
 import type { Case } from '../dataset/types.js';
+import type { CacheMode } from '../history/types.js';
 import type { ChatMessage, ModelClient, TokenUsage } from '../providers/types.js';
 import type { LoadedSuite, ProviderSpec, VariantSpec } from '../suite/types.js';
+
+export type { CacheMode };
 
 /** One call to make: a case of a suite rendered for one variant. */
 export interface PlannedCall {
@@ -8,7 +11,12 @@ export interface PlannedCall {
   variant: VariantSpec;
   case: Case;
   messages: ChatMessage[];
-  /** Content-addressed cache key (endpoint: base URL, API version, headers; model, messages, params). */
+  /**
+   * Which repeat of the same request this is (0 for the first). Enters the cache key only from 1 on and only
+   * when the variant samples (temperature above 0), so repeated samples are separate answers.
+   */
+  sample: number;
+  /** Content-addressed cache key (endpoint: base URL, API version, headers; model, messages, params, sample). */
   cacheKey: string;
 }
 
@@ -43,8 +51,13 @@ export interface Progress {
 }
 
 export interface RunOptions {
-  /** Directory of the response cache; undefined disables it. */
+  /** Directory of the response cache; undefined disables it (as `cacheMode: 'off'` does). */
   cacheDir?: string;
+  /**
+   * How the response cache is used (default `use`): `use` serves stored answers and stores new ones;
+   * `refresh` calls every model and stores the new answers over the old; `off` neither reads nor writes.
+   */
+  cacheMode?: CacheMode;
   /** Refuse to start when the estimate exceeds it; stop when spend reaches it. */
   maxCostUsd?: number;
   /** Overrides every provider's concurrency when set. */

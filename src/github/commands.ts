@@ -12,7 +12,7 @@ import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
 import { outsidePathPolicy, type RunContext } from './context.js';
-import { type ActionInputs, simulateOption } from './inputs.js';
+import { type ActionInputs, cacheModeFor, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import { writeJobSummary } from './publish.js';
 import { maskSecrets } from './secrets.js';
@@ -53,6 +53,7 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
       version: VERSION,
       env: process.env,
       cacheDir: join(workdir, '.tunegate', 'cache'),
+      cacheMode: cacheModeFor(inputs.cacheMode, context.eventName),
       simulate: simulateOption(inputs, workdir),
     },
   });

@@ -14,6 +14,7 @@ export const Input = {
   reference: 'reference',
   out: 'out',
   cache: 'cache',
+  cacheMode: 'cache-mode',
   artifact: 'artifact',
   requireSecrets: 'require-secrets',
   simulate: 'simulate',
@@ -46,3 +47,9 @@ export type ActionCommand = (typeof COMMANDS)[number];
 
 export const FAIL_ON = ['threshold', 'regression', 'verdict', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+
+export const CACHE_MODE_INPUTS = ['auto', 'use', 'refresh', 'off'] as const;
+export type CacheModeInput = (typeof CACHE_MODE_INPUTS)[number];
+
+/** Events whose purpose is to notice a changed model behind an unchanged id: `auto` refreshes on them. */
+export const REFRESH_EVENTS: readonly string[] = ['schedule', 'workflow_dispatch'];

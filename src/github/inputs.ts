@@ -1,8 +1,18 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { RunSuitesOptions } from '../api/run-suites.js';
+import type { CacheMode } from '../engine/types.js';
 import { TunegateError } from '../errors.js';
-import { type ActionCommand, COMMANDS, FAIL_ON, type FailOn, Input } from './constants.js';
+import {
+  type ActionCommand,
+  CACHE_MODE_INPUTS,
+  type CacheModeInput,
+  COMMANDS,
+  FAIL_ON,
+  type FailOn,
+  Input,
+  REFRESH_EVENTS,
+} from './constants.js';
 
 export interface ActionInputs {
   suites: string[];
@@ -18,7 +28,10 @@ export interface ActionInputs {
   runAll: boolean;
   reference: string | undefined;
   out: string;
+  /** Restore the response cache of earlier workflow runs, and save it after this one. */
   cache: boolean;
+  /** How this run uses the cache; `auto` is decided by the event (see `cacheModeFor`). */
+  cacheMode: CacheModeInput;
   artifact: string | undefined;
   requireSecrets: boolean;
   simulate: boolean;
@@ -101,6 +114,7 @@ export function getInputs(): ActionInputs {
     reference: optionalString(Input.reference),
     out: optionalString(Input.out) ?? 'tunegate-results',
     cache: flag(Input.cache, true),
+    cacheMode: oneOf(Input.cacheMode, CACHE_MODE_INPUTS, 'auto'),
     artifact: optionalString(Input.artifact),
     requireSecrets: flag(Input.requireSecrets, false),
     simulate: flag(Input.simulate, false) || simConfig !== undefined,
@@ -118,4 +132,14 @@ export function getInputs(): ActionInputs {
 export function simulateOption(inputs: ActionInputs, workdir: string): RunSuitesOptions['simulate'] {
   if (!inputs.simulate) return undefined;
   return inputs.simConfig ? { configPath: resolve(workdir, inputs.simConfig) } : {};
+}
+
+/**
+ * The cache mode of a run: as asked, or for `auto` by purpose — `refresh` on `schedule` and `workflow_dispatch`
+ * (a scheduled eval exists to notice that the model behind an unchanged id changed, which cached answers would
+ * hide), `use` otherwise (on a pull request the model did not change, the prompt did).
+ */
+export function cacheModeFor(requested: CacheModeInput, eventName: string): CacheMode {
+  if (requested !== 'auto') return requested;
+  return REFRESH_EVENTS.includes(eventName) ? 'refresh' : 'use';
 }

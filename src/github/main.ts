@@ -18,7 +18,7 @@ import { promoteCommand, trainCommand } from './commands.js';
 import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
 import { outsidePathPolicy, type RunContext, readRunContext } from './context.js';
-import { type ActionInputs, getInputs, simulateOption } from './inputs.js';
+import { type ActionInputs, cacheModeFor, getInputs, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import {
   annotateProblems,
@@ -139,12 +139,19 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
 
   const cacheDir = join(workdir, '.tunegate', 'cache');
-  if (inputs.cache) await restoreResponseCache(cacheDir, context.runId);
+  const cacheMode = cacheModeFor(inputs.cacheMode, context.eventName);
+  log.info(
+    `Response cache: ${cacheMode}${inputs.cacheMode === 'auto' ? ` (auto, on a ${context.eventName} event)` : ''}.`,
+  );
+  // A refresh restores too: the saved cache must keep the entries this run does not touch.
+  const carryCache = inputs.cache && cacheMode !== 'off';
+  if (carryCache) await restoreResponseCache(cacheDir, context.runId);
   const outDir = resolve(workdir, inputs.out);
   const runOptions = {
     version: VERSION,
     env,
     cacheDir,
+    cacheMode,
     maxCostUsd: inputs.maxCostUsd,
     concurrency: inputs.concurrency,
     reference: inputs.reference ? await readReferenceResults(resolve(workdir, inputs.reference)) : undefined,
@@ -165,7 +172,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   const summaryTrimmed = await writeJobSummary(blocks, summaryPointer(inputs.artifact));
   await postComment(blocks, commentPointer(inputs.artifact, summaryTrimmed), inputs, context);
   if (inputs.artifact) await uploadResults(inputs.artifact, outDir);
-  if (inputs.cache) await saveResponseCache(cacheDir, context.runId);
+  if (carryCache) await saveResponseCache(cacheDir, context.runId);
 
   const failed = failures(results, inputs);
   setResultOutputs(results, resultsPath, failed.length === 0);

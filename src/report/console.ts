@@ -9,7 +9,7 @@ import {
   thresholdValue,
   usd,
 } from './format.js';
-import { outcomeLine, stopReason } from './run-status.js';
+import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 
 const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
@@ -74,6 +74,7 @@ export function renderConsoleReport(results: RunResults): string {
   lines.push(
     `${s.calls} calls, ${s.errors} errors${s.recovered > 0 ? ` (${s.recovered} recovered on retry)` : ''}, ${s.cached} from cache, ${usd(s.spent_usd)} spent in ${(results.duration_ms / 1000).toFixed(1)} s` +
       (stopped ? ` — stopped: ${stopped}` : ''),
+    cacheModeText(results.cache_mode),
     outcomeLine(results),
   );
   return lines.join('\n');

@@ -1,4 +1,16 @@
+import type { CacheMode } from '../engine/types.js';
 import type { RunResults } from './types.js';
+
+const CACHE_MODE_MEANING: Record<CacheMode, string> = {
+  use: 'stored answers replayed; only requests not stored yet call a model',
+  refresh: 'every model called fresh',
+  off: 'nothing read from or stored in the cache',
+};
+
+/** Which cache mode ran and what it means, e.g. `cache: refresh (every model called fresh)`. */
+export function cacheModeText(mode: CacheMode): string {
+  return `cache: ${mode} (${CACHE_MODE_MEANING[mode]})`;
+}
 
 /** `suite/variant` names whose every call failed: the provider is down or misconfigured. */
 export function unreachableVariants(results: RunResults): string[] {

@@ -1,4 +1,5 @@
 import type { BaseSuiteComparison, Comparison, Economics, Verdict } from '../decision/types.js';
+import type { CacheMode } from '../engine/types.js';
 import type { PruneNote } from '../history/text.js';
 import type { SuiteDrift } from '../history/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
@@ -72,6 +73,8 @@ export interface RunResults {
   finished_at: string;
   duration_ms: number;
   simulated: boolean;
+  /** How the response cache was used: `use` (stored answers replayed), `refresh` (every model called, answers stored), `off`. */
+  cache_mode: CacheMode;
   suites: SuiteResult[];
   /** Set when the run used a history (`--history`). */
   history?: HistorySummary;

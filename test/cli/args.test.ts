@@ -20,6 +20,7 @@ describe('parseCommandLine', () => {
         suites: ['evals/*.yaml'],
         out: 'tunegate-results',
         cacheDir: '.tunegate/cache',
+        cacheMode: 'use',
         maxCostUsd: undefined,
         concurrency: undefined,
         simulate: false,
@@ -62,7 +63,7 @@ describe('parseCommandLine', () => {
     expect(parsed.options).toMatchObject({
       suites: ['a.yaml', 'b.yaml'],
       out: 'o',
-      cacheDir: undefined,
+      cacheMode: 'off',
       maxCostUsd: 2.5,
       concurrency: 16,
       simulate: true,
@@ -72,7 +73,30 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('reads --cache use|refresh|off, keeps --no-cache as off, and --cache-dir beside either', () => {
+    const cacheOf = (argv: string[]) => {
+      const { cacheDir, cacheMode } = parseCommandLine(argv).options as { cacheDir: string; cacheMode: string };
+      return { cacheDir, cacheMode };
+    };
+    expect(cacheOf(['run', 'a.yaml', '--cache', 'refresh'])).toEqual({
+      cacheDir: '.tunegate/cache',
+      cacheMode: 'refresh',
+    });
+    expect(cacheOf(['run', 'a.yaml', '--cache', 'use', '--cache-dir', 'c'])).toEqual({
+      cacheDir: 'c',
+      cacheMode: 'use',
+    });
+    expect(cacheOf(['run', 'a.yaml', '--cache', 'off'])).toMatchObject({ cacheMode: 'off' });
+    expect(cacheOf(['run', 'a.yaml', '--no-cache'])).toMatchObject({ cacheMode: 'off' });
+    expect(cacheOf(['run', 'a.yaml', '--no-cache', '--cache', 'off'])).toMatchObject({ cacheMode: 'off' });
+    expect(cacheOf(['promote', 's.yaml', '--model', 'm', '--cache', 'refresh'])).toMatchObject({
+      cacheMode: 'refresh',
+    });
+  });
+
   it.each([
+    [['run', 'a.yaml', '--cache', 'sometimes'], /--cache expects one of use, refresh, off, got "sometimes"/],
+    [['run', 'a.yaml', '--no-cache', '--cache', 'refresh'], /--no-cache contradicts --cache refresh/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['run'], /needs at least one suite/],
     [['run', 'a.yaml', '--max-cost-usd', 'lots'], /--max-cost-usd expects a number ≥ 0, got "lots"/],

@@ -151,6 +151,9 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     );
     expect(run.summary).toContain('## tunegate results');
     expect(run.summary).toContain('Base vs head (`main` @');
+    // cache-mode auto on a pull request: the model did not change, the prompt did.
+    expect(run.stdout).toContain('Response cache: use (auto, on a pull_request event).');
+    expect(body).toContain('cache: use (stored answers replayed; only requests not stored yet call a model)');
   });
 
   it('updates the same comment on the next run instead of adding one', async () => {
@@ -329,7 +332,13 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
       /### Training[\s\S]*🔁 \*\*intents\*\* \(retrain\): training job `train-7` on webhook started/,
     );
 
+    // cache-mode auto on a schedule: every model is called, so a changed model behind its id shows.
+    expect(first.stdout).toContain('Response cache: refresh (auto, on a schedule event).');
+    expect(first.summary).toContain('cache: refresh (every model called fresh)');
+    expect(first.summary).toMatch(/240 calls · 0 errors · 0 from cache/);
+
     const second = await runAction(repo, api, scheduled, inputs, { GITHUB_EVENT_NAME: 'schedule' });
+    expect(second.summary).toMatch(/240 calls · 0 errors · 0 from cache .* cache: refresh/);
     expect(second.outputs.verdict).toBe('retrain');
     expect(received).toHaveLength(1);
     expect(second.summary).toContain('was already started for this training set');

@@ -97,6 +97,7 @@ describe('runCalls', () => {
         variant: v,
         case: c,
         messages,
+        sample: 0,
         get cacheKey(): string {
           throw new Error('cache key read');
         },

@@ -42,6 +42,7 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
     finished_at: '2026-01-01T00:00:02.000Z',
     duration_ms: 2000,
     simulated: false,
+    cache_mode: 'use',
     suites: [
       {
         name: 'intents',

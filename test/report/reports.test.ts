@@ -36,6 +36,18 @@ describe('console report', () => {
   });
 });
 
+describe('the cache mode that ran', () => {
+  it.each([
+    ['use', 'cache: use (stored answers replayed; only requests not stored yet call a model)'],
+    ['refresh', 'cache: refresh (every model called fresh)'],
+    ['off', 'cache: off (nothing read from or stored in the cache)'],
+  ] as const)('is said by the console and the Markdown report (%s)', (mode, text) => {
+    const run = results({ prompted: variant() }, { cache_mode: mode });
+    expect(renderConsoleReport(run).split('\n')).toContain(text);
+    expect(renderMarkdownReport(run)).toMatch(new RegExp(`<sub>.* · ${text.replace(/[()]/g, '\\$&')}</sub>`));
+  });
+});
+
 describe('the closing line matches the exit code: a failed run never reads as passed', () => {
   const passedSummary = results({ prompted: variant() }).summary;
   const down = variant({ metrics: metrics({ errors: 200, error_rate: 1, correct: 0, accuracy: 0 }) });

@@ -119,7 +119,8 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
       outDir: resolve(io.cwd, options.out),
       version: VERSION,
       env: io.env,
-      cacheDir: options.cacheDir === undefined ? undefined : resolve(io.cwd, options.cacheDir),
+      cacheDir: resolve(io.cwd, options.cacheDir),
+      cacheMode: options.cacheMode,
       maxCostUsd: options.maxCostUsd,
       ...(options.history
         ? { history: { path: resolve(io.cwd, options.history), event: 'cli', commit: await headCommit(io.cwd) } }
