@@ -13,14 +13,20 @@ import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds } from '../scoring/thresholds.js';
 import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
+import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   /** Where results.json and cases.jsonl are published (staged in a run folder inside it until complete). */
   outDir: string;
   version: string;
-  /** Earlier accepted measurements, by suite then variant name (from a previous results.json). */
+  /**
+   * Earlier accepted measurements, by suite then variant name (from a previous results.json); wins
+   * over the history's accepted run for the `retrain` check.
+   */
   reference?: Record<string, Record<string, ReferenceVariant>>;
+  /** Remember the run in a history, measure drift against the accepted reference, and use it for `retrain`. */
+  history?: HistoryOptions;
 }
 
 interface VariantState {
@@ -67,9 +73,13 @@ function variantEvidence(state: SuiteState): VariantEvidence[] {
   });
 }
 
-function suiteResult(state: SuiteState, evidence: VariantEvidence[], reference: EvaluateOptions['reference']) {
+function suiteResult(
+  state: SuiteState,
+  evidence: VariantEvidence[],
+  reference: Record<string, ReferenceVariant> | undefined,
+) {
   const { suite, cases } = state.input;
-  const decision = decideSuite(suite, cases, evidence, reference?.[suite.name]);
+  const decision = decideSuite(suite, cases, evidence, reference);
   const variants: SuiteResult['variants'] = {};
   for (const v of evidence) {
     const spec = suite.variants.find((s) => s.name === v.name);
@@ -146,14 +156,34 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     if (record.simulated) state.simulated = true;
     await run.cases.write(scored);
   };
-  const { reference, outDir: _outDir, version: _version, ...runOptions } = options;
+  const { reference, history: historyOptions, outDir: _outDir, version: _version, ...runOptions } = options;
   try {
+    // Read before any call: the accepted run is the `retrain` reference when --reference is not given.
+    const history = historyOptions ? await openHistory(historyOptions) : undefined;
     const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord });
     await run.cases.close();
     if (inputs.some(needsPrefixTokens)) await loadTokenizer();
-    const suites = [...states.values()].map((state) => suiteResult(state, variantEvidence(state), reference));
+    const measured = [...states.values()].map((state): MeasuredSuite => {
+      const evidence = variantEvidence(state);
+      const name = state.input.suite.name;
+      const accepted = reference?.[name] ?? history?.retrainReference(name);
+      const { suite, cases } = state.input;
+      return { suite, caseIds: cases.map((c) => c.id), evidence, result: suiteResult(state, evidence, accepted) };
+    });
+    const suites = measured.map((m) => m.result);
     await attachFlippedCases(run.casesPath, suites);
     const finishedAt = new Date();
+    // Drift of every suite against the history, then the run appended to it.
+    const historySummary = history
+      ? await history.write(
+          history.measure(measured, {
+            run_id: run.runId,
+            date: finishedAt.toISOString(),
+            cache_mode: effectiveCacheMode(options),
+            complete: !summary.interrupted && !summary.budget_exhausted,
+          }),
+        )
+      : undefined;
     const results: RunResults = {
       schema_version: 1,
       tool: { name: 'tunegate', version: options.version },
@@ -164,6 +194,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       simulated: suites.some((s) => s.simulated),
       cache_mode: effectiveCacheMode(options),
       suites,
+      ...(historySummary ? { history: historySummary } : {}),
       summary: {
         calls: summary.total,
         errors: summary.errors,

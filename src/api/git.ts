@@ -40,6 +40,15 @@ export async function repoRoot(dir: string): Promise<string> {
   }
 }
 
+/** The commit checked out in `dir`, or null outside a git repository (a history line then has no commit). */
+export async function headCommit(dir: string): Promise<string | null> {
+  try {
+    return (await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Absolute paths of the files a pull request changes: the diff from the merge base of base and
  * head to head (what GitHub shows), or the plain diff when the two share no history locally.

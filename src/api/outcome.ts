@@ -18,6 +18,16 @@ export function failingVerdicts(results: RunResults): string[] {
   return results.suites.filter((s) => s.verdict.fails).map((s) => `${s.name}: ${s.verdict.decision}`);
 }
 
+/** `suite: variant, variant` for every suite that drifted from its accepted reference run (with a history). */
+export function driftedSuites(results: RunResults): string[] {
+  return results.suites
+    .filter((s) => s.drift?.status === 'drift')
+    .map((s) => {
+      const variants = Object.entries(s.drift?.variants ?? {}).filter(([, v]) => v.drifted);
+      return `${s.name}: ${variants.map(([name]) => name).join(', ')}`;
+    });
+}
+
 /** Exit code of a finished run: runtime failure beats a failed gate beats success. */
 export function exitCodeOf(results: RunResults): number {
   if (runtimeFailure(results) !== null) return ExitCode.runtime;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_HISTORY_KEEP } from '../api/history.js';
 import { CACHE_MODES } from '../engine/cache-mode.js';
 import type { CacheMode } from '../engine/types.js';
 import { ExitCode, TunegateError } from '../errors.js';
@@ -32,6 +33,12 @@ Run options:
   --markdown FILE        also write the Markdown summary to FILE
   --reference FILE       results.json of the run that accepted the current models; a fine-tuned
                          variant that has since lost accuracy or fails a threshold gets "retrain"
+                         (wins over the history's accepted run)
+  --history FILE         remember the run in FILE (JSONL, created if absent): one line per suite;
+                         measures drift against the suite's accepted run (its first run, a
+                         promotion, or a run made with --accept), which also serves as the reference
+  --accept               make this run the accepted reference of its suites (needs --history)
+  --history-keep N       runs kept per suite in the history (default 365); older ones are pruned
   --quiet                no progress output
 
 Training options:
@@ -43,6 +50,7 @@ Training options:
   --job ID               the job to follow
   --model ID             the candidate model to promote
   --mode MODE            dry-run (default), commit, or pull-request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
+  --history FILE         (promote) a promotion is recorded there as the suite's accepted reference
   --sim-config FILE      serve the suite's providers from the simulator (offline; fine-tuning included)
 
 Report options:
@@ -71,7 +79,14 @@ export interface RunCliOptions {
   simConfig: string | undefined;
   markdown: string | undefined;
   reference: string | undefined;
+  history: HistoryCliOptions | undefined;
   quiet: boolean;
+}
+
+export interface HistoryCliOptions {
+  path: string;
+  accept: boolean;
+  keep: number;
 }
 
 export interface SimCliOptions {
@@ -99,6 +114,8 @@ export interface LoopCliOptions {
   cacheMode: CacheMode;
   /** Serve the suite's providers from the built-in simulator with this behaviour file. */
   simConfig: string | undefined;
+  /** (promote) The run history where a promotion is recorded as the accepted reference. */
+  history: string | undefined;
   quiet: boolean;
 }
 
@@ -171,8 +188,22 @@ function loopOptions(
     maxCostUsd: positiveNumber('--max-cost-usd', str('max-cost-usd'), false),
     ...cacheOptions(values),
     simConfig: str('sim-config'),
+    history: str('history'),
     quiet: values.quiet === true,
   };
+}
+
+function historyOptions(values: Record<string, string | boolean | undefined>): HistoryCliOptions | undefined {
+  const path = typeof values.history === 'string' ? values.history : undefined;
+  const keepRaw = typeof values['history-keep'] === 'string' ? values['history-keep'] : undefined;
+  if (path === undefined) {
+    if (values.accept === true) throw usageError('--accept needs --history FILE: it marks the run accepted there');
+    if (keepRaw !== undefined) throw usageError('--history-keep needs --history FILE');
+    return undefined;
+  }
+  const keep = positiveNumber('--history-keep', keepRaw, true) ?? DEFAULT_HISTORY_KEEP;
+  if (keep < 1) throw usageError('--history-keep expects a whole number ≥ 1, got "0"');
+  return { path, accept: values.accept === true, keep };
 }
 
 function reportOptions(positionals: string[], str: (name: string) => string | undefined): ReportCliOptions {
@@ -211,6 +242,9 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         'sim-config': { type: 'string' },
         markdown: { type: 'string' },
         reference: { type: 'string' },
+        history: { type: 'string' },
+        accept: { type: 'boolean' },
+        'history-keep': { type: 'string' },
         quiet: { type: 'boolean' },
         dataset: { type: 'string' },
         config: { type: 'string' },
@@ -222,7 +256,6 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         job: { type: 'string' },
         model: { type: 'string' },
         mode: { type: 'string' },
-        history: { type: 'string' },
         html: { type: 'string' },
       },
     });
@@ -261,6 +294,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       simConfig: str('sim-config'),
       markdown: str('markdown'),
       reference: str('reference'),
+      history: historyOptions(values),
       quiet: values.quiet === true,
     },
   };

@@ -67,6 +67,17 @@ export function exactMcNemar(b: number, c: number): { p_value: number; b: number
 }
 
 /**
+ * One-sided exact McNemar test for a loss: the probability, under "no difference", of at least `b`
+ * right → wrong flips among the b + c discordant pairs, P(X ≥ b) = P(X ≤ c) with X ~ Bin(b + c, ½).
+ * The test to use when only a loss matters (drift): half the two-sided p in the direction of a loss.
+ */
+export function exactMcNemarLoss(b: number, c: number): number {
+  assertCount('b', b);
+  assertCount('c', c);
+  return b + c === 0 ? 1 : binomialHalfCdf(c, b + c);
+}
+
+/**
  * McNemar's chi-square test, (|b − c| − 1)² / (b + c) with Edwards' continuity correction (or without),
  * for comparison with tools that report it; prefer exactMcNemar for decisions.
  */
@@ -117,4 +128,21 @@ export function pairedDiffInterval(counts: PairCounts, confidence = 0.95): Paire
   const below = squareAndAdd(candidateAccuracy - candidateLow, baselineHigh - baselineAccuracy);
   const above = squareAndAdd(candidateHigh - candidateAccuracy, baselineAccuracy - baselineLow);
   return { diff, low: Math.max(-1, diff - below), high: Math.min(1, diff + above), method: 'newcombe' };
+}
+
+/**
+ * Holm's (1979) step-down adjustment: the family-wise error of "reject where adjusted p < α" stays
+ * at most α for any dependence between the tests, and it is uniformly more powerful than Bonferroni.
+ * Returns the adjusted p-values in the order given.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, index }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[index] = running;
+  });
+  return adjusted;
 }

@@ -25,6 +25,8 @@ export interface HistoryVariant {
   correct: string;
   /** Answered at all (not an error). */
   answered: string;
+  /** Every threshold passed: only a passing variant is a reference for `retrain`. */
+  passed?: boolean;
 }
 
 export interface HistoryRun {
@@ -69,7 +71,10 @@ export interface DriftVariant {
   /** now − then on the common answered cases. */
   diff: number | null;
   diff_ci: [number, number] | null;
-  /** Exact McNemar on the flipped cases (two-sided), before and after Holm's adjustment. */
+  /**
+   * Exact McNemar on the flipped cases, one-sided for a loss (only a loss is drift), before and after
+   * Holm's adjustment across every variant of every suite of the run.
+   */
   p_value: number | null;
   p_adjusted: number | null;
   common_cases: number;
@@ -86,7 +91,9 @@ export interface DriftVariant {
 export interface SuiteDrift {
   status: DriftStatus;
   against: { run_id: string; date: string; commit: string | null } | null;
-  /** Set when the case sets differ: the test ran on the common ids. */
+  /** Set when the case sets differ (the test ran on the common ids) or a variant has no reference yet. */
   note?: string;
+  /** The suite's `decision.fail_on` lists `drift` and the run drifted (a run accepted by hand never fails on it). */
+  fails?: boolean;
   variants: Record<string, DriftVariant>;
 }

@@ -1,3 +1,4 @@
+import { driftConsoleLines, historyConsoleLines } from './drift-report.js';
 import { forLog } from './escape.js';
 import {
   accuracyWithInterval,
@@ -58,6 +59,7 @@ function suiteLines(suite: SuiteResult): string[] {
     ...failures,
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
     ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),
+    ...driftConsoleLines(suite),
   ];
 }
 
@@ -68,6 +70,7 @@ export function renderConsoleReport(results: RunResults): string {
   for (const suite of results.suites) lines.push(...suiteLines(suite), '');
   const s = results.summary;
   const stopped = stopReason(results);
+  lines.push(...historyConsoleLines(results.history));
   lines.push(
     `${s.calls} calls, ${s.errors} errors${s.recovered > 0 ? ` (${s.recovered} recovered on retry)` : ''}, ${s.cached} from cache, ${usd(s.spent_usd)} spent in ${(results.duration_ms / 1000).toFixed(1)} s` +
       (stopped ? ` — stopped: ${stopped}` : ''),

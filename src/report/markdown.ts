@@ -1,6 +1,7 @@
 import type { HistoryRun } from '../history/types.js';
 import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
+import { driftMarkdown } from './drift-report.js';
 import { codeSpan, escapeMarkdownInline } from './escape.js';
 import { accuracyWithInterval, errorCount, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
@@ -59,7 +60,7 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
     const status = suite.passed ? '✅' : '❌';
     const lines = [`### ${status} ${escapeMarkdownInline(suite.name)}`, ''];
     if (suite.description) lines.push(escapeMarkdownInline(suite.description, 500), '');
-    lines.push(...verdictBlock(suite));
+    lines.push(...verdictBlock(suite), ...driftMarkdown(suite));
     lines.push(
       `${suite.dataset.cases} cases · task: ${suite.task}${suite.dataset.sampled ? ' · seeded sample' : ''}`,
       '',

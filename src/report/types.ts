@@ -1,5 +1,7 @@
 import type { BaseSuiteComparison, Comparison, Economics, Verdict } from '../decision/types.js';
 import type { CacheMode } from '../engine/types.js';
+import type { PruneNote } from '../history/text.js';
+import type { SuiteDrift } from '../history/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { TaskKind, VariantRole } from '../suite/types.js';
 
@@ -39,8 +41,26 @@ export interface SuiteResult {
   verdict: Verdict;
   /** Flipped cases of each comparison (capped), by variant name. */
   flipped_cases: Record<string, { right_to_wrong: FlippedCase[]; wrong_to_right: FlippedCase[] }>;
-  /** Every threshold passed and the verdict is not one the policy fails on. */
+  /** With a run history: this run against the suite's accepted reference run. */
+  drift?: SuiteDrift;
+  /** Every threshold passed, the verdict is not one the policy fails on, nor is drift when it lists drift. */
   passed: boolean;
+}
+
+/** What a run did with its history (`--history`). */
+export interface HistorySummary {
+  file: string;
+  /** Readable runs in the file before this run. */
+  runs_read: number;
+  /** Runs this run appended (one per suite; 0 when the file could not be written). */
+  appended: number;
+  /** Suites whose accepted reference this run became. */
+  accepted: string[];
+  /** Runs kept per suite. */
+  keep: number;
+  pruned: PruneNote[];
+  /** Lines skipped (corrupt, from a newer version) and write failures; line 0 = the file as a whole. */
+  problems: { line: number; code: string; message: string }[];
 }
 
 /** The contract of results.json (schemas/results.schema.json). */
@@ -56,6 +76,8 @@ export interface RunResults {
   /** How the response cache was used: `use` (stored answers replayed), `refresh` (every model called, answers stored), `off`. */
   cache_mode: CacheMode;
   suites: SuiteResult[];
+  /** Set when the run used a history (`--history`). */
+  history?: HistorySummary;
   /** On a pull request: the same suites on the base commit, compared variant by variant. */
   base?: { ref: string; sha: string; suites: BaseSuiteComparison[]; regressions: number };
   summary: {

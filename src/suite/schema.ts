@@ -571,13 +571,35 @@ const decision = {
       title: 'Fine-tune target',
       description: 'Model whose fine-tuned price projects the saving of a "fine-tune" verdict.',
     },
+    drift_latency_pct: {
+      type: 'number',
+      minimum: 0,
+      default: 25,
+      title: 'Latency drift (%)',
+      description:
+        'With a run history: a rise of p95 latency beyond this percentage over the accepted reference run is drift.',
+    },
+    drift_cost_pct: {
+      type: 'number',
+      minimum: 0,
+      default: 25,
+      title: 'Cost drift (%)',
+      description:
+        'With a run history: a rise of cost per 1k requests beyond this percentage over the accepted reference run is drift.',
+    },
     fail_on: {
       type: 'array',
-      items: verdictName,
+      items: {
+        type: 'string',
+        enum: [...verdictName.enum, 'drift'],
+        title: 'Verdict or drift',
+        description: 'One of switch, keep-prompting, fine-tune, retrain, inconclusive, or drift (needs a run history).',
+      },
       uniqueItems: true,
       default: ['retrain'],
       title: 'Fail on',
-      description: 'Verdicts that fail the run (exit code 1), besides failed thresholds.',
+      description:
+        'Verdicts that fail the run (exit code 1), besides failed thresholds; "drift" fails it when a variant drifted from the accepted reference run of the history.',
     },
   },
 } as const;
@@ -683,6 +705,8 @@ export const defaults = {
     long_prompt_tokens: decision.properties.long_prompt_tokens.default,
     min_training_examples: decision.properties.min_training_examples.default,
     fine_tune_model: decision.properties.fine_tune_model.default,
+    drift_latency_pct: decision.properties.drift_latency_pct.default,
+    drift_cost_pct: decision.properties.drift_cost_pct.default,
     fail_on: decision.properties.fail_on.default,
   },
   training: {

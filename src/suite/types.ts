@@ -95,6 +95,8 @@ export interface Thresholds {
 }
 
 export type VerdictName = 'switch' | 'keep-prompting' | 'fine-tune' | 'retrain' | 'inconclusive';
+/** What `decision.fail_on` may list: a verdict, or drift from the accepted reference run. */
+export type FailOnName = VerdictName | 'drift';
 
 /** The verdict policy, defaults applied (see the schema for what each knob means). */
 export interface DecisionSpec {
@@ -113,7 +115,9 @@ export interface DecisionSpec {
   min_training_examples: number;
   seed_examples?: number;
   fine_tune_model: string;
-  fail_on: VerdictName[];
+  drift_latency_pct: number;
+  drift_cost_pct: number;
+  fail_on: FailOnName[];
 }
 
 export type TrainingBackendSpec =

@@ -138,6 +138,8 @@ describe('loadSuites resolves a suite', () => {
       long_prompt_tokens: 1000,
       min_training_examples: 100,
       fine_tune_model: 'ft:gpt-4.1-nano',
+      drift_latency_pct: 25,
+      drift_cost_pct: 25,
       fail_on: ['retrain'],
     });
   });

@@ -1,11 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { headCommit } from '../../api/git.js';
+import type { HistoryOptions } from '../../api/history.js';
 import { exitCodeOf, runtimeFailure } from '../../api/outcome.js';
 import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
 import { renderConsoleReport } from '../../report/console.js';
+import { historyProblemLines } from '../../report/drift-report.js';
 import { RESULTS_FILE } from '../../report/files.js';
 import { renderMarkdownReport } from '../../report/markdown.js';
 import type { RunResults } from '../../report/types.js';
@@ -28,6 +31,13 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   }
 
   const reference = options.reference ? await readReferenceResults(resolve(io.cwd, options.reference)) : undefined;
+  const history: HistoryOptions | undefined = options.history && {
+    path: resolve(io.cwd, options.history.path),
+    accept: options.history.accept,
+    keep: options.history.keep,
+    event: 'cli',
+    commit: await headCommit(io.cwd),
+  };
   const progress = createProgressRenderer(io.stderr);
   const outDir = resolve(io.cwd, options.out);
   const stopping = stopOnInterrupt(io);
@@ -43,6 +53,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       concurrency: options.concurrency,
       onProgress: options.quiet ? undefined : progress.update,
       reference,
+      ...(history ? { history } : {}),
       simulate: options.simulate ? { configPath: options.simConfig && resolve(io.cwd, options.simConfig) } : undefined,
       onSimulator: (url) => io.stderr.write(`simulator: serving ${validation.suites.length} suite(s) at ${url}\n`),
       ...stopping.options,
@@ -54,6 +65,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
 
   // evaluate() published results.json together with cases.jsonl.
   const resultsPath = join(outDir, RESULTS_FILE);
+  for (const line of historyProblemLines(results.history)) io.stderr.write(`warning: ${line}\n`);
   if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results));
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}${results.summary.incomplete ? ' (incomplete)' : ''}\n`);
