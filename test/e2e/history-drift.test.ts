@@ -62,7 +62,8 @@ describe('five nights against one fine-tuned model id, with a history', () => {
     dir = await tempDir('tunegate-history-');
     await copyBankingSample(dir);
     nights = [];
-    for (const accuracy of [0.91, 0.91, 0.75, 0.75, 0.91]) nights.push(await night(dir, accuracy));
+    for (const accuracy of [0.91, 0.91, 0.75, 0.75]) nights.push(await night(dir, accuracy));
+    nights.push(await night(dir, 0.91, ['--markdown', 'night-5.md']));
   }, 120_000);
 
   it('accepts the first night as the reference and finds no drift on the second', () => {
@@ -113,6 +114,12 @@ describe('five nights against one fine-tuned model id, with a history', () => {
       }
     }
     expect(Object.keys(nights[2]?.suite.drift?.variants ?? {})).toEqual(['prompted', 'finetuned']);
+  });
+
+  it('draws the trend of each suite, this night included, in the --markdown report', async () => {
+    const markdown = await readFile(join(dir, 'night-5.md'), 'utf8');
+    expect(markdown).toContain('xychart-beta');
+    expect(markdown).toContain('**Trend** (5 runs)');
   });
 
   it('reports recovered on night 5', () => {
