@@ -131,7 +131,8 @@ export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
     const found = new Set(inputs.map(({ suite }) => suite.name));
     // A suite file that does not exist on base is a new suite, not a problem.
     const problems = validation.problems.filter((p) => p.code !== 'no-match').map(formatProblem);
-    const { reference: _reference, ...run } = options.run;
+    // The base commit is no run of the suites: it is neither judged against a reference nor remembered.
+    const { reference: _reference, history: _history, ...run } = options.run;
     const outDir = path.join(options.run.outDir, 'base');
     const results = await runSuites(inputs, { ...run, outDir });
     return {

@@ -4,7 +4,6 @@ import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
-import type { CacheMode } from '../history/types.js';
 import { describePrice, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
 import { stageRun } from '../report/run-folder.js';
@@ -28,8 +27,6 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   reference?: Record<string, Record<string, ReferenceVariant>>;
   /** Remember the run in a history, measure drift against the accepted reference, and use it for `retrain`. */
   history?: HistoryOptions;
-  /** How the response cache is used (recorded in the history); default: `use` with a cache dir, else `off`. */
-  cacheMode?: CacheMode;
 }
 
 interface VariantState {
@@ -182,7 +179,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
           history.measure(measured, {
             run_id: run.runId,
             date: finishedAt.toISOString(),
-            cache_mode: options.cacheMode ?? (options.cacheDir === undefined ? 'off' : 'use'),
+            cache_mode: effectiveCacheMode(options),
             complete: !summary.interrupted && !summary.budget_exhausted,
           }),
         )

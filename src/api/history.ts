@@ -42,6 +42,31 @@ export interface RunFacts {
   complete: boolean;
 }
 
+/** One history line of a suite: the run's facts, where it ran, and what it measured. */
+export function historyRun(
+  options: HistoryOptions,
+  facts: Omit<RunFacts, 'complete'>,
+  measured: Pick<HistoryRun, 'suite' | 'simulated' | 'verdict' | 'drift' | 'ids_hash' | 'variants'> & {
+    accepted_reason: HistoryRun['accepted_reason'];
+  },
+): HistoryRun {
+  const { accepted_reason, suite, ...rest } = measured;
+  return {
+    kind: 'run',
+    version: HISTORY_VERSION,
+    suite,
+    run_id: facts.run_id,
+    date: facts.date,
+    commit: options.commit ?? null,
+    event: options.event ?? 'cli',
+    run_url: options.runUrl ?? null,
+    cache_mode: facts.cache_mode,
+    ...rest,
+    accepted: accepted_reason !== undefined,
+    ...(accepted_reason ? { accepted_reason } : {}),
+  };
+}
+
 function runRef(run: HistoryRun): DriftRunRef {
   return { run_id: run.run_id, date: run.date, commit: run.commit };
 }
@@ -153,24 +178,15 @@ export async function openHistory(options: HistoryOptions) {
         for (const evidence of measured.evidence) {
           variants[evidence.name] = historyVariant(evidence, outcomes.get(evidence.name) as SortedOutcomes);
         }
-        const run: HistoryRun = {
-          kind: 'run',
-          version: HISTORY_VERSION,
+        const run = historyRun(options, facts, {
           suite: suite.name,
-          run_id: facts.run_id,
-          date: facts.date,
-          commit: options.commit ?? null,
-          event: options.event ?? 'cli',
-          run_url: options.runUrl ?? null,
-          cache_mode: facts.cache_mode,
           simulated: result.simulated,
-          accepted: accept,
-          ...(accept ? { accepted_reason: options.accept ? ('manual' as const) : ('first' as const) } : {}),
+          accepted_reason: accept ? (options.accept ? 'manual' : 'first') : undefined,
           verdict: result.verdict.decision,
           drift: drift.status,
           ids_hash: list.hash,
           variants,
-        };
+        });
         return { run, ids: list.ids };
       });
     },

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { TunegateError } from '../errors.js';
+import type { PruneNote } from '../history/text.js';
 import { escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import type { RunResults } from '../report/types.js';
@@ -14,6 +15,7 @@ import {
   recordPromotion,
 } from '../training/promote.js';
 import { readRegistryModel } from '../training/registry.js';
+import { appendPromotionRun } from './history-promotion.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import { trainingFormat } from './training-set.js';
 import type { SuiteWithCases } from './validate.js';
@@ -32,6 +34,8 @@ export interface PromoteOutcome {
   results: RunResults;
   applied?: PromotionResult;
   ledger: string;
+  /** The run history the promotion was recorded in as the suite's accepted reference (run.history). */
+  history?: { path: string; pruned: PruneNote[] };
 }
 
 /** The suite with two variants in the trained model's prompt format: the registry's champion and the candidate. */
@@ -70,7 +74,9 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
   }
   const champion = await readRegistryModel(registry.file, registry.key);
   const contest = { suite: championVsCandidate(suite, format, champion, options.model), cases };
-  const results = await runSuites([contest], options.run);
+  // The contest is no run of the suite: the history records only a promotion, below.
+  const { history, ...run } = options.run;
+  const results = await runSuites([contest], run);
   const measured = results.suites[0];
   const candidate = measured?.variants.candidate;
   if (!measured || !candidate)
@@ -117,5 +123,21 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
           }
         : {}),
     });
-  return { judgement, champion, results, ledger, ...(applied ? { applied } : {}) };
+  let recorded: PromoteOutcome['history'];
+  if (applied && applied.mode !== 'dry-run' && history) {
+    const pruned = await appendPromotionRun(
+      history,
+      { results, outDir: run.outDir, caseIds: cases.map((c) => c.id) },
+      { suite: suite.name, variant: format.name, measuredAs: 'candidate' },
+    );
+    recorded = { path: history.path, pruned };
+  }
+  return {
+    judgement,
+    champion,
+    results,
+    ledger,
+    ...(applied ? { applied } : {}),
+    ...(recorded ? { history: recorded } : {}),
+  };
 }

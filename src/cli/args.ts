@@ -15,6 +15,7 @@ Usage:
   tunegate train <suite> --training-set DIR      start fine-tuning (once per training set), --follow it
   tunegate train <suite> --job ID                follow (resume) a started job to its end
   tunegate promote <suite> --model ID            evaluate a candidate vs the champion; promote if it passes
+  tunegate report --history FILE --html OUT.html the run history as an offline HTML dashboard
   tunegate help | --help                         this text
   tunegate --version
 
@@ -51,6 +52,11 @@ Training options:
   --mode MODE            dry-run (default), commit, or pull-request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
   --history FILE         (promote) a promotion is recorded there as the suite's accepted reference
   --sim-config FILE      serve the suite's providers from the simulator (offline; fine-tuning included)
+
+Report options:
+  --history FILE         the run history (JSONL) to chart
+  --html FILE            write the dashboard: one self-contained page, opens from a file
+  --markdown FILE        write the trend of each suite (last 30 runs) as Mermaid charts
 
 Simulator options:
   --dataset FILE         JSONL of {"input","expected"} lines the simulator answers from
@@ -113,8 +119,15 @@ export interface LoopCliOptions {
   quiet: boolean;
 }
 
+export interface ReportCliOptions {
+  history: string;
+  html: string | undefined;
+  markdown: string | undefined;
+}
+
 export type ParsedCommand =
   | { command: 'help' | 'version'; options: undefined }
+  | { command: 'report'; options: ReportCliOptions }
   | { command: 'run' | 'validate'; options: RunCliOptions }
   | { command: 'sim'; options: SimCliOptions }
   | { command: LoopCommand; options: LoopCliOptions };
@@ -193,13 +206,22 @@ function historyOptions(values: Record<string, string | boolean | undefined>): H
   return { path, accept: values.accept === true, keep };
 }
 
+function reportOptions(positionals: string[], str: (name: string) => string | undefined): ReportCliOptions {
+  if (positionals.length > 0) throw usageError(`"tunegate report" takes no suite files, got "${positionals[0]}"`);
+  const history = str('history');
+  if (!history) throw usageError('"tunegate report" needs --history FILE');
+  if (!str('html') && !str('markdown'))
+    throw usageError('"tunegate report" needs --html FILE, --markdown FILE, or both');
+  return { history, html: str('html'), markdown: str('markdown') };
+}
+
 export function parseCommandLine(argv: string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     return { command: 'help', options: undefined };
   }
   if (command === '--version' || command === '-v') return { command: 'version', options: undefined };
-  const known = ['run', 'validate', 'sim', ...LOOP_COMMANDS];
+  const known = ['run', 'validate', 'sim', 'report', ...LOOP_COMMANDS];
   if (!known.includes(command)) {
     throw usageError(`unknown command "${command}"`);
   }
@@ -234,6 +256,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         job: { type: 'string' },
         model: { type: 'string' },
         mode: { type: 'string' },
+        html: { type: 'string' },
       },
     });
   } catch (error) {
@@ -251,6 +274,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       },
     };
   }
+  if (command === 'report') return { command, options: reportOptions(parsed.positionals, str) };
   if (parsed.positionals.length === 0) throw usageError(`"tunegate ${command}" needs at least one suite file or glob`);
   if ((LOOP_COMMANDS as readonly string[]).includes(command)) {
     return {

@@ -1,5 +1,6 @@
 import { ExitCode, TunegateError } from '../errors.js';
 import { HELP, parseCommandLine } from './args.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import { trainingCommand } from './commands/training.js';
@@ -23,6 +24,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await validateCommand(parsed.options, io);
       case 'sim':
         return await simCommand(parsed.options, io);
+      case 'report':
+        return await reportCommand(parsed.options, io);
       default:
         return await trainingCommand(parsed.command, parsed.options, io);
     }

@@ -1,13 +1,13 @@
 /**
  * Drift: has a suite's variant got worse since its accepted reference run? Pure: data in, data out.
  * Accuracy is compared case by case on the cases both runs answered (exact McNemar on the flipped
- * cases, Newcombe's paired interval), with Holm's adjustment across every variant of every suite of
+ * cases, one-sided since only a loss is drift; Newcombe's paired interval), with Holm's adjustment across every variant of every suite of
  * the run, so that checking many variants every night does not raise more false alerts than the
  * stated confidence allows. Latency and cost drift when they rise beyond a set percentage.
  */
 import { milliseconds, percent, points, usd } from '../format.js';
 import type { DriftStatus, DriftVariant, SuiteDrift } from '../history/types.js';
-import { exactMcNemar, holmAdjust, type PairCounts, pairedDiffInterval } from './statistics.js';
+import { exactMcNemarLoss, holmAdjust, type PairCounts, pairedDiffInterval } from './statistics.js';
 
 /** Per-case outcomes: correct and answered, aligned with `ids` (in any order). */
 export interface DriftOutcomes {
@@ -140,7 +140,7 @@ function measureVariant(
   drift.accuracy_now = (counts.n11 + counts.n01) / n;
   drift.diff = interval.diff;
   drift.diff_ci = [interval.low, interval.high];
-  drift.p_value = exactMcNemar(counts.n10, counts.n01).p_value;
+  drift.p_value = exactMcNemarLoss(counts.n10, counts.n01);
   return { drift, counts };
 }
 
@@ -156,7 +156,7 @@ function significantDrop(drift: DriftVariant, policy: DriftPolicy): boolean {
 
 function accuracyReason(drift: DriftVariant, policy: DriftPolicy, counts: PairCounts): string {
   const [low, high] = drift.diff_ci as [number, number];
-  return `accuracy ${percent(drift.accuracy_then ?? 0)} → ${percent(drift.accuracy_now ?? 0)} on ${drift.common_cases} paired cases, ${points(drift.diff ?? 0)} (${percent(policy.confidence, 0)} CI ${points(low)} to ${points(high)}; ${counts.n10} right → wrong, ${counts.n01} wrong → right, exact McNemar p = ${(drift.p_value ?? 1).toPrecision(2)}, ${(drift.p_adjusted ?? 1).toPrecision(2)} after Holm), beyond the ${(policy.max_accuracy_loss * 100).toFixed(1)}-point margin`;
+  return `accuracy ${percent(drift.accuracy_then ?? 0)} → ${percent(drift.accuracy_now ?? 0)} on ${drift.common_cases} paired cases, ${points(drift.diff ?? 0)} (${percent(policy.confidence, 0)} CI ${points(low)} to ${points(high)}; ${counts.n10} right → wrong, ${counts.n01} wrong → right, one-sided exact McNemar p = ${(drift.p_value ?? 1).toPrecision(2)}, ${(drift.p_adjusted ?? 1).toPrecision(2)} after Holm), beyond the ${(policy.max_accuracy_loss * 100).toFixed(1)}-point margin`;
 }
 
 function riseReasons(drift: DriftVariant, policy: DriftPolicy): string[] {

@@ -67,6 +67,17 @@ export function exactMcNemar(b: number, c: number): { p_value: number; b: number
 }
 
 /**
+ * One-sided exact McNemar test for a loss: the probability, under "no difference", of at least `b`
+ * right → wrong flips among the b + c discordant pairs, P(X ≥ b) = P(X ≤ c) with X ~ Bin(b + c, ½).
+ * The test to use when only a loss matters (drift): half the two-sided p in the direction of a loss.
+ */
+export function exactMcNemarLoss(b: number, c: number): number {
+  assertCount('b', b);
+  assertCount('c', c);
+  return b + c === 0 ? 1 : binomialHalfCdf(c, b + c);
+}
+
+/**
  * McNemar's chi-square test, (|b − c| − 1)² / (b + c) with Edwards' continuity correction (or without),
  * for comparison with tools that report it; prefer exactMcNemar for decisions.
  */

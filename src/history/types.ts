@@ -71,7 +71,10 @@ export interface DriftVariant {
   /** now − then on the common answered cases. */
   diff: number | null;
   diff_ci: [number, number] | null;
-  /** Exact McNemar on the flipped cases (two-sided), before and after Holm's adjustment. */
+  /**
+   * Exact McNemar on the flipped cases, one-sided for a loss (only a loss is drift), before and after
+   * Holm's adjustment across every variant of every suite of the run.
+   */
   p_value: number | null;
   p_adjusted: number | null;
   common_cases: number;

@@ -1,3 +1,4 @@
+import type { PruneNote } from '../history/text.js';
 import type { DriftVariant, SuiteDrift } from '../history/types.js';
 import { escapeMarkdownInline, forLog } from './escape.js';
 import { milliseconds, percent, points, usd } from './format.js';
@@ -30,15 +31,18 @@ export function driftConsoleLines(suite: SuiteResult): string[] {
 export function historyConsoleLines(history: HistorySummary | undefined): string[] {
   if (!history) return [];
   const accepted = history.accepted.length > 0 ? `; accepted reference of ${history.accepted.join(', ')}` : '';
-  const lines = [
+  return [
     `history: ${oneLine(history.file)} — ${history.runs_read} run(s) read, ${history.appended} appended${accepted}`,
+    ...prunedLines(history.pruned, history.keep),
   ];
-  for (const p of history.pruned) {
-    lines.push(
-      `history: pruned ${p.removed} run(s) of ${oneLine(p.suite)} from ${p.from} to ${p.through}, keeping ${p.kept} (history-keep ${history.keep}, the accepted reference always kept)`,
-    );
-  }
-  return lines;
+}
+
+/** One line per suite whose old runs were pruned. */
+export function prunedLines(pruned: readonly PruneNote[], keep: number): string[] {
+  return pruned.map(
+    (p) =>
+      `history: pruned ${p.removed} run(s) of ${oneLine(p.suite)} from ${p.from} to ${p.through}, keeping ${p.kept} (history-keep ${keep}; the accepted reference is always kept)`,
+  );
 }
 
 /** `file:line:1 message` of every history problem. */

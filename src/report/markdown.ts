@@ -1,3 +1,4 @@
+import type { HistoryRun } from '../history/types.js';
 import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
 import { driftMarkdown } from './drift-report.js';
@@ -5,6 +6,7 @@ import { codeSpan, escapeMarkdownInline } from './escape.js';
 import { accuracyWithInterval, errorCount, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
+import { suiteTrendBlock } from './trend-chart.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
 
@@ -35,8 +37,13 @@ function failedGates(suite: SuiteResult): string[] {
   return lines;
 }
 
+export interface MarkdownOptions {
+  /** The run history, this run included: each suite gets its trend chart (see trend-chart.ts). */
+  history?: readonly HistoryRun[];
+}
+
 /** The Markdown report as blocks, so a limit can shorten it by structure (see markdown-blocks.ts). */
-export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
+export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptions = {}): MarkdownBlock[] {
   const head = ['## tunegate results', ''];
   const failure = runtimeFailure(results);
   if (failure !== null) {
@@ -66,6 +73,8 @@ export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
     blocks.push(textBlock(lines));
     const chart = costAccuracyChart(suite);
     if (chart) blocks.push({ kind: 'chart', lines: [...chart.split('\n'), ''] });
+    const trend = options.history ? suiteTrendBlock(options.history, suite.name) : null;
+    if (trend) blocks.push(trend);
     blocks.push(...flippedSections(suite));
   }
   const tail: string[] = [];
@@ -81,6 +90,6 @@ export function renderMarkdownBlocks(results: RunResults): MarkdownBlock[] {
 }
 
 /** The Markdown summary (job summary, PR comment body, or a file). */
-export function renderMarkdownReport(results: RunResults): string {
-  return renderBlocks(renderMarkdownBlocks(results));
+export function renderMarkdownReport(results: RunResults, options: MarkdownOptions = {}): string {
+  return renderBlocks(renderMarkdownBlocks(results, options));
 }

@@ -154,9 +154,19 @@ describe('a pull request measured against its base commit, on the simulator', ()
     expect(finetuned?.counts).toMatchObject({ n10: 0, n01: 0 });
   });
 
-  it('costs nothing the second time: every base call is served from the cache', async () => {
+  it('costs nothing the second time: every base call is served from the cache, and is not remembered', async () => {
     const completionsBefore = simulator.stats.completions;
-    const again = await evaluateTouchedBase();
+    const history = path.join(out, 'history.jsonl');
+    const again = await evaluateBase({
+      cwd: cwd(),
+      baseSha,
+      patterns: ['*.yaml'],
+      suiteNames: [...touched],
+      requireApiKeys: false,
+      run: { ...runOptions(), history: { path: history } },
+    });
+    expect(again.results.history).toBeUndefined();
+    await expect(readFile(history, 'utf8')).rejects.toThrow(/ENOENT/);
     expect(simulator.stats.completions).toBe(completionsBefore);
     expect(again.results.summary).toMatchObject({ calls: 400, cached: 400 });
   });

@@ -27,9 +27,19 @@ describe('parseCommandLine', () => {
         simConfig: undefined,
         markdown: undefined,
         reference: undefined,
+        history: undefined,
         quiet: false,
       },
     });
+  });
+
+  it('reads the history options, with 365 runs kept per suite by default', () => {
+    expect(parseCommandLine(['run', 'a.yaml', '--history', 'h.jsonl']).options).toMatchObject({
+      history: { path: 'h.jsonl', accept: false, keep: 365 },
+    });
+    expect(
+      parseCommandLine(['run', 'a.yaml', '--history', 'h.jsonl', '--accept', '--history-keep', '30']).options,
+    ).toMatchObject({ history: { path: 'h.jsonl', accept: true, keep: 30 } });
   });
 
   it('reads every run option', () => {
@@ -92,6 +102,9 @@ describe('parseCommandLine', () => {
     [['run', 'a.yaml', '--max-cost-usd', 'lots'], /--max-cost-usd expects a number ≥ 0, got "lots"/],
     [['run', 'a.yaml', '--concurrency', '2.5'], /--concurrency expects a whole number/],
     [['run', 'a.yaml', '--bogus'], /Unknown option '--bogus'/],
+    [['run', 'a.yaml', '--accept'], /--accept needs --history FILE/],
+    [['run', 'a.yaml', '--history-keep', '5'], /--history-keep needs --history FILE/],
+    [['run', 'a.yaml', '--history', 'h', '--history-keep', '0'], /--history-keep expects a whole number ≥ 1/],
   ])('rejects %j with exit code 2', (argv, message) => {
     const error = usageErrorOf(argv);
     expect(error.exitCode).toBe(2);

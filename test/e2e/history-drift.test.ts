@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../../src/history/text.js';
 import type { RunResults } from '../../src/report/types.js';
@@ -61,7 +62,8 @@ describe('five nights against one fine-tuned model id, with a history', () => {
     dir = await tempDir('tunegate-history-');
     await copyBankingSample(dir);
     nights = [];
-    for (const accuracy of [0.91, 0.91, 0.75, 0.75, 0.91]) nights.push(await night(dir, accuracy));
+    for (const accuracy of [0.91, 0.91, 0.75, 0.75]) nights.push(await night(dir, accuracy));
+    nights.push(await night(dir, 0.91, ['--markdown', 'night-5.md']));
   }, 120_000);
 
   it('accepts the first night as the reference and finds no drift on the second', () => {
@@ -92,6 +94,32 @@ describe('five nights against one fine-tuned model id, with a history', () => {
       expect(drifting?.code).toBe(1);
       expect(drifting?.stdout).toMatch(/drift: DRIFT against the accepted run of .* fails this run/);
     }
+  });
+
+  it('writes drift and history fields that the published schema documents', async () => {
+    const schema = JSON.parse(
+      await readFile(join(import.meta.dirname, '..', '..', 'schemas', 'results.schema.json'), 'utf8'),
+    );
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const undocumented = (written: object, documented: Record<string, unknown>) =>
+      Object.keys(written).filter((key) => !(key in documented));
+    for (const { results } of nights) {
+      ajv.validate(schema, results);
+      expect(ajv.errors ?? []).toEqual([]);
+      const drift = results.suites[0]?.drift as object;
+      expect(undocumented(drift, schema.definitions.drift.properties)).toEqual([]);
+      expect(undocumented(results.history as object, schema.properties.history.properties)).toEqual([]);
+      for (const variant of Object.values(results.suites[0]?.drift?.variants ?? {})) {
+        expect(undocumented(variant, schema.definitions.driftVariant.properties)).toEqual([]);
+      }
+    }
+    expect(Object.keys(nights[2]?.suite.drift?.variants ?? {})).toEqual(['prompted', 'finetuned']);
+  });
+
+  it('draws the trend of each suite, this night included, in the --markdown report', async () => {
+    const markdown = await readFile(join(dir, 'night-5.md'), 'utf8');
+    expect(markdown).toContain('xychart-beta');
+    expect(markdown).toContain('**Trend** (5 runs)');
   });
 
   it('reports recovered on night 5', () => {
@@ -142,4 +170,24 @@ describe('five nights against one fine-tuned model id, with a history', () => {
     expect(after.startsWith(`${before}{"kind":"run",\n`)).toBe(true);
     expect(parseHistory(after).runs).toHaveLength(parseHistory(before).runs.length + 1);
   }, 60_000);
+
+  it('prunes past --history-keep, keeps the accepted reference, and says so', async () => {
+    const next = await night(dir, 0.91, ['--history-keep', '2']);
+    expect(next.stdout).toMatch(
+      /history: pruned \d+ run\(s\) of intents from .* keeping 3 \(history-keep 2; the accepted reference is always kept\)/,
+    );
+    const history = parseHistory(await readFile(join(dir, 'hist', 'history.jsonl'), 'utf8'));
+    expect(history.runs).toHaveLength(3);
+    expect(history.runs[0]?.accepted_reason).toBe('manual');
+    // The corrupt line written by hand is still there, still reported.
+    expect(history.problems).toEqual([expect.objectContaining({ code: 'history-corrupt' })]);
+  }, 60_000);
+
+  it('refuses a history it cannot read before calling any model', async () => {
+    const cli = await runCli(['run', 'suite.yaml', '--quiet', '--history', 'hist'], { cwd: dir });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(
+      /hist: cannot read the run history \(EISDIR.*\); pass a readable JSONL file to --history/,
+    );
+  });
 });

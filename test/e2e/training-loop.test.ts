@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countBits } from '../../src/history/bitset.js';
+import { parseHistory } from '../../src/history/text.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { validateChatFineTuningJsonl } from '../../src/training/chat-format.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
@@ -104,9 +106,20 @@ describe('closing the loop on the simulator: distil → fine-tune → evaluate �
   });
 
   it('promotes the trained model through a registry commit, with the evidence recorded', async () => {
-    const run = await runCli(['promote', 'suite.yaml', '--model', trainedModel, '--mode', 'commit', '--no-cache'], {
-      cwd: repo.dir,
-    });
+    const run = await runCli(
+      [
+        'promote',
+        'suite.yaml',
+        '--model',
+        trainedModel,
+        '--mode',
+        'commit',
+        '--no-cache',
+        '--history',
+        'history.jsonl',
+      ],
+      { cwd: repo.dir },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^PROMOTE ft:/);
@@ -121,12 +134,34 @@ describe('closing the loop on the simulator: distil → fine-tune → evaluate �
       champion: 'ft:gpt-4.1-nano:acme:intents:v0',
       candidate: trainedModel,
     });
+    // The promoted model, as measured, is the fine-tuned variant's accepted reference in the run history.
+    expect(run.stdout).toContain('history: the promoted model is the accepted reference of intents');
+    const history = parseHistory(await readFile(join(repo.dir, 'history.jsonl'), 'utf8'));
+    expect(history.problems).toEqual([]);
+    expect(history.runs).toEqual([
+      expect.objectContaining({ suite: 'intents', accepted: true, accepted_reason: 'promotion', verdict: 'promote' }),
+    ]);
+    const promoted = history.runs[0]?.variants.finetuned;
+    expect(promoted).toMatchObject({ model: trainedModel, n: 60, passed: true });
+    const ids = history.ids.get(history.runs[0]?.ids_hash ?? '') ?? [];
+    expect(ids).toHaveLength(60);
+    expect(countBits(promoted?.correct ?? '')).toBe(Math.round((promoted?.accuracy ?? 0) * 60));
   });
 
   it('refuses a worse candidate with its reasons and leaves the registry alone', async () => {
     const before = await readFile(join(repo.dir, 'models.yaml'), 'utf8');
     const run = await runCli(
-      ['promote', 'suite.yaml', '--model', 'ft:gpt-4.1-nano:acme:intents:worse', '--mode', 'commit', '--no-cache'],
+      [
+        'promote',
+        'suite.yaml',
+        '--model',
+        'ft:gpt-4.1-nano:acme:intents:worse',
+        '--mode',
+        'commit',
+        '--no-cache',
+        '--history',
+        'history.jsonl',
+      ],
       {
         cwd: repo.dir,
       },
@@ -137,6 +172,8 @@ describe('closing the loop on the simulator: distil → fine-tune → evaluate �
     expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toBe(before);
     const records = await readJsonl<{ decision: string }>(join(repo.dir, 'promotions.jsonl'));
     expect(records.map((r) => r.decision)).toEqual(['promote', 'refuse']);
+    // A refused candidate is no reference.
+    expect(parseHistory(await readFile(join(repo.dir, 'history.jsonl'), 'utf8')).runs).toHaveLength(1);
   });
 
   it('runs offline with --sim-config: a dry-run promotion that writes nothing', async () => {

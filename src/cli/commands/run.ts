@@ -7,6 +7,7 @@ import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
+import { readHistoryFile } from '../../history/store.js';
 import { renderConsoleReport } from '../../report/console.js';
 import { historyProblemLines } from '../../report/drift-report.js';
 import { RESULTS_FILE } from '../../report/files.js';
@@ -66,7 +67,11 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   // evaluate() published results.json together with cases.jsonl.
   const resultsPath = join(outDir, RESULTS_FILE);
   for (const line of historyProblemLines(results.history)) io.stderr.write(`warning: ${line}\n`);
-  if (options.markdown) await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results));
+  if (options.markdown) {
+    // With a history, each suite's trend (this run included) goes into the Markdown report.
+    const trend = history ? { history: (await readHistoryFile(history.path)).runs } : {};
+    await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results, trend));
+  }
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}${results.summary.incomplete ? ' (incomplete)' : ''}\n`);
   const failure = runtimeFailure(results);

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { distillSuite } from '../../api/distill.js';
+import { headCommit } from '../../api/git.js';
+import { DEFAULT_HISTORY_KEEP } from '../../api/history.js';
 import { promoteModel } from '../../api/promote.js';
 import { type RunningSimulator, readSimConfigFile, simulateSuites } from '../../api/simulate.js';
 import { followSuiteTraining, startSuiteTraining } from '../../api/train.js';
 import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
 import { ExitCode } from '../../errors.js';
+import { prunedLines } from '../../report/drift-report.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
 import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
@@ -119,6 +122,9 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
       cacheDir: resolve(io.cwd, options.cacheDir),
       cacheMode: options.cacheMode,
       maxCostUsd: options.maxCostUsd,
+      ...(options.history
+        ? { history: { path: resolve(io.cwd, options.history), event: 'cli', commit: await headCommit(io.cwd) } }
+        : {}),
     },
   });
   const { judgement, applied } = outcome;
@@ -134,6 +140,12 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
     );
   }
   if (options.mode !== 'dry-run') io.stdout.write(`recorded in ${outcome.ledger}\n`);
+  if (outcome.history) {
+    io.stdout.write(
+      `history: the promoted model is the accepted reference of ${loaded.suite.name} in ${outcome.history.path}\n`,
+    );
+    for (const line of prunedLines(outcome.history.pruned, DEFAULT_HISTORY_KEEP)) io.stdout.write(`${line}\n`);
+  }
   return judgement.decision === 'promote' ? ExitCode.ok : ExitCode.gateFailed;
 }
 
