@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
@@ -8,6 +8,8 @@ import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
 import { formatProblem, TunegateError } from '../errors.js';
+import { parseHistory } from '../history/text.js';
+import { renderDashboard } from '../report/dashboard.js';
 import { historyConsoleLines, historyProblemLines } from '../report/drift-report.js';
 import { escapeMarkdownInline } from '../report/escape.js';
 import { CASES_FILE, RESULTS_FILE, writeResultsJson } from '../report/files.js';
@@ -221,14 +223,19 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     resultsPath = await writeResultsJson(outDir, results);
   }
   const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
-  const blocks = [...renderMarkdownBlocks(results), ...(training.length > 0 ? [textBlock(['', ...training])] : [])];
+  // The history after this run: each suite's trend in the summary, and the dashboard beside the history.
+  const historyRuns = history ? parseHistory(await readFile(history.path, 'utf8').catch(() => '')).runs : undefined;
+  const blocks = [
+    ...renderMarkdownBlocks(results, historyRuns ? { history: historyRuns } : {}),
+    ...(training.length > 0 ? [textBlock(['', ...training])] : []),
+  ];
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'summary.md'), renderBlocks(blocks));
   const summaryTrimmed = await writeJobSummary(blocks, summaryPointer(inputs.artifact));
   await postComment(blocks, commentPointer(inputs.artifact, summaryTrimmed), inputs, context);
   if (inputs.artifact) await uploadResults(inputs.artifact, outDir);
   if (carryCache) await saveResponseCache(cacheDir, context.runId);
-  await history?.save(results);
+  await history?.save(results, { dashboard: (text) => renderDashboard(parseHistory(text).runs) });
   await reportDrift(results, {
     client: history && inputs.githubToken ? github.getOctokit(inputs.githubToken) : undefined,
     repository: { owner: context.owner, repo: context.repo },

@@ -147,7 +147,7 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
     expect(run.outputs['alert-url']).toBe('');
     expect(run.stdout).toContain('History: branch tunegate-history does not exist yet');
     const files = api.git.branchFiles('tunegate-history');
-    expect([...(files?.keys() ?? [])]).toEqual(['history.jsonl']);
+    expect([...(files?.keys() ?? [])].sort()).toEqual(['history.jsonl', 'index.html']);
     const history = parseHistory(files?.get('history.jsonl') ?? '');
     expect(history.problems).toEqual([]);
     expect(history.runs).toHaveLength(1);
@@ -268,6 +268,16 @@ describe('five scheduled nights through the bundled Action (simulated models, fa
     );
     expect(run.outputs['alert-url']).toBe('https://github.com/acme/app/issues/100');
     await expectFreshCalls(run);
+  });
+
+  it('shows the trend in the job summary and keeps the dashboard page beside the history', () => {
+    const night3 = runs[1];
+    expect(night3?.summary).toContain('xychart-beta');
+    const page = api.git.branchFiles('tunegate-history')?.get('index.html') ?? '';
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain('id="tunegate-data"');
+    expect(page).toContain('https://github.com/acme/app/actions/runs/1005');
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']https?:/);
   });
 
   it('kept every run on the branch, one commit each, paired case by case', () => {
