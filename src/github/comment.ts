@@ -1,5 +1,6 @@
 import type { getOctokit } from '@actions/github';
 import { ExitCode, TunegateError } from '../errors.js';
+import { httpStatusOf } from './http-status.js';
 
 export { type FitOptions, fitCommentBody, GITHUB_COMMENT_LIMIT } from './comment-fit.js';
 
@@ -169,9 +170,4 @@ function explainCommentError(error: unknown, target: IssueTarget): TunegateError
       cause: error,
     },
   );
-}
-
-function httpStatusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined;
-  return typeof error.status === 'number' ? error.status : undefined;
 }

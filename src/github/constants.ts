@@ -25,6 +25,9 @@ export const Input = {
   trainingSet: 'training-set',
   job: 'job',
   pollSeconds: 'poll-seconds',
+  history: 'history',
+  historyKeep: 'history-keep',
+  accept: 'accept',
 } as const;
 
 export const Output = {
@@ -40,13 +43,23 @@ export const Output = {
   jobId: 'job-id',
   jobStatus: 'job-status',
   trainedModel: 'trained-model',
+  drift: 'drift',
+  alertUrl: 'alert-url',
 } as const;
 
 export const COMMANDS = ['evaluate', 'promote', 'train'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
-export const FAIL_ON = ['threshold', 'regression', 'verdict', 'never'] as const;
+export const FAIL_ON = ['threshold', 'regression', 'verdict', 'drift', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+
+/** Where the run history is kept: a branch of the repository, workflow artifacts, or nowhere. */
+export type HistorySetting = { kind: 'branch'; branch: string } | { kind: 'artifact'; name: string } | { kind: 'none' };
+
+export const DEFAULT_HISTORY_BRANCH = 'tunegate-history';
+export const HISTORY_ARTIFACT = 'tunegate-history';
+/** Runs kept per suite unless history-keep says otherwise. */
+export const DEFAULT_HISTORY_KEEP_RUNS = 365;
 
 export const CACHE_MODE_INPUTS = ['auto', 'use', 'refresh', 'off'] as const;
 export type CacheModeInput = (typeof CACHE_MODE_INPUTS)[number];

@@ -16,6 +16,10 @@ export interface RunContext {
   repo: string;
   runId: number;
   serverUrl: string;
+  /** The commit the workflow runs on (GITHUB_SHA); '' outside a runner. */
+  sha: string;
+  /** The workflow run's page; null outside a runner. */
+  runUrl: string | null;
   pullRequest: PullRequestInfo | undefined;
 }
 
@@ -38,6 +42,9 @@ export function readRunContext(): RunContext {
     repo,
     runId: context.runId,
     serverUrl: context.serverUrl,
+    sha: context.sha ?? '',
+    runUrl:
+      owner && repo && context.runId ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}` : null,
     pullRequest: pr
       ? {
           number: pr.number,
@@ -61,4 +68,9 @@ const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
  */
 export function outsidePathPolicy(eventName: string): 'suite' | 'never' {
   return PRIVILEGED_EVENTS.has(eventName) ? 'never' : 'suite';
+}
+
+/** Pull-request runs measure the pull request's changes, not the models over time: they keep no history. */
+export function keepsHistory(eventName: string): boolean {
+  return !eventName.startsWith('pull_request');
 }

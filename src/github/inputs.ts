@@ -8,8 +8,12 @@ import {
   CACHE_MODE_INPUTS,
   type CacheModeInput,
   COMMANDS,
+  DEFAULT_HISTORY_BRANCH,
+  DEFAULT_HISTORY_KEEP_RUNS,
   FAIL_ON,
   type FailOn,
+  HISTORY_ARTIFACT,
+  type HistorySetting,
   Input,
   REFRESH_EVENTS,
 } from './constants.js';
@@ -42,6 +46,9 @@ export interface ActionInputs {
   trainingSet: string | undefined;
   job: string | undefined;
   pollSeconds: number;
+  history: HistorySetting;
+  historyKeep: number;
+  accept: boolean;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -73,6 +80,12 @@ function optionalNumber(name: string, integer: boolean): number | undefined {
   return value;
 }
 
+function positiveCount(name: string): number | undefined {
+  const value = optionalNumber(name, true);
+  if (value === 0) throw inputError(name, 'expected a whole number ≥ 1, got "0"');
+  return value;
+}
+
 function optionalString(name: string): string | undefined {
   const raw = core.getInput(name).trim();
   return raw === '' ? undefined : raw;
@@ -91,6 +104,33 @@ function parseFailOn(raw: string): Set<FailOn> {
   return new Set(items as FailOn[]);
 }
 
+/**
+ * A branch name git and GitHub accept: no spaces, control characters or `~^:?*[\\`, no `..` or `@{`,
+ * no part that starts with `.` or ends with `.lock`, not starting with `-` nor ending with `/` or `.`.
+ */
+function isBranchName(name: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what git refuses
+  if (name === '' || name === '@' || /[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{|\/\/|^[-/]|[/.]$/u.test(name))
+    return false;
+  return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
+/** `branch:NAME` (the default, on branch tunegate-history), `artifact`, or `none`. */
+export function parseHistorySetting(raw: string): HistorySetting {
+  const value = raw.trim() || `branch:${DEFAULT_HISTORY_BRANCH}`;
+  if (value === 'none') return { kind: 'none' };
+  if (value === 'artifact') return { kind: 'artifact', name: HISTORY_ARTIFACT };
+  if (value.startsWith('branch:')) {
+    const branch = value
+      .slice('branch:'.length)
+      .trim()
+      .replace(/^refs\/heads\//, '');
+    if (isBranchName(branch)) return { kind: 'branch', branch };
+    throw inputError(Input.history, `"${branch}" is not a branch name git accepts`);
+  }
+  throw inputError(Input.history, `expected branch:NAME, artifact or none, got "${value}"`);
+}
+
 /** Reads and checks every input; called at run time, never at module load. */
 export function getInputs(): ActionInputs {
   const suites = core
@@ -104,7 +144,7 @@ export function getInputs(): ActionInputs {
     githubToken: core.getInput(Input.githubToken),
     comment: flag(Input.comment, true),
     commentKey: optionalString(Input.commentKey) ?? 'default',
-    failOn: parseFailOn(core.getInput(Input.failOn) || 'threshold,regression,verdict'),
+    failOn: parseFailOn(core.getInput(Input.failOn) || 'threshold,regression,verdict,drift'),
     maxCostUsd: optionalNumber(Input.maxCostUsd, false),
     concurrency: optionalNumber(Input.concurrency, true),
     workingDirectory: optionalString(Input.workingDirectory) ?? '.',
@@ -125,6 +165,9 @@ export function getInputs(): ActionInputs {
     trainingSet: optionalString(Input.trainingSet),
     job: optionalString(Input.job),
     pollSeconds: optionalNumber(Input.pollSeconds, false) ?? 15,
+    history: parseHistorySetting(core.getInput(Input.history)),
+    historyKeep: positiveCount(Input.historyKeep) ?? DEFAULT_HISTORY_KEEP_RUNS,
+    accept: flag(Input.accept, false),
   };
 }
 

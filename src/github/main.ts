@@ -1,14 +1,18 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { failedThresholds, failingVerdicts, runtimeFailure } from '../api/outcome.js';
+import { driftedSuites, failedThresholds, failingVerdicts, runtimeFailure } from '../api/outcome.js';
 import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
 import { formatProblem, TunegateError } from '../errors.js';
+import { parseHistory } from '../history/text.js';
+import { renderDashboard } from '../report/dashboard.js';
+import { historyConsoleLines, historyProblemLines } from '../report/drift-report.js';
 import { escapeMarkdownInline } from '../report/escape.js';
-import { RESULTS_FILE, writeResultsJson } from '../report/files.js';
+import { CASES_FILE, RESULTS_FILE, writeResultsJson } from '../report/files.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-blocks.js';
 import type { RunResults } from '../report/types.js';
@@ -17,7 +21,9 @@ import { compareAgainstBase, selectSuites } from './base.js';
 import { promoteCommand, trainCommand } from './commands.js';
 import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
-import { outsidePathPolicy, type RunContext, readRunContext } from './context.js';
+import { keepsHistory, outsidePathPolicy, type RunContext, readRunContext } from './context.js';
+import { reportDrift } from './drift-run.js';
+import { type ActionHistory, openActionHistory } from './history-sync.js';
 import { type ActionInputs, cacheModeFor, getInputs, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import {
@@ -68,6 +74,33 @@ async function postComment(
   }
 }
 
+/**
+ * The run history for this run, when the workflow keeps one: not on pull requests (they measure the pull
+ * request, not the models over time), and only with a token to read and write it.
+ */
+async function openHistory(inputs: ActionInputs, context: RunContext): Promise<ActionHistory | undefined> {
+  if (inputs.history.kind === 'none') return undefined;
+  if (!keepsHistory(context.eventName)) {
+    log.info(
+      `History: not kept on ${context.eventName} runs (they measure the pull request, not the models over time).`,
+    );
+    return undefined;
+  }
+  if (!inputs.githubToken || !context.owner) {
+    log.warning('History not kept: it needs the github-token input and a repository (GITHUB_REPOSITORY).');
+    return undefined;
+  }
+  return openActionHistory(inputs.history, {
+    client: github.getOctokit(inputs.githubToken),
+    token: inputs.githubToken,
+    owner: context.owner,
+    repo: context.repo,
+    serverUrl: context.serverUrl,
+    tempRoot: process.env.RUNNER_TEMP || tmpdir(),
+    keep: inputs.historyKeep,
+  });
+}
+
 /** Which gates named by fail-on failed, as sentences for setFailed. */
 function failures(results: RunResults, inputs: ActionInputs): string[] {
   const reasons: string[] = [];
@@ -84,6 +117,10 @@ function failures(results: RunResults, inputs: ActionInputs): string[] {
   if (inputs.failOn.has('verdict')) {
     const failing = failingVerdicts(results);
     if (failing.length > 0) reasons.push(`verdicts the suites fail on: ${failing.join(', ')}`);
+  }
+  if (inputs.failOn.has('drift')) {
+    const drifted = driftedSuites(results);
+    if (drifted.length > 0) reasons.push(`drift from the accepted reference: ${drifted.join('; ')}`);
   }
   return reasons;
 }
@@ -158,21 +195,58 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     simulate: simulateOption(inputs, workdir),
     onProgress: undefined,
   };
+  const history = await openHistory(inputs, context);
   // Published with its cases.jsonl by the run; a base section is added to the same run's file.
-  const results = await runSuites(selection.suites, { ...runOptions, outDir });
+  const results = await runSuites(selection.suites, {
+    ...runOptions,
+    outDir,
+    ...(history
+      ? {
+          history: {
+            path: history.path,
+            accept: inputs.accept,
+            keep: inputs.historyKeep,
+            event: context.eventName,
+            commit: context.sha || null,
+            runUrl: context.runUrl,
+          },
+        }
+      : {}),
+  });
+  // The local copy's path means nothing to the reader of the log: name where the history is kept.
+  const historyShown = results.history && history ? { ...results.history, file: history.place } : undefined;
+  for (const line of historyConsoleLines(historyShown)) log.info(line);
+  for (const line of historyProblemLines(historyShown)) log.warning(line);
   let resultsPath = join(outDir, RESULTS_FILE);
   if (selection.base) {
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
     resultsPath = await writeResultsJson(outDir, results);
   }
   const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
-  const blocks = [...renderMarkdownBlocks(results), ...(training.length > 0 ? [textBlock(['', ...training])] : [])];
+  // The history after this run: each suite's trend in the summary, and the dashboard beside the history.
+  const historyRuns = history ? parseHistory(await readFile(history.path, 'utf8').catch(() => '')).runs : undefined;
+  const blocks = [
+    ...renderMarkdownBlocks(results, historyRuns ? { history: historyRuns } : {}),
+    ...(training.length > 0 ? [textBlock(['', ...training])] : []),
+  ];
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'summary.md'), renderBlocks(blocks));
   const summaryTrimmed = await writeJobSummary(blocks, summaryPointer(inputs.artifact));
   await postComment(blocks, commentPointer(inputs.artifact, summaryTrimmed), inputs, context);
   if (inputs.artifact) await uploadResults(inputs.artifact, outDir);
   if (carryCache) await saveResponseCache(cacheDir, context.runId);
+  await history?.save(results, { dashboard: (text) => renderDashboard(parseHistory(text).runs) });
+  await reportDrift(results, {
+    client: history && inputs.githubToken ? github.getOctokit(inputs.githubToken) : undefined,
+    repository: { owner: context.owner, repo: context.repo },
+    historyPath: history?.path,
+    casesPath: join(outDir, CASES_FILE),
+    commit: context.sha || null,
+    runUrl: context.runUrl,
+    runId: context.runId ? String(context.runId) : null,
+    dashboardUrl: history?.dashboardUrl ?? null,
+    accepted: inputs.accept,
+  });
 
   const failed = failures(results, inputs);
   setResultOutputs(results, resultsPath, failed.length === 0);

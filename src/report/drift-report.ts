@@ -61,7 +61,7 @@ function accuracyCell(v: DriftVariant): string {
 }
 
 /** The drift of a suite as Markdown: a status line and one row per variant. */
-export function driftMarkdown(suite: SuiteResult): string[] {
+export function driftMarkdown(suite: Pick<SuiteResult, 'drift'>): string[] {
   const { drift } = suite;
   if (!drift) return [];
   if (drift.status === 'no-history') return ['**Drift**: no accepted run to compare with yet.', ''];

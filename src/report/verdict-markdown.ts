@@ -61,7 +61,8 @@ export function comparisonTable(suite: SuiteResult): string[] {
   return [...lines, ''];
 }
 
-function answerCell(value: unknown): string {
+/** A model's answer or a dataset value as a table cell: JSON for non-strings, escaped and clipped. */
+export function answerCell(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return escapeMarkdownInline(text ?? '', 160);
 }
@@ -72,26 +73,44 @@ export function flippedSections(suite: SuiteResult): MarkdownBlock[] {
   for (const [name, flipped] of Object.entries(suite.flipped_cases)) {
     const comparison = suite.comparison[name];
     if (!comparison) continue;
+    const header = [
+      `| case | input | expected | ${escapeMarkdownInline(comparison.baseline)} | ${escapeMarkdownInline(name)} |`,
+      '|---|---|---|---|---|',
+    ];
     const groups = [
-      ['right → wrong', flipped.right_to_wrong, comparison.counts.n10],
-      ['wrong → right', flipped.wrong_to_right, comparison.counts.n01],
-    ] as const;
-    for (const [label, cases, total] of groups) {
-      if (total === 0) continue;
-      const shown = cases.length < total ? ` (first ${cases.length})` : '';
-      blocks.push({
-        kind: 'details',
-        summary: `${escapeMarkdownInline(name)}: ${total} cases went ${label}${shown}`,
-        header: [
-          `| case | input | expected | ${escapeMarkdownInline(comparison.baseline)} | ${escapeMarkdownInline(name)} |`,
-          '|---|---|---|---|---|',
-        ],
-        rows: cases.map(
-          (c) =>
-            `| ${answerCell(c.case_id)} | ${answerCell(c.input)} | ${answerCell(c.expected)} | ${answerCell(c.baseline_output)} | ${answerCell(c.candidate_output)} |`,
-        ),
-      });
-    }
+      { label: 'right → wrong', cases: flipped.right_to_wrong, total: comparison.counts.n10 },
+      { label: 'wrong → right', cases: flipped.wrong_to_right, total: comparison.counts.n01 },
+    ];
+    blocks.push(
+      ...flippedCaseBlocks(name, groups, header, (c) =>
+        [c.case_id, c.input, c.expected, c.baseline_output, c.candidate_output].map(answerCell),
+      ),
+    );
   }
   return blocks;
+}
+
+/** A group of flipped cases: the shown cases (capped) and how many there are in all. */
+export interface FlipGroup<T> {
+  label: string;
+  cases: readonly T[];
+  total: number;
+}
+
+/** One collapsed table per non-empty group, saying when only the first cases are shown. */
+export function flippedCaseBlocks<T>(
+  name: string,
+  groups: readonly FlipGroup<T>[],
+  header: string[],
+  cells: (flipped: T) => string[],
+  since = '',
+): MarkdownBlock[] {
+  return groups
+    .filter((group) => group.total > 0)
+    .map(({ label, cases, total }) => ({
+      kind: 'details' as const,
+      summary: `${escapeMarkdownInline(name)}: ${total} cases went ${label}${since}${cases.length < total ? ` (first ${cases.length})` : ''}`,
+      header,
+      rows: cases.map((c) => `| ${cells(c).join(' | ')} |`),
+    }));
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
+import { runBundledAction } from './action-runner.js';
 import { BANKING_SAMPLE, tempDir } from './helpers.js';
 
 const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
@@ -31,69 +31,15 @@ models:
   ft:gpt-4.1-nano:acme:intents:v2: { accuracy: 0.6 }
 `;
 
-interface ActionRun {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Parses GITHUB_OUTPUT's `name<<DELIMITER … DELIMITER` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^(.+?)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1] as string] = match[3] as string;
-  return outputs;
-}
-
 /** Runs the bundled Action the way the runner does: inputs and context in the environment. */
-async function runAction(
+function runAction(
   repo: TempRepo,
   api: FakeGitHub,
   event: object,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-): Promise<ActionRun> {
-  const dir = await tempDir('tunegate-runner-');
-  const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
-  await writeFile(files.event, JSON.stringify(event));
-  await writeFile(files.output, '');
-  await writeFile(files.summary, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-  );
-  const child = spawn(process.execPath, [ACTION], {
-    cwd: repo.dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_API_URL: api.url,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/app',
-      GITHUB_WORKSPACE: repo.dir,
-      GITHUB_WORKFLOW: 'evals',
-      GITHUB_RUN_ID: '42',
-      RUNNER_TEMP: dir,
-      'INPUT_GITHUB-TOKEN': 'test-token',
-      INPUT_ARTIFACT: '',
-      ...inputEnv,
-      ...env,
-    },
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stdout += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8'),
-  };
+) {
+  return runBundledAction(ACTION, repo.dir, api, event, inputs, env);
 }
 
 function pullRequestEvent(base: string, head: string, headRepo = 'acme/app') {
@@ -342,7 +288,10 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
     expect(second.outputs.verdict).toBe('retrain');
     expect(received).toHaveLength(1);
     expect(second.summary).toContain('was already started for this training set');
-    expect(api.requests).toHaveLength(0);
+    // A scheduled run keeps its history on a branch (the git database), and writes nothing else.
+    const writes = api.requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql');
+    expect(writes.filter((r) => !r.path.startsWith('/repos/acme/app/git/'))).toEqual([]);
+    expect(api.git.log('tunegate-history')).toHaveLength(2);
   });
 });
 

@@ -26,4 +26,11 @@ describe('action.yml', () => {
       expect(typeof input.default, name).toBe('string');
     }
   });
+
+  it('keeps the history on the tunegate-history branch, 365 runs per suite, by default', () => {
+    expect(action.inputs.history?.default).toBe('branch:tunegate-history');
+    expect(action.inputs['history-keep']?.default).toBe('365');
+    expect(action.inputs.accept?.default).toBe('false');
+    expect(action.inputs.history?.description).toContain('contents: write');
+  });
 });

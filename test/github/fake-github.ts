@@ -1,5 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getOctokit } from '@actions/github';
+import { afterEach } from 'vitest';
+import { type FakeGitStore, GitStore, routeGit } from './fake-github-git.js';
+import { notAccessible, notFound, readJson, send, sendPage, userJson } from './fake-github-http.js';
+import { type FakeIssue, type FakeLabel, routeIssues } from './fake-github-issues.js';
+
+export type { FakeGitStore } from './fake-github-git.js';
+export type { FakeIssue, FakeLabel } from './fake-github-issues.js';
 
 /** An issue comment as the fake stores it; seed the map directly to simulate existing comments. */
 export interface FakeComment {
@@ -48,14 +56,33 @@ export interface FakeGitHubOptions {
   editOthersComments?: boolean;
   /** `unavailable` answers GraphQL with 404, like a server without it. */
   graphql?: 'viewer' | 'unavailable';
+  /** Make the git database fail: 403 refuses writes (`contents: read`), 404 answers everything. */
+  failGit?: 403 | 404;
+  /** 403 refuses writes to issues and labels (a token without `issues: write`). */
+  failIssues?: 403;
+  /** 403 refuses the artifact list (a token without `actions: read`). */
+  failArtifacts?: 403;
 }
 
 export interface FakeGitHub {
   /** Base URL without a trailing slash, usable as GITHUB_API_URL or Octokit's `baseUrl`. */
   url: string;
   comments: Map<number, FakeComment>;
+  issues: Map<number, FakeIssue>;
+  labels: Map<string, FakeLabel>;
+  git: FakeGitStore;
+  /** Workflow artifacts of earlier runs, as listed by `GET /repos/{owner}/{repo}/actions/artifacts`. */
+  artifacts: FakeArtifact[];
   requests: FakeRequest[];
   close(): Promise<void>;
+}
+
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  expired: boolean;
+  created_at: string;
+  run_id: number;
 }
 
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
@@ -66,11 +93,16 @@ const FIRST_COMMENT_ID = 2_000_000_000;
 
 /**
  * A fake of the few GitHub endpoints tunegate uses, on a loopback port: list (paginated, with a `Link`
- * header), create and update issue comments, each owned by the token's user, and GraphQL's `viewer`.
- * Anything else answers 404 like GitHub does.
+ * header), create and update issue comments, each owned by the token's user; issues and labels; the
+ * git database (blobs, trees, commits, branch refs); and GraphQL's `viewer`. Anything else answers 404
+ * like GitHub does.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const comments = new Map<number, FakeComment>();
+  const issues = new Map<number, FakeIssue>();
+  const labels = new Map<string, FakeLabel>();
+  const git = new GitStore();
+  const artifacts: FakeArtifact[] = [];
   const requests: FakeRequest[] = [];
   let url = '';
 
@@ -79,7 +111,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       (body) => {
         const path = request.url ?? '/';
         requests.push({ method: request.method ?? 'GET', path, ...(body === undefined ? {} : { body }) });
-        route({ comments, options, url }, request, path, body, response);
+        route({ comments, issues, labels, git, artifacts, options, url }, request, path, body, response);
       },
       () =>
         send(response, 400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest' }),
@@ -91,6 +123,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   return {
     url,
     comments,
+    issues,
+    labels,
+    git,
+    artifacts,
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -102,6 +138,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
 interface FakeState {
   comments: Map<number, FakeComment>;
+  issues: Map<number, FakeIssue>;
+  labels: Map<string, FakeLabel>;
+  git: GitStore;
+  artifacts: FakeArtifact[];
   options: FakeGitHubOptions;
   url: string;
 }
@@ -131,6 +171,17 @@ function route(state: FakeState, request: IncomingMessage, path: string, body: u
   const method = request.method ?? 'GET';
   const user = requestUser(state, request);
   if (requestUrl.pathname === '/graphql' && method === 'POST') return graphql(state, user, body, response);
+  if (requestUrl.pathname.startsWith('/repos/') && !user) {
+    return send(response, 401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
+  }
+  if (user && routeGit(state.git, state.url, method, requestUrl.pathname, body, response, state.options.failGit))
+    return;
+  if (user && method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(requestUrl.pathname)) {
+    if (state.options.failArtifacts === 403)
+      return notAccessible(response, 'https://docs.github.com/rest/actions/artifacts');
+    return listArtifacts(state, requestUrl, response);
+  }
+  if (user && routeIssues(state, state.url, method, requestUrl, user, body, response, state.options.failIssues)) return;
   const listOrCreate = LIST_OR_CREATE.exec(requestUrl.pathname);
   const update = UPDATE.exec(requestUrl.pathname);
   const isComments = (listOrCreate && (method === 'GET' || method === 'POST')) || (update && method === 'PATCH');
@@ -181,6 +232,23 @@ function route(state: FakeState, request: IncomingMessage, path: string, body: u
   return send(response, 200, toJson(state.url, { owner, repo }, comment));
 }
 
+/** Newest first, filtered by `name`, in GitHub's `{ total_count, artifacts }` envelope. */
+function listArtifacts(state: FakeState, requestUrl: URL, response: ServerResponse) {
+  const name = requestUrl.searchParams.get('name');
+  const artifacts = state.artifacts
+    .filter((artifact) => name === null || artifact.name === name)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .map((artifact) => ({
+      id: artifact.id,
+      name: artifact.name,
+      expired: artifact.expired,
+      created_at: artifact.created_at,
+      size_in_bytes: 1024,
+      workflow_run: { id: artifact.run_id },
+    }));
+  return send(response, 200, { total_count: artifacts.length, artifacts });
+}
+
 function listComments(
   state: FakeState,
   requestUrl: URL,
@@ -188,33 +256,8 @@ function listComments(
   issueNumber: number,
   response: ServerResponse,
 ) {
-  // GitHub's defaults and bounds: 30 per page, at most 100; pages start at 1.
-  const perPage = Math.min(100, Math.max(1, Number(requestUrl.searchParams.get('per_page') ?? 30) || 30));
-  const page = Math.max(1, Number(requestUrl.searchParams.get('page') ?? 1) || 1);
   const all = [...state.comments.values()].filter((c) => c.issue_number === issueNumber).sort((a, b) => a.id - b.id);
-  const lastPage = Math.max(1, Math.ceil(all.length / perPage));
-  const pageItems = all.slice((page - 1) * perPage, page * perPage);
-  const link = linkHeader(state.url, requestUrl, page, lastPage);
-  return send(
-    response,
-    200,
-    pageItems.map((comment) => toJson(state.url, repoPath, comment)),
-    link ? { link } : {},
-  );
-}
-
-/** GitHub's `Link` header: next/last when there are later pages, first/prev when there are earlier ones. */
-function linkHeader(base: string, requestUrl: URL, page: number, lastPage: number): string | undefined {
-  const pageUrl = (target: number) => {
-    const url = new URL(requestUrl.pathname + requestUrl.search, base);
-    url.searchParams.set('page', String(target));
-    return url.toString();
-  };
-  const links: string[] = [];
-  if (page > 1) links.push(`<${pageUrl(page - 1)}>; rel="prev"`);
-  if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`);
-  if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`);
-  return links.length > 0 ? links.join(', ') : undefined;
+  return sendPage(response, state.url, requestUrl, all, (comment) => toJson(state.url, repoPath, comment));
 }
 
 function toJson(base: string, repoPath: { owner: string; repo: string }, comment: FakeComment) {
@@ -228,17 +271,11 @@ function toJson(base: string, repoPath: { owner: string; repo: string }, comment
     html_url: `https://github.com/${repoPath.owner}/${repoPath.repo}/pull/${comment.issue_number}#issuecomment-${comment.id}`,
     issue_url: `${repoApi}/issues/${comment.issue_number}`,
     body: comment.body,
-    user: { login: comment.user.login, id: loginId(comment.user.login), type: isBot ? 'Bot' : 'User' },
+    user: userJson({ login: comment.user.login, type: isBot ? 'Bot' : 'User' }),
     created_at: created,
     updated_at: comment.updated_at ?? created,
     author_association: isBot ? 'NONE' : 'MEMBER',
   };
-}
-
-function loginId(login: string): number {
-  let hash = 0;
-  for (const char of login) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 100_000_000;
-  return hash + 1;
 }
 
 function nextId(comments: Map<number, FakeComment>): number {
@@ -258,18 +295,18 @@ function missingBody(response: ServerResponse) {
   });
 }
 
-function notFound(response: ServerResponse) {
-  send(response, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
-}
-
-function send(response: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}) {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  response.end(JSON.stringify(json));
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text === '' ? undefined : JSON.parse(text);
+/**
+ * A fake per test, closed after it: `start(options)` gives the fake and an Octokit client of `token`
+ * pointed at it.
+ */
+export function fakeGitHubPerTest(token = 'test-token') {
+  const fakes: FakeGitHub[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  });
+  return async (options?: FakeGitHubOptions) => {
+    const fake = await startFakeGitHub(options);
+    fakes.push(fake);
+    return { fake, client: getOctokit(token, { baseUrl: fake.url }) };
+  };
 }
