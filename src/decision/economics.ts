@@ -44,6 +44,15 @@ function trainingCost(
 }
 
 /**
+ * Training already done is sunk; retraining on a schedule is a running cost of keeping the
+ * candidate: its training cost spread over the months between runs.
+ */
+function retrainingPerMonth(policy: DecisionSpec, trainingCostUsd: number | null): number | null {
+  if (policy.retrain_every_months === undefined) return 0;
+  return trainingCostUsd === null ? null : trainingCostUsd / policy.retrain_every_months;
+}
+
+/**
  * Monthly cost of each variant at the suite's traffic, what switching saves, what training costs
  * and how long it takes to pay back. Nulls mean "unknown" (an unknown price), never zero.
  */
@@ -65,8 +74,10 @@ export function computeEconomics(
     cand && base.cost_per_request_usd !== null && cand.cost_per_request_usd !== null
       ? base.cost_per_request_usd - cand.cost_per_request_usd
       : null;
-  const monthlySavings = savingPerRequest === null ? null : savingPerRequest * monthly;
   const training = trainingCost(policy, candidate, examples, trainingPricePer1M);
+  const retraining = retrainingPerMonth(policy, training.training_cost_usd);
+  const monthlySavings =
+    savingPerRequest === null || retraining === null ? null : savingPerRequest * monthly - retraining;
   const pays = savingPerRequest !== null && savingPerRequest > 0 && training.training_cost_usd !== null;
   const latencyChange =
     cand && base.latency_p95_ms !== null && cand.latency_p95_ms !== null
@@ -76,6 +87,7 @@ export function computeEconomics(
     monthly_requests: monthly,
     variants,
     monthly_savings_usd: monthlySavings,
+    retraining_monthly_usd: retraining,
     ...training,
     break_even_requests: pays ? Math.ceil((training.training_cost_usd as number) / (savingPerRequest as number)) : null,
     payback_months:

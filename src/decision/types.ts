@@ -86,8 +86,16 @@ export interface VariantEconomics {
 export interface Economics {
   monthly_requests: number;
   variants: Record<string, VariantEconomics>;
-  /** Baseline monthly cost − candidate monthly cost (positive = the candidate saves). */
+  /**
+   * Baseline monthly cost − candidate monthly cost, retraining included (positive = the
+   * candidate saves).
+   */
   monthly_savings_usd: number | null;
+  /**
+   * What retraining the candidate every `decision.retrain_every_months` adds to its monthly cost
+   * (training cost / months); 0 when it is not retrained, null when the training cost is unknown.
+   */
+  retraining_monthly_usd: number | null;
   training_cost_usd: number | null;
   training_cost_basis: 'given' | 'estimated' | 'unknown';
   /** Tokens the training run is priced on (examples × tokens per example × epochs). */

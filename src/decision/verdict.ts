@@ -1,7 +1,7 @@
 import { milliseconds, percent, points, usd } from '../format.js';
 import { zForConfidence } from '../scoring/intervals.js';
 import { defaults } from '../suite/schema.js';
-import type { VerdictName } from '../suite/types.js';
+import type { DecisionSpec, VerdictName } from '../suite/types.js';
 import { compareVariants } from './compare.js';
 import { computeEconomics } from './economics.js';
 import { regressionAgainstReference } from './regression.js';
@@ -82,24 +82,38 @@ function formatMetric(metric: string, value: number): string {
   return percent(value);
 }
 
-function economicsSentences(economics: Economics, baseline: string, candidate: string): string[] {
+/** The candidate already exists: its training is spent; only retraining on a schedule costs. */
+function trainingSentence(economics: Economics, policy: DecisionSpec): string | null {
+  const training = economics.training_cost_usd;
+  const every = policy.retrain_every_months;
+  const basis = economics.training_cost_basis === 'estimated' ? 'estimated ' : '';
+  if (every === undefined) {
+    return training === null
+      ? null
+      : `Its ${basis}training (${usd(training)}) is already spent and does not count; set decision.retrain_every_months to count retraining.`;
+  }
+  return economics.retraining_monthly_usd === null
+    ? `The cost of retraining it every ${every} months is unknown (set decision.training_cost_usd).`
+    : `Retraining it every ${every} months adds ${usd(economics.retraining_monthly_usd)} a month (${basis}training cost ${usd(training)}).`;
+}
+
+function economicsSentences(economics: Economics, policy: DecisionSpec, baseline: string, candidate: string): string[] {
   const sentences: string[] = [];
-  const { monthly_savings_usd: savings, training_cost_usd: training, payback_months: payback } = economics;
+  const savings = economics.monthly_savings_usd;
+  const retraining = economics.retraining_monthly_usd;
   if (savings === null) {
-    sentences.push(`Savings are unknown: a variant's price is unknown (set it under pricing:).`);
+    if (retraining !== null)
+      sentences.push(`Savings are unknown: a variant's price is unknown (set it under pricing:).`);
   } else if (savings > 0) {
+    const withRetraining = retraining ? ` + ${usd(retraining)} retraining` : '';
     sentences.push(
-      `${candidate} saves ${usd(savings)} a month at ${economics.monthly_requests.toLocaleString('en-US')} requests (${usd(economics.variants[baseline]?.monthly_cost_usd ?? null)} → ${usd(economics.variants[candidate]?.monthly_cost_usd ?? null)}).`,
+      `${candidate} saves ${usd(savings)} a month at ${economics.monthly_requests.toLocaleString('en-US')} requests (${usd(economics.variants[baseline]?.monthly_cost_usd ?? null)} → ${usd(economics.variants[candidate]?.monthly_cost_usd ?? null)}${withRetraining}).`,
     );
   } else {
     sentences.push(`${candidate} costs ${usd(-savings)} a month more than ${baseline}.`);
   }
-  if (training !== null && payback !== null) {
-    const basis = economics.training_cost_basis === 'estimated' ? 'estimated ' : '';
-    sentences.push(
-      `Its ${basis}training cost of ${usd(training)} pays back in ${payback < 0.1 ? 'under 0.1' : payback.toFixed(1)} months (${economics.break_even_requests?.toLocaleString('en-US')} requests).`,
-    );
-  }
+  const training = trainingSentence(economics, policy);
+  if (training !== null) sentences.push(training);
   const change = economics.latency_p95_change_ms;
   if (change !== null) {
     const objective = economics.latency_objective_p95_ms;
@@ -110,8 +124,20 @@ function economicsSentences(economics: Economics, baseline: string, candidate: s
   return sentences;
 }
 
-function paysBack(economics: Economics, horizonMonths: number): boolean {
-  return economics.payback_months !== null && economics.payback_months <= horizonMonths;
+/** Why switching to an existing candidate does not pay, or null when it saves money. */
+function whyNotPaying(economics: Economics, policy: DecisionSpec): string | null {
+  const savings = economics.monthly_savings_usd;
+  const retraining = economics.retraining_monthly_usd;
+  const every = policy.retrain_every_months;
+  if (savings === null) {
+    return retraining === null
+      ? `the cost of retraining it every ${every} months is unknown (set decision.training_cost_usd)`
+      : 'its saving cannot be priced';
+  }
+  if (savings > 0) return null;
+  return retraining
+    ? `retraining it every ${every} months adds ${usd(retraining)} a month, which eats its saving`
+    : 'it is not cheaper';
 }
 
 function meetsLatencyObjectiveOnlyWithCandidate(economics: Economics, baseline: string, candidate: string): boolean {
@@ -165,27 +191,20 @@ function candidateVerdict(
       reasons: [
         `${candidate.name} is less accurate than ${baseline.name} beyond the allowed loss: ${interval(comparison)}, entirely below ${margin}.`,
         `${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right (exact McNemar p = ${comparison.mcnemar_p_value.toPrecision(3)}).`,
-        ...economicsSentences(economics, baseline.name, candidate.name),
+        ...economicsSentences(economics, policy, baseline.name, candidate.name),
       ],
       confidence: probabilityBeyond(comparison, -policy.max_accuracy_loss, false),
     };
   }
-  const pays = paysBack(economics, policy.payback_months);
+  // The candidate exists: its training is sunk, so only what keeping it costs decides.
+  const why = whyNotPaying(economics, policy);
   const faster = meetsLatencyObjectiveOnlyWithCandidate(economics, baseline.name, candidate.name);
-  if (!pays && !faster) {
-    const why =
-      economics.monthly_savings_usd === null
-        ? 'its saving cannot be priced'
-        : economics.monthly_savings_usd <= 0
-          ? 'it is not cheaper'
-          : economics.payback_months === null
-            ? 'its training cost is unknown (set decision.training_cost_usd)'
-            : `its training would take ${economics.payback_months.toFixed(1)} months to pay back, beyond the ${policy.payback_months}-month horizon`;
+  if (why !== null && !faster) {
     return {
       decision: 'keep-prompting',
       reasons: [
         `Switching to ${candidate.name} does not pay: ${why}, and it does not bring p95 latency within an objective that ${baseline.name} misses.`,
-        ...economicsSentences(economics, baseline.name, candidate.name),
+        ...economicsSentences(economics, policy, baseline.name, candidate.name),
         `Accuracy difference: ${interval(comparison)}.`,
       ],
       confidence: null,
@@ -196,7 +215,7 @@ function candidateVerdict(
       decision: 'switch',
       reasons: [
         `${candidate.name} is at most ${allowedLoss} less accurate than ${baseline.name}: ${interval(comparison)}, above ${margin}.`,
-        ...economicsSentences(economics, baseline.name, candidate.name),
+        ...economicsSentences(economics, policy, baseline.name, candidate.name),
         `It passes every threshold. ${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right.`,
       ],
       confidence: probabilityBeyond(comparison, -policy.max_accuracy_loss, true),
@@ -210,7 +229,7 @@ function candidateVerdict(
       more === null
         ? 'The observed difference sits on the margin itself: more cases alone will not settle it; revisit decision.max_accuracy_loss.'
         : `About ${more.toLocaleString('en-US')} more cases (${(comparison.n + more).toLocaleString('en-US')} in all) would decide it with 80% power.`,
-      ...economicsSentences(economics, baseline.name, candidate.name),
+      ...economicsSentences(economics, policy, baseline.name, candidate.name),
     ],
     confidence: null,
   };

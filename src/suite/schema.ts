@@ -532,6 +532,13 @@ const decision = {
       title: 'Payback horizon (months)',
       description: 'The training cost must be paid back by savings within this many months.',
     },
+    retrain_every_months: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      title: 'Retrain every (months)',
+      description:
+        'How often an existing fine-tuned candidate is retrained: its training cost, spread over this many months, is added to its monthly cost. Unset: its training is sunk and does not count.',
+    },
     latency_objective_p95_ms: {
       type: 'number',
       exclusiveMinimum: 0,

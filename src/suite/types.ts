@@ -109,6 +109,7 @@ export interface DecisionSpec {
   training_examples?: number;
   training_epochs: number;
   payback_months: number;
+  retrain_every_months?: number;
   latency_objective_p95_ms?: number;
   pain_monthly_cost_usd: number;
   long_prompt_tokens: number;

@@ -135,16 +135,86 @@ describe('decide', () => {
     );
   });
 
-  it('keeps prompting when switching would not pay back within the horizon', () => {
-    const tiny = decide(
-      input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.00199 }), {
-        policy: policy({ training_cost_usd: 5000 }),
+  it('keeps prompting when the candidate is not cheaper', () => {
+    const dearer = decide(input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.003 })));
+    expect(dearer.verdict.decision).toBe('keep-prompting');
+    expect(dearer.verdict.reasons[0]).toMatch(/it is not cheaper/);
+  });
+
+  // A candidate that exists was already trained: that money is spent. Only retraining it on a
+  // schedule is a cost of keeping it. Candidate 50× cheaper: $2,000 → $40 a month.
+  const existing: {
+    name: string;
+    policy: Partial<DecisionSpec>;
+    trainingPrice: number | null;
+    decision: string;
+    savings: number | null;
+    retraining: number | null;
+    reason: RegExp;
+    absent?: RegExp;
+  }[] = [
+    {
+      name: 'unknown training cost',
+      policy: { training_cost_usd: 'auto' },
+      trainingPrice: null,
+      decision: 'switch',
+      savings: 1960,
+      retraining: 0,
+      reason: /saves \$1,960 a month at 1,000,000 requests \(\$2,000 → \$40\.00\)/,
+      absent: /training_cost_usd|pay back/,
+    },
+    {
+      name: 'a given training cost far beyond the payback horizon',
+      policy: { training_cost_usd: 500_000 },
+      trainingPrice: 1.5,
+      decision: 'switch',
+      savings: 1960,
+      retraining: 0,
+      reason: /Its training \(\$500,000\) is already spent and does not count/,
+      absent: /pay back/,
+    },
+    {
+      name: 'retraining every 6 months, amortised into its cost',
+      policy: { training_cost_usd: 6000, retrain_every_months: 6 },
+      trainingPrice: 1.5,
+      decision: 'switch',
+      savings: 960,
+      retraining: 1000,
+      reason: /Retraining it every 6 months adds \$1,000 a month \(training cost \$6,000\)/,
+    },
+    {
+      name: 'retraining that eats the saving',
+      policy: { training_cost_usd: 10_000, retrain_every_months: 2 },
+      trainingPrice: 1.5,
+      decision: 'keep-prompting',
+      savings: -3040,
+      retraining: 5000,
+      reason: /does not pay: retraining it every 2 months adds \$5,000 a month, which eats its saving/,
+    },
+    {
+      name: 'retraining at an unknown training cost',
+      policy: { training_cost_usd: 'auto', retrain_every_months: 3 },
+      trainingPrice: null,
+      decision: 'keep-prompting',
+      savings: null,
+      retraining: null,
+      reason: /the cost of retraining it every 3 months is unknown \(set decision\.training_cost_usd\)/,
+    },
+  ];
+  it.each(existing)('judges an existing 50× cheaper candidate on what keeping it costs: $name', (c) => {
+    const { verdict, economics } = decide(
+      input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.00004 }), {
+        policy: policy(c.policy),
+        prices: { training_per_1m_usd: c.trainingPrice, fine_tune_per_request_usd: 0.00002 },
       }),
     );
-    expect(tiny.verdict.decision).toBe('keep-prompting');
-    expect(tiny.verdict.reasons[0]).toMatch(/take 500\.0 months to pay back, beyond the 6-month horizon/);
-    const dearer = decide(input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.003 })));
-    expect(dearer.verdict.reasons[0]).toMatch(/it is not cheaper/);
+    expect(verdict.decision).toBe(c.decision);
+    if (c.savings === null) expect(economics.monthly_savings_usd).toBeNull();
+    else expect(economics.monthly_savings_usd).toBeCloseTo(c.savings, 6);
+    expect(economics.retraining_monthly_usd).toBe(c.retraining);
+    const reasons = verdict.reasons.join(' ');
+    expect(reasons).toMatch(c.reason);
+    if (c.absent) expect(reasons).not.toMatch(c.absent);
   });
 
   it('switches to a dearer candidate that alone meets the latency objective', () => {

@@ -67,6 +67,7 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
             ]),
           ),
           monthly_savings_usd: null,
+          retraining_monthly_usd: 0,
           training_cost_usd: null,
           training_cost_basis: 'unknown',
           training_tokens: null,
