@@ -97,13 +97,35 @@ function trainingSentence(economics: Economics, policy: DecisionSpec): string | 
     : `Retraining it every ${every} months adds ${usd(economics.retraining_monthly_usd)} a month (${basis}training cost ${usd(training)}).`;
 }
 
-function economicsSentences(economics: Economics, policy: DecisionSpec, baseline: string, candidate: string): string[] {
+/** Variants whose cost cannot be worked out because their model has no known price. */
+function unpricedVariants(variants: VariantEvidence[]): VariantEvidence[] {
+  return variants.filter((variant) => !variant.metrics.cost_usd.price_known);
+}
+
+/** Names each unpriced variant and its model, and the suite key that prices them. */
+function unknownPriceSentence(unpriced: VariantEvidence[]): string {
+  const names = unpriced.map((variant) => `${variant.name} (${variant.model})`).join(' and ');
+  const models = [...new Set(unpriced.map((variant) => variant.model))];
+  const keys = models.map((model) => `${JSON.stringify(model)}: { input: …, output: … }`).join(', ');
+  const verb = unpriced.length === 1 ? 'has' : 'have';
+  return `Savings are unknown: ${names} ${verb} no known price; set pricing: { ${keys} } in the suite (USD per 1M tokens).`;
+}
+
+function economicsSentences(
+  economics: Economics,
+  policy: DecisionSpec,
+  baselineVariant: VariantEvidence,
+  candidateVariant: VariantEvidence,
+): string[] {
+  const baseline = baselineVariant.name;
+  const candidate = candidateVariant.name;
   const sentences: string[] = [];
   const savings = economics.monthly_savings_usd;
   const retraining = economics.retraining_monthly_usd;
+  const unpriced = unpricedVariants([baselineVariant, candidateVariant]);
   if (savings === null) {
-    if (retraining !== null)
-      sentences.push(`Savings are unknown: a variant's price is unknown (set it under pricing:).`);
+    if (unpriced.length > 0) sentences.push(unknownPriceSentence(unpriced));
+    else if (retraining !== null) sentences.push(`Savings are unknown: a variant's cost could not be worked out.`);
   } else if (savings > 0) {
     const withRetraining = retraining ? ` + ${usd(retraining)} retraining` : '';
     sentences.push(
@@ -191,20 +213,31 @@ function candidateVerdict(
       reasons: [
         `${candidate.name} is less accurate than ${baseline.name} beyond the allowed loss: ${interval(comparison)}, entirely below ${margin}.`,
         `${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right (exact McNemar p = ${comparison.mcnemar_p_value.toPrecision(3)}).`,
-        ...economicsSentences(economics, policy, baseline.name, candidate.name),
+        ...economicsSentences(economics, policy, baseline, candidate),
       ],
       confidence: probabilityBeyond(comparison, -policy.max_accuracy_loss, false),
     };
   }
   // The candidate exists: its training is sunk, so only what keeping it costs decides.
-  const why = whyNotPaying(economics, policy);
   const faster = meetsLatencyObjectiveOnlyWithCandidate(economics, baseline.name, candidate.name);
+  const unpriced = economics.monthly_savings_usd === null && unpricedVariants([baseline, candidate]).length > 0;
+  if (unpriced && !faster && comparison.non_inferior) {
+    return {
+      decision: 'inconclusive',
+      reasons: [
+        `The economics could not be judged: ${candidate.name} is at most ${allowedLoss} less accurate than ${baseline.name} (${interval(comparison)}, above ${margin}) and passes every threshold, but whether switching pays is unknown.`,
+        ...economicsSentences(economics, policy, baseline, candidate),
+      ],
+      confidence: null,
+    };
+  }
+  const why = unpriced ? null : whyNotPaying(economics, policy);
   if (why !== null && !faster) {
     return {
       decision: 'keep-prompting',
       reasons: [
         `Switching to ${candidate.name} does not pay: ${why}, and it does not bring p95 latency within an objective that ${baseline.name} misses.`,
-        ...economicsSentences(economics, policy, baseline.name, candidate.name),
+        ...economicsSentences(economics, policy, baseline, candidate),
         `Accuracy difference: ${interval(comparison)}.`,
       ],
       confidence: null,
@@ -215,7 +248,7 @@ function candidateVerdict(
       decision: 'switch',
       reasons: [
         `${candidate.name} is at most ${allowedLoss} less accurate than ${baseline.name}: ${interval(comparison)}, above ${margin}.`,
-        ...economicsSentences(economics, policy, baseline.name, candidate.name),
+        ...economicsSentences(economics, policy, baseline, candidate),
         `It passes every threshold. ${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right.`,
       ],
       confidence: probabilityBeyond(comparison, -policy.max_accuracy_loss, true),
@@ -229,7 +262,7 @@ function candidateVerdict(
       more === null
         ? 'The observed difference sits on the margin itself: more cases alone will not settle it; revisit decision.max_accuracy_loss.'
         : `About ${more.toLocaleString('en-US')} more cases (${(comparison.n + more).toLocaleString('en-US')} in all) would decide it with 80% power.`,
-      ...economicsSentences(economics, policy, baseline.name, candidate.name),
+      ...economicsSentences(economics, policy, baseline, candidate),
     ],
     confidence: null,
   };

@@ -217,6 +217,51 @@ describe('decide', () => {
     if (c.absent) expect(reasons).not.toMatch(c.absent);
   });
 
+  // A non-inferior candidate whose saving cannot be priced: the economics are not judged, and the
+  // reasons say which model to price and where, rather than quietly keeping the prompt.
+  const unpriced: { name: string; candidate: number | null; baseline: number | null; named: string[] }[] = [
+    {
+      name: 'unknown candidate price',
+      candidate: null,
+      baseline: 0.002,
+      named: ['finetuned (ft:gpt-4.1-nano:acme:x:1)'],
+    },
+    { name: 'unknown baseline price', candidate: 0.0001, baseline: null, named: ['prompted (gpt-4.1)'] },
+    {
+      name: 'both prices unknown',
+      candidate: null,
+      baseline: null,
+      named: ['prompted (gpt-4.1) and finetuned (ft:gpt-4.1-nano:acme:x:1)'],
+    },
+  ];
+  it.each(unpriced)('is inconclusive, naming the key to set: $name', (c) => {
+    const { verdict, economics } = decide(
+      input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: c.candidate }, { cost: c.baseline })),
+    );
+    expect(economics.monthly_savings_usd).toBeNull();
+    expect(verdict.decision).toBe('inconclusive');
+    const reasons = verdict.reasons.join(' ');
+    expect(reasons).toMatch(/economics could not be judged/);
+    for (const name of c.named)
+      expect(reasons).toContain(`${name} ${c.named[0]?.includes(' and ') ? 'have' : 'has'} no known price`);
+    expect(reasons).toMatch(/set pricing: \{ "[^"]+": \{ input: …, output: … \}/);
+    for (const model of ['gpt-4.1', 'ft:gpt-4.1-nano:acme:x:1']) {
+      const priced = (model === 'gpt-4.1' ? c.baseline : c.candidate) !== null;
+      expect(reasons.includes(`"${model}": {`)).toBe(!priced);
+    }
+    expect(reasons).not.toMatch(/cannot be priced/);
+  });
+
+  it('still switches to an unpriced candidate that alone meets the latency objective', () => {
+    const { verdict } = decide(
+      input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: null, p95: 400 }, { p95: 2500 }), {
+        thresholds: { latency_p95_ms: { max: 1000 } },
+      }),
+    );
+    expect(verdict.decision).toBe('switch');
+    expect(verdict.reasons.join(' ')).toContain('set pricing: { "ft:gpt-4.1-nano:acme:x:1"');
+  });
+
   it('switches to a dearer candidate that alone meets the latency objective', () => {
     const { verdict, economics } = decide(
       input(pair({ n11: 900, n10: 12, n01: 10, n00: 78 }, { cost: 0.003, p95: 400 }, { p95: 2500 }), {
