@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdirSync, readFileSync, rename, rm, writeFile } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../process-alive.js';
 import type { TokenUsage } from '../providers/types.js';
 
 /** What a cache entry keeps of a successful response: enough to rebuild its record. */
@@ -43,15 +44,6 @@ export interface ResponseCache {
 const ORPHAN_AGE_MS = 10 * 60_000;
 /** `<key>.json.<pid>.<tag>.<n>.tmp`, as `set` names them. */
 const TEMP_NAME = /\.json\.(\d+)\.[0-9a-f]+\.\d+\.tmp$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
-  }
-}
 
 async function isOrphan(path: string, now: number): Promise<boolean> {
   const pid = Number(TEMP_NAME.exec(path)?.[1]);

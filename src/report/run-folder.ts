@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../process-alive.js';
 import type { ScoredRecord } from '../scoring/types.js';
 import {
   CASES_FILE,
@@ -33,14 +34,9 @@ import type { RunResults } from './types.js';
 /** `.run-<time>-<pid>-<random>`: the pid tells whether the run that owns a leftover is still alive. */
 const RUN_ENTRY = /^\.run-[0-9TZ]+-(\d+)-/;
 
-function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // a leftover with our pid is from an earlier process (e.g. pid 1 in a container)
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A leftover with our own pid is from an earlier process (e.g. pid 1 in a container), so it is dead. */
+function ownerIsAlive(pid: number): boolean {
+  return pid !== process.pid && processAlive(pid);
 }
 
 /** Removes run folders (and temporary results files) whose process is gone. */
@@ -53,7 +49,7 @@ export async function removeDeadRunFolders(outDir: string): Promise<string[]> {
   }
   const dead = entries.filter((entry) => {
     const pid = RUN_ENTRY.exec(entry)?.[1];
-    return pid !== undefined && !processIsAlive(Number(pid));
+    return pid !== undefined && !ownerIsAlive(Number(pid));
   });
   await Promise.all(dead.map((entry) => rm(join(outDir, entry), { recursive: true, force: true })));
   return dead;
