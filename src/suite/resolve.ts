@@ -152,6 +152,7 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   if (raw.base_url !== undefined) spec.base_url = raw.base_url;
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
   if (raw.context_window !== undefined) spec.context_window = raw.context_window;
+  if (raw.platform !== undefined) spec.platform = raw.platform;
   // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
   const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
     if (options.requireApiKeys && !options.env[variable]) {
@@ -218,6 +219,7 @@ async function resolveVariant(
     params: raw.params ?? {},
   };
   if (raw.context_window !== undefined) spec.context_window = raw.context_window;
+  if (raw.base_model !== undefined) spec.base_model = raw.base_model;
   if (raw.system !== undefined) {
     const system = isFileRef(raw.system)
       ? await readSystemPrompt(ctx, [...yamlPath, 'system'], raw.system)

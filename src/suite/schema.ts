@@ -325,6 +325,13 @@ const provider = {
       title: 'API version',
       description: 'Azure OpenAI api-version, e.g. 2024-10-21.',
     },
+    platform: {
+      type: 'string',
+      enum: ['openai', 'azure', 'together', 'fireworks'],
+      title: 'Platform',
+      description:
+        'Who serves the models, for built-in model lifecycles and fine-tune prices. Default: read from base_url (api.openai.com or none: openai; *.openai.azure.com: azure; api.together.xyz: together; api.fireworks.ai: fireworks).',
+    },
     context_window: contextWindow,
   },
 } as const;
@@ -356,6 +363,13 @@ const variant = {
     },
     provider: { type: 'string', minLength: 1, title: 'Provider', description: 'A key of providers.' },
     model: { type: 'string', minLength: 1, title: 'Model', description: 'Model id sent to the provider.' },
+    base_model: {
+      type: 'string',
+      minLength: 1,
+      title: 'Base model',
+      description:
+        'The model a fine-tuned model was trained from, when its id does not say (ft:<base>:… ids do): it decides the fine-tuned price and the shutdown date.',
+    },
     system: {
       type: 'string',
       title: 'System prompt',

@@ -59,7 +59,12 @@ export interface ProviderSpec {
   cache_identity?: string;
   /** Tokens its models take, when the built-in table does not know them. */
   context_window?: number;
+  /** Who serves the models, when base_url does not say (see providers/platform.ts). */
+  platform?: Platform;
 }
+
+/** The services tunegate knows model lifecycles and fine-tune prices for. */
+export type Platform = 'openai' | 'azure' | 'together' | 'fireworks';
 
 export interface FewShotExample {
   input: string;
@@ -71,6 +76,8 @@ export interface VariantSpec {
   role: VariantRole;
   provider: string;
   model: string;
+  /** The model a fine-tuned one was trained from, when its id does not say. */
+  base_model?: string;
   system?: string;
   examples: FewShotExample[];
   /** Mustache-like template; `{{input}}` and any other dataset field `{{field}}`. */
