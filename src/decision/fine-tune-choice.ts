@@ -39,12 +39,12 @@ export function trainingEnds(option: FineTuneOption, today: string | undefined):
  */
 function whyNotTrainable(option: FineTuneOption, input: DecisionInput): string | null {
   const { today, policy } = input;
+  const days = daysLeft(option, today);
+  if (days !== null && days <= 0) return `${option.base} shut down on ${option.shutdown_date}`;
   if (option.trainable_until !== null && today !== undefined && today > option.trainable_until) {
     return trainingEnds(option, today);
   }
-  const days = daysLeft(option, today);
   if (days === null || option.shutdown_date === null) return null;
-  if (days <= 0) return `${option.base} shut down on ${option.shutdown_date}`;
   if (monthsOf(days) <= policy.payback_months) {
     return `${option.base} shuts down on ${option.shutdown_date}, ${inDays(days)}, within the ${policy.payback_months}-month payback horizon (decision.payback_months)`;
   }

@@ -18,7 +18,8 @@ export function shutDownSentence(input: DecisionInput, candidate: VariantEvidenc
 
 /**
  * Training still to be spent (retraining on a schedule) must pay back before the candidate shuts
- * down and within decision.payback_months; why it does not, or null when it does or cannot be told.
+ * down and within decision.payback_months; why it does not (a clause to follow "does not pay: "), or
+ * null when it does or cannot be told.
  */
 export function retrainingTooSlowSentence(
   input: DecisionInput,
@@ -36,7 +37,7 @@ export function retrainingTooSlowSentence(
   if (shutdown !== null && economics.payback_horizon_months < input.policy.payback_months) {
     return `${candidate.name} (${candidate.model}) shuts down on ${shutdown.date}, ${inDays(shutdown.days)}, and a fine-tune with its base; ${retraining}, after it is gone.`;
   }
-  return `${retraining[0]?.toUpperCase()}${retraining.slice(1)}, beyond the ${input.policy.payback_months}-month horizon (decision.payback_months).`;
+  return `${retraining}, beyond the ${input.policy.payback_months}-month horizon (decision.payback_months).`;
 }
 
 /**
