@@ -85,24 +85,20 @@ describe('a candidate whose base shuts down', () => {
     const degraded = pair({ n11: 820, n10: 100, n01: 30, n00: 50 }, { cost: 0.00004 });
     const reference = { finetuned: { model: 'ft:gpt-4.1-nano:acme:x:1', correct: 930, n: 1000, passed: true } };
     // $5,880 at $1,960 a month: 3 months to pay back.
-    const onDyingBase = decide(
-      input(degraded, {
-        reference,
-        policy: policy({ training_cost_usd: 5880 }),
-        lifecycle: { finetuned: shuttingDown(20) },
-      }),
-    );
+    const withDaysLeft = (days: number) =>
+      decide(
+        input(degraded, {
+          reference,
+          policy: policy({ training_cost_usd: 5880 }),
+          lifecycle: { finetuned: shuttingDown(days) },
+        }),
+      );
+    const onDyingBase = withDaysLeft(20);
     expect(onDyingBase.verdict.decision).toBe('keep-prompting');
     expect(onDyingBase.verdict.reasons.at(-1)).toBe(
       'Retraining it ($5,880) takes 3 months to pay back, but it shuts down on 2027-01-14, in 20 days, and a fine-tune with its base: do not retrain it there; fine-tune a base that is still served.',
     );
-    const longLived = decide(
-      input(degraded, {
-        reference,
-        policy: policy({ training_cost_usd: 5880 }),
-        lifecycle: { finetuned: shuttingDown(200) },
-      }),
-    );
+    const longLived = withDaysLeft(200);
     expect(longLived.verdict.decision).toBe('retrain');
   });
 
