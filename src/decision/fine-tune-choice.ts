@@ -30,23 +30,24 @@ export function trainingEnds(option: FineTuneOption, today: string | undefined):
   const end = dayAfter(option.trainable_until);
   const ended = today !== undefined && today > option.trainable_until;
   if (option.platform === 'openai') return `OpenAI self-serve fine-tuning ${ended ? 'ended' : 'ends'} on ${end}`;
-  return `${option.platform} ${ended ? 'stopped' : 'stops'} taking new fine-tuning jobs on ${option.base} on ${end}`;
+  return `${option.platform} ${ended ? 'stopped' : 'stops'} taking new fine-tuning jobs on ${end}`;
 }
 
 /**
- * Why a base cannot be recommended: new jobs are no longer taken, or it shuts down before a
- * fine-tune could pay back (within decision.payback_months); null when it can.
+ * Why a base cannot be recommended, in words that follow its name: it shut down, new jobs are no
+ * longer taken, or it shuts down before a fine-tune could pay back (within decision.payback_months);
+ * null when it can.
  */
 function whyNotTrainable(option: FineTuneOption, input: DecisionInput): string | null {
   const { today, policy } = input;
   const days = daysLeft(option, today);
-  if (days !== null && days <= 0) return `${option.base} shut down on ${option.shutdown_date}`;
+  if (days !== null && days <= 0) return `shut down on ${option.shutdown_date}`;
   if (option.trainable_until !== null && today !== undefined && today > option.trainable_until) {
-    return trainingEnds(option, today);
+    return `can no longer be trained: ${trainingEnds(option, today)}`;
   }
   if (days === null || option.shutdown_date === null) return null;
   if (monthsOf(days) <= policy.payback_months) {
-    return `${option.base} shuts down on ${option.shutdown_date}, ${inDays(days)}, within the ${policy.payback_months}-month payback horizon (decision.payback_months)`;
+    return `shuts down on ${option.shutdown_date}, ${inDays(days)}, within the ${policy.payback_months}-month payback horizon (decision.payback_months)`;
   }
   return null;
 }
@@ -59,7 +60,7 @@ function preference(a: FineTuneOption, b: FineTuneOption): number {
   return (a.training_per_1m_usd ?? Number.POSITIVE_INFINITY) - (b.training_per_1m_usd ?? Number.POSITIVE_INFINITY);
 }
 
-/** "gpt-4.1-mini and gpt-4o-mini on openai (OpenAI self-serve fine-tuning ended on 2027-01-06)", grouped by reason. */
+/** "gpt-4.1-mini on openai, gpt-4o-mini on openai (OpenAI self-serve fine-tuning ended on 2027-01-06); …", grouped by reason. */
 function leftOutSentence(excluded: { option: FineTuneOption; why: string }[]): string | null {
   if (excluded.length === 0) return null;
   const byReason = new Map<string, string[]>();
@@ -111,18 +112,18 @@ export function chooseFineTuneOption(input: DecisionInput): FineTuneChoice {
     else if (custom) option = custom;
     else {
       refused = matches.map((m) => m.option);
-      const why = matches[0]?.why ?? 'it is not a base tunegate knows can be fine-tuned; price it under pricing:';
+      const first = matches[0];
+      const why = first
+        ? `${first.option.base} on ${first.option.platform} ${first.why}`
+        : 'it is not a base tunegate knows can be fine-tuned; price it under pricing:';
       const instead = option ? `recommending ${option.base} on ${option.platform} instead` : 'nothing else qualifies';
       notes.push(`decision.fine_tune_model ${wanted} is not used: ${why}; ${instead}.`);
     }
   }
-  // Only the bases that would have been preferred explain the choice; the rest are noise.
-  const chosen = option;
-  const outranking = judged.filter(
-    (j): j is { option: FineTuneOption; why: string } =>
-      j.why !== null && !refused.includes(j.option) && (chosen === null || preference(j.option, chosen) < 0),
+  // Every base left out is named: a team used to one platform learns why it is not proposed.
+  const leftOut = leftOutSentence(
+    judged.filter((j): j is { option: FineTuneOption; why: string } => j.why !== null && !refused.includes(j.option)),
   );
-  const leftOut = leftOutSentence(outranking);
   if (leftOut !== null) notes.push(leftOut);
   return { option, notes };
 }

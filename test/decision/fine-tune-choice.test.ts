@@ -58,7 +58,7 @@ describe('fine-tune recommends a base that can still be trained', () => {
     expect(verdict.decision).toBe('fine-tune');
     expect(verdict.fine_tune_projection?.platform).toBe('together');
     expect(verdict.reasons).toContain(
-      'Left out, as they can no longer be fine-tuned in time: gpt-4.1-mini-2025-04-14 on openai (OpenAI self-serve fine-tuning ended on 2027-01-06); gpt-4o-mini-2024-07-18 on azure (gpt-4o-mini-2024-07-18 shuts down on 2027-01-14, in 20 days, within the 6-month payback horizon (decision.payback_months)).',
+      'Left out, as they can no longer be fine-tuned in time: gpt-4.1-mini-2025-04-14 on openai (can no longer be trained: OpenAI self-serve fine-tuning ended on 2027-01-06); gpt-4o-mini-2024-07-18 on azure (shuts down on 2027-01-14, in 20 days, within the 6-month payback horizon (decision.payback_months)).',
     );
     // Its projection is priced with that option's rates: 1,000 examples × (100 prompt tokens without
     // the fixed 2,300 + 5 completion) × 3 epochs × $4 per 1M = $1.26 of training.
@@ -109,12 +109,12 @@ describe('fine-tune recommends a base that can still be trained', () => {
     const shutDown = recommend([nano, fireworks], { spec: { fine_tune_model: 'ft:gpt-4.1-nano' } });
     expect(shutDown.fine_tune_projection?.platform).toBe('fireworks');
     expect(shutDown.reasons).toContain(
-      'decision.fine_tune_model ft:gpt-4.1-nano is not used: gpt-4.1-nano-2025-04-14 shut down on 2026-10-23; recommending accounts/fireworks/models/llama-v3p1-8b-instruct on fireworks instead.',
+      'decision.fine_tune_model ft:gpt-4.1-nano is not used: gpt-4.1-nano-2025-04-14 on openai shut down on 2026-10-23; recommending accounts/fireworks/models/llama-v3p1-8b-instruct on fireworks instead.',
     );
     const selfServeEnded = recommend([openaiMini, fireworks], { spec: { fine_tune_model: 'gpt-4.1-mini' } });
     expect(selfServeEnded.fine_tune_projection?.platform).toBe('fireworks');
     expect(selfServeEnded.reasons).toContain(
-      'decision.fine_tune_model gpt-4.1-mini is not used: OpenAI self-serve fine-tuning ended on 2027-01-06; recommending accounts/fireworks/models/llama-v3p1-8b-instruct on fireworks instead.',
+      'decision.fine_tune_model gpt-4.1-mini is not used: gpt-4.1-mini-2025-04-14 on openai can no longer be trained: OpenAI self-serve fine-tuning ended on 2027-01-06; recommending accounts/fireworks/models/llama-v3p1-8b-instruct on fireworks instead.',
     );
     // Named before the self-serve end and outliving the horizon, the same base is honoured.
     const inTime = recommend([openaiMini, fireworks], {
@@ -156,5 +156,10 @@ describe('fine-tune recommends a base that can still be trained', () => {
       );
     }
     expect(recommend([openaiMini]).reasons.join(' ')).toContain('OpenAI self-serve fine-tuning ended on 2027-01-06');
+    // Named even when the base chosen is cheaper anyway: a team used to OpenAI learns why it is not proposed.
+    const dearOpenai = { ...openaiMini, per_request_usd: 0.001 };
+    expect(recommend([dearOpenai, together]).reasons.join(' ')).toContain(
+      'gpt-4.1-mini-2025-04-14 on openai (can no longer be trained: OpenAI self-serve fine-tuning ended on 2027-01-06)',
+    );
   });
 });
