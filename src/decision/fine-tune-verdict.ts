@@ -66,7 +66,7 @@ function projectionSentences(input: DecisionInput, projection: FineTuneProjectio
   if (projection.shutdown_date !== null) {
     const days = input.today === undefined ? null : daysBetween(input.today, projection.shutdown_date);
     sentences.push(
-      `${projection.base} shuts down on ${projection.shutdown_date}${days === null ? '' : `, ${inDays(days)}`}, and a fine-tune of it with it.`,
+      `${projection.base} shuts down on ${projection.shutdown_date}${days === null ? '' : `, ${inDays(days)}`}; a fine-tune of it stops the same day.`,
     );
   }
   return sentences;

@@ -9,6 +9,12 @@ function shutdownOf(input: DecisionInput, variant: VariantEvidence) {
   return { date: lifecycle.shutdown_date, days: lifecycle.days_left, replacement: lifecycle.replacement };
 }
 
+/** "shuts down on 2027-01-14, in 20 days", and for a fine-tune ", with its base" (it dies with it). */
+function shutsDown(variant: VariantEvidence, shutdown: { date: string; days: number }): string {
+  const withBase = variant.role === 'finetuned' ? ', with its base' : '';
+  return `shuts down on ${shutdown.date}, ${inDays(shutdown.days)}${withBase}`;
+}
+
 /** A candidate already shut down cannot be switched to, whatever it measured (from the cache, say). */
 export function shutDownSentence(input: DecisionInput, candidate: VariantEvidence): string | null {
   const shutdown = shutdownOf(input, candidate);
@@ -35,7 +41,7 @@ export function retrainingTooSlowSentence(
   const retraining = `at ${usd(grossSaving)} a month saved, retraining it (${usd(cost)} every ${every} months) takes ${monthsText(payback)} to pay back`;
   const shutdown = shutdownOf(input, candidate);
   if (shutdown !== null && economics.payback_horizon_months < input.policy.payback_months) {
-    return `${candidate.name} (${candidate.model}) shuts down on ${shutdown.date}, ${inDays(shutdown.days)}, and a fine-tune with its base; ${retraining}, after it is gone.`;
+    return `${candidate.name} (${candidate.model}) ${shutsDown(candidate, shutdown)}; ${retraining}, after it is gone.`;
   }
   return `${retraining}, beyond the ${input.policy.payback_months}-month horizon (decision.payback_months).`;
 }
@@ -53,7 +59,7 @@ export function retrainingOutlivedSentence(
   const payback = economics.payback_months;
   const life = economics.remaining_life_months;
   if (shutdown === null || payback === null || life === null || payback <= life) return null;
-  return `Retraining it (${usd(economics.training_cost_usd)}) takes ${monthsText(payback)} to pay back, but it shuts down on ${shutdown.date}, ${inDays(shutdown.days)}, and a fine-tune with its base: do not retrain it there; fine-tune a base that is still served.`;
+  return `Retraining it (${usd(economics.training_cost_usd)}) takes ${monthsText(payback)} to pay back, but it ${shutsDown(candidate, shutdown)}: do not retrain it there; fine-tune a base that is still served.`;
 }
 
 /**
@@ -74,7 +80,7 @@ export function planMoveSentence(
       ? `; at ${usd(savings)} a month saved, switching saves about ${usd(overLife)} until then`
       : '';
   const replacement = shutdown.replacement === null ? '' : ` (the platform suggests ${shutdown.replacement})`;
-  return `${candidate.name} (${candidate.model}) shuts down on ${shutdown.date}, ${inDays(shutdown.days)}, and a fine-tune with its base${saves}. Plan the move now${replacement}: fine-tune a base that is still served and evaluate it here before that day.`;
+  return `${candidate.name} (${candidate.model}) ${shutsDown(candidate, shutdown)}${saves}. Plan the move now${replacement}: fine-tune a base that is still served and evaluate it here before that day.`;
 }
 
 /** The prompted baseline is leaving too: its prompt must move to a served model. */
@@ -82,7 +88,6 @@ export function baselineShutdownSentence(input: DecisionInput, baseline: Variant
   const shutdown = shutdownOf(input, baseline);
   if (shutdown === null) return null;
   const replacement = shutdown.replacement === null ? '' : `; the platform suggests ${shutdown.replacement}`;
-  const when =
-    shutdown.days > 0 ? `shuts down on ${shutdown.date}, ${inDays(shutdown.days)}` : `shut down on ${shutdown.date}`;
+  const when = shutdown.days > 0 ? shutsDown(baseline, shutdown) : `shut down on ${shutdown.date}`;
   return `${baseline.name} (${baseline.model}) ${when}${replacement}: move its prompt to a served model and evaluate it here before then.`;
 }

@@ -76,7 +76,7 @@ describe('fine-tune recommends a base that can still be trained', () => {
       'OpenAI self-serve fine-tuning ends on 2027-01-06: start the training job by 2027-01-05.',
     );
     expect(verdict.reasons).toContain(
-      'gpt-4.1-mini-2025-04-14 shuts down on 2027-01-14, in 227 days, and a fine-tune of it with it.',
+      'gpt-4.1-mini-2025-04-14 shuts down on 2027-01-14, in 227 days; a fine-tune of it stops the same day.',
     );
   });
 

@@ -30,7 +30,7 @@ describe('a candidate whose base shuts down', () => {
     expect(economics.remaining_life_months).toBeCloseTo(20 / (365.25 / 12), 9);
     expect(economics.savings_over_life_usd).toBeCloseTo((1960 * 20) / (365.25 / 12), 6);
     expect(verdict.reasons[1]).toBe(
-      'finetuned (ft:gpt-4.1-nano:acme:x:1) shuts down on 2027-01-14, in 20 days, and a fine-tune with its base; at $1,960 a month saved, switching saves about $1,288 until then. Plan the move now: fine-tune a base that is still served and evaluate it here before that day.',
+      'finetuned (ft:gpt-4.1-nano:acme:x:1) shuts down on 2027-01-14, in 20 days, with its base; at $1,960 a month saved, switching saves about $1,288 until then. Plan the move now: fine-tune a base that is still served and evaluate it here before that day.',
     );
   });
 
@@ -52,7 +52,7 @@ describe('a candidate whose base shuts down', () => {
     expect(economics.payback_horizon_months).toBeCloseTo(20 / (365.25 / 12), 9);
     expect(verdict.decision).toBe('keep-prompting');
     expect(verdict.reasons[0]).toBe(
-      'Keeping finetuned does not pay: finetuned (ft:gpt-4.1-nano:acme:x:1) shuts down on 2027-01-14, in 20 days, and a fine-tune with its base; at $1,960 a month saved, retraining it ($5,880 every 6 months) takes 3 months to pay back, after it is gone.',
+      'Keeping finetuned does not pay: finetuned (ft:gpt-4.1-nano:acme:x:1) shuts down on 2027-01-14, in 20 days, with its base; at $1,960 a month saved, retraining it ($5,880 every 6 months) takes 3 months to pay back, after it is gone.',
     );
   });
 
@@ -96,7 +96,7 @@ describe('a candidate whose base shuts down', () => {
     const onDyingBase = withDaysLeft(20);
     expect(onDyingBase.verdict.decision).toBe('keep-prompting');
     expect(onDyingBase.verdict.reasons.at(-1)).toBe(
-      'Retraining it ($5,880) takes 3 months to pay back, but it shuts down on 2027-01-14, in 20 days, and a fine-tune with its base: do not retrain it there; fine-tune a base that is still served.',
+      'Retraining it ($5,880) takes 3 months to pay back, but it shuts down on 2027-01-14, in 20 days, with its base: do not retrain it there; fine-tune a base that is still served.',
     );
     const longLived = withDaysLeft(200);
     expect(longLived.verdict.decision).toBe('retrain');
