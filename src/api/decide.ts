@@ -12,7 +12,7 @@ import type {
 } from '../decision/types.js';
 import { decide, pickVariants } from '../decision/verdict.js';
 import { buildMessages } from '../engine/plan.js';
-import { platformOf } from '../providers/platform.js';
+import { baseModelOf, platformOf } from '../providers/platform.js';
 import { costOfCall, trainingPricePer1M } from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
 import type { FlippedCase } from '../report/types.js';
@@ -61,6 +61,20 @@ function trainingPlatform(suite: LoadedSuite): string | null {
   return provider ? platformOf(provider) : null;
 }
 
+/** USD per 1M training tokens of the candidate's base on its platform, from the offers; null when none matches. */
+function candidateTrainingPrice(
+  suite: LoadedSuite,
+  candidate: string | undefined,
+  offers: readonly FineTuneOfferFacts[],
+): number | null {
+  const spec = suite.variants.find((v) => v.name === candidate);
+  const provider = spec ? suite.providers[spec.provider] : undefined;
+  if (!spec || !provider) return null;
+  const base = baseModelOf(spec);
+  const platform = platformOf(provider);
+  return offers.find((o) => o.base === base && o.platform === platform)?.training_per_1m_usd ?? null;
+}
+
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
@@ -104,7 +118,10 @@ export function decideSuite(
     case_ids: cases.map((c) => c.id),
     examples: { cases: cases.length, seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0 },
     prices: {
-      training_per_1m_usd: candidate ? trainingPricePer1M(candidate.model) : null,
+      training_per_1m_usd: candidate
+        ? (candidateTrainingPrice(suite, candidate.name, facts.fineTuneOffers ?? []) ??
+          trainingPricePer1M(candidate.model))
+        : null,
       fine_tune_per_request_usd: fineTunePerRequest,
     },
     ...(reference ? { reference } : {}),

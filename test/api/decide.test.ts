@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideSuite, type FineTuneOfferFacts } from '../../src/api/decide.js';
-import { evidence, outcomes } from '../decision/verdict-fixtures.js';
+import { evidence, outcomes, pair } from '../decision/verdict-fixtures.js';
 import { makeCases, provider, suite, variant } from '../engine/helpers.js';
 
 const offer = (overrides: Partial<FineTuneOfferFacts>): FineTuneOfferFacts => ({
@@ -53,6 +53,23 @@ describe('decideSuite', () => {
     // 100 prompt tokens (2,400 − 2,300 fixed) and 5 completion tokens at $0.2 per 1M each.
     expect(verdict.fine_tune_projection).toMatchObject({ platform: 'fireworks', per_request_usd: 105 * 0.2e-6 });
     expect(verdict.reasons.join(' ')).toContain('on fireworks (the configured training backend)');
+  });
+
+  it("estimates an existing candidate's retraining at its own base's training price on its platform", () => {
+    const fireworksBase = 'accounts/fireworks/models/llama-v3p1-8b-instruct';
+    const withCandidate = suite({
+      ...loaded,
+      variants: [
+        variant('prompted', { provider: 'fw' }),
+        variant('finetuned', { role: 'finetuned', provider: 'fw', base_model: fireworksBase }),
+      ],
+      decision: { ...loaded.decision, retrain_every_months: 3 },
+    });
+    const offers = [offer({}), offer({ platform: 'fireworks', base: fireworksBase, training_per_1m_usd: 0.5 })];
+    const variants = pair({ n11: 900, n10: 12, n01: 10, n00: 78 });
+    const { economics } = decideSuite(withCandidate, makeCases(1000), variants, undefined, { fineTuneOffers: offers });
+    // 1,000 examples × (100 prompt + 5 completion tokens) × 3 epochs at $0.5 per 1M.
+    expect(economics.training_cost_usd).toBeCloseTo(0.1575, 12);
   });
 
   it('passes the lifecycle through and works out days left from the run date', () => {
