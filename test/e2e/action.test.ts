@@ -24,7 +24,8 @@ variants:
   finetuned: { role: finetuned, provider: fireworks, model: ${finetunedModel}, base_model: ${BASE_MODEL} }
 thresholds:
   accuracy: { min: 0.7 }
-decision: { max_accuracy_loss: 0.03 }
+# The simulator answers at once: its latency on a busy test machine is noise, not drift.
+decision: { max_accuracy_loss: 0.03, drift_latency_pct: 1000 }
 ${extra}`;
 
 const SIM = `seed: 5
