@@ -12,8 +12,9 @@ import type {
 } from '../decision/types.js';
 import { decide, pickVariants } from '../decision/verdict.js';
 import { buildMessages } from '../engine/plan.js';
-import { baseModelOf, platformOf } from '../providers/platform.js';
-import { costOfCall, trainingPricePer1M } from '../providers/pricing.js';
+import type { FineTuneOffer } from '../providers/fine-tune-prices.js';
+import { platformOf } from '../providers/platform.js';
+import { costOfCall, priceQueryOf, trainingPricePer1M } from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
 import type { FlippedCase } from '../report/types.js';
 import type { ScoredRecord } from '../scoring/types.js';
@@ -33,23 +34,12 @@ export function prefixTokens(variant: VariantSpec, firstCase: Case | undefined):
   return countMessageTokens(buildMessages(variant, firstCase).slice(0, -1));
 }
 
-/** Where a base can be fine-tuned and at what prices (the shape of the fine-tune price table's offers). */
-export interface FineTuneOfferFacts {
-  platform: string;
-  base: string;
-  training_per_1m_usd: number;
-  inference: { input: number; cached_input?: number; output: number };
-  trainable_until: string | null;
-  shutdown_date: string | null;
-  source: string;
-}
-
 /** What the run learnt about the world, passed in: the decision reads no clock and asks no provider. */
 export interface DecideFacts {
   /** Shutdown facts by variant name. */
   lifecycle?: Record<string, VariantLifecycle>;
   /** Every known place a base can be fine-tuned. */
-  fineTuneOffers?: readonly FineTuneOfferFacts[];
+  fineTuneOffers?: readonly FineTuneOffer[];
   /** The run's date, YYYY-MM-DD. */
   today?: string;
 }
@@ -59,20 +49,6 @@ function trainingPlatform(suite: LoadedSuite): string | null {
   const backend = suite.training?.backend;
   const provider = backend && 'provider' in backend ? suite.providers[backend.provider] : undefined;
   return provider ? platformOf(provider) : null;
-}
-
-/** USD per 1M training tokens of the candidate's base on its platform, from the offers; null when none matches. */
-function candidateTrainingPrice(
-  suite: LoadedSuite,
-  candidate: string | undefined,
-  offers: readonly FineTuneOfferFacts[],
-): number | null {
-  const spec = suite.variants.find((v) => v.name === candidate);
-  const provider = spec ? suite.providers[spec.provider] : undefined;
-  if (!spec || !provider) return null;
-  const base = baseModelOf(spec);
-  const platform = platformOf(provider);
-  return offers.find((o) => o.base === base && o.platform === platform)?.training_per_1m_usd ?? null;
 }
 
 /** Looks up the prices the pure decision needs, then decides. */
@@ -110,6 +86,9 @@ export function decideSuite(
     source: offer.source,
   }));
   const baselineSpec = suite.variants.find((v) => v.name === baseline.name);
+  const candidateSpec = suite.variants.find((v) => v.name === candidate?.name);
+  // An existing candidate's (re)training is priced for its own base on its own platform.
+  const trained = candidateSpec ? priceQueryOf(suite, candidateSpec) : null;
   const input: DecisionInput = {
     suite: suite.name,
     policy,
@@ -118,10 +97,7 @@ export function decideSuite(
     case_ids: cases.map((c) => c.id),
     examples: { cases: cases.length, seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0 },
     prices: {
-      training_per_1m_usd: candidate
-        ? (candidateTrainingPrice(suite, candidate.name, facts.fineTuneOffers ?? []) ??
-          trainingPricePer1M(candidate.model))
-        : null,
+      training_per_1m_usd: trained ? trainingPricePer1M(trained.base_model ?? trained.model, trained.platform) : null,
       fine_tune_per_request_usd: fineTunePerRequest,
     },
     ...(reference ? { reference } : {}),

@@ -4,7 +4,7 @@ import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
-import { describePrice, resolvePrice } from '../providers/pricing.js';
+import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
 import { stageRun } from '../report/run-folder.js';
 import type { RunResults, SuiteResult } from '../report/types.js';
@@ -83,11 +83,14 @@ function suiteResult(
   const variants: SuiteResult['variants'] = {};
   for (const v of evidence) {
     const spec = suite.variants.find((s) => s.name === v.name);
+    const query = spec ? priceQueryOf(suite, spec) : { model: v.model, platform: null, base_model: null };
+    const { price, source } = resolvePrice(query, suite.pricing);
     variants[v.name] = {
       role: v.role,
       provider: spec?.provider ?? '',
       model: v.model,
-      price: describePrice(resolvePrice(v.model, suite.pricing)),
+      price: describePrice(price),
+      price_source: source,
       metrics: v.metrics,
       thresholds: v.thresholds,
       passed: v.passed,

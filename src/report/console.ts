@@ -5,6 +5,7 @@ import {
   errorCount,
   milliseconds,
   percent,
+  priceWithSource,
   thresholdLabel,
   thresholdValue,
   usd,
@@ -56,6 +57,9 @@ function suiteLines(suite: SuiteResult): string[] {
   return [
     header,
     ...padTable(rows).map((line) => `  ${line}`),
+    ...Object.entries(suite.variants).map(
+      ([name, variant]) => `  price of ${oneLine(name)}: ${oneLine(priceWithSource(variant))}`,
+    ),
     ...failures,
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
     ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),

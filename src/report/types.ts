@@ -12,6 +12,8 @@ export interface VariantResult {
   model: string;
   /** Human-readable price, e.g. "$2.00 in / $0.50 cached / $8.00 out per 1M tokens" or "price unknown". */
   price: string;
+  /** Where the price comes from: `suite`, `genai-prices x.y.z`, `built-in ft table (as of DATE)`; null when unknown. */
+  price_source: string | null;
   metrics: VariantMetrics;
   thresholds: ThresholdResult[];
   passed: boolean;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideSuite, type FineTuneOfferFacts } from '../../src/api/decide.js';
+import { decideSuite } from '../../src/api/decide.js';
+import type { FineTuneOffer } from '../../src/providers/fine-tune-prices.js';
 import { evidence, outcomes, pair } from '../decision/verdict-fixtures.js';
 import { makeCases, provider, suite, variant } from '../engine/helpers.js';
 
-const offer = (overrides: Partial<FineTuneOfferFacts>): FineTuneOfferFacts => ({
+const offer = (overrides: Partial<FineTuneOffer>): FineTuneOffer => ({
   platform: 'together',
   base: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
   training_per_1m_usd: 4,
@@ -65,10 +66,9 @@ describe('decideSuite', () => {
       ],
       decision: { ...loaded.decision, retrain_every_months: 3 },
     });
-    const offers = [offer({}), offer({ platform: 'fireworks', base: fireworksBase, training_per_1m_usd: 0.5 })];
     const variants = pair({ n11: 900, n10: 12, n01: 10, n00: 78 });
-    const { economics } = decideSuite(withCandidate, makeCases(1000), variants, undefined, { fineTuneOffers: offers });
-    // 1,000 examples × (100 prompt + 5 completion tokens) × 3 epochs at $0.5 per 1M.
+    const { economics } = decideSuite(withCandidate, makeCases(1000), variants, undefined);
+    // 1,000 examples × (100 prompt + 5 completion tokens) × 3 epochs at the fine-tune table's $0.5 per 1M.
     expect(economics.training_cost_usd).toBeCloseTo(0.1575, 12);
   });
 
