@@ -60,14 +60,19 @@ function preference(a: FineTuneOption, b: FineTuneOption): number {
   return (a.training_per_1m_usd ?? Number.POSITIVE_INFINITY) - (b.training_per_1m_usd ?? Number.POSITIVE_INFINITY);
 }
 
-/** "gpt-4.1-mini on openai, gpt-4o-mini on openai (OpenAI self-serve fine-tuning ended on 2027-01-06); …", grouped by reason. */
+/** "gpt-4.1-mini, gpt-4o-mini on openai (can no longer be trained: …); … on azure (shuts down on …)": grouped by reason, then platform. */
 function leftOutSentence(excluded: { option: FineTuneOption; why: string }[]): string | null {
   if (excluded.length === 0) return null;
-  const byReason = new Map<string, string[]>();
+  const byReason = new Map<string, Map<string, string[]>>();
   for (const { option, why } of excluded) {
-    byReason.set(why, [...(byReason.get(why) ?? []), `${option.base} on ${option.platform}`]);
+    const byPlatform = byReason.get(why) ?? new Map<string, string[]>();
+    byPlatform.set(option.platform, [...(byPlatform.get(option.platform) ?? []), option.base]);
+    byReason.set(why, byPlatform);
   }
-  const parts = [...byReason].map(([why, names]) => `${names.join(', ')} (${why})`);
+  const parts = [...byReason].map(([why, byPlatform]) => {
+    const names = [...byPlatform].map(([platform, bases]) => `${bases.join(', ')} on ${platform}`);
+    return `${names.join(' and ')} (${why})`;
+  });
   return `Left out, as they can no longer be fine-tuned in time: ${parts.join('; ')}.`;
 }
 

@@ -158,8 +158,9 @@ describe('fine-tune recommends a base that can still be trained', () => {
     expect(recommend([openaiMini]).reasons.join(' ')).toContain('OpenAI self-serve fine-tuning ended on 2027-01-06');
     // Named even when the base chosen is cheaper anyway: a team used to OpenAI learns why it is not proposed.
     const dearOpenai = { ...openaiMini, per_request_usd: 0.001 };
-    expect(recommend([dearOpenai, together]).reasons.join(' ')).toContain(
-      'gpt-4.1-mini-2025-04-14 on openai (can no longer be trained: OpenAI self-serve fine-tuning ended on 2027-01-06)',
+    const openai4o = { ...openaiMini, base: 'gpt-4o-2024-08-06' };
+    expect(recommend([dearOpenai, openai4o, together]).reasons.join(' ')).toContain(
+      'gpt-4.1-mini-2025-04-14, gpt-4o-2024-08-06 on openai (can no longer be trained: OpenAI self-serve fine-tuning ended on 2027-01-06)',
     );
   });
 });
