@@ -2,6 +2,8 @@ import { ExitCode, formatProblem, type Problem, TunegateError } from '../errors.
 import type { CacheMode } from '../history/types.js';
 import { isShutDown, lookUpLifecycle, type ModelLifecycle } from '../providers/lifecycle.js';
 import { openLifecycleCache } from '../providers/lifecycle-cache.js';
+import { lifecycleSentence } from '../report/lifecycle-text.js';
+import { displayPath } from '../suite/locate.js';
 import type { LoadedSuite, ProviderSpec, VariantSpec } from '../suite/types.js';
 
 export type { ModelLifecycle };
@@ -26,34 +28,9 @@ export interface LifecycleCheck {
   warnings: Problem[];
 }
 
-function inDays(days: number): string {
-  return days === 1 ? 'in 1 day' : `in ${days} days`;
-}
-
-function ago(days: number): string {
-  if (days === 0) return 'today';
-  return days === 1 ? '1 day ago' : `${days} days ago`;
-}
-
-function sourceText(lifecycle: ModelLifecycle): string {
-  return lifecycle.source === 'provider' ? "the provider's date" : "OpenAI's deprecations page";
-}
-
-/** The sentence `validate` and `run` print at the variant's `model:`. */
+/** The warning (or problem) `validate` and `run` print at the variant's `model:`. */
 export function lifecycleMessage(variant: Pick<VariantSpec, 'name' | 'model'>, lifecycle: ModelLifecycle): string {
-  const days = lifecycle.days_left ?? 0;
-  const inherited = lifecycle.model !== variant.model;
-  const subject = inherited ? `${variant.model} is built on ${lifecycle.model}, which` : lifecycle.model;
-  const suggest = lifecycle.replacement ? `OpenAI suggests ${lifecycle.replacement}` : '';
-  const where = `variants.${variant.name}.model`;
-  if (isShutDown(lifecycle)) {
-    const consequence = inherited
-      ? 'the fine-tune stopped with it, so every call to it would fail; train again on a served base or choose another model'
-      : 'every call to it would fail; choose a served model';
-    return `${where}: ${subject} shut down on ${lifecycle.shutdown_date} (${ago(-days)}, ${sourceText(lifecycle)}); ${consequence}${suggest ? ` (${suggest})` : ''}`;
-  }
-  const fineTunes = inherited ? 'the fine-tune stops the same day' : 'fine-tunes built on it stop the same day';
-  return `${where}: ${subject} shuts down on ${lifecycle.shutdown_date}, ${inDays(days)} (${sourceText(lifecycle)}); ${fineTunes}${suggest ? `; ${suggest}` : ''}`;
+  return `${displayPath(['variants', variant.name, 'model'])}: ${lifecycleSentence(variant.model, lifecycle)}`;
 }
 
 /**
