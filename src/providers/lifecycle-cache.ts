@@ -6,17 +6,21 @@ import type { CacheMode } from '../history/types.js';
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
 const FILE_NAME = 'lifecycle.json';
 
+/** A provider's answer: its date, null for "none announced", undefined when it did not say. */
+export type ProviderAnswer = string | null | undefined;
+
 interface StoredAnswer {
-  /** The provider's `shutdown_date`, or null when it did not give one. */
   shutdown_date: string | null;
+  /** The provider did not say (no route, no field, no such model). */
+  silent?: true;
   asked_at: string;
 }
 
 /** The providers' answers about model shutdowns, kept for a day in the cache dir (`lifecycle.json`). */
 export interface LifecycleCache {
   /** The stored answer, if one younger than a day is held; `undefined` when the provider must be asked. */
-  get(key: string): StoredAnswer['shutdown_date'] | undefined;
-  set(key: string, shutdownDate: string | null): void;
+  get(key: string): { answer: ProviderAnswer } | undefined;
+  set(key: string, answer: ProviderAnswer): void;
   /** Writes the new answers (merged with what another run stored meanwhile); never throws. */
   save(): Promise<void>;
 }
@@ -45,10 +49,13 @@ export async function openLifecycleCache(dir: string | undefined, mode: CacheMod
       if (!answer || typeof answer.asked_at !== 'string') return undefined;
       const age = now.getTime() - Date.parse(answer.asked_at);
       if (!(age >= 0 && age < ANSWER_TTL_MS)) return undefined;
-      return typeof answer.shutdown_date === 'string' ? answer.shutdown_date : null;
+      if (answer.silent) return { answer: undefined };
+      return { answer: typeof answer.shutdown_date === 'string' ? answer.shutdown_date : null };
     },
-    set(key, shutdownDate) {
-      fresh[key] = { shutdown_date: shutdownDate, asked_at: now.toISOString() };
+    set(key, answer) {
+      const asked_at = now.toISOString();
+      fresh[key] =
+        answer === undefined ? { shutdown_date: null, silent: true, asked_at } : { shutdown_date: answer, asked_at };
     },
     async save() {
       if (!path || mode === 'off' || Object.keys(fresh).length === 0) return;

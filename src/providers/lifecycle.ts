@@ -1,6 +1,6 @@
 import type { ProviderSpec, VariantSpec } from '../suite/types.js';
 import { createOpenAIClient } from './client.js';
-import type { LifecycleCache } from './lifecycle-cache.js';
+import type { LifecycleCache, ProviderAnswer } from './lifecycle-cache.js';
 import { builtInLifecycle } from './lifecycle-table.js';
 import { baseModelOf, platformOf } from './platform.js';
 
@@ -46,31 +46,32 @@ function endpointKey(provider: ProviderSpec): string {
 }
 
 /**
- * The provider's `shutdown_date` for `model` from `GET {base_url}/models/{id}`: the date, or null when it
- * does not say (no such route or field, a 404, any failure). Never throws, never retries.
+ * The provider's `shutdown_date` for `model` from `GET {base_url}/models/{id}`: a date; null, which
+ * OpenAI documents as "no shutdown announced"; or undefined when it does not say (no such route or
+ * field, a 404, any failure). Never throws, never retries.
  */
-async function askProvider(provider: ProviderSpec, model: string, lookup: LifecycleLookup): Promise<string | null> {
+async function askProvider(provider: ProviderSpec, model: string, lookup: LifecycleLookup): Promise<ProviderAnswer> {
   const key = `${endpointKey(provider)} ${model}`;
   const cached = lookup.cache.get(key);
-  if (cached !== undefined) return cached;
+  if (cached) return cached.answer;
   let client: ReturnType<typeof createOpenAIClient>['client'];
   try {
     client = createOpenAIClient(provider, lookup.env, undefined, 0).client;
   } catch {
-    return null; // no key: nothing to ask with
+    return undefined; // no key: nothing to ask with
   }
   try {
-    const answer = (await client.models.retrieve(model, {
+    const found = (await client.models.retrieve(model, {
       timeout: Math.min(ASK_TIMEOUT_MS, provider.timeout_ms),
     })) as { shutdown_date?: unknown };
-    const date =
-      typeof answer?.shutdown_date === 'string' && DATE.test(answer.shutdown_date) ? answer.shutdown_date : null;
-    lookup.cache.set(key, date);
-    return date;
+    const date = found?.shutdown_date;
+    const answer = date === null ? null : typeof date === 'string' && DATE.test(date) ? date : undefined;
+    lookup.cache.set(key, answer);
+    return answer;
   } catch (error) {
-    // A definite "no such model" is an answer worth keeping; a failure is asked again next run.
-    if ((error as { status?: unknown }).status === 404) lookup.cache.set(key, null);
-    return null;
+    // A definite "no such model" is worth keeping; a failure is asked again next run.
+    if ((error as { status?: unknown }).status === 404) lookup.cache.set(key, undefined);
+    return undefined;
   }
 }
 
@@ -86,7 +87,8 @@ function known(model: string, date: string, source: 'provider' | 'built-in', tod
 
 /**
  * The shutdown of a variant's model: its provider's answer about the model, else about the base a
- * fine-tune stops with, else (on the `openai` platform only) the built-in table for either.
+ * fine-tune stops with, else (on the `openai` platform only) the built-in table for either. A provider
+ * that says "none announced" for a base model is believed; for a fine-tune it is not (the base decides).
  */
 export async function lookUpLifecycle(
   provider: ProviderSpec,
@@ -96,14 +98,16 @@ export async function lookUpLifecycle(
   const today = dayOf(lookup.now);
   const base = baseModelOf(variant);
   const asked = base === null || base === variant.model ? [variant.model] : [variant.model, base];
+  const unannounced = new Set<string>();
   if (lookup.askProviders) {
     for (const model of asked) {
-      const date = await askProvider(provider, model, lookup);
-      if (date !== null) return known(model, date, 'provider', today);
+      const answer = await askProvider(provider, model, lookup);
+      if (typeof answer === 'string') return known(model, answer, 'provider', today);
+      if (answer === null && model === asked.at(-1)) unannounced.add(model);
     }
   }
   if (platformOf(provider) === 'openai') {
-    for (const model of asked) {
+    for (const model of asked.filter((id) => !unannounced.has(id))) {
       const entry = builtInLifecycle(model);
       if (entry) return known(model, entry.shutdown_date, 'built-in', today);
     }

@@ -1,14 +1,19 @@
 import type { SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
 
-/** A model object as OpenAI's `GET /v1/models` returns it, with its `shutdown_date` (null: none announced). */
+/**
+ * A model object as OpenAI's `GET /v1/models` returns it, with `shutdown_date` when the config gives one
+ * (a date, or null: none announced); without it tunegate falls back to its built-in table, as for a
+ * provider that does not say.
+ */
 function modelObject(id: string, config: SimConfig) {
+  const shutdown = config.models[id]?.shutdown_date;
   return {
     id,
     object: 'model',
     created: 0,
     owned_by: 'tunegate-simulator',
-    shutdown_date: config.models[id]?.shutdown_date ?? null,
+    ...(shutdown === undefined ? {} : { shutdown_date: shutdown }),
   };
 }
 

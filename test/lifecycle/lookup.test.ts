@@ -45,6 +45,8 @@ describe('lookUpLifecycle', () => {
         'accounts/fireworks/models/llama-v3p1-8b-instruct': { accuracy: 1, shutdown_date: '2027-03-01' },
         'accounts/acme/models/banking77': { accuracy: 1 },
         'gpt-5.5': { accuracy: 1, shutdown_date: null },
+        'gpt-4o-mini': { accuracy: 1, shutdown_date: null },
+        'ft:gpt-4o-mini-2024-07-18:acme:x:3': { accuracy: 1, shutdown_date: null },
       },
     });
   });
@@ -95,6 +97,13 @@ describe('lookUpLifecycle', () => {
     expect(await lookUpLifecycle(openai, { model: 'gpt-5.5' }, lookup)).toMatchObject({
       shutdown_date: null,
       source: null,
+    });
+    // "None announced" (null) is believed for a base model, even over the table; for a fine-tune the base decides.
+    expect(await lookUpLifecycle(openai, { model: 'gpt-4o-mini' }, lookup)).toMatchObject({ shutdown_date: null });
+    expect(await lookUpLifecycle(openai, { model: 'ft:gpt-4o-mini-2024-07-18:acme:x:3' }, lookup)).toMatchObject({
+      model: 'gpt-4o-mini-2024-07-18',
+      shutdown_date: '2027-01-14',
+      source: 'built-in',
     });
     const other = provider({ base_url: sim.url });
     expect(await lookUpLifecycle(other, { model: 'gpt-4.1-nano' }, lookup)).toEqual({

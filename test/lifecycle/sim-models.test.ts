@@ -30,7 +30,7 @@ async function getJson(url: string): Promise<{ status: number; body: Record<stri
 }
 
 describe('the simulator’s models routes', () => {
-  it('lists every model with its shutdown_date (null when none is announced), OpenAI’s list shape', async () => {
+  it('lists every model with the shutdown_date its config gives (a date or null), OpenAI’s list shape', async () => {
     const sim = await start();
     const { status, body } = await getJson(`${sim.url}/models`);
     expect(status).toBe(200);
@@ -44,7 +44,7 @@ describe('the simulator’s models routes', () => {
         shutdown_date: '2027-01-14',
       },
       { id: FIREWORKS, object: 'model', created: 0, owned_by: 'tunegate-simulator', shutdown_date: null },
-      { id: FINE_TUNE, object: 'model', created: 0, owned_by: 'tunegate-simulator', shutdown_date: null },
+      { id: FINE_TUNE, object: 'model', created: 0, owned_by: 'tunegate-simulator' },
     ]);
     expect(sim.stats.models).toBe(1);
   });
@@ -71,7 +71,7 @@ describe('the simulator’s models routes', () => {
     const served = await getJson(`${lenient.url}/models/gpt-4.1-nano`);
     expect(served).toEqual({
       status: 200,
-      body: { id: 'gpt-4.1-nano', object: 'model', created: 0, owned_by: 'tunegate-simulator', shutdown_date: null },
+      body: { id: 'gpt-4.1-nano', object: 'model', created: 0, owned_by: 'tunegate-simulator' },
     });
   });
 
