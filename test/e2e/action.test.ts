@@ -23,10 +23,13 @@ thresholds:
 decision: { max_accuracy_loss: 0.03 }
 ${extra}`;
 
+// The simulated service announces no shutdown for these models (\`shutdown_date: null\`), so the runs do not
+// depend on the real date (see the lifecycle tests for shutdowns).
 const SIM = `seed: 5
 shared_difficulty: 0.9
 models:
-  gpt-4.1: { accuracy: 0.9 }
+  gpt-4.1: { accuracy: 0.9, shutdown_date: null }
+  gpt-4.1-nano: { accuracy: 0.9, shutdown_date: null }
   ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.9 }
   ft:gpt-4.1-nano:acme:intents:v2: { accuracy: 0.6 }
 `;
