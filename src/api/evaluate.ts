@@ -4,6 +4,7 @@ import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
+import type { Problem } from '../errors.js';
 import { fineTuneOffers } from '../providers/fine-tune-prices.js';
 import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
@@ -12,9 +13,10 @@ import type { RunResults, SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
 import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
-import { evaluateThresholds } from '../scoring/thresholds.js';
+import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
 import { type DecideFacts, decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
+import { checkLifecycles, type ModelLifecycle, shutDownError } from './lifecycle.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
@@ -28,6 +30,11 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   reference?: Record<string, Record<string, ReferenceVariant>>;
   /** Remember the run in a history, measure drift against the accepted reference, and use it for `retrain`. */
   history?: HistoryOptions;
+  /**
+   * Look up every model's shutdown before the first call (see api/lifecycle.ts), as of `now`: a shut-down
+   * model stops the run (exit 2), an announced shutdown is a warning and `lifecycle` in results.json.
+   */
+  lifecycle?: { now: Date; onWarning?: (warning: Problem) => void };
 }
 
 interface VariantState {
@@ -43,6 +50,8 @@ interface SuiteState {
   scorers: Scorer[];
   variants: Map<string, VariantState>;
   simulated: boolean;
+  /** Each variant's model shutdown, by variant name, when the run looked them up. */
+  lifecycle?: Record<string, ModelLifecycle>;
 }
 
 /**
@@ -59,7 +68,11 @@ function variantEvidence(state: SuiteState): VariantEvidence[] {
   return suite.variants.map((variant) => {
     const measured = state.variants.get(variant.name) as VariantState;
     const metrics = measured.metrics.finish();
-    const thresholds = evaluateThresholds(suite.thresholds, metrics);
+    const lifecycle = state.lifecycle?.[variant.name];
+    const thresholds = [
+      ...evaluateThresholds(suite.thresholds, metrics),
+      ...(lifecycle ? shutdownThreshold(suite.thresholds, lifecycle.days_left) : []),
+    ];
     return {
       name: variant.name,
       role: variant.role,
@@ -87,6 +100,7 @@ function suiteResult(
     const spec = suite.variants.find((s) => s.name === v.name);
     const query = spec ? priceQueryOf(suite, spec) : { model: v.model, platform: null, base_model: null };
     const { price, source } = resolvePrice(query, suite.pricing);
+    const lifecycle = state.lifecycle?.[v.name];
     variants[v.name] = {
       role: v.role,
       provider: spec?.provider ?? '',
@@ -96,6 +110,7 @@ function suiteResult(
       metrics: v.metrics,
       thresholds: v.thresholds,
       passed: v.passed,
+      ...(lifecycle ? { lifecycle: { ...lifecycle } } : {}),
     };
   }
   const result: SuiteResult = {
@@ -161,11 +176,26 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     if (record.simulated) state.simulated = true;
     await run.cases.write(scored);
   };
-  const { reference, history: historyOptions, outDir: _outDir, version: _version, ...runOptions } = options;
+  const { reference, history: historyOptions, lifecycle, outDir: _outDir, version: _version, ...runOptions } = options;
+  // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
+  const beforeFirstCall = lifecycle
+    ? async () => {
+        const check = await checkLifecycles(
+          inputs.map((input) => input.suite),
+          { now: lifecycle.now, env: options.env, cacheDir: options.cacheDir, cacheMode: effectiveCacheMode(options) },
+        );
+        if (check.problems.length > 0) throw shutDownError(check.problems);
+        for (const warning of check.warnings) lifecycle.onWarning?.(warning);
+        for (const [name, byVariant] of check.bySuite) {
+          const state = states.get(name);
+          if (state) state.lifecycle = byVariant;
+        }
+      }
+    : undefined;
   try {
     // Read before any call: the accepted run is the `retrain` reference when --reference is not given.
     const history = historyOptions ? await openHistory(historyOptions) : undefined;
-    const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord });
+    const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord, beforeFirstCall });
     await run.cases.close();
     if (inputs.some(needsPrefixTokens)) await loadTokenizer();
     const measured = [...states.values()].map((state): MeasuredSuite => {
@@ -173,7 +203,12 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       const name = state.input.suite.name;
       const accepted = reference?.[name] ?? history?.retrainReference(name);
       const { suite, cases } = state.input;
-      const facts = { fineTuneOffers: fineTuneOffers(), today: startedAt.toISOString().slice(0, 10) };
+      // The verdict is told the shutdowns and the date they were counted from; it reads no clock itself.
+      const facts: DecideFacts = {
+        fineTuneOffers: fineTuneOffers(),
+        today: (lifecycle?.now ?? startedAt).toISOString().slice(0, 10),
+        ...(state.lifecycle ? { lifecycle: state.lifecycle } : {}),
+      };
       return {
         suite,
         caseIds: cases.map((c) => c.id),

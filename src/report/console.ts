@@ -10,6 +10,7 @@ import {
   thresholdValue,
   usd,
 } from './format.js';
+import { lifecycleLines } from './lifecycle-text.js';
 import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 
@@ -61,6 +62,7 @@ function suiteLines(suite: SuiteResult): string[] {
       ([name, variant]) => `  price of ${oneLine(name)}: ${oneLine(priceWithSource(variant))}`,
     ),
     ...failures,
+    ...lifecycleLines(suite, (name, sentence) => `  ⏳ ${oneLine(name)}: ${sentence}`, oneLine),
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
     ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),
     ...driftConsoleLines(suite),

@@ -12,6 +12,7 @@ import {
   thresholdValue,
   usd,
 } from './format.js';
+import { lifecycleLines } from './lifecycle-text.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
 import { suiteTrendBlock } from './trend-chart.js';
@@ -84,6 +85,12 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
     lines.push(...variantTable(suite), '', priceLine(suite), '');
     const failures = failedGates(suite);
     if (failures.length > 0) lines.push(...failures, '');
+    const shutdowns = lifecycleLines(
+      suite,
+      (name, sentence, shutDown) => `- ${shutDown ? '⛔' : '⏳'} **${escapeMarkdownInline(name)}**: ${sentence}.`,
+      (id) => codeSpan(id),
+    );
+    if (shutdowns.length > 0) lines.push(...shutdowns, '');
     if (results.base) lines.push(...renderBaseComparison(results.base, suite.name));
     lines.push(...comparisonTable(suite), ...economicsTable(suite));
     blocks.push(textBlock(lines));

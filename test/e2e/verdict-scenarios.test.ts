@@ -44,6 +44,9 @@ describe('the example suite’s three simulated scenarios', () => {
     expect(markdown).toContain('> **✅ Switch to the fine-tuned model** — **finetuned** vs **prompted**');
     expect(markdown).toContain('quadrantChart');
     expect(markdown).toMatch(/<details><summary>finetuned: 3 cases went right → wrong<\/summary>/);
+    // Each price names where it came from.
+    expect(suite.variants.prompted.price_source).toBe('genai-prices 0.1.8');
+    expect(suite.variants.finetuned.price_source).toMatch(/^built-in ft table \(as of \d{4}-\d{2}-\d{2}\)$/);
   });
 
   it('keep-prompting: the fine-tuned model is clearly worse', async () => {
