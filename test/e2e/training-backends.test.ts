@@ -127,3 +127,58 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('the training 
     expect(train.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('--sim-config stands in for the real Azure and Fireworks endpoints', () => {
+  it.each([
+    {
+      name: 'azure',
+      provider:
+        '{ base_url: "https://acme.openai.azure.com/openai", api_version: 2024-10-21, api_key_env: AZURE_OPENAI_API_KEY }',
+      base: 'gpt-4.1-mini-2025-04-14',
+      backend:
+        '{ type: azure, provider: main, deployment: { name: intents-candidate, subscription_id: sub-1, resource_group: rg-ml, account: acme, token_env: AZURE_MANAGEMENT_TOKEN } }',
+      model: /succeeded, model intents-candidate \(a deployment of gpt-4\.1-mini-2025-04-14\.ft-[0-9a-f]{32}\)/,
+    },
+    {
+      name: 'fireworks',
+      provider: '{ base_url: "https://api.fireworks.ai/inference/v1", api_key_env: FIREWORKS_API_KEY }',
+      base: 'accounts/fireworks/models/llama-v3p1-8b-instruct',
+      backend: '{ type: fireworks, provider: main, account: acme }',
+      model: /succeeded, model accounts\/acme\/models\/intents-[0-9a-f]{8}\n/,
+    },
+  ])('$name: trains and deploys offline with no key or token set', async ({ provider, base, backend, model }) => {
+    const repo = await createTempRepo();
+    const rows = await readJsonl<{ input: string; expected: string }>(BANKING_SAMPLE);
+    const examples = rows.slice(0, 12).map((r) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: r.input },
+          { role: 'assistant', content: r.expected },
+        ],
+      }),
+    );
+    await repo.write({
+      'suite.yaml': `name: intents
+dataset: { path: data.jsonl }
+task: { kind: classification }
+providers:
+  main: ${provider}
+variants:
+  finetuned: { role: finetuned, provider: main, model: ${CHAMPION} }
+training: { base_model: ${base}, suffix: intents, backend: ${backend} }
+`,
+      'data.jsonl': rows.map((r) => JSON.stringify(r)).join('\n'),
+      'sim.yaml': 'fine_tuning: { steps: 0, deploy_steps: 0 }\n',
+      'set/train.jsonl': `${examples.join('\n')}\n`,
+    });
+    const train = await runCli(
+      ['train', 'suite.yaml', '--training-set', 'set', '--follow', '--sim-config', 'sim.yaml'],
+      {
+        cwd: repo.dir,
+      },
+    );
+    expect(train.stderr).toMatch(/^simulator: serving intents/);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(model);
+  });
+});
