@@ -72,14 +72,24 @@ export function createAzureFineTuneBackend(
   }
 
   async function findUploaded(prefix: string): Promise<string | undefined> {
-    return call('listing files', async () => {
+    try {
       let scanned = 0;
       for await (const file of client.files.list({ purpose: 'fine-tune' })) {
         if (file.filename.startsWith(prefix)) return file.id;
         if (++scanned >= SCANNED) break;
       }
       return undefined;
-    });
+    } catch (error) {
+      // The first call of a start: a 404 here is the endpoint, not a file.
+      if (!(error instanceof APIError) || error.status !== 404) throw toFineTuneError(error, 'listing files', context);
+      throw new TunegateError(
+        'fine-tune-request',
+        `provider "${context.provider}" does not reach the fine-tuning routes of an Azure OpenAI resource ` +
+          `(Azure said: ${redact(serverMessage(error), context.secrets)}); set its base_url to ` +
+          'https://<resource>.openai.azure.com/openai with api_version (e.g. 2024-10-21), or to …/openai/v1',
+        { exitCode: ExitCode.usage, cause: error },
+      );
+    }
   }
 
   async function findJobOn(trainingFile: string): Promise<FineTuningJob | undefined> {

@@ -145,6 +145,23 @@ describe('Azure OpenAI fine-tuning backend on the simulator', () => {
     expect((await fetch(`${origin}/openai/fine_tuning/jobs?api-version=2024-10-21`)).status).toBe(200);
   });
 
+  it('says how to reach the fine-tuning routes when the endpoint is not one (no api-version)', async () => {
+    const { sim, origin, deployment } = await startAzure();
+    const provider = simProvider(`${origin}/openai`, { name: 'az', api_key_env: 'AZURE_OPENAI_API_KEY' });
+    const suite = { file: 'evals/intents.yaml', providers: { az: provider } } as unknown as LoadedSuite;
+    const azure = createBackend({ type: 'azure', provider: 'az', deployment }, suite, ENV, {
+      openai: createOpenAIFineTuneBackend,
+    });
+    const error = await rejection(azure.start(spec(await trainingFile(10))));
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.message).toBe(
+      'provider "az" does not reach the fine-tuning routes of an Azure OpenAI resource (Azure said: Resource not ' +
+        'found); set its base_url to https://<resource>.openai.azure.com/openai with api_version (e.g. 2024-10-21), ' +
+        'or to …/openai/v1',
+    );
+    expect(sim.stats.training.files_uploaded).toBe(0);
+  });
+
   it('starts a job once per key (on the v1 routes too): a restart finds the job and its deployment', async () => {
     const { sim, backend } = await startAzure({}, { v1: true });
     const azure = backend();
