@@ -287,8 +287,7 @@ export const training = {
     base_model: {
       type: 'string',
       title: 'Base model',
-      description:
-        'Model to fine-tune (e.g. gpt-4.1-mini-2025-04-14 on Azure, accounts/fireworks/models/llama-v3p1-8b-instruct on Fireworks).',
+      description: 'Model to fine-tune (e.g. meta-llama/Meta-Llama-3.1-8B-Instruct-Reference on Together).',
     },
     variant: {
       type: 'string',
