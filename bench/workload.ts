@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { validateSuites } from '../src/api/validate.js';
 import { iteratePlan } from '../src/engine/index.js';
 
-export const PROMPTED_MODEL = 'gpt-4.1';
-export const FINETUNED_MODEL = 'ft:gpt-4.1-nano-2025-04-14:acme:banking77:demo1';
+export const PROMPTED_MODEL = 'gpt-5.5';
+export const FINETUNED_MODEL = 'accounts/acme/models/banking77-llama-v3p1-8b';
 
 export interface Workload {
   /** Two variants (prompted + fine-tuned) on a seeded sample of the BANKING77 test split. */
@@ -73,7 +73,7 @@ export async function writeWorkload(options: WorkloadOptions): Promise<Workload>
     system: file://${join(evalsDir, 'prompts', 'banking77-system.md')}
     examples: file://${join(evalsDir, 'prompts', 'banking77-few-shot.jsonl')}
     template: "Message: {{input}}"
-    params: { temperature: 0, max_tokens: 16 }
+    params: { reasoning_effort: none, max_completion_tokens: 16 }
 `;
   const sample = `  path: ${testSplit}\n  sample: { size: ${options.sampleSize}, seed: 2026 }\n`;
   await writeFile(

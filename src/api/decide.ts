@@ -4,7 +4,8 @@ import type { Case } from '../dataset/types.js';
 import type { Decision, DecisionInput, ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { decide, pickVariants } from '../decision/verdict.js';
 import { buildMessages } from '../engine/plan.js';
-import { costOfCall, resolvePrice, trainingPricePer1M } from '../providers/pricing.js';
+import { baseModelOf } from '../providers/platform.js';
+import { costOfCall, type PriceQuery, priceQueryOf, resolvePrice, trainingPricePer1M } from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
 import type { FlippedCase } from '../report/types.js';
 import type { ScoredRecord } from '../scoring/types.js';
@@ -40,8 +41,16 @@ export function decideSuite(
     completion: successes > 0 ? Math.round(baseline.metrics.tokens.completion / successes) : 0,
     cached: 0,
   };
-  const fineTunePerRequest = costOfCall(resolvePrice(policy.fine_tune_model, suite.pricing), fineTuneUsage, null);
   const baselineSpec = suite.variants.find((v) => v.name === baseline.name);
+  const candidateSpec = suite.variants.find((v) => v.name === candidate?.name);
+  // The fine-tune to project is served where the baseline is.
+  const fineTuneQuery: PriceQuery = {
+    ...(baselineSpec ? priceQueryOf(suite, baselineSpec) : { platform: null }),
+    model: policy.fine_tune_model,
+    base_model: baseModelOf({ model: policy.fine_tune_model }),
+  };
+  const fineTunePerRequest = costOfCall(resolvePrice(fineTuneQuery, suite.pricing).price, fineTuneUsage, null);
+  const trained = candidateSpec ? priceQueryOf(suite, candidateSpec) : fineTuneQuery;
   const input: DecisionInput = {
     suite: suite.name,
     policy,
@@ -50,7 +59,7 @@ export function decideSuite(
     case_ids: cases.map((c) => c.id),
     examples: { cases: cases.length, seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0 },
     prices: {
-      training_per_1m_usd: trainingPricePer1M(candidate?.model ?? policy.fine_tune_model),
+      training_per_1m_usd: trainingPricePer1M(trained.base_model ?? trained.model, trained.platform),
       fine_tune_per_request_usd: fineTunePerRequest,
     },
     ...(reference ? { reference } : {}),

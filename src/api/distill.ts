@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pickVariants } from '../decision/verdict.js';
 import { TunegateError } from '../errors.js';
 import { createModelClient } from '../providers/client.js';
-import { costOfCall, resolvePrice } from '../providers/pricing.js';
+import { costOfCall, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import type { ModelClient } from '../providers/types.js';
 import type { LoadedSuite, ProviderSpec } from '../suite/types.js';
 import { acceptJson, acceptOneOf } from '../training/accept.js';
@@ -52,6 +52,8 @@ export async function distillSuite(
   const provider = suite.providers[teacher.provider] as ProviderSpec;
   const client = (options.clientFor ?? createModelClient)(provider, options.env);
   const maxCostUsd = options.maxCostUsd ?? spec.max_cost_usd;
+  // The teacher both generates and labels: every call is priced at its rates.
+  const teacherPrice = resolvePrice(priceQueryOf(suite, teacher), suite.pricing).price;
   const result = await distill({
     task: taskDescription(suite),
     seeds: spec.seeds,
@@ -61,7 +63,7 @@ export async function distillSuite(
     generator: { client, model: teacher.model },
     labeller: { client, variant: teacher },
     accept: acceptFor(suite),
-    costOf: (usage, model) => costOfCall(resolvePrice(model, suite.pricing), usage, null) ?? 0,
+    costOf: (usage) => costOfCall(teacherPrice, usage, null) ?? 0,
     ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

@@ -4,16 +4,18 @@ import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
-import { describePrice, resolvePrice } from '../providers/pricing.js';
+import type { Problem } from '../errors.js';
+import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
 import { stageRun } from '../report/run-folder.js';
 import type { RunResults, SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
 import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
-import { evaluateThresholds } from '../scoring/thresholds.js';
+import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
 import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
+import { checkLifecycles, type ModelLifecycle, shutDownError } from './lifecycle.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
@@ -27,6 +29,11 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   reference?: Record<string, Record<string, ReferenceVariant>>;
   /** Remember the run in a history, measure drift against the accepted reference, and use it for `retrain`. */
   history?: HistoryOptions;
+  /**
+   * Look up every model's shutdown before the first call (see api/lifecycle.ts), as of `now`: a shut-down
+   * model stops the run (exit 2), an announced shutdown is a warning and `lifecycle` in results.json.
+   */
+  lifecycle?: { now: Date; onWarning?: (warning: Problem) => void };
 }
 
 interface VariantState {
@@ -42,6 +49,8 @@ interface SuiteState {
   scorers: Scorer[];
   variants: Map<string, VariantState>;
   simulated: boolean;
+  /** Each variant's model shutdown, by variant name, when the run looked them up. */
+  lifecycle?: Record<string, ModelLifecycle>;
 }
 
 /**
@@ -58,7 +67,11 @@ function variantEvidence(state: SuiteState): VariantEvidence[] {
   return suite.variants.map((variant) => {
     const measured = state.variants.get(variant.name) as VariantState;
     const metrics = measured.metrics.finish();
-    const thresholds = evaluateThresholds(suite.thresholds, metrics);
+    const lifecycle = state.lifecycle?.[variant.name];
+    const thresholds = [
+      ...evaluateThresholds(suite.thresholds, metrics),
+      ...(lifecycle ? shutdownThreshold(suite.thresholds, lifecycle.days_left) : []),
+    ];
     return {
       name: variant.name,
       role: variant.role,
@@ -83,14 +96,19 @@ function suiteResult(
   const variants: SuiteResult['variants'] = {};
   for (const v of evidence) {
     const spec = suite.variants.find((s) => s.name === v.name);
+    const query = spec ? priceQueryOf(suite, spec) : { model: v.model, platform: null, base_model: null };
+    const { price, source } = resolvePrice(query, suite.pricing);
+    const lifecycle = state.lifecycle?.[v.name];
     variants[v.name] = {
       role: v.role,
       provider: spec?.provider ?? '',
       model: v.model,
-      price: describePrice(resolvePrice(v.model, suite.pricing)),
+      price: describePrice(price),
+      price_source: source,
       metrics: v.metrics,
       thresholds: v.thresholds,
       passed: v.passed,
+      ...(lifecycle ? { lifecycle: { ...lifecycle } } : {}),
     };
   }
   const result: SuiteResult = {
@@ -156,11 +174,26 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     if (record.simulated) state.simulated = true;
     await run.cases.write(scored);
   };
-  const { reference, history: historyOptions, outDir: _outDir, version: _version, ...runOptions } = options;
+  const { reference, history: historyOptions, lifecycle, outDir: _outDir, version: _version, ...runOptions } = options;
+  // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
+  const beforeFirstCall = lifecycle
+    ? async () => {
+        const check = await checkLifecycles(
+          inputs.map((input) => input.suite),
+          { now: lifecycle.now, env: options.env, cacheDir: options.cacheDir, cacheMode: effectiveCacheMode(options) },
+        );
+        if (check.problems.length > 0) throw shutDownError(check.problems);
+        for (const warning of check.warnings) lifecycle.onWarning?.(warning);
+        for (const [name, byVariant] of check.bySuite) {
+          const state = states.get(name);
+          if (state) state.lifecycle = byVariant;
+        }
+      }
+    : undefined;
   try {
     // Read before any call: the accepted run is the `retrain` reference when --reference is not given.
     const history = historyOptions ? await openHistory(historyOptions) : undefined;
-    const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord });
+    const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord, beforeFirstCall });
     await run.cases.close();
     if (inputs.some(needsPrefixTokens)) await loadTokenizer();
     const measured = [...states.values()].map((state): MeasuredSuite => {

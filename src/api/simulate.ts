@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { TunegateError } from '../errors.js';
+import { platformOf } from '../providers/platform.js';
 import { parseSimConfig, type SimConfig, startSimulator } from '../sim/index.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -53,6 +54,9 @@ export async function simulateSuites(
     }
     if (backend?.type === 'fireworks') delete backend.api_url;
     for (const [name, provider] of Object.entries(suite.providers)) {
+      // The platform stays the real service's (its shutdown dates, its fine-tune prices): the demo behaves like it.
+      const platform = platformOf(provider);
+      if (platform) provider.platform = platform;
       provider.base_url = name === azureProvider ? `${origin}/openai/v1` : simulator.url;
       provider.cache_identity = identity;
       delete provider.api_key_env;

@@ -19,6 +19,8 @@ export interface CliIo {
    * default (the process ends at once). Absent: the command cannot be interrupted this way.
    */
   trapInterrupts?: () => Interrupts;
+  /** The clock model shutdowns are counted from (default: the real one). */
+  now?: () => Date;
 }
 
 export { VERSION } from '../version.js';

@@ -1,4 +1,4 @@
-import { costOfCall, resolvePrice } from '../providers/pricing.js';
+import { costOfCall, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { countMessageTokens, countTokens, loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { LoadedSuite, PriceSpec } from '../suite/types.js';
@@ -17,7 +17,7 @@ export interface CostEstimate {
 /** Price table of each suite; defaults to the suite's own `pricing:` overrides. */
 export type PricingBySuite = (suite: LoadedSuite) => Record<string, PriceSpec>;
 
-/** Resolves (and memoises) the price of each call's model under its suite's pricing. */
+/** Resolves (and memoises) the price of each call's variant under its suite's pricing. */
 export function createPriceLookup(pricingBySuite: PricingBySuite): (call: PlannedCall) => PriceSpec | null {
   const prices = new WeakMap<LoadedSuite, Map<string, PriceSpec | null>>();
   return (call) => {
@@ -26,11 +26,11 @@ export function createPriceLookup(pricingBySuite: PricingBySuite): (call: Planne
       bySuite = new Map();
       prices.set(call.suite, bySuite);
     }
-    const model = call.variant.model;
-    let price = bySuite.get(model);
+    // The price depends on the variant's provider (its platform) and base model, not on the model id alone.
+    let price = bySuite.get(call.variant.name);
     if (price === undefined) {
-      price = resolvePrice(model, pricingBySuite(call.suite));
-      bySuite.set(model, price);
+      price = resolvePrice(priceQueryOf(call.suite, call.variant), pricingBySuite(call.suite)).price;
+      bySuite.set(call.variant.name, price);
     }
     return price;
   };

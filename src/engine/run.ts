@@ -43,7 +43,7 @@ function asPlan(calls: Iterable<PlannedCall>): { calls: Iterable<PlannedCall>; t
  * yields exactly one record through `onRecord` — responses, failures, and calls never made (budget reached,
  * stopped, provider or model refused). Errored calls that one more try could fix are held back and retried in
  * a final sweep before they are reported. Throws only before the first call (budget estimate over
- * `maxCostUsd`) or when a client cannot be built or `onRecord`/`onProgress` throws.
+ * `maxCostUsd`, `beforeFirstCall`) or when a client cannot be built or `onRecord`/`onProgress` throws.
  */
 export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], options: RunOptions): Promise<RunSummary> {
   const startedAt = performance.now();
@@ -66,6 +66,7 @@ export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], opt
       );
     }
   }
+  await options.beforeFirstCall?.();
   return new Run(plan.calls, plan.total, options, cache ? { cache, keys: readable } : null, startedAt).execute();
 }
 

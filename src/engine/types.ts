@@ -87,6 +87,11 @@ export interface RunOptions {
    * `max_retries: 0` is never retried.
    */
   finalRetryMs?: number;
+  /**
+   * Runs once the run may start (after the budget estimate), before the first call; what it throws stops
+   * the run with nothing spent.
+   */
+  beforeFirstCall?: () => Promise<void>;
 }
 
 export interface RunSummary {

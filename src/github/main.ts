@@ -200,6 +200,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   const results = await runSuites(selection.suites, {
     ...runOptions,
     outDir,
+    lifecycle: { now: new Date(), onWarning: (warning) => annotateProblems([warning], workdir, workspace, 'warning') },
     ...(history
       ? {
           history: {

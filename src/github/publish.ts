@@ -37,11 +37,16 @@ export function setResultOutputs(results: RunResults, resultsPath: string, passe
   core.setOutput(Output.resultsPath, resultsPath);
 }
 
-/** Configuration problems as error annotations on the suite's line, paths relative to the workspace. */
-export function annotateProblems(problems: Problem[], workingDirectory: string, workspace: string): void {
+/** Configuration problems (or warnings) as annotations on the suite's line, paths relative to the workspace. */
+export function annotateProblems(
+  problems: Problem[],
+  workingDirectory: string,
+  workspace: string,
+  level: 'error' | 'warning' = 'error',
+): void {
   for (const problem of problems) {
     const file = relative(workspace, resolve(workingDirectory, problem.file));
-    log.error(problem.message, {
+    log[level](problem.message, {
       title: `tunegate ${problem.code}`,
       file,
       startLine: problem.line,

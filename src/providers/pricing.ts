@@ -1,31 +1,8 @@
-import type { PriceSpec } from '../suite/types.js';
+import type { Platform, PriceSpec, ProviderSpec, VariantSpec } from '../suite/types.js';
+import { fineTuneOffer, offerPriceSource } from './fine-tune-prices.js';
+import { GENAI_PRICES_SOURCE, genaiPrice } from './genai-prices.js';
+import { baseModelOf, platformOf } from './platform.js';
 import type { TokenUsage } from './types.js';
-
-type TokenPrice = { input: number; cached_input?: number; output: number };
-
-/** USD per 1M tokens from OpenAI's published pricing (input / cached input / output). */
-const BASE_PRICES: Record<string, TokenPrice> = {
-  'gpt-4o': { input: 2.5, cached_input: 1.25, output: 10 },
-  'gpt-4o-mini': { input: 0.15, cached_input: 0.075, output: 0.6 },
-  'gpt-4.1': { input: 2, cached_input: 0.5, output: 8 },
-  'gpt-4.1-mini': { input: 0.4, cached_input: 0.1, output: 1.6 },
-  'gpt-4.1-nano': { input: 0.1, cached_input: 0.025, output: 0.4 },
-  'gpt-5': { input: 1.25, cached_input: 0.125, output: 10 },
-  'gpt-5.1': { input: 1.25, cached_input: 0.125, output: 10 },
-  'gpt-5-mini': { input: 0.25, cached_input: 0.025, output: 2 },
-  'gpt-5-nano': { input: 0.05, cached_input: 0.005, output: 0.4 },
-  o3: { input: 2, cached_input: 0.5, output: 8 },
-  'o4-mini': { input: 1.1, cached_input: 0.275, output: 4.4 },
-};
-
-/** Fine-tunable bases: training USD per 1M trained tokens, then inference rates of the fine-tuned model. */
-const FINE_TUNED: Record<string, { training: number; inference: TokenPrice }> = {
-  'gpt-4.1': { training: 25, inference: { input: 3, cached_input: 0.75, output: 12 } },
-  'gpt-4.1-mini': { training: 5, inference: { input: 0.8, cached_input: 0.2, output: 3.2 } },
-  'gpt-4.1-nano': { training: 1.5, inference: { input: 0.2, cached_input: 0.05, output: 0.8 } },
-  'gpt-4o': { training: 25, inference: { input: 3.75, cached_input: 1.875, output: 15 } },
-  'gpt-4o-mini': { training: 3, inference: { input: 0.3, cached_input: 0.15, output: 1.2 } },
-};
 
 const DATE_SUFFIX = /-\d{4}-\d{2}-\d{2}$/;
 
@@ -41,19 +18,52 @@ export function fineTunedBase(model: string): string | null {
   return base ? withoutDate(base) : null;
 }
 
-/** Price of a model: the suite's override first, then the built-in table; null when unknown (never 0). */
-export function resolvePrice(model: string, overrides: Record<string, PriceSpec>): PriceSpec | null {
-  const override = overrides[model];
-  if (override) return override;
-  const ftBase = fineTunedBase(model);
-  if (ftBase !== null) return FINE_TUNED[ftBase]?.inference ?? null;
-  return BASE_PRICES[model] ?? BASE_PRICES[withoutDate(model)] ?? null;
+/** What pricing needs to know of a model: its id, who serves it, and the base it was fine-tuned from. */
+export interface PriceQuery {
+  model: string;
+  /** From the provider (see platformOf); null for a server of unknown platform. */
+  platform: Platform | null;
+  /** For a fine-tuned model (see baseModelOf); null for a base model. */
+  base_model: string | null;
 }
 
-/** USD per 1M training tokens for a fine-tunable base (or the base of an `ft:` id); null when unknown. */
-export function trainingPricePer1M(model: string): number | null {
-  const base = fineTunedBase(model) ?? withoutDate(model);
-  return FINE_TUNED[base]?.training ?? null;
+/** A price and where it comes from: `suite`, `genai-prices x.y.z` or `built-in ft table (as of DATE)`. */
+export interface ResolvedPrice {
+  price: PriceSpec | null;
+  source: string | null;
+}
+
+export const SUITE_PRICE_SOURCE = 'suite';
+const UNKNOWN: ResolvedPrice = { price: null, source: null };
+
+/** The price query of a suite's variant: its model, its provider's platform, its base model. */
+export function priceQueryOf(
+  suite: { providers: Record<string, Pick<ProviderSpec, 'platform' | 'base_url'>> },
+  variant: Pick<VariantSpec, 'model' | 'base_model' | 'provider'>,
+): PriceQuery {
+  const provider = suite.providers[variant.provider];
+  return { model: variant.model, platform: provider ? platformOf(provider) : null, base_model: baseModelOf(variant) };
+}
+
+/**
+ * Price of a model: the suite's `pricing:` entry first; a fine-tuned model then at the built-in fine-tune
+ * rates of its base on its platform; a base model at genai-prices' rates. Null when unknown (never $0):
+ * a fine-tuned model is never priced as its base, whose rates differ.
+ */
+export function resolvePrice(query: PriceQuery, overrides: Record<string, PriceSpec>): ResolvedPrice {
+  const override = overrides[query.model];
+  if (override) return { price: override, source: SUITE_PRICE_SOURCE };
+  if (query.base_model !== null) {
+    const offer = fineTuneOffer(query.platform, query.base_model);
+    return offer ? { price: offer.inference, source: offerPriceSource(offer) } : UNKNOWN;
+  }
+  const price = genaiPrice(query.model, query.platform);
+  return price ? { price, source: GENAI_PRICES_SOURCE } : UNKNOWN;
+}
+
+/** USD per 1M training tokens for fine-tuning `base` on `platform`; null when the built-in table lacks it. */
+export function trainingPricePer1M(base: string, platform: Platform | null): number | null {
+  return fineTuneOffer(platform, base)?.training_per_1m_usd ?? null;
 }
 
 /**

@@ -5,10 +5,12 @@ import {
   errorCount,
   milliseconds,
   percent,
+  priceWithSource,
   thresholdLabel,
   thresholdValue,
   usd,
 } from './format.js';
+import { lifecycleLines } from './lifecycle-text.js';
 import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
 import type { RunResults, SuiteResult } from './types.js';
 
@@ -56,7 +58,11 @@ function suiteLines(suite: SuiteResult): string[] {
   return [
     header,
     ...padTable(rows).map((line) => `  ${line}`),
+    ...Object.entries(suite.variants).map(
+      ([name, variant]) => `  price of ${oneLine(name)}: ${oneLine(priceWithSource(variant))}`,
+    ),
     ...failures,
+    ...lifecycleLines(suite, (name, sentence) => `  ⏳ ${oneLine(name)}: ${sentence}`, oneLine),
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
     ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),
     ...driftConsoleLines(suite),

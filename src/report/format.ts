@@ -1,5 +1,6 @@
 import { milliseconds, percent, points, usd } from '../format.js';
 import type { VariantMetrics } from '../scoring/types.js';
+import type { VariantResult } from './types.js';
 
 export { milliseconds, percent, points, usd };
 
@@ -24,4 +25,10 @@ export function thresholdValue(metric: string, value: number | null): string {
   if (metric.includes('usd')) return usd(value);
   if (metric.includes('_ms')) return milliseconds(value);
   return String(value);
+}
+
+/** A variant's price and where it comes from: `$2 in / $8 out per 1M tokens (genai-prices 0.1.8)`. */
+export function priceWithSource(variant: Pick<VariantResult, 'price' | 'price_source'>): string {
+  // Results written before prices named their source have none.
+  return variant.price_source ? `${variant.price} (${variant.price_source})` : variant.price;
 }

@@ -3,7 +3,16 @@ import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
 import { costAccuracyChart } from './chart.js';
 import { driftMarkdown } from './drift-report.js';
 import { codeSpan, escapeMarkdownInline } from './escape.js';
-import { accuracyWithInterval, errorCount, milliseconds, thresholdLabel, thresholdValue, usd } from './format.js';
+import {
+  accuracyWithInterval,
+  errorCount,
+  milliseconds,
+  priceWithSource,
+  thresholdLabel,
+  thresholdValue,
+  usd,
+} from './format.js';
+import { lifecycleLines } from './lifecycle-text.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
 import { suiteTrendBlock } from './trend-chart.js';
@@ -23,6 +32,14 @@ function variantTable(suite: SuiteResult): string[] {
     );
   }
   return lines;
+}
+
+/** What each variant's cost is priced at, and from where: the figures in the table above are only as good. */
+function priceLine(suite: SuiteResult): string {
+  const prices = Object.entries(suite.variants).map(
+    ([name, variant]) => `**${escapeMarkdownInline(name)}** ${escapeMarkdownInline(priceWithSource(variant), 300)}`,
+  );
+  return `<sub>Prices: ${prices.join(' · ')}</sub>`;
 }
 
 function failedGates(suite: SuiteResult): string[] {
@@ -65,9 +82,15 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
       `${suite.dataset.cases} cases · task: ${suite.task}${suite.dataset.sampled ? ' · seeded sample' : ''}`,
       '',
     );
-    lines.push(...variantTable(suite), '');
+    lines.push(...variantTable(suite), '', priceLine(suite), '');
     const failures = failedGates(suite);
     if (failures.length > 0) lines.push(...failures, '');
+    const shutdowns = lifecycleLines(
+      suite,
+      (name, sentence, shutDown) => `- ${shutDown ? '⛔' : '⏳'} **${escapeMarkdownInline(name)}**: ${sentence}.`,
+      (id) => codeSpan(id),
+    );
+    if (shutdowns.length > 0) lines.push(...shutdowns, '');
     if (results.base) lines.push(...renderBaseComparison(results.base, suite.name));
     lines.push(...comparisonTable(suite), ...economicsTable(suite));
     blocks.push(textBlock(lines));

@@ -12,9 +12,27 @@ export interface VariantResult {
   model: string;
   /** Human-readable price, e.g. "$2.00 in / $0.50 cached / $8.00 out per 1M tokens" or "price unknown". */
   price: string;
+  /** Where the price comes from: `suite`, `genai-prices x.y.z`, `built-in ft table (as of DATE)`; null when unknown. */
+  price_source: string | null;
   metrics: VariantMetrics;
   thresholds: ThresholdResult[];
   passed: boolean;
+  /** The model's announced shutdown (a fine-tune: its base's), when the run looked it up. */
+  lifecycle?: VariantLifecycle;
+}
+
+/** What results.json says about a variant's model shutdown. */
+export interface VariantLifecycle {
+  /** The id the date belongs to: the variant's model, or the base a fine-tune stops with. */
+  model: string;
+  /** YYYY-MM-DD, or null when neither the provider nor the built-in table knows one. */
+  shutdown_date: string | null;
+  /** Whole days from the run's date; 0 or negative once shut down. */
+  days_left: number | null;
+  /** Where the date came from: the provider's `GET /models/{id}`, or the built-in table. */
+  source: 'provider' | 'built-in' | null;
+  /** What the platform suggests instead, when known. */
+  replacement: string | null;
 }
 
 /** A case on which the baseline and the candidate disagree, with both answers. */

@@ -29,3 +29,15 @@ export function evaluateThresholds(thresholds: Thresholds, metrics: VariantMetri
   }
   return results;
 }
+
+/**
+ * The `min_days_to_shutdown` gate of one variant, from its model's days left (a fine-tune: its base's).
+ * Unlike a metric, an unknown value passes: most models have no announced shutdown.
+ */
+export function shutdownThreshold(thresholds: Thresholds, daysLeft: number | null): ThresholdResult[] {
+  const limit = thresholds.min_days_to_shutdown;
+  if (limit === undefined) return [];
+  return [
+    { metric: 'days_to_shutdown', op: 'min', limit, actual: daysLeft, pass: daysLeft === null || daysLeft >= limit },
+  ];
+}

@@ -14,6 +14,8 @@ export interface SimModel {
   ttft_fraction?: number;
   /** Share of prompt tokens reported as cached, for prompts of at least 1024 tokens (default 0). */
   cached_prompt_fraction?: number;
+  /** Served by `GET /v1/models` and `/v1/models/{id}` as the model's `shutdown_date` (YYYY-MM-DD; null: none announced). */
+  shutdown_date?: string | null;
 }
 
 /** Fault injection, applied per HTTP attempt. Rates are probabilities per request (their sum ≤ 1). */
@@ -107,7 +109,8 @@ const FINE_TUNING_KEYS = [
   'deploy_denied',
   'deploy_steps',
 ];
-const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction'];
+const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction', 'shutdown_date'];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
 const DURATION_FAULTS = ['slow_ms', 'retry_after_ms'] as const;
 
@@ -179,6 +182,12 @@ function parseModel(raw: unknown, path: string, check: Checker): SimModel | unde
   if (jitter !== undefined) model.jitter_ms = jitter;
   if (ttft !== undefined) model.ttft_fraction = ttft;
   if (cached !== undefined) model.cached_prompt_fraction = cached;
+  if (raw.shutdown_date === null) model.shutdown_date = null;
+  else if (raw.shutdown_date !== undefined) {
+    const date = raw.shutdown_date;
+    if (typeof date === 'string' && DATE.test(date) && !Number.isNaN(Date.parse(date))) model.shutdown_date = date;
+    else check.add(`${path}.shutdown_date`, `must be a date YYYY-MM-DD or null, got ${JSON.stringify(date)}`);
+  }
   return model;
 }
 

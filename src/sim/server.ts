@@ -5,6 +5,7 @@ import { loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
+import { modelList as listModels, retrieveModel } from './models.js';
 import { RequestBucket } from './rate-limit.js';
 import { readLimitedBody } from './request-body.js';
 import { emptyTrainingStats, SimTrainingRoutes, type SimTrainingStats } from './training-routes.js';
@@ -22,6 +23,8 @@ export interface SimStats {
   requests: number;
   /** Chat completion requests (each retry counts). */
   completions: number;
+  /** `GET /v1/models` and `GET /v1/models/{id}` requests. */
+  models: number;
   by_status: Record<string, number>;
   faults: { rate_limited: number; server_error: number; reset: number; slow: number };
   /** 429s answered because `rate_limit` was exceeded (injected 429s are under `faults`). */
@@ -98,21 +101,17 @@ export async function startSimulator(
   const stats: SimStats = {
     requests: 0,
     completions: 0,
+    models: 0,
     by_status: {},
     faults: { rate_limited: 0, server_error: 0, reset: 0, slow: 0 },
     throttled: 0,
     by_model: {},
     training: emptyTrainingStats(),
   };
-  const listModels = () =>
-    JSON.stringify({
-      object: 'list',
-      data: behaviour.modelNames().map((id) => ({ id, object: 'model', created: 0, owned_by: 'tunegate-simulator' })),
-    });
-  let modelList = listModels();
+  let modelList = listModels(behaviour, config);
   // Fine-tuning jobs that succeed add the models they made.
   const training = new SimTrainingRoutes(config, behaviour, stats.training, send, () => {
-    modelList = listModels();
+    modelList = listModels(behaviour, config);
   });
   const bucket = config.rate_limit ? new RequestBucket(config.rate_limit, performance.now()) : null;
   const timers = new Set<NodeJS.Timeout>();
@@ -306,7 +305,15 @@ export async function startSimulator(
       return;
     }
     if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
+      stats.models++;
       send(res, 200, modelList);
+      return;
+    }
+    const retrieve = /^(?:\/v1)?\/models\/(.+)$/.exec(path);
+    if (req.method === 'GET' && retrieve?.[1]) {
+      stats.models++;
+      const { status, body } = retrieveModel(retrieve[1], behaviour, config);
+      send(res, status, body);
       return;
     }
     if (training.handle(req, res, path, query < 0 ? '' : url.slice(query + 1))) return;

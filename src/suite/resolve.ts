@@ -217,6 +217,7 @@ async function resolveVariant(
     examples,
     template,
     params: raw.params ?? {},
+    model_ref: { file: ctx.file, ...locatePath(ctx.report.source, [...yamlPath, 'model']) },
   };
   if (raw.context_window !== undefined) spec.context_window = raw.context_window;
   if (raw.base_model !== undefined) spec.base_model = raw.base_model;

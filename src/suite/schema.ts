@@ -475,6 +475,13 @@ const thresholds = {
       ),
       default: { max: 0.01 },
     },
+    min_days_to_shutdown: {
+      type: 'integer',
+      minimum: 0,
+      title: 'Minimum days to shutdown',
+      description:
+        "Fewest days each variant's model may have left before its announced shutdown (a fine-tune: its base's); a model without an announced shutdown passes.",
+    },
   },
 } as const;
 

@@ -85,6 +85,8 @@ export interface VariantSpec {
   params: Record<string, unknown>;
   /** Tokens the model takes, when the built-in table does not know it (over the provider's). */
   context_window?: number;
+  /** Where `model:` sits in the suite, for messages about the model (its shutdown). */
+  model_ref?: SourceRef;
 }
 
 /** USD per 1M tokens, or per hour for self-hosted models. */
@@ -99,6 +101,8 @@ export interface Thresholds {
   latency_p50_ms?: { max?: number };
   cost_per_1k_usd?: { max?: number };
   error_rate?: { max?: number };
+  /** Fewest days a variant's model (a fine-tune: its base) may have left before its announced shutdown. */
+  min_days_to_shutdown?: number;
 }
 
 export type VerdictName = 'switch' | 'keep-prompting' | 'fine-tune' | 'retrain' | 'inconclusive';

@@ -10,25 +10,30 @@ import { BANKING_SAMPLE, tempDir } from './helpers.js';
 
 const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
 
+// The fine-tuned variants are LoRA fine-tunes of an open-weight base on Fireworks.
+const BASE_MODEL = 'accounts/fireworks/models/llama-v3p1-8b-instruct';
+
 const suiteYaml = (finetunedModel: string, extra = '') => `name: intents
 dataset: { path: data.jsonl, sample: { size: 120, seed: 3 } }
 task: { kind: classification }
 providers:
   openai: { api_key_env: OPENAI_API_KEY, concurrency: 16 }
+  fireworks: { base_url: https://api.fireworks.ai/inference/v1, api_key_env: FIREWORKS_API_KEY, concurrency: 16 }
 variants:
-  prompted: { role: prompted, provider: openai, model: gpt-4.1, system: "Answer with the intent label." }
-  finetuned: { role: finetuned, provider: openai, model: ${finetunedModel} }
+  prompted: { role: prompted, provider: openai, model: gpt-5.5, system: "Answer with the intent label." }
+  finetuned: { role: finetuned, provider: fireworks, model: ${finetunedModel}, base_model: ${BASE_MODEL} }
 thresholds:
   accuracy: { min: 0.7 }
-decision: { max_accuracy_loss: 0.03 }
+# The simulator answers at once: its latency on a busy test machine is noise, not drift.
+decision: { max_accuracy_loss: 0.03, drift_latency_pct: 1000 }
 ${extra}`;
 
 const SIM = `seed: 5
 shared_difficulty: 0.9
 models:
-  gpt-4.1: { accuracy: 0.9 }
-  ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.9 }
-  ft:gpt-4.1-nano:acme:intents:v2: { accuracy: 0.6 }
+  gpt-5.5: { accuracy: 0.9 }
+  accounts/acme/models/intents-v1: { accuracy: 0.9 }
+  accounts/acme/models/intents-v2: { accuracy: 0.6 }
 `;
 
 /** Runs the bundled Action the way the runner does: inputs and context in the environment. */
@@ -64,10 +69,10 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
   beforeAll(async () => {
     api = await startFakeGitHub();
     repo = await createTempRepo();
-    await repo.write({ 'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v1'), 'evals/sim.yaml': SIM });
+    await repo.write({ 'evals/suite.yaml': suiteYaml('accounts/acme/models/intents-v1'), 'evals/sim.yaml': SIM });
     await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
     base = await repo.commit('base');
-    await repo.write({ 'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v2') });
+    await repo.write({ 'evals/suite.yaml': suiteYaml('accounts/acme/models/intents-v2') });
     head = await repo.commit('head: a worse fine-tuned model');
   });
 
@@ -142,7 +147,7 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /::notice::tunegate skipped the evaluation: OPENAI_API_KEY is not set\. This pull request comes from a fork/,
+      /::notice::tunegate skipped the evaluation: OPENAI_API_KEY, FIREWORKS_API_KEY are not set\. This pull request comes from a fork/,
     );
     expect(run.summary).toContain('comes from a fork');
     expect(run.outputs.passed).toBe('true');
@@ -151,7 +156,7 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
   it('refuses a path outside the repository under pull_request_target, even when the suite allows it', async () => {
     const outside = await tempDir('tunegate-outside-');
     await writeFile(join(outside, 'secret.md'), 'a file outside the repository');
-    const suite = suiteYaml('ft:gpt-4.1-nano:acme:intents:v1', 'allow_outside_paths: true\n').replace(
+    const suite = suiteYaml('accounts/acme/models/intents-v1', 'allow_outside_paths: true\n').replace(
       'system: "Answer with the intent label."',
       `system: "file://${join(outside, 'secret.md')}"`,
     );
@@ -200,7 +205,7 @@ describe('the bundled Action on a pull request (simulated models, fake GitHub AP
     const run = await runAction(repo, api, pullRequestEvent(base, head), { ...inputs, suites: 'evals/broken.yaml' });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /::error title=tunegate schema,file=evals\/broken\.yaml,line=8,col=22::variants\.finetuned\.role: /,
+      /::error title=tunegate schema,file=evals\/broken\.yaml,line=9,col=22::variants\.finetuned\.role: /,
     );
     expect(run.summary).toContain('No model was called.');
   });
@@ -228,15 +233,15 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
     repo = await createTempRepo();
     const training = `training:
   trigger: true
-  base_model: gpt-4.1-nano-2025-04-14
+  base_model: ${BASE_MODEL}
   backend: { type: webhook, url: "http://127.0.0.1:${port}/train" }
   sources: [dataset]
 `;
     await repo.write({
-      'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v1', training),
+      'evals/suite.yaml': suiteYaml('accounts/acme/models/intents-v1', training),
       'evals/sim.yaml': SIM.replace(
-        'ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.9 }',
-        'ft:gpt-4.1-nano:acme:intents:v1: { accuracy: 0.6 }',
+        'accounts/acme/models/intents-v1: { accuracy: 0.9 }',
+        'accounts/acme/models/intents-v1: { accuracy: 0.6 }',
       ),
       'evals/accepted.json': JSON.stringify({
         schema_version: 1,
@@ -244,7 +249,7 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
           {
             name: 'intents',
             variants: {
-              finetuned: { model: 'ft:gpt-4.1-nano:acme:intents:v1', metrics: { correct: 110, n: 120 }, passed: true },
+              finetuned: { model: 'accounts/acme/models/intents-v1', metrics: { correct: 110, n: 120 }, passed: true },
             },
           },
         ],
@@ -272,7 +277,7 @@ describe('the bundled Action on a schedule: a fine-tuned model fell below its th
     expect(received[0]?.path).toBe('/train');
     expect(job).toMatchObject({
       event: 'tunegate.train',
-      job: { suite: 'intents', base_model: 'gpt-4.1-nano-2025-04-14' },
+      job: { suite: 'intents', base_model: BASE_MODEL },
     });
     expect(first.summary).toMatch(
       /### Training[\s\S]*🔁 \*\*intents\*\* \(retrain\): training job `train-7` on webhook started/,
@@ -304,9 +309,9 @@ describe('the bundled Action as a promotion gate', () => {
     repo = await createTempRepo();
     const training = 'training:\n  registry: { file: ../models.yaml, key: intents.model }\n';
     await repo.write({
-      'evals/suite.yaml': suiteYaml('ft:gpt-4.1-nano:acme:intents:v1', training),
-      'evals/sim.yaml': `${SIM}  ft:gpt-4.1-nano:acme:intents:v3: { accuracy: 0.97 }\n`,
-      'models.yaml': 'intents:\n  model: ft:gpt-4.1-nano:acme:intents:v1\n',
+      'evals/suite.yaml': suiteYaml('accounts/acme/models/intents-v1', training),
+      'evals/sim.yaml': `${SIM}  accounts/acme/models/intents-v3: { accuracy: 0.97 }\n`,
+      'models.yaml': 'intents:\n  model: accounts/acme/models/intents-v1\n',
     });
     await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
     await repo.commit('registry and suite');
@@ -325,25 +330,25 @@ describe('the bundled Action as a promotion gate', () => {
   });
 
   it('promotes a candidate that passes, committing the registry change', async () => {
-    const run = await runAction(repo, api, {}, gate('ft:gpt-4.1-nano:acme:intents:v3'), {
+    const run = await runAction(repo, api, {}, gate('accounts/acme/models/intents-v3'), {
       GITHUB_EVENT_NAME: 'workflow_dispatch',
     });
     expect(run.stdout).not.toMatch(/unexpected error/);
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.promotion).toBe('promote');
-    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: ft:gpt-4.1-nano:acme:intents:v3');
-    expect(await repo.git('log', '-1', '--format=%s')).toBe('Promote ft:gpt-4.1-nano:acme:intents:v3 for intents');
-    expect(run.summary).toContain('## ✅ Promote `ft:gpt-4.1-nano:acme:intents:v3`');
+    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: accounts/acme/models/intents-v3');
+    expect(await repo.git('log', '-1', '--format=%s')).toBe('Promote accounts/acme/models/intents-v3 for intents');
+    expect(run.summary).toContain('## ✅ Promote `accounts/acme/models/intents-v3`');
   });
 
   it('refuses a worse candidate and fails the step', async () => {
-    const run = await runAction(repo, api, {}, gate('ft:gpt-4.1-nano:acme:intents:v2'), {
+    const run = await runAction(repo, api, {}, gate('accounts/acme/models/intents-v2'), {
       GITHUB_EVENT_NAME: 'workflow_dispatch',
     });
     expect(run.code).toBe(1);
     expect(run.outputs.promotion).toBe('refuse');
-    expect(run.stdout).toMatch(/::error::tunegate: candidate ft:gpt-4\.1-nano:acme:intents:v2 refused/);
-    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: ft:gpt-4.1-nano:acme:intents:v3');
+    expect(run.stdout).toMatch(/::error::tunegate: candidate accounts\/acme\/models\/intents-v2 refused/);
+    expect(await readFile(join(repo.dir, 'models.yaml'), 'utf8')).toContain('model: accounts/acme/models/intents-v3');
   });
 });
 

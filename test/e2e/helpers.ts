@@ -32,12 +32,17 @@ export async function writeSuite(dir: string, name: string, yaml: string): Promi
 }
 
 /** Runs the CLI in-process and captures what it prints. */
-export async function runCli(argv: string[], options: { cwd: string; env?: Record<string, string | undefined> }) {
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; now?: Date },
+) {
   let stdout = '';
   let stderr = '';
+  const { now } = options;
   const code = await main(argv, {
     cwd: options.cwd,
     env: options.env ?? {},
+    ...(now ? { now: () => now } : {}),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });

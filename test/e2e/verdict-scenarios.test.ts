@@ -32,11 +32,14 @@ describe('the example suite’s three simulated scenarios', () => {
   it('switch: the fine-tuned model is nearly as good and far cheaper', async () => {
     const { run, suite, markdown } = await scenario('banking77.yaml');
     expect(run.code).toBe(0);
+    // Both providers (OpenAI and Fireworks) answered from the simulator, with no API key set.
+    expect(suite.variants.prompted.model).toBe('gpt-5.5');
+    expect(suite.variants.finetuned.model).toBe('accounts/acme/models/banking77-llama-v3p1-8b');
     expect(suite.verdict.decision).toBe('switch');
     expect(suite.verdict.reasons[0]).toMatch(
       /finetuned is at most 3\.0 points less accurate than prompted: −1\.0 points \(95% CI −\d\.\d points to \+\d\.\d points\), above −3\.0 points\./,
     );
-    expect(suite.verdict.reasons[1]).toMatch(/finetuned saves \$1,5\d\d a month at 1,000,000 requests/);
+    expect(suite.verdict.reasons[1]).toMatch(/finetuned saves \$3,99\d a month at 1,000,000 requests/);
     expect(suite.comparison.finetuned.non_inferior).toBe(true);
     expect(markdown).toContain('> **✅ Switch to the fine-tuned model** — **finetuned** vs **prompted**');
     expect(markdown).toContain('quadrantChart');

@@ -16,7 +16,7 @@ providers:
     api_key_env: OPENAI_API_KEY
     headers: { X-Api-Token: { env: GATEWAY_TOKEN }, X-Route: v2, X-Tenant: { env: TENANT_SECRET } }
 variants:
-  big: { role: prompted, provider: openai, model: gpt-4.1 }
+  big: { role: prompted, provider: openai, model: gpt-5.5 }
   small: { role: finetuned, provider: gateway, model: small }
 training:
   backend: { type: github-dispatch, repository: acme/train, token_env: DISPATCH_TOKEN }

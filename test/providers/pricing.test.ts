@@ -1,56 +1,139 @@
+import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
-import { costOfCall, describePrice, resolvePrice, trainingPricePer1M } from '../../src/providers/pricing.js';
+import {
+  costOfCall,
+  describePrice,
+  type PriceQuery,
+  priceQueryOf,
+  resolvePrice,
+  trainingPricePer1M,
+} from '../../src/providers/pricing.js';
+import type { ProviderSpec } from '../../src/suite/types.js';
 
-describe('resolvePrice', () => {
-  it('knows base models and their dated snapshots', () => {
-    expect(resolvePrice('gpt-4.1', {})).toEqual({ input: 2, cached_input: 0.5, output: 8 });
-    expect(resolvePrice('gpt-4.1-2025-04-14', {})).toEqual({ input: 2, cached_input: 0.5, output: 8 });
-    expect(resolvePrice('gpt-4o-mini-2024-07-18', {})).toEqual({ input: 0.15, cached_input: 0.075, output: 0.6 });
-    expect(resolvePrice('o4-mini', {})).toEqual({ input: 1.1, cached_input: 0.275, output: 4.4 });
-    expect(resolvePrice('gpt-5-nano', {})).toEqual({ input: 0.05, cached_input: 0.005, output: 0.4 });
+const base = (model: string, platform: PriceQuery['platform']): PriceQuery => ({ model, platform, base_model: null });
+const FT_SOURCE = 'built-in ft table (as of 2026-12-02)';
+
+/** A suite with one provider per platform (simulator-like base_url, platform set explicitly) and none. */
+const suite = {
+  providers: {
+    openai: { platform: 'openai' },
+    fireworks: { base_url: 'http://127.0.0.1:9/v1', platform: 'fireworks' },
+    azure: { base_url: 'http://127.0.0.1:9/v1', platform: 'azure' },
+    sim: { base_url: 'http://127.0.0.1:9/v1' },
+  } satisfies Record<string, Pick<ProviderSpec, 'platform' | 'base_url'>>,
+};
+
+function variantPrice(provider: string, model: string, base_model?: string) {
+  return resolvePrice(priceQueryOf(suite, { provider, model, ...(base_model ? { base_model } : {}) }), {});
+}
+
+describe('resolvePrice from genai-prices', () => {
+  it('prices an OpenAI model and names genai-prices with its version', () => {
+    // gpt-5.5 has a long-context tier (above 272k prompt tokens); the base tier is the price.
+    expect(resolvePrice(base('gpt-5.5', 'openai'), {})).toEqual({
+      price: { input: 5, cached_input: 0.5, output: 30 },
+      source: 'genai-prices 0.1.8',
+    });
+    expect(resolvePrice(base('gpt-4.1-2025-04-14', 'openai'), {}).price).toEqual({
+      input: 2,
+      cached_input: 0.5,
+      output: 8,
+    });
   });
 
-  it('prices ft: ids at the fine-tuned rates of their base, dated or not', () => {
-    expect(resolvePrice('ft:gpt-4.1-nano-2025-04-14:acme:intents:abc123', {})).toEqual({
-      input: 0.2,
-      cached_input: 0.05,
-      output: 0.8,
+  it('prices a Fireworks base by its full id or its bare name', () => {
+    const full = resolvePrice(base('accounts/fireworks/models/llama-v3p1-8b-instruct', 'fireworks'), {});
+    expect(full).toEqual({ price: { input: 0.2, output: 0.2 }, source: 'genai-prices 0.1.8' });
+    expect(resolvePrice(base('llama-v3p1-8b-instruct', 'fireworks'), {})).toEqual(full);
+  });
+
+  it('refuses a fuzzy match that names another model', () => {
+    // The database answers gpt-5.1-mini with gpt-5.1-codex-mini: a different model, so unknown here.
+    expect(calcPrice({ input_tokens: 1 }, 'gpt-5.1-mini', { providerId: 'openai' })?.model.id).toBe(
+      'gpt-5.1-codex-mini',
+    );
+    expect(resolvePrice(base('gpt-5.1-mini', 'openai'), {})).toEqual({ price: null, source: null });
+    expect(resolvePrice(base('gpt-4o-mini-search-preview', 'openai'), {}).price).toBeNull();
+  });
+
+  it('asks a server of unknown platform as OpenAI, and knows nothing else there', () => {
+    expect(variantPrice('sim', 'gpt-4.1').price).toEqual({ input: 2, cached_input: 0.5, output: 8 });
+    expect(variantPrice('sim', 'llama-v3p1-8b-instruct').price).toBeNull();
+  });
+
+  it("lets the suite's pricing win, named as such", () => {
+    expect(resolvePrice(base('gpt-5.5', 'openai'), { 'gpt-5.5': { input: 1, output: 2 } })).toEqual({
+      price: { input: 1, output: 2 },
+      source: 'suite',
     });
-    expect(resolvePrice('ft:gpt-4o:acme::xyz', {})).toEqual({ input: 3.75, cached_input: 1.875, output: 15 });
-    expect(resolvePrice('ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123', {})).toEqual({
-      input: 0.8,
-      cached_input: 0.2,
-      output: 3.2,
+    expect(
+      resolvePrice(base('llama-3-8b', null), { 'llama-3-8b': { per_hour: 1.2, requests_per_hour: 20000 } }),
+    ).toEqual({
+      price: { per_hour: 1.2, requests_per_hour: 20000 },
+      source: 'suite',
     });
   });
 
-  it('prefers an exact override, including per-hour prices', () => {
-    const overrides = {
-      'ft:gpt-4.1-nano-2025-04-14:acme:intents:abc123': { input: 0.1, output: 0.2 },
-      'llama-3-8b': { per_hour: 1.2, requests_per_hour: 20000 },
-    };
-    expect(resolvePrice('ft:gpt-4.1-nano-2025-04-14:acme:intents:abc123', overrides)).toEqual({
-      input: 0.1,
-      output: 0.2,
+  it('keeps an unknown model unknown: null, never a zero price', () => {
+    for (const model of ['llama-3-8b', 'gpt-4.1-turbo', 'no-such-model']) {
+      expect(resolvePrice(base(model, 'openai'), {})).toEqual({ price: null, source: null });
+    }
+  });
+});
+
+describe('resolvePrice of fine-tuned variants from the built-in table', () => {
+  it('prices OpenAI ft: ids at their base’s fine-tuned rates', () => {
+    expect(variantPrice('openai', 'ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123')).toEqual({
+      price: { input: 0.8, cached_input: 0.2, output: 3.2 },
+      source: FT_SOURCE,
     });
-    expect(resolvePrice('llama-3-8b', overrides)).toEqual({ per_hour: 1.2, requests_per_hour: 20000 });
+    expect(variantPrice('openai', 'ft:gpt-4o-2024-08-06:acme::xyz').price).toEqual({ input: 3.75, output: 15 });
   });
 
-  it('returns null for unknown models, never a zero price', () => {
-    expect(resolvePrice('llama-3-8b', {})).toBeNull();
-    expect(resolvePrice('ft:davinci-002:acme::x', {})).toBeNull();
-    expect(resolvePrice('ft:gpt-5:acme::x', {})).toBeNull();
-    expect(resolvePrice('gpt-4.1-turbo', {})).toBeNull();
+  it('prices a base_model variant on Fireworks, never at its base model’s own rate by accident', () => {
+    const priced = variantPrice(
+      'fireworks',
+      'accounts/acme/models/banking77-llama-v3p1-8b',
+      'accounts/fireworks/models/llama-v3p1-8b-instruct',
+    );
+    expect(priced).toEqual({ price: { input: 0.2, output: 0.2 }, source: FT_SOURCE });
+  });
+
+  it('knows a fine-tune only on the platform that trained it', () => {
+    // The table applies where the platform is known: not on a server of unknown platform, not elsewhere.
+    expect(variantPrice('sim', 'ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123').price).toBeNull();
+    expect(variantPrice('azure', 'ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123').price).toBeNull();
+    expect(variantPrice('fireworks', 'accounts/acme/models/x', 'gpt-4.1-mini').price).toBeNull();
+  });
+
+  it('has no price for fine-tunes of bases it does not list (gpt-4.1-nano shut down 2026-10-23)', () => {
+    expect(variantPrice('openai', 'ft:gpt-4.1-nano-2025-04-14:acme:intents:abc123')).toEqual({
+      price: null,
+      source: null,
+    });
+    expect(variantPrice('openai', 'ft:davinci-002:acme::x').price).toBeNull();
+  });
+
+  it('still lets the suite price a fine-tune', () => {
+    const query = priceQueryOf(suite, { provider: 'openai', model: 'ft:gpt-4.1-nano-2025-04-14:acme:intents:abc123' });
+    expect(resolvePrice(query, { [query.model]: { input: 0.2, output: 0.8 } }).source).toBe('suite');
   });
 });
 
 describe('trainingPricePer1M', () => {
-  it('prices training for fine-tunable bases and ft: ids', () => {
-    expect(trainingPricePer1M('gpt-4.1')).toBe(25);
-    expect(trainingPricePer1M('gpt-4.1-nano-2025-04-14')).toBe(1.5);
-    expect(trainingPricePer1M('ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123')).toBe(5);
-    expect(trainingPricePer1M('gpt-4o-mini')).toBe(3);
-    expect(trainingPricePer1M('gpt-5')).toBeNull();
+  it('prices training per base and platform, dated or not', () => {
+    expect(trainingPricePer1M('gpt-4.1', 'openai')).toBe(25);
+    expect(trainingPricePer1M('gpt-4.1-mini-2025-04-14', 'openai')).toBe(5);
+    expect(trainingPricePer1M('gpt-4o-mini', 'openai')).toBe(3);
+    expect(trainingPricePer1M('accounts/fireworks/models/qwen3-8b', 'fireworks')).toBe(0.5);
+    expect(trainingPricePer1M('llama-v3p1-8b-instruct', 'fireworks')).toBe(0.5);
+  });
+
+  it('is null where the table has no figure', () => {
+    expect(trainingPricePer1M('gpt-5', 'openai')).toBeNull();
+    expect(trainingPricePer1M('gpt-4.1-nano', 'openai')).toBeNull();
+    expect(trainingPricePer1M('gpt-4.1', 'azure')).toBeNull();
+    expect(trainingPricePer1M('gpt-4.1', null)).toBeNull();
   });
 });
 

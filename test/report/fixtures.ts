@@ -1,3 +1,4 @@
+import { GENAI_PRICES_SOURCE } from '../../src/providers/genai-prices.js';
 import type { RunResults, VariantResult } from '../../src/report/types.js';
 import type { VariantMetrics } from '../../src/scoring/types.js';
 
@@ -25,6 +26,7 @@ export function variant(overrides: Partial<VariantResult> = {}): VariantResult {
     provider: 'openai',
     model: 'gpt-4.1',
     price: '$2.00 in / $0.50 cached / $8.00 out per 1M tokens',
+    price_source: GENAI_PRICES_SOURCE,
     metrics: metrics(),
     thresholds: [{ metric: 'accuracy', op: 'min', limit: 0.85, actual: 0.9, pass: true }],
     passed: true,

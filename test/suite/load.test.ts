@@ -102,7 +102,7 @@ describe('loadSuites resolves a suite', () => {
     });
     expect(suite.variants.map((v) => v.name)).toEqual(['zeta-prompted', 'alpha-finetuned']);
     const [prompted, finetuned] = suite.variants;
-    expect(prompted).toMatchObject({ role: 'prompted', provider: 'openai', model: 'gpt-4.1' });
+    expect(prompted).toMatchObject({ role: 'prompted', provider: 'openai', model: 'gpt-5.5' });
     expect(prompted?.params).toEqual({ temperature: 0, max_tokens: 16 });
     expect(finetuned).toMatchObject({
       role: 'finetuned',

@@ -6,10 +6,11 @@ import { exitCodeOf, runtimeFailure } from '../../api/outcome.js';
 import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
-import { ExitCode, formatProblem } from '../../errors.js';
+import { ExitCode, formatProblem, type Problem } from '../../errors.js';
 import { readHistoryFile } from '../../history/store.js';
 import { renderConsoleReport } from '../../report/console.js';
 import { historyProblemLines } from '../../report/drift-report.js';
+import { stripControl } from '../../report/escape.js';
 import { RESULTS_FILE } from '../../report/files.js';
 import { renderMarkdownReport } from '../../report/markdown.js';
 import type { RunResults } from '../../report/types.js';
@@ -55,6 +56,10 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       onProgress: options.quiet ? undefined : progress.update,
       reference,
       ...(history ? { history } : {}),
+      lifecycle: {
+        now: io.now?.() ?? new Date(),
+        onWarning: (warning: Problem) => io.stderr.write(`warning: ${stripControl(formatProblem(warning))}\n`),
+      },
       simulate: options.simulate ? { configPath: options.simConfig && resolve(io.cwd, options.simConfig) } : undefined,
       onSimulator: (url) => io.stderr.write(`simulator: serving ${validation.suites.length} suite(s) at ${url}\n`),
       ...stopping.options,

@@ -1,15 +1,31 @@
+import { resolve } from 'node:path';
+import { checkLifecycles } from '../../api/lifecycle.js';
 import { validateSuites } from '../../api/validate.js';
 import { ExitCode, formatProblem } from '../../errors.js';
+import { stripControl } from '../../report/escape.js';
 import type { RunCliOptions } from '../args.js';
 import type { CliIo } from '../io.js';
 
 /** Prints every problem as `file:line:col message`; exit 2 when there is any. */
 export async function validateCommand(options: RunCliOptions, io: CliIo): Promise<number> {
   const result = await validateSuites(options.suites, { cwd: io.cwd, env: io.env, requireApiKeys: !options.simulate });
-  for (const warning of result.warnings) io.stderr.write(`warning: ${formatProblem(warning)}\n`);
-  if (result.problems.length > 0) {
-    for (const problem of result.problems) io.stderr.write(`${formatProblem(problem)}\n`);
-    const count = result.problems.length;
+  // Model shutdowns: providers whose key is at hand are asked (never on --simulate), the built-in table otherwise.
+  const lifecycle = await checkLifecycles(
+    result.suites.map(({ suite }) => suite),
+    {
+      now: io.now?.() ?? new Date(),
+      env: io.env,
+      cacheDir: resolve(io.cwd, options.cacheDir),
+      cacheMode: options.cacheMode,
+      ask: (provider) => !options.simulate && provider.api_key_env !== undefined && !!io.env[provider.api_key_env],
+    },
+  );
+  const warnings = [...result.warnings, ...lifecycle.warnings];
+  const problems = [...result.problems, ...lifecycle.problems];
+  for (const warning of warnings) io.stderr.write(`warning: ${stripControl(formatProblem(warning))}\n`);
+  if (problems.length > 0) {
+    for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`);
+    const count = problems.length;
     io.stderr.write(`${count} problem${count === 1 ? '' : 's'} found; no model was called.\n`);
     return ExitCode.usage;
   }
