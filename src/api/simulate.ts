@@ -43,12 +43,21 @@ export async function simulateSuites(
   // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port.
   const fingerprint = createHash('sha256').update(JSON.stringify(behaviour)).update(JSON.stringify(cases));
   const identity = `tunegate-simulator:${fingerprint.digest('hex').slice(0, 16)}`;
+  const origin = new URL(simulator.url).origin;
   for (const { suite } of suites) {
-    for (const provider of Object.values(suite.providers)) {
+    const backend = suite.training?.backend;
+    // Azure trains on the resource's /openai/v1 routes and deploys through the management API: both simulated.
+    const azureProvider = backend?.type === 'azure' ? backend.provider : undefined;
+    if (backend?.type === 'azure') {
+      backend.deployment.management_url = origin;
+      delete backend.deployment.token_env;
+    }
+    if (backend?.type === 'fireworks') delete backend.api_url;
+    for (const [name, provider] of Object.entries(suite.providers)) {
       // The platform stays the real service's (its shutdown dates, its fine-tune prices): the demo behaves like it.
       const platform = platformOf(provider);
       if (platform) provider.platform = platform;
-      provider.base_url = simulator.url;
+      provider.base_url = name === azureProvider ? `${origin}/openai/v1` : simulator.url;
       provider.cache_identity = identity;
       delete provider.api_key_env;
       delete provider.api_version;

@@ -21,7 +21,7 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
   if (!spec) {
     throw new TunegateError(
       'training-backend',
-      `suite ${suite.name} has no training.backend; add one (openai, github-dispatch or webhook) to its training: section`,
+      `suite ${suite.name} has no training.backend; add one (openai, azure, fireworks, github-dispatch or webhook) to its training: section`,
     );
   }
   return createBackend(spec, suite, options.env, {

@@ -15,6 +15,9 @@ export function secretVariableNames(suites: readonly LoadedSuite[]): string[] {
     const backend = suite.training?.backend;
     if (backend?.type === 'github-dispatch') names.add(backend.token_env);
     if (backend?.type === 'webhook' && backend.secret_env !== undefined) names.add(backend.secret_env);
+    if (backend?.type === 'azure' && backend.deployment.token_env !== undefined) {
+      names.add(backend.deployment.token_env);
+    }
   }
   return [...names];
 }

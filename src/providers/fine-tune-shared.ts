@@ -1,8 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import type OpenAI from 'openai';
 import { APIConnectionError, APIError, APIUserAbortError, toFile } from 'openai';
+import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
 import { ExitCode, TunegateError } from '../errors.js';
+import type { JobStatus, TrainingJob } from '../training/types.js';
 import { redact } from './errors.js';
+
+/** More events than any job shows; stops a misbehaving server from paging forever. */
+const MAX_EVENTS = 10_000;
 
 export interface FineTuneCallContext {
   provider: string;
@@ -13,7 +19,7 @@ export interface FineTuneCallContext {
 }
 
 /** The message the server put in its error body, without the SDK's status prefix. */
-function serverMessage(error: APIError): string {
+export function serverMessage(error: APIError): string {
   const body = error.error as { message?: unknown } | undefined;
   return typeof body?.message === 'string' && body.message !== '' ? body.message : error.message;
 }
@@ -74,4 +80,45 @@ export async function fineTuneCall<T>(
 /** The file at `path`, read from disk for a multipart upload. */
 export function fileUpload(path: string, name = basename(path)): Promise<File> {
   return toFile(createReadStream(path), name);
+}
+
+const OPENAI_STATUS: Record<FineTuningJob['status'], JobStatus> = {
+  validating_files: 'queued',
+  queued: 'queued',
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+type Call = <T>(what: string, action: () => Promise<T>) => Promise<T>;
+
+/** A job in OpenAI's shape (OpenAI's API, Azure OpenAI's), with its events oldest first. */
+export async function readOpenAIJob(
+  client: OpenAI,
+  call: Call,
+  job: FineTuningJob,
+  options: { backend: string; url?: string },
+): Promise<TrainingJob> {
+  const events = await call(`reading events of ${job.id}`, async () => {
+    const collected: { created_at: number; message: string }[] = [];
+    for await (const event of client.fineTuning.jobs.listEvents(job.id, { limit: 100 })) {
+      collected.push(event);
+      if (collected.length >= MAX_EVENTS) break;
+    }
+    return collected;
+  });
+  // OpenAI lists events newest first; the stable sort keeps same-second events in their order.
+  const oldestFirst = events.reverse().sort((a, b) => a.created_at - b.created_at);
+  return {
+    backend: options.backend,
+    id: job.id,
+    status: OPENAI_STATUS[job.status] ?? 'running',
+    ...(job.fine_tuned_model ? { model: job.fine_tuned_model } : {}),
+    ...(options.url ? { url: options.url } : {}),
+    events: oldestFirst.map((event) => ({
+      at: new Date(event.created_at * 1000).toISOString(),
+      message: event.message,
+    })),
+  };
 }

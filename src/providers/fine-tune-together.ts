@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type OpenAI from 'openai';
 import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../training/types.js';
 import { type FineTuneCallContext, fileUpload, fineTuneCall } from './fine-tune-shared.js';
+import { keyTag } from './key-tag.js';
 
 /** The parts of a Together fine-tune job this backend reads. */
 interface TogetherJob {
@@ -30,14 +30,6 @@ const TOGETHER_STATUS: Record<string, JobStatus> = {
   cancel_requested: 'cancelled',
   cancelled: 'cancelled',
 };
-
-/**
- * Together jobs carry no metadata, so the idempotency key travels in the uploaded file's name:
- * a start with the same key finds that file (no second upload) and the job trained on it.
- */
-export function keyTag(key: string): string {
-  return `tunegate-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-}
 
 function eventTime(at: string | number): string {
   const date = typeof at === 'number' ? new Date(at * 1000) : new Date(at);
@@ -115,6 +107,10 @@ export function createTogetherFineTuneBackend(client: OpenAI, context: FineTuneC
     },
     async status(id: string): Promise<TrainingJob> {
       return toTrainingJob(await retrieve(id));
+    },
+    async cancel(id: string): Promise<TrainingJob> {
+      const path = `/fine-tunes/${encodeURIComponent(id)}/cancel`;
+      return toTrainingJob(await call(`cancelling fine-tune job ${id}`, () => client.post<TogetherJob>(path)));
     },
   };
 }

@@ -2,9 +2,10 @@ import { basename } from 'node:path';
 import type OpenAI from 'openai';
 import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { ProviderSpec } from '../suite/types.js';
-import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../training/types.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../training/types.js';
 import { createOpenAIClient } from './client.js';
-import { type FineTuneCallContext, fileUpload, fineTuneCall } from './fine-tune-shared.js';
+import { createAzureFineTuneBackend, resourceName } from './fine-tune-azure.js';
+import { type FineTuneCallContext, fileUpload, fineTuneCall, readOpenAIJob } from './fine-tune-shared.js';
 import { createTogetherFineTuneBackend } from './fine-tune-together.js';
 
 export { toFineTuneError } from './fine-tune-shared.js';
@@ -14,28 +15,21 @@ export const KEY_METADATA = 'tunegate_key';
 export const SUITE_METADATA = 'tunegate_suite';
 /** How many recent jobs are scanned for one with the same key. */
 const RECENT_JOBS_SCANNED = 100;
-/** More events than any job shows; stops a misbehaving server from paging forever. */
-const MAX_EVENTS = 10_000;
 const OPENAI_HOST = 'api.openai.com';
 
-const OPENAI_STATUS: Record<FineTuningJob['status'], JobStatus> = {
-  validating_files: 'queued',
-  queued: 'queued',
-  running: 'running',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-
-/** A fine-tuning backend over an OpenAI-compatible endpoint: OpenAI's own API or Together's `/fine-tunes`. */
+/**
+ * A fine-tuning backend over an OpenAI-compatible endpoint: OpenAI's own API, Together's `/fine-tunes`, or an
+ * Azure OpenAI resource's `/openai/fine_tuning/jobs` (api-key header and api-version from the provider).
+ */
 export function createOpenAIFineTuneBackend(
   provider: ProviderSpec,
   env: Record<string, string | undefined>,
-  options: { api: 'openai' | 'together' },
+  options: { api: 'openai' | 'together' | 'azure' },
 ): FineTuneBackend {
   const { client, secrets } = createOpenAIClient(provider, env);
   const context: FineTuneCallContext = { provider: provider.name, secrets };
   if (options.api === 'together') return createTogetherFineTuneBackend(client, context);
+  if (options.api === 'azure') return createAzureFineTuneBackend(client, context, resourceName(provider.base_url));
   return createOpenAIBackend(client, context, isOpenAI(provider.base_url));
 }
 
@@ -66,29 +60,11 @@ function createOpenAIBackend(client: OpenAI, context: FineTuneCallContext, onOpe
     });
   }
 
-  async function toTrainingJob(job: FineTuningJob): Promise<TrainingJob> {
-    const events = await call(`reading events of ${job.id}`, async () => {
-      const collected: { created_at: number; message: string }[] = [];
-      for await (const event of client.fineTuning.jobs.listEvents(job.id, { limit: 100 })) {
-        collected.push(event);
-        if (collected.length >= MAX_EVENTS) break;
-      }
-      return collected;
-    });
-    // OpenAI lists events newest first; the stable sort keeps same-second events in their order.
-    const oldestFirst = events.reverse().sort((a, b) => a.created_at - b.created_at);
-    return {
+  const toTrainingJob = (job: FineTuningJob) =>
+    readOpenAIJob(client, call, job, {
       backend: 'openai',
-      id: job.id,
-      status: OPENAI_STATUS[job.status] ?? 'running',
-      ...(job.fine_tuned_model ? { model: job.fine_tuned_model } : {}),
       ...(onOpenAI ? { url: `https://platform.openai.com/finetune/${job.id}` } : {}),
-      events: oldestFirst.map((event) => ({
-        at: new Date(event.created_at * 1000).toISOString(),
-        message: event.message,
-      })),
-    };
-  }
+    });
 
   return {
     name: 'openai',
@@ -113,6 +89,10 @@ function createOpenAIBackend(client: OpenAI, context: FineTuneCallContext, onOpe
     },
     async status(id: string): Promise<TrainingJob> {
       const job = await call(`reading fine-tuning job ${id}`, () => client.fineTuning.jobs.retrieve(id));
+      return toTrainingJob(job);
+    },
+    async cancel(id: string): Promise<TrainingJob> {
+      const job = await call(`cancelling fine-tuning job ${id}`, () => client.fineTuning.jobs.cancel(id));
       return toTrainingJob(job);
     },
   };

@@ -54,6 +54,14 @@ export interface SimFineTuning {
   accuracy_by_suffix?: Record<string, number>;
   /** Refuse job creation with a 403, as for an account that may not fine-tune. */
   permission_denied?: boolean;
+  /** Base models offered for fine-tuning; any other answers 404 (default: every model). */
+  fine_tunable?: string[];
+  /** Fireworks account ids and Azure resource names that exist; any other answers 404 (default: every one). */
+  accounts?: string[];
+  /** Refuse Azure deployments with a 403, as for a token without the role to write them. */
+  deploy_denied?: boolean;
+  /** Polls of an Azure deployment before it succeeds (default 1). */
+  deploy_steps?: number;
 }
 
 export interface SimCase {
@@ -91,7 +99,16 @@ const CONFIG_KEYS = [
   'fine_tuning',
 ];
 const RATE_LIMIT_KEYS = ['requests_per_second', 'burst', 'retry_after_ms', 'headers'];
-const FINE_TUNING_KEYS = ['steps', 'accuracy', 'accuracy_by_suffix', 'permission_denied'];
+const FINE_TUNING_KEYS = [
+  'steps',
+  'accuracy',
+  'accuracy_by_suffix',
+  'permission_denied',
+  'fine_tunable',
+  'accounts',
+  'deploy_denied',
+  'deploy_steps',
+];
 const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction', 'shutdown_date'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
@@ -239,6 +256,17 @@ function parseFineTuning(section: unknown, check: Checker): SimFineTuning | unde
   }
   const permissionDenied = check.boolean(raw.permission_denied, 'fine_tuning.permission_denied');
   if (permissionDenied !== undefined) fineTuning.permission_denied = permissionDenied;
+  const deployDenied = check.boolean(raw.deploy_denied, 'fine_tuning.deploy_denied');
+  if (deployDenied !== undefined) fineTuning.deploy_denied = deployDenied;
+  const deploySteps = check.number(raw.deploy_steps, 'fine_tuning.deploy_steps', 0, 1000);
+  if (deploySteps !== undefined && Number.isInteger(deploySteps)) fineTuning.deploy_steps = deploySteps;
+  else if (deploySteps !== undefined) check.add('fine_tuning.deploy_steps', `must be an integer, got ${deploySteps}`);
+  for (const key of ['fine_tunable', 'accounts'] as const) {
+    const list = raw[key];
+    if (list === undefined) continue;
+    if (Array.isArray(list) && list.every((item) => typeof item === 'string')) fineTuning[key] = list;
+    else check.add(`fine_tuning.${key}`, 'must be a list of names');
+  }
   return fineTuning;
 }
 

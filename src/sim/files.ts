@@ -32,30 +32,50 @@ function countLines(bytes: Buffer): number {
     .filter((line) => line.trim() !== '').length;
 }
 
+/** The `file` part of a multipart body and its other fields, or a message saying what is wrong. */
+async function readForm(
+  body: Buffer,
+  contentType: string,
+): Promise<{ file: File; bytes: Buffer; fields: FormData } | string> {
+  if (!contentType.startsWith('multipart/form-data')) return 'Uploads must be multipart/form-data.';
+  let form: FormData;
+  try {
+    // The platform's multipart parser: the same one fetch uses for its own responses.
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return 'The multipart body could not be parsed.';
+  }
+  const part = form.get('file');
+  if (part === null || typeof part === 'string') return 'The form needs a `file` part holding the file.';
+  return { file: part, bytes: Buffer.from(await part.arrayBuffer()), fields: form };
+}
+
 /** Uploaded files, in memory for the simulator's lifetime. */
 export class SimFileStore {
   private readonly files = new Map<string, SimFile>();
 
   /** Stores the `file` part of a multipart upload; returns a message instead when the form lacks one. */
   async upload(body: Buffer, contentType: string): Promise<SimFile | string> {
-    if (!contentType.startsWith('multipart/form-data')) return 'Uploads must be multipart/form-data.';
-    let form: FormData;
-    try {
-      // The platform's multipart parser: the same one fetch uses for its own responses.
-      form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-    } catch {
-      return 'The multipart body could not be parsed.';
-    }
-    const part = form.get('file');
-    if (part === null || typeof part === 'string') return 'The form needs a `file` part holding the file.';
-    const purpose = form.get('purpose');
+    const form = await readForm(body, contentType);
+    if (typeof form === 'string') return form;
+    const purpose = form.fields.get('purpose');
     if (typeof purpose !== 'string' || purpose === '') return 'The form needs a `purpose` field.';
-    const named = form.get('file_name');
-    const bytes = Buffer.from(await part.arrayBuffer());
+    const named = form.fields.get('file_name');
+    const name = typeof named === 'string' && named !== '' ? named : form.file.name;
+    return this.put(`file-sim-${this.files.size + 1}`, form.bytes, name, purpose);
+  }
+
+  /** Stores the `file` part of a multipart upload under a name the caller chose (a Fireworks dataset). */
+  async uploadAs(id: string, body: Buffer, contentType: string, purpose: string): Promise<SimFile | string> {
+    const form = await readForm(body, contentType);
+    return typeof form === 'string' ? form : this.put(id, form.bytes, form.file.name, purpose);
+  }
+
+  private put(id: string, bytes: Buffer, filename: string, purpose: string): SimFile {
     const file: SimFile = {
-      id: `file-sim-${this.files.size + 1}`,
+      id,
       bytes,
-      filename: typeof named === 'string' && named !== '' ? named : part.name,
+      filename,
       purpose,
       lines: countLines(bytes),
       created_at: Math.floor(Date.now() / 1000),

@@ -1,11 +1,14 @@
 import type { SimFineTuning } from './config.js';
-import type { SimFileStore } from './files.js';
+import { SimFileStore } from './files.js';
 import { hash32, key } from './hash.js';
 import { cursorPage, matchesMetadata, metadataFilter } from './pages.js';
 
-/** OpenAI's `/fine_tuning/jobs` or Together's `/fine-tunes`: same jobs, different shapes. */
-export type JobApi = 'openai' | 'together';
-type Stage = 'queued' | 'running' | 'succeeded' | 'failed';
+/**
+ * OpenAI's `/fine_tuning/jobs`, Together's `/fine-tunes`, Azure OpenAI's `/openai/fine_tuning/jobs` or Fireworks'
+ * `supervisedFineTuningJobs`: same jobs, different shapes.
+ */
+export type JobApi = 'openai' | 'together' | 'azure' | 'fireworks';
+type Stage = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** OpenAI rejects training files with fewer examples. */
 const MIN_EXAMPLES = 10;
@@ -36,6 +39,20 @@ interface SimJob {
   events: SimJobEvent[];
   fine_tuned_model: string | null;
   error: { code: string; message: string; param: string | null } | null;
+  /** Fireworks: the model the job writes (accounts/{account}/models/{name}), named when it is created. */
+  output_model: string | null;
+}
+
+/** The fields of a job creation, once read from whichever API's request shape. */
+export interface JobRequest {
+  id: string;
+  model: string;
+  training_file: string;
+  validation_file: string | null;
+  suffix: string | null;
+  metadata: Record<string, string> | null;
+  n_epochs: number | null;
+  output_model: string | null;
 }
 
 export interface Reply {
@@ -48,6 +65,12 @@ export interface FineTuningCounters {
   job_polls: number;
   permission_denied: number;
   models_trained: number;
+}
+
+/** A model a job trained: what it was trained from and how well it answers. */
+export interface TrainedModel {
+  base: string;
+  accuracy: number;
 }
 
 function now(): number {
@@ -78,13 +101,28 @@ const OPENAI_STATUS: Record<Stage, string> = {
   running: 'running',
   succeeded: 'succeeded',
   failed: 'failed',
+  cancelled: 'cancelled',
 };
 const TOGETHER_STATUS: Record<Stage, string> = {
   queued: 'pending',
   running: 'running',
   succeeded: 'completed',
   failed: 'error',
+  cancelled: 'cancelled',
 };
+const FIREWORKS_STATE: Record<Stage, string> = {
+  queued: 'JOB_STATE_CREATING',
+  running: 'JOB_STATE_RUNNING',
+  succeeded: 'JOB_STATE_COMPLETED',
+  failed: 'JOB_STATE_FAILED',
+  cancelled: 'JOB_STATE_CANCELLED',
+};
+
+/** Fireworks' control plane answers errors the gRPC-gateway way: `{ code, message, details }`. */
+export function fireworksError(status: number, message: string): Reply {
+  const codes: Record<number, number> = { 400: 3, 403: 7, 404: 5, 409: 6 };
+  return { status, body: { code: codes[status] ?? 2, message, details: [] } };
+}
 
 /**
  * Simulated fine-tuning jobs. A job advances one stage each time it is retrieved — queued, running,
@@ -93,6 +131,9 @@ const TOGETHER_STATUS: Record<Stage, string> = {
  */
 export class SimFineTuningApi {
   private readonly jobs: SimJob[] = [];
+  private readonly trainedModels = new Map<string, TrainedModel>();
+  /** Fireworks datasets, by name (accounts/{account}/datasets/{id}). */
+  readonly datasets = new SimFileStore();
   private readonly steps: number;
 
   constructor(
@@ -105,14 +146,11 @@ export class SimFineTuningApi {
     this.steps = settings.steps ?? DEFAULT_STEPS;
   }
 
-  create(api: JobApi, raw: unknown): Reply {
-    if (this.settings.permission_denied) {
-      this.counters.permission_denied++;
-      const message = 'This organization does not have access to fine-tuning (simulated permission_denied).';
-      return errorReply(403, message, 'permission_denied');
-    }
+  /** A job from an OpenAI-shaped request (OpenAI, Together, Azure OpenAI). */
+  create(api: Exclude<JobApi, 'fireworks'>, raw: unknown): Reply {
+    const refused = this.refuse(api, raw);
+    if (refused) return refused;
     const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    if (typeof body.model !== 'string' || body.model === '') return errorReply(400, 'Missing `model`.', null, 'model');
     const training = typeof body.training_file === 'string' ? this.files.get(body.training_file) : undefined;
     if (!training) {
       return errorReply(
@@ -135,17 +173,68 @@ export class SimFineTuningApi {
     if (metadata !== null && !isStringRecord(metadata)) {
       return errorReply(400, '`metadata` must map keys to strings.', null, 'metadata');
     }
-    const suffix = typeof body.suffix === 'string' && body.suffix !== '' ? body.suffix : null;
-    const id = api === 'openai' ? `ftjob-sim-${this.jobs.length + 1}` : `ft-sim-${this.jobs.length + 1}`;
-    const job: SimJob = {
+    const number = this.jobs.length + 1;
+    const id = {
+      openai: `ftjob-sim-${number}`,
+      together: `ft-sim-${number}`,
+      azure: `ftjob-${this.hex('job', number, 32)}`,
+    }[api];
+    const job = this.createJob(api, {
       id,
-      api,
-      base_model: body.model,
-      suffix,
+      model: body.model as string,
       training_file: training.id,
       validation_file: validation,
+      suffix: typeof body.suffix === 'string' && body.suffix !== '' ? body.suffix : null,
       metadata,
       n_epochs: epochsOf(body),
+      output_model: null,
+    });
+    return { status: 200, body: this.render(job, true) };
+  }
+
+  /**
+   * A refusal before anything is read: a 403 for an account that may not fine-tune, a 404 for a base model
+   * not offered for fine-tuning. Null when the job may be created.
+   */
+  refuse(api: JobApi, raw: unknown): Reply | null {
+    const reply =
+      api === 'fireworks'
+        ? fireworksError
+        : (status: number, message: string, code: string) => errorReply(status, message, code);
+    if (this.settings.permission_denied) {
+      this.counters.permission_denied++;
+      const message =
+        api === 'fireworks'
+          ? 'Account is not permitted to create fine-tuning jobs (simulated PERMISSION_DENIED).'
+          : api === 'azure'
+            ? 'Fine-tuning is not available for this resource in its region (simulated).'
+            : 'This organization does not have access to fine-tuning (simulated permission_denied).';
+      return reply(403, message, 'permission_denied');
+    }
+    const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const model = api === 'fireworks' ? body.baseModel : body.model;
+    if (typeof model !== 'string' || model === '') {
+      return api === 'fireworks'
+        ? fireworksError(400, 'baseModel is required.')
+        : errorReply(400, 'Missing `model`.', null, 'model');
+    }
+    const offered = this.settings.fine_tunable;
+    if (offered !== undefined && !offered.includes(model)) {
+      const message =
+        api === 'fireworks'
+          ? `Model not found or not tunable: ${model}`
+          : `The base model ${model} is not available for fine-tuning (simulated).`;
+      return reply(404, message, 'model_not_found');
+    }
+    return null;
+  }
+
+  /** Records a new job (already checked) and reports its first events. */
+  createJob(api: JobApi, request: JobRequest): SimJob {
+    const job: SimJob = {
+      ...request,
+      api,
+      base_model: request.model,
       created_at: now(),
       finished_at: null,
       stage: 'queued',
@@ -154,24 +243,46 @@ export class SimFineTuningApi {
       fine_tuned_model: null,
       error: null,
     };
-    this.event(job, `Validating training file: ${training.id}`);
+    this.event(job, `Validating training file: ${request.training_file}`);
     this.event(job, 'Files validated, moving job to queued state');
     this.jobs.push(job);
     this.counters.jobs_created++;
+    return job;
+  }
+
+  /** A job, or undefined: Fireworks reads one by its id before creating it. */
+  has(api: JobApi, id: string): boolean {
+    return this.find(api, id) !== undefined;
+  }
+
+  /** What a model trained here was trained from and how well it answers (Azure serves it once deployed). */
+  trained(model: string): TrainedModel | undefined {
+    return this.trainedModels.get(model);
+  }
+
+  /** Stops a job that has not finished. */
+  cancel(api: JobApi, id: string): Reply {
+    const job = this.find(api, id);
+    if (!job) return this.notFound(api, id);
+    if (job.stage === 'queued' || job.stage === 'running') {
+      job.stage = 'cancelled';
+      job.finished_at = now();
+      this.event(job, 'Job cancelled');
+    }
     return { status: 200, body: this.render(job, true) };
   }
 
   /** The job, one stage further along. */
   retrieve(api: JobApi, id: string): Reply {
     const job = this.find(api, id);
-    if (!job) return errorReply(404, `No fine-tuning job with id ${id}.`, 'fine_tune_not_found', 'id');
+    if (!job) return this.notFound(api, id);
     this.counters.job_polls++;
     this.advance(job);
     return { status: 200, body: this.render(job, true) };
   }
 
   /** Newest first, filtered by `metadata[key]=value`, paginated by `after`/`limit` (OpenAI) — all jobs (Together). */
-  list(api: JobApi, query: URLSearchParams): Reply {
+  list(api: Exclude<JobApi, 'fireworks'>, query: URLSearchParams): Reply {
     const filter = metadataFilter(query);
     const jobs = this.jobs
       .filter((job) => job.api === api && matchesMetadata(job.metadata, filter))
@@ -181,9 +292,24 @@ export class SimFineTuningApi {
     return { status: 200, body: cursorPage(jobs, query) };
   }
 
+  /** The job as it stands, without advancing it (what a creation answers with). */
+  view(api: JobApi, id: string): Reply {
+    const job = this.find(api, id);
+    return job ? { status: 200, body: this.render(job, true) } : this.notFound(api, id);
+  }
+
+  /** Fireworks' list of an account's jobs, newest first. */
+  listFireworks(parent: string): Reply {
+    const jobs = this.jobs.filter((job) => job.api === 'fireworks' && job.id.startsWith(`${parent}/`)).reverse();
+    return {
+      status: 200,
+      body: { supervisedFineTuningJobs: jobs.map((job) => this.render(job, false)), totalSize: jobs.length },
+    };
+  }
+
   /** OpenAI's event list: newest first, paginated. */
-  events(id: string, query: URLSearchParams): Reply {
-    const job = this.find('openai', id);
+  events(api: 'openai' | 'azure', id: string, query: URLSearchParams): Reply {
+    const job = this.find(api, id);
     if (!job) return errorReply(404, `No fine-tuning job with id ${id}.`, 'fine_tune_not_found', 'id');
     const events = [...job.events].reverse().map((event) => ({
       object: 'fine_tuning.job.event',
@@ -192,6 +318,21 @@ export class SimFineTuningApi {
       data: {},
     }));
     return { status: 200, body: cursorPage(events, query) };
+  }
+
+  private notFound(api: JobApi, id: string): Reply {
+    if (api === 'fireworks') return fireworksError(404, `SupervisedFineTuningJob not found: ${id}`);
+    return errorReply(404, `No fine-tuning job with id ${id}.`, 'fine_tune_not_found', 'id');
+  }
+
+  private hex(what: string, n: number, length: number): string {
+    let text = '';
+    for (let part = 0; text.length < length; part++) {
+      text += hash32(this.seed, key(what, String(n), String(part)))
+        .toString(16)
+        .padStart(8, '0');
+    }
+    return text.slice(0, length);
   }
 
   private find(api: JobApi, id: string): SimJob | undefined {
@@ -204,7 +345,8 @@ export class SimFineTuningApi {
 
   private advance(job: SimJob): void {
     if (job.stage === 'queued') {
-      const examples = this.files.get(job.training_file)?.lines ?? 0;
+      const store = job.api === 'fireworks' ? this.datasets : this.files;
+      const examples = store.get(job.training_file)?.lines ?? 0;
       if (examples < MIN_EXAMPLES) {
         const message = `Training file has ${examples} example(s), but must have at least ${MIN_EXAMPLES} examples`;
         job.error = { code: 'invalid_training_file', message, param: 'training_file' };
@@ -231,7 +373,10 @@ export class SimFineTuningApi {
     this.event(job, 'The job has successfully completed');
     this.counters.models_trained++;
     const bySuffix = job.suffix === null ? undefined : this.settings.accuracy_by_suffix?.[job.suffix];
-    this.onTrained(model, job.base_model, bySuffix ?? this.settings.accuracy ?? DEFAULT_ACCURACY);
+    const accuracy = bySuffix ?? this.settings.accuracy ?? DEFAULT_ACCURACY;
+    this.trainedModels.set(model, { base: job.base_model, accuracy });
+    // Azure answers with a fine-tune only through a deployment of it.
+    if (job.api !== 'azure') this.onTrained(model, job.base_model, accuracy);
   }
 
   /** Falls with each step, with a little seeded noise. */
@@ -244,11 +389,17 @@ export class SimFineTuningApi {
     const short = hash32(this.seed, key('model', job.id)).toString(16).padStart(8, '0');
     const suffix = job.suffix ?? 'model';
     if (job.api === 'openai') return `ft:${job.base_model}:tunegate-sim:${suffix}:${short}`;
+    // Azure: <base>.ft-<32 hex>, with the suffix kept beside it (user_provided_suffix).
+    if (job.api === 'azure') return `${job.base_model}.ft-${this.hex('model', this.jobs.indexOf(job), 32)}`;
+    if (job.api === 'fireworks' && job.output_model) return job.output_model;
     return `tunegate-sim/${job.base_model.split('/').at(-1)}-${suffix}-${short}`;
   }
 
   private render(job: SimJob, withEvents: boolean): unknown {
-    return job.api === 'openai' ? openAIJob(job) : togetherJob(job, withEvents);
+    if (job.api === 'openai') return openAIJob(job);
+    if (job.api === 'azure') return azureJob(job);
+    if (job.api === 'fireworks') return fireworksJob(job, this.steps);
+    return togetherJob(job, withEvents);
   }
 }
 
@@ -283,6 +434,33 @@ function openAIJob(job: SimJob) {
     metadata: job.metadata,
     estimated_finish: null,
     integrations: null,
+  };
+}
+
+/** Azure OpenAI's job: OpenAI's shape, without metadata, with the suffix as given. */
+function azureJob(job: SimJob) {
+  const { metadata: _none, suffix, ...rest } = openAIJob(job);
+  return { ...rest, user_provided_suffix: suffix };
+}
+
+function fireworksJob(job: SimJob, steps: number) {
+  const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+  const last = job.events.at(-1);
+  return {
+    name: job.id,
+    displayName: job.suffix ?? '',
+    createTime: iso(job.created_at),
+    ...(job.finished_at === null ? {} : { completedTime: iso(job.finished_at) }),
+    updateTime: iso(last?.created_at ?? job.created_at),
+    dataset: job.training_file,
+    ...(job.validation_file === null ? {} : { evaluationDataset: job.validation_file }),
+    state: FIREWORKS_STATE[job.stage],
+    status: job.error ? { code: 'INVALID_ARGUMENT', message: job.error.message } : { code: 'OK', message: '' },
+    createdBy: `sim@${job.id.split('/')[1] ?? 'tunegate'}`,
+    baseModel: job.base_model,
+    outputModel: job.output_model,
+    ...(job.n_epochs === null ? {} : { epochs: job.n_epochs }),
+    jobProgress: { percent: steps === 0 ? 100 : Math.round((100 * job.step) / steps), epoch: job.step },
   };
 }
 

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SimAzureDeployments } from './azure.js';
 import type { SimBehaviour } from './behaviour.js';
 import type { SimConfig } from './config.js';
 import { fileObject, SimFileStore } from './files.js';
 import { errorReply, type JobApi, type Reply, SimFineTuningApi } from './fine-tuning.js';
+import { SimFireworks } from './fireworks.js';
 import { readLimitedBody } from './request-body.js';
 import { StoredCompletions } from './stored.js';
 
@@ -18,6 +20,9 @@ export interface SimTrainingStats {
   /** Job creations refused with a 403 (fine_tuning.permission_denied). */
   permission_denied: number;
   models_trained: number;
+  /** Azure deployments created or re-pointed (PUT), and those refused with a 403 (fine_tuning.deploy_denied). */
+  deployments_created: number;
+  deploy_denied: number;
   stored_completions: number;
   /** Chat requests answered with generated inputs ("Return a JSON array of N … inputs"). */
   generation_requests: number;
@@ -31,6 +36,8 @@ export function emptyTrainingStats(): SimTrainingStats {
     job_polls: 0,
     permission_denied: 0,
     models_trained: 0,
+    deployments_created: 0,
+    deploy_denied: 0,
     stored_completions: 0,
     generation_requests: 0,
     inputs_generated: 0,
@@ -48,6 +55,14 @@ export interface StorableRequest {
 type Send = (res: ServerResponse, status: number, body: string) => void;
 
 const notFound = (what: string): Reply => errorReply(404, what);
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 const badRequest = (message: string): Reply => errorReply(400, message);
 
 function stringMetadata(value: unknown): Record<string, string> | null {
@@ -57,13 +72,16 @@ function stringMetadata(value: unknown): Record<string, string> | null {
 }
 
 /**
- * The simulator's training endpoints: `/files`, OpenAI's `/fine_tuning/jobs`, Together's `/fine-tunes`,
+ * The simulator's training endpoints: `/files`, OpenAI's `/fine_tuning/jobs`, Together's `/fine-tunes`, an Azure
+ * OpenAI resource's `/openai/…` (and Azure's management API for deployments), Fireworks' `/v1/accounts/{account}/…`,
  * and the stored-completion lists of `/chat/completions`. Paths are matched after an optional `/v1`.
  */
 export class SimTrainingRoutes {
   private readonly files = new SimFileStore();
   private readonly stored = new StoredCompletions();
   private readonly fineTuning: SimFineTuningApi;
+  private readonly fireworks: SimFireworks;
+  private readonly azure: SimAzureDeployments;
 
   constructor(
     config: SimConfig,
@@ -77,7 +95,15 @@ export class SimTrainingRoutes {
       behaviour.registerModel(model, { ...behaviour.modelConfig(base), accuracy });
       onModelsChanged();
     };
-    this.fineTuning = new SimFineTuningApi(config.fine_tuning ?? {}, config.seed ?? 1, this.files, stats, serve);
+    const settings = config.fine_tuning ?? {};
+    this.fineTuning = new SimFineTuningApi(settings, config.seed ?? 1, this.files, stats, serve);
+    this.fireworks = new SimFireworks(settings, this.fineTuning);
+    this.azure = new SimAzureDeployments(
+      settings,
+      stats,
+      (model) => this.fineTuning.trained(model),
+      (name, trained) => serve(name, trained.base, trained.accuracy),
+    );
   }
 
   /** Remembers a completion made with `store: true`. */
@@ -104,6 +130,40 @@ export class SimTrainingRoutes {
       .split('/')
       .filter((part) => part !== '')
       .map(decodeURIComponent);
+    const reply = (result: Reply) => this.send(res, result.status, JSON.stringify(result.body));
+    const method = req.method ?? 'GET';
+    const unknown = () => errorReply(404, `Unknown route: ${method} ${path}`, 'unknown_url');
+    if (parts[0] === 'accounts') {
+      const read = () => new Promise<Buffer>((resolve) => this.readRaw(req, res, resolve));
+      void this.fireworks.handle(req, parts, query, read).then((result) => reply(result ?? unknown()));
+      return true;
+    }
+    if (parts[0] === 'subscriptions') {
+      this.readRaw(req, res, (body) => {
+        const json = body.length === 0 ? undefined : parseJson(body);
+        reply(this.azure.handle(method, parts, query, json) ?? unknown());
+      });
+      return true;
+    }
+    if (parts[0] === 'openai') {
+      const v1 = parts[1] === 'v1';
+      // Azure's dated routes need an api-version; without one the resource answers 404.
+      if (!v1 && !query.get('api-version'))
+        reply({ status: 404, body: { error: { code: '404', message: 'Resource not found' } } });
+      else if (!this.openAIRoutes(req, res, parts.slice(v1 ? 2 : 1), query, 'azure')) reply(unknown());
+      return true;
+    }
+    return this.openAIRoutes(req, res, parts, query, 'openai');
+  }
+
+  /** `/files` and the OpenAI-shaped job routes, as OpenAI and Together serve them, or as an Azure resource does. */
+  private openAIRoutes(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parts: string[],
+    query: URLSearchParams,
+    host: 'openai' | 'azure',
+  ): boolean {
     const [first, second, third, fourth] = parts;
     const reply = (result: Reply) => this.send(res, result.status, JSON.stringify(result.body));
     const method = req.method ?? 'GET';
@@ -120,21 +180,32 @@ export class SimTrainingRoutes {
       }
       return true;
     }
-    const api: JobApi | undefined =
-      first === 'fine_tuning' && second === 'jobs' ? 'openai' : first === 'fine-tunes' ? 'together' : undefined;
+    const openAIShaped = first === 'fine_tuning' && second === 'jobs';
+    const api: Exclude<JobApi, 'fireworks'> | undefined =
+      host === 'azure'
+        ? openAIShaped
+          ? 'azure'
+          : undefined
+        : openAIShaped
+          ? 'openai'
+          : first === 'fine-tunes'
+            ? 'together'
+            : undefined;
     if (api !== undefined) {
-      const rest = api === 'openai' ? parts.slice(2) : parts.slice(1);
+      const rest = api === 'together' ? parts.slice(1) : parts.slice(2);
       const [id, sub] = rest;
       if (method === 'POST' && rest.length === 0) {
         this.readRaw(req, res, (body) => reply(this.withJson(body, (json) => this.fineTuning.create(api, json))));
       } else if (method === 'GET' && rest.length === 0) reply(this.fineTuning.list(api, query));
       else if (method === 'GET' && id !== undefined && rest.length === 1) reply(this.fineTuning.retrieve(api, id));
-      else if (method === 'GET' && api === 'openai' && id !== undefined && sub === 'events' && rest.length === 2) {
-        reply(this.fineTuning.events(id, query));
+      else if (method === 'POST' && id !== undefined && sub === 'cancel' && rest.length === 2) {
+        reply(this.fineTuning.cancel(api, id));
+      } else if (method === 'GET' && api !== 'together' && id !== undefined && sub === 'events' && rest.length === 2) {
+        reply(this.fineTuning.events(api, id, query));
       } else return false;
       return true;
     }
-    if (method === 'GET' && first === 'chat' && second === 'completions') {
+    if (host === 'openai' && method === 'GET' && first === 'chat' && second === 'completions') {
       if (parts.length === 2) reply({ status: 200, body: this.stored.list(query) });
       else if (third !== undefined && fourth === 'messages' && parts.length === 4) {
         const page = this.stored.messages(third, query);
@@ -153,13 +224,8 @@ export class SimTrainingRoutes {
   }
 
   private withJson(body: Buffer, then: (json: unknown) => Reply): Reply {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      return badRequest('We could not parse the JSON body of your request.');
-    }
-    return then(json);
+    const json = parseJson(body);
+    return json === undefined ? badRequest('We could not parse the JSON body of your request.') : then(json);
   }
 
   private readRaw(req: IncomingMessage, res: ServerResponse, then: (body: Buffer) => void): void {

@@ -254,6 +254,25 @@ function resolveTrainingBackend(
     checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
     return { type: 'openai', provider: raw.provider, api: raw.api ?? defaults.training.openai_api };
   }
+  if (raw.type === 'azure') {
+    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
+    const { deployment } = raw;
+    return {
+      type: 'azure',
+      provider: raw.provider,
+      deployment: {
+        ...deployment,
+        sku: deployment.sku ?? defaults.training.azure_sku,
+        capacity: deployment.capacity ?? defaults.training.azure_capacity,
+        api_version: deployment.api_version ?? defaults.training.azure_management_api_version,
+        management_url: deployment.management_url ?? defaults.training.azure_management_url,
+      },
+    };
+  }
+  if (raw.type === 'fireworks') {
+    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
+    return { ...raw };
+  }
   if (raw.type === 'github-dispatch') {
     return {
       ...raw,

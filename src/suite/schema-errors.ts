@@ -51,16 +51,29 @@ function acceptsType(schema: Schema, value: unknown): boolean {
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
 }
 
-/** The branches the data plausibly targets: right type and, for mappings, at least one known key. */
+/** A branch's declared properties (none when it declares none). */
+function propertiesOf(branch: Schema | undefined): Record<string, Schema> {
+  const properties = branch?.properties;
+  return typeof properties === 'object' && properties !== null ? (properties as Record<string, Schema>) : {};
+}
+
+/**
+ * The branches the data plausibly targets: right type and, for mappings, at least one known key; of
+ * those, the ones whose fixed values (a `type: azure` discriminator) the data gives, when any does.
+ */
 function intendedBranches(branches: Schema[], data: unknown): number[] {
   const typed = branches.flatMap((branch, index) => (acceptsType(branch, data) ? [index] : []));
   if (typed.length <= 1 || jsonType(data) !== 'object') return typed;
-  const keys = Object.keys(data as object);
-  const keyed = typed.filter((index) => {
-    const properties = branches[index]?.properties;
-    return typeof properties === 'object' && properties !== null && keys.some((key) => key in properties);
-  });
-  return keyed.length > 0 ? keyed : typed;
+  const record = data as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const keyed = typed.filter((index) => keys.some((key) => key in propertiesOf(branches[index])));
+  const candidates = keyed.length > 0 ? keyed : typed;
+  const discriminated = candidates.filter((index) =>
+    Object.entries(propertiesOf(branches[index])).some(
+      ([key, property]) => property.const !== undefined && record[key] === property.const,
+    ),
+  );
+  return discriminated.length > 0 ? discriminated : candidates;
 }
 
 function describeBranch(branch: Schema): string {

@@ -18,6 +18,123 @@ export const openaiBackend = {
   },
 } as const;
 
+/** Azure OpenAI: the trained model answers only once deployed, so the backend deploys it. */
+export const azureDeployment = {
+  type: 'object',
+  title: 'Deployment',
+  description:
+    'Where the trained model is deployed (Azure management API: PUT …/accounts/{account}/deployments/{name}); ' +
+    'the deployment name is the model the evaluation and promotion use.',
+  additionalProperties: false,
+  required: ['name', 'subscription_id', 'resource_group', 'account', 'token_env'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.{}-]+$',
+      maxLength: 64,
+      title: 'Deployment name',
+      description:
+        'Name of the deployment that serves the trained model. {job} becomes a short id of the job, so every job ' +
+        'gets its own deployment (e.g. intents-{job}); without it each job re-points the same deployment.',
+    },
+    subscription_id: { type: 'string', minLength: 1, title: 'Subscription', description: 'Azure subscription id.' },
+    resource_group: {
+      type: 'string',
+      minLength: 1,
+      title: 'Resource group',
+      description: 'Resource group of the Azure OpenAI resource.',
+    },
+    account: {
+      type: 'string',
+      pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$',
+      title: 'Account',
+      description: 'Name of the Azure OpenAI (Cognitive Services) resource that trained the model.',
+    },
+    token_env: {
+      type: 'string',
+      title: 'Token variable',
+      description:
+        'Environment variable with a Microsoft Entra ID token for https://management.azure.com ' +
+        '(az account get-access-token --resource https://management.azure.com), allowed to write deployments.',
+    },
+    sku: {
+      type: 'string',
+      default: 'Standard',
+      title: 'SKU',
+      description: 'Deployment type: Standard, GlobalStandard, Developer, …',
+    },
+    capacity: {
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      title: 'Capacity',
+      description: 'Deployment capacity (units of 1,000 tokens per minute).',
+    },
+    api_version: {
+      type: 'string',
+      default: '2024-10-01',
+      title: 'Management API version',
+      description: 'api-version of the Azure management API.',
+    },
+    management_url: {
+      type: 'string',
+      default: 'https://management.azure.com',
+      title: 'Management URL',
+      description: 'Azure Resource Manager endpoint (another cloud, or a local stand-in).',
+    },
+  },
+} as const;
+
+export const azureBackend = {
+  type: 'object',
+  title: 'Azure OpenAI fine-tuning',
+  description:
+    "Azure OpenAI fine-tuning on the provider's resource (files + fine_tuning/jobs, api-key header, the provider's " +
+    'api_version), then a deployment of the trained model.',
+  additionalProperties: false,
+  required: ['type', 'provider', 'deployment'],
+  properties: {
+    type: { const: 'azure', title: 'Type', description: '"azure"' },
+    provider: {
+      type: 'string',
+      title: 'Provider',
+      description:
+        'A provider of the suite: base_url https://<resource>.openai.azure.com/openai with api_version, or …/openai/v1; ' +
+        'api_key_env.',
+    },
+    deployment: azureDeployment,
+  },
+} as const;
+
+export const fireworksBackend = {
+  type: 'object',
+  title: 'Fireworks fine-tuning',
+  description:
+    'Fireworks supervised fine-tuning: a dataset and a supervisedFineTuningJob under /v1/accounts/{account}, on an ' +
+    'open-weight base (accounts/fireworks/models/<name>); the trained model is accounts/{account}/models/<name>.',
+  additionalProperties: false,
+  required: ['type', 'provider', 'account'],
+  properties: {
+    type: { const: 'fireworks', title: 'Type', description: '"fireworks"' },
+    provider: {
+      type: 'string',
+      title: 'Provider',
+      description: 'A provider of the suite: its api_key_env (base_url https://api.fireworks.ai/inference/v1).',
+    },
+    account: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9-]*$',
+      title: 'Account',
+      description: 'Fireworks account id (as in accounts/<id>/…), not its display name.',
+    },
+    api_url: {
+      type: 'string',
+      title: 'API URL',
+      description: "Fireworks control-plane URL (default: the origin of the provider's base_url).",
+    },
+  },
+} as const;
+
 export const dispatchBackend = {
   type: 'object',
   title: 'GitHub dispatch',
@@ -186,7 +303,7 @@ export const training = {
     backend: {
       title: 'Backend',
       description: 'Where to train.',
-      anyOf: [openaiBackend, dispatchBackend, webhookBackend],
+      anyOf: [openaiBackend, azureBackend, fireworksBackend, dispatchBackend, webhookBackend],
     },
     sources: {
       type: 'array',

@@ -1,5 +1,12 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { dispatchBackend, distill, openaiBackend, training, trainingSource } from './schema-training.js';
+import {
+  azureDeployment,
+  dispatchBackend,
+  distill,
+  openaiBackend,
+  training,
+  trainingSource,
+} from './schema-training.js';
 
 /**
  * The suite file's JSON Schema (draft-07): the single source of truth for the YAML format.
@@ -742,6 +749,10 @@ export const defaults = {
     epochs: training.properties.epochs.default,
     max_tokens_per_example: training.properties.max_tokens_per_example.default,
     openai_api: openaiBackend.properties.api.default,
+    azure_sku: azureDeployment.properties.sku.default,
+    azure_capacity: azureDeployment.properties.capacity.default,
+    azure_management_api_version: azureDeployment.properties.api_version.default,
+    azure_management_url: azureDeployment.properties.management_url.default,
     event_type: dispatchBackend.properties.event_type.default,
     ref: dispatchBackend.properties.ref.default,
     stored_limit: trainingSource.anyOf[2].properties.stored.properties.limit.default,

@@ -132,8 +132,25 @@ export interface DecisionSpec {
   fail_on: FailOnName[];
 }
 
+/** Where an Azure OpenAI fine-tune is deployed (Azure management API), defaults applied. */
+export interface AzureDeploymentSpec {
+  /** May hold `{job}`, replaced by a short id of the job. */
+  name: string;
+  subscription_id: string;
+  resource_group: string;
+  account: string;
+  /** Unset only when the simulator stands in for Azure (it needs no token). */
+  token_env?: string;
+  sku: string;
+  capacity: number;
+  api_version: string;
+  management_url: string;
+}
+
 export type TrainingBackendSpec =
   | { type: 'openai'; provider: string; api: 'openai' | 'together' }
+  | { type: 'azure'; provider: string; deployment: AzureDeploymentSpec }
+  | { type: 'fireworks'; provider: string; account: string; api_url?: string }
   | {
       type: 'github-dispatch';
       repository: string;

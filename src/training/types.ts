@@ -43,8 +43,13 @@ export interface TrainingJob {
   backend: string;
   id: string;
   status: JobStatus;
-  /** The trained model's id once it succeeded (e.g. `ft:gpt-4.1-nano-2025-04-14:org:suffix:id`). */
+  /**
+   * What answers as the trained model once the job succeeded: its id (e.g. `ft:gpt-4.1-nano-2025-04-14:org:suffix:id`),
+   * or, where a model must be deployed first (Azure), the deployment's name.
+   */
   model?: string;
+  /** The trained model's own id when `model` is a deployment that serves it. */
+  trained_model?: string;
   /** Where a person can follow the job. */
   url?: string;
   events: { at: string; message: string }[];
@@ -67,4 +72,6 @@ export interface FineTuneBackend {
   start(spec: TrainingJobSpec): Promise<TrainingJob>;
   /** Current state of a job started earlier (resumable from its id alone). */
   status(id: string): Promise<TrainingJob>;
+  /** Stops a job that has not finished; absent where the backend cannot (a dispatched workflow). */
+  cancel?(id: string): Promise<TrainingJob>;
 }

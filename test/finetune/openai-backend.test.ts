@@ -139,4 +139,12 @@ describe('OpenAI fine-tuning backend on the simulator', () => {
     const error = await rejection(backend.start(spec(await trainingFile(10))));
     expect(error.message).not.toContain('sk-secret-123456');
   });
+
+  it('cancels a job that has not finished', async () => {
+    const { sim } = await startBankingSim();
+    const backend = createOpenAIFineTuneBackend(simProvider(sim.url), {}, { api: 'openai' });
+    const started = await backend.start(spec(await trainingFile(10)));
+    expect(await backend.cancel?.(started.id)).toMatchObject({ id: started.id, status: 'cancelled' });
+    expect((await followJob(backend, started.id, { intervalMs: 1, sleep: noSleep })).status).toBe('cancelled');
+  });
 });

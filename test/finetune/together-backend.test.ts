@@ -81,4 +81,12 @@ describe('Together fine-tuning backend on the simulator', () => {
     expect(error).toBeInstanceOf(TunegateError);
     expect((error as TunegateError).code).toBe('fine-tuning-unavailable');
   });
+
+  it('cancels a job that has not finished', async () => {
+    const { sim } = await startBankingSim();
+    const backend = createOpenAIFineTuneBackend(simProvider(sim.url), {}, { api: 'together' });
+    const started = await backend.start(spec(await trainingFile(10)));
+    expect(await backend.cancel?.(started.id)).toMatchObject({ id: started.id, status: 'cancelled' });
+    expect((await followJob(backend, started.id, { intervalMs: 1, sleep: noSleep })).status).toBe('cancelled');
+  });
 });

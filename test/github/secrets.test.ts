@@ -52,6 +52,18 @@ describe('secrets the Action masks', () => {
     ]);
   });
 
+  it("names the Azure backend's management token", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tunegate-secrets-'));
+    const azure = SUITE.replace(
+      '{ type: github-dispatch, repository: acme/train, token_env: DISPATCH_TOKEN }',
+      '{ type: azure, provider: gateway, deployment: { name: d, subscription_id: s, resource_group: g, account: a, token_env: AZURE_MANAGEMENT_TOKEN } }',
+    );
+    await writeFile(path.join(dir, 'suite.yaml'), azure);
+    const { suites, problems } = await loadSuites(['suite.yaml'], { cwd: dir, env: ENV });
+    expect(problems).toEqual([]);
+    expect(secretVariableNames(suites)).toContain('AZURE_MANAGEMENT_TOKEN');
+  });
+
   it('masks the value of each, and nothing else', async () => {
     const suites = await loadSuite();
     const written: string[] = [];

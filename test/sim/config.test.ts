@@ -102,6 +102,40 @@ describe('parseSimConfig', () => {
     );
   });
 
+  it('reads the refusals and deployments of the fine-tuning backends, and checks them', () => {
+    const config = parseSimConfig(
+      {
+        fine_tuning: {
+          fine_tunable: ['gpt-4.1-mini-2025-04-14'],
+          accounts: ['acme'],
+          deploy_denied: true,
+          deploy_steps: 2,
+        },
+      },
+      'sim.yaml',
+    );
+    expect(config.fine_tuning).toEqual({
+      fine_tunable: ['gpt-4.1-mini-2025-04-14'],
+      accounts: ['acme'],
+      deploy_denied: true,
+      deploy_steps: 2,
+    });
+    const error = thrown(() =>
+      parseSimConfig(
+        { fine_tuning: { fine_tunable: 'all', accounts: [1], deploy_denied: 'no', deploy_steps: 1.5 } },
+        'sim.yaml',
+      ),
+    );
+    for (const fragment of [
+      'fine_tuning.fine_tunable: must be a list of names',
+      'fine_tuning.accounts: must be a list of names',
+      'fine_tuning.deploy_denied: must be true or false',
+      'fine_tuning.deploy_steps: must be an integer, got 1.5',
+    ]) {
+      expect(error.message).toContain(fragment);
+    }
+  });
+
   it('rejects a config that is not an object', () => {
     expect(thrown(() => parseSimConfig([1, 2], 'sim.json')).message).toContain('sim.json');
   });

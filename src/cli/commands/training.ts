@@ -34,8 +34,11 @@ function printTrainingSet(report: TrainingSetReport, io: CliIo): void {
 
 function printJob(job: TrainingJob, started: boolean | undefined, io: CliIo): void {
   const how = started === undefined ? '' : started ? 'started' : 'already started for this training set';
+  const model = job.model
+    ? `, model ${job.model}${job.trained_model ? ` (a deployment of ${job.trained_model})` : ''}`
+    : '';
   io.stdout.write(
-    `job ${job.id} on ${job.backend}: ${job.status}${how ? ` (${how})` : ''}${job.model ? `, model ${job.model}` : ''}${job.url ? `\n  ${job.url}` : ''}\n`,
+    `job ${job.id} on ${job.backend}: ${job.status}${how ? ` (${how})` : ''}${model}${job.url ? `\n  ${job.url}` : ''}\n`,
   );
 }
 

@@ -1,4 +1,5 @@
 import { ExitCode, TunegateError } from '../../errors.js';
+import { stripControl } from '../../report/escape.js';
 
 /** The parts of an HTTP answer the backends read. */
 export interface HttpAnswer {
@@ -13,7 +14,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or a multipart form (fetch sets its content type). */
+  body?: string | FormData;
 }
 
 /**
@@ -63,11 +65,15 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** A short, printable account of an error answer: its `message` field, or the start of its body. */
+/**
+ * A short, printable account of an error answer: its `message` field (top level, as GitHub and Google-style
+ * APIs answer, or under `error`, as Azure does), or the start of its body.
+ */
 export function answerDetail(answer: HttpAnswer): string {
-  const message = (answer.json as { message?: unknown } | undefined)?.message;
-  if (typeof message === 'string' && message !== '') return message;
-  const text = answer.text.trim().replace(/\s+/g, ' ');
+  const body = answer.json as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const message = body?.message ?? body?.error?.message;
+  if (typeof message === 'string' && message !== '') return stripControl(message, { singleLine: true });
+  const text = stripControl(answer.text.trim().replace(/\s+/g, ' '));
   if (text === '') return 'no body';
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

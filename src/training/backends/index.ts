@@ -1,9 +1,13 @@
 import { TunegateError } from '../../errors.js';
 import type { LoadedSuite, ProviderSpec, TrainingBackendSpec } from '../../suite/types.js';
 import type { FineTuneBackend } from '../types.js';
+import { withAzureDeployment } from './azure-deploy.js';
+import { createFireworksBackend } from './fireworks.js';
 import { createGitHubDispatchBackend } from './github-dispatch.js';
 import { createWebhookBackend } from './webhook.js';
 
+export { deploymentName, withAzureDeployment } from './azure-deploy.js';
+export { createFireworksBackend, type FireworksSpec, fireworksBase } from './fireworks.js';
 export { createGitHubDispatchBackend, type GitHubDispatchSpec, WORKFLOW_INPUTS } from './github-dispatch.js';
 export { createWebhookBackend, SIGNATURE_HEADER, signBody, type WebhookSpec } from './webhook.js';
 
@@ -11,7 +15,7 @@ export { createWebhookBackend, SIGNATURE_HEADER, signBody, type WebhookSpec } fr
 export type OpenAIBackendFactory = (
   provider: ProviderSpec,
   env: Record<string, string | undefined>,
-  options: { api: 'openai' | 'together' },
+  options: { api: 'openai' | 'together' | 'azure' },
 ) => FineTuneBackend;
 
 export interface BackendDeps {
@@ -19,6 +23,20 @@ export interface BackendDeps {
   fetch?: typeof fetch;
   /** GitHub REST API URL for github-dispatch (else the suite's api_url, then GITHUB_API_URL). */
   githubApiUrl?: string;
+  /** Waits between reads of a Fireworks dataset still being processed (injected for tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+function backendProvider(name: string, suite: LoadedSuite): ProviderSpec {
+  const provider = suite.providers[name];
+  if (!provider) {
+    const known = Object.keys(suite.providers).join(', ') || 'none';
+    throw new TunegateError(
+      'config',
+      `${suite.file}: training.backend.provider "${name}" is not one of the suite's providers (${known})`,
+    );
+  }
+  return provider;
 }
 
 /** The backend a suite's `training.backend` names. */
@@ -28,24 +46,25 @@ export function createBackend(
   env: Record<string, string | undefined>,
   deps: BackendDeps,
 ): FineTuneBackend {
+  const http = deps.fetch ? { fetch: deps.fetch } : {};
   switch (spec.type) {
-    case 'openai': {
-      const provider = suite.providers[spec.provider];
-      if (!provider) {
-        const known = Object.keys(suite.providers).join(', ') || 'none';
-        throw new TunegateError(
-          'config',
-          `${suite.file}: training.backend.provider "${spec.provider}" is not one of the suite's providers (${known})`,
-        );
-      }
-      return deps.openai(provider, env, { api: spec.api });
+    case 'openai':
+      return deps.openai(backendProvider(spec.provider, suite), env, { api: spec.api });
+    case 'azure': {
+      const trainer = deps.openai(backendProvider(spec.provider, suite), env, { api: 'azure' });
+      return withAzureDeployment(trainer, spec.deployment, env, http);
     }
+    case 'fireworks':
+      return createFireworksBackend(spec, backendProvider(spec.provider, suite), env, {
+        ...http,
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      });
     case 'github-dispatch':
       return createGitHubDispatchBackend(spec, env, {
         ...(deps.githubApiUrl ? { apiUrl: deps.githubApiUrl } : {}),
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...http,
       });
     case 'webhook':
-      return createWebhookBackend(spec, env, deps.fetch ? { fetch: deps.fetch } : {});
+      return createWebhookBackend(spec, env, http);
   }
 }
