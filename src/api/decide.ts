@@ -47,6 +47,8 @@ export interface DecideFacts {
 /** The platform the suite's training backend trains on, when it names a provider tunegate knows. */
 function trainingPlatform(suite: LoadedSuite): string | null {
   const backend = suite.training?.backend;
+  // An Azure OpenAI or Fireworks backend names its platform, whatever server its provider points at.
+  if (backend?.type === 'azure' || backend?.type === 'fireworks') return backend.type;
   const provider = backend && 'provider' in backend ? suite.providers[backend.provider] : undefined;
   return provider ? platformOf(provider) : null;
 }

@@ -54,6 +54,21 @@ describe('decideSuite', () => {
     // 100 prompt tokens (2,400 − 2,300 fixed) and 5 completion tokens at $0.2 per 1M each.
     expect(verdict.fine_tune_projection).toMatchObject({ platform: 'fireworks', per_request_usd: 105 * 0.2e-6 });
     expect(verdict.reasons.join(' ')).toContain('on fireworks (the configured training backend)');
+    // A Fireworks backend names its platform even when its provider's server does not say.
+    const onSimulator = suite({
+      ...loaded,
+      providers: { sim: provider('sim') },
+      variants: [variant('prompted', { provider: 'sim' })],
+      training: {
+        ...(loaded.training as NonNullable<typeof loaded.training>),
+        backend: { type: 'fireworks', provider: 'sim', account: 'acme' },
+      },
+    });
+    const simulated = decideSuite(onSimulator, makeCases(1000), [prompted], undefined, {
+      fineTuneOffers: offers,
+      today: '2027-01-10',
+    });
+    expect(simulated.verdict.fine_tune_projection?.platform).toBe('fireworks');
   });
 
   it("estimates an existing candidate's retraining at its own base's training price on its platform", () => {
