@@ -1,11 +1,20 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Case } from '../dataset/types.js';
-import type { Decision, DecisionInput, ReferenceVariant, VariantEvidence } from '../decision/types.js';
+import { daysBetween } from '../decision/lifespan.js';
+import type {
+  Decision,
+  DecisionInput,
+  FineTuneOption,
+  ReferenceVariant,
+  VariantEvidence,
+  VariantLifecycle,
+} from '../decision/types.js';
 import { decide, pickVariants } from '../decision/verdict.js';
 import { buildMessages } from '../engine/plan.js';
-import { baseModelOf } from '../providers/platform.js';
-import { costOfCall, type PriceQuery, priceQueryOf, resolvePrice, trainingPricePer1M } from '../providers/pricing.js';
+import type { FineTuneOffer } from '../providers/fine-tune-prices.js';
+import { platformOf } from '../providers/platform.js';
+import { costOfCall, priceQueryOf, trainingPricePer1M } from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
 import type { FlippedCase } from '../report/types.js';
 import type { ScoredRecord } from '../scoring/types.js';
@@ -25,12 +34,32 @@ export function prefixTokens(variant: VariantSpec, firstCase: Case | undefined):
   return countMessageTokens(buildMessages(variant, firstCase).slice(0, -1));
 }
 
+/** What the run learnt about the world, passed in: the decision reads no clock and asks no provider. */
+export interface DecideFacts {
+  /** Shutdown facts by variant name. */
+  lifecycle?: Record<string, VariantLifecycle>;
+  /** Every known place a base can be fine-tuned. */
+  fineTuneOffers?: readonly FineTuneOffer[];
+  /** The run's date, YYYY-MM-DD. */
+  today?: string;
+}
+
+/** The platform the suite's training backend trains on, when it names a provider tunegate knows. */
+function trainingPlatform(suite: LoadedSuite): string | null {
+  const backend = suite.training?.backend;
+  // An Azure OpenAI or Fireworks backend names its platform, whatever server its provider points at.
+  if (backend?.type === 'azure' || backend?.type === 'fireworks') return backend.type;
+  const provider = backend && 'provider' in backend ? suite.providers[backend.provider] : undefined;
+  return provider ? platformOf(provider) : null;
+}
+
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
   cases: Case[],
   variants: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
+  facts: DecideFacts = {},
 ): Decision {
   const policy = suite.decision;
   const { baseline, candidate } = pickVariants(variants, policy);
@@ -41,16 +70,27 @@ export function decideSuite(
     completion: successes > 0 ? Math.round(baseline.metrics.tokens.completion / successes) : 0,
     cached: 0,
   };
+  // Only the suite's own price: a model a known platform fine-tunes is priced by its offer instead.
+  const target = policy.fine_tune_model;
+  const fineTunePerRequest =
+    target === undefined ? null : costOfCall(suite.pricing[target] ?? null, fineTuneUsage, null);
+  const { today } = facts;
+  const configuredPlatform = trainingPlatform(suite);
+  const fineTuneOptions: FineTuneOption[] = (facts.fineTuneOffers ?? []).map((offer) => ({
+    platform: offer.platform,
+    base: offer.base,
+    training_per_1m_usd: offer.training_per_1m_usd,
+    per_request_usd: costOfCall(offer.inference, fineTuneUsage, null),
+    trainable_until: offer.trainable_until,
+    shutdown_date: offer.shutdown_date,
+    days_left: today !== undefined && offer.shutdown_date !== null ? daysBetween(today, offer.shutdown_date) : null,
+    configured: offer.platform === configuredPlatform,
+    source: offer.source,
+  }));
   const baselineSpec = suite.variants.find((v) => v.name === baseline.name);
   const candidateSpec = suite.variants.find((v) => v.name === candidate?.name);
-  // The fine-tune to project is served where the baseline is.
-  const fineTuneQuery: PriceQuery = {
-    ...(baselineSpec ? priceQueryOf(suite, baselineSpec) : { platform: null }),
-    model: policy.fine_tune_model,
-    base_model: baseModelOf({ model: policy.fine_tune_model }),
-  };
-  const fineTunePerRequest = costOfCall(resolvePrice(fineTuneQuery, suite.pricing).price, fineTuneUsage, null);
-  const trained = candidateSpec ? priceQueryOf(suite, candidateSpec) : fineTuneQuery;
+  // An existing candidate's (re)training is priced for its own base on its own platform.
+  const trained = candidateSpec ? priceQueryOf(suite, candidateSpec) : null;
   const input: DecisionInput = {
     suite: suite.name,
     policy,
@@ -59,10 +99,13 @@ export function decideSuite(
     case_ids: cases.map((c) => c.id),
     examples: { cases: cases.length, seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0 },
     prices: {
-      training_per_1m_usd: trainingPricePer1M(trained.base_model ?? trained.model, trained.platform),
+      training_per_1m_usd: trained ? trainingPricePer1M(trained.base_model ?? trained.model, trained.platform) : null,
       fine_tune_per_request_usd: fineTunePerRequest,
     },
     ...(reference ? { reference } : {}),
+    ...(facts.lifecycle ? { lifecycle: facts.lifecycle } : {}),
+    fine_tune_options: fineTuneOptions,
+    ...(today !== undefined ? { today } : {}),
   };
   return decide(input);
 }

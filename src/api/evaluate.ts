@@ -5,6 +5,7 @@ import { iteratePlan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import type { Problem } from '../errors.js';
+import { fineTuneOffers } from '../providers/fine-tune-prices.js';
 import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
 import { stageRun } from '../report/run-folder.js';
@@ -13,7 +14,7 @@ import { createMetricsAccumulator } from '../scoring/metrics.js';
 import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
-import { decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
+import { type DecideFacts, decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
 import { checkLifecycles, type ModelLifecycle, shutDownError } from './lifecycle.js';
 import type { SuiteWithCases } from './validate.js';
@@ -90,9 +91,10 @@ function suiteResult(
   state: SuiteState,
   evidence: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
+  facts: DecideFacts,
 ) {
   const { suite, cases } = state.input;
-  const decision = decideSuite(suite, cases, evidence, reference);
+  const decision = decideSuite(suite, cases, evidence, reference, facts);
   const variants: SuiteResult['variants'] = {};
   for (const v of evidence) {
     const spec = suite.variants.find((s) => s.name === v.name);
@@ -201,7 +203,18 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       const name = state.input.suite.name;
       const accepted = reference?.[name] ?? history?.retrainReference(name);
       const { suite, cases } = state.input;
-      return { suite, caseIds: cases.map((c) => c.id), evidence, result: suiteResult(state, evidence, accepted) };
+      // The verdict is told the shutdowns and the date they were counted from; it reads no clock itself.
+      const facts: DecideFacts = {
+        fineTuneOffers: fineTuneOffers(),
+        today: (lifecycle?.now ?? startedAt).toISOString().slice(0, 10),
+        ...(state.lifecycle ? { lifecycle: state.lifecycle } : {}),
+      };
+      return {
+        suite,
+        caseIds: cases.map((c) => c.id),
+        evidence,
+        result: suiteResult(state, evidence, accepted, facts),
+      };
     });
     const suites = measured.map((m) => m.result);
     await attachFlippedCases(run.casesPath, suites);

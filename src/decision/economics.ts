@@ -1,5 +1,13 @@
 import type { DecisionSpec, Thresholds } from '../suite/types.js';
-import type { Economics, VariantEconomics, VariantEvidence } from './types.js';
+import { monthsOf } from './lifespan.js';
+import type {
+  Economics,
+  FineTuneOption,
+  FineTuneProjection,
+  VariantEconomics,
+  VariantEvidence,
+  VariantLifecycle,
+} from './types.js';
 
 const MONTHLY_SCALE = (perRequest: number | null, monthly: number) =>
   perRequest === null ? null : perRequest * monthly;
@@ -14,27 +22,32 @@ function variantEconomics(variant: VariantEvidence, monthlyRequests: number): Va
   };
 }
 
-/** Tokens one training example costs: the candidate's request as served plus its answer. */
-function tokensPerExample(candidate: VariantEvidence): number {
-  const successes = candidate.metrics.n - candidate.metrics.errors;
-  const completionPerRequest = successes > 0 ? candidate.metrics.tokens.completion / successes : 0;
-  return candidate.metrics.tokens.prompt_per_request + completionPerRequest;
+/**
+ * Tokens one training example costs: the variant's request plus its answer. A fine-tune of a
+ * prompted variant is trained without the fixed prefix (`withoutPrefix`): it no longer needs it.
+ */
+function tokensPerExample(variant: VariantEvidence, withoutPrefix = false): number {
+  const successes = variant.metrics.n - variant.metrics.errors;
+  const completionPerRequest = successes > 0 ? variant.metrics.tokens.completion / successes : 0;
+  const prompt = variant.metrics.tokens.prompt_per_request - (withoutPrefix ? variant.prefix_tokens : 0);
+  return Math.max(0, prompt) + completionPerRequest;
 }
 
 function trainingCost(
   policy: DecisionSpec,
-  candidate: VariantEvidence | null,
+  variant: VariantEvidence | null,
   examples: number,
   trainingPricePer1M: number | null,
+  withoutPrefix = false,
 ): Pick<Economics, 'training_cost_usd' | 'training_cost_basis' | 'training_tokens'> {
   if (typeof policy.training_cost_usd === 'number') {
     return { training_cost_usd: policy.training_cost_usd, training_cost_basis: 'given', training_tokens: null };
   }
-  if (candidate === null || trainingPricePer1M === null) {
+  if (variant === null || trainingPricePer1M === null) {
     return { training_cost_usd: null, training_cost_basis: 'unknown', training_tokens: null };
   }
   const tokens = Math.round(
-    (policy.training_examples ?? examples) * tokensPerExample(candidate) * policy.training_epochs,
+    (policy.training_examples ?? examples) * tokensPerExample(variant, withoutPrefix) * policy.training_epochs,
   );
   return {
     training_cost_usd: (tokens * trainingPricePer1M) / 1e6,
@@ -53,8 +66,31 @@ function retrainingPerMonth(policy: DecisionSpec, trainingCostUsd: number | null
 }
 
 /**
- * Monthly cost of each variant at the suite's traffic, what switching saves, what training costs
- * and how long it takes to pay back. Nulls mean "unknown" (an unknown price), never zero.
+ * How long the candidate can still be served, and what switching saves until then: a fine-tune
+ * stops with its base, so training still to be spent must pay back before that day.
+ */
+function remainingLife(
+  policy: DecisionSpec,
+  lifecycle: VariantLifecycle | null,
+  monthlySavings: number | null,
+): Pick<
+  Economics,
+  'candidate_shutdown_date' | 'remaining_life_months' | 'savings_over_life_usd' | 'payback_horizon_months'
+> {
+  const days = lifecycle?.days_left ?? null;
+  const months = days === null ? null : Math.max(0, monthsOf(days));
+  return {
+    candidate_shutdown_date: lifecycle?.shutdown_date ?? null,
+    remaining_life_months: months,
+    savings_over_life_usd: months === null || monthlySavings === null ? null : monthlySavings * months,
+    payback_horizon_months: months === null ? policy.payback_months : Math.min(policy.payback_months, months),
+  };
+}
+
+/**
+ * Monthly cost of each variant at the suite's traffic, what switching saves (per month and over the
+ * candidate's remaining life), what training costs and how long it takes to pay back. Nulls mean
+ * "unknown" (an unknown price), never zero.
  */
 export function computeEconomics(
   policy: DecisionSpec,
@@ -64,6 +100,7 @@ export function computeEconomics(
   others: VariantEvidence[],
   examples: number,
   trainingPricePer1M: number | null,
+  candidateLifecycle: VariantLifecycle | null = null,
 ): Economics {
   const monthly = policy.monthly_requests;
   const variants: Record<string, VariantEconomics> = {};
@@ -78,6 +115,7 @@ export function computeEconomics(
   const retraining = retrainingPerMonth(policy, training.training_cost_usd);
   const monthlySavings =
     savingPerRequest === null || retraining === null ? null : savingPerRequest * monthly - retraining;
+  // One training pays back from the saving before retraining: retraining is that same cost, repeated.
   const pays = savingPerRequest !== null && savingPerRequest > 0 && training.training_cost_usd !== null;
   const latencyChange =
     cand && base.latency_p95_ms !== null && cand.latency_p95_ms !== null
@@ -91,10 +129,40 @@ export function computeEconomics(
     ...training,
     break_even_requests: pays ? Math.ceil((training.training_cost_usd as number) / (savingPerRequest as number)) : null,
     payback_months:
-      pays && monthlySavings !== null && monthlySavings > 0
-        ? (training.training_cost_usd as number) / monthlySavings
-        : null,
+      pays && monthly > 0 ? (training.training_cost_usd as number) / ((savingPerRequest as number) * monthly) : null,
     latency_objective_p95_ms: policy.latency_objective_p95_ms ?? thresholds.latency_p95_ms?.max ?? null,
+    ...remainingLife(policy, candidate ? candidateLifecycle : null, monthlySavings),
     latency_p95_change_ms: latencyChange,
+  };
+}
+
+/**
+ * What fine-tuning `option` would save a month (the baseline's requests without their fixed prefix,
+ * at the option's fine-tuned price), what its training costs and how long that takes to pay back.
+ */
+export function projectFineTune(
+  policy: DecisionSpec,
+  baseline: VariantEvidence,
+  baselineMonthlyUsd: number | null,
+  examples: number,
+  option: FineTuneOption,
+): FineTuneProjection {
+  const monthly = policy.monthly_requests;
+  const savings =
+    baselineMonthlyUsd === null || option.per_request_usd === null
+      ? null
+      : baselineMonthlyUsd - option.per_request_usd * monthly;
+  const training = trainingCost(policy, baseline, examples, option.training_per_1m_usd, true);
+  const cost = training.training_cost_usd;
+  return {
+    platform: option.platform,
+    base: option.base,
+    source: option.source,
+    per_request_usd: option.per_request_usd,
+    monthly_savings_usd: savings,
+    training_cost_usd: cost,
+    training_cost_basis: training.training_cost_basis,
+    payback_months: cost !== null && savings !== null && savings > 0 ? cost / savings : null,
+    shutdown_date: option.shutdown_date,
   };
 }

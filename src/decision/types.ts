@@ -45,6 +45,56 @@ export interface DecisionInput {
   };
   /** Earlier accepted measurements by variant name, for the retrain check. */
   reference?: Record<string, ReferenceVariant>;
+  /** Shutdown facts by variant name (ft: variants carry their base's date). */
+  lifecycle?: Record<string, VariantLifecycle>;
+  /** Places the fine-tune verdict may recommend, each with its projected cost per request (caller computes). */
+  fine_tune_options?: FineTuneOption[];
+  /** The run's date, YYYY-MM-DD (decide stays pure: no clock). */
+  today?: string;
+}
+
+/** When a variant's model stops being served, as the caller learnt it. */
+export interface VariantLifecycle {
+  /** YYYY-MM-DD; null when no shutdown is announced. */
+  shutdown_date: string | null;
+  /** Whole days from the run's date; negative when past. */
+  days_left: number | null;
+  /** What the platform suggests instead, when known. */
+  replacement: string | null;
+}
+
+/** One base the fine-tune verdict may recommend, on one platform. */
+export interface FineTuneOption {
+  platform: string;
+  /** Id to train from on that platform. */
+  base: string;
+  /** USD per 1M trained tokens; null when unknown. */
+  training_per_1m_usd: number | null;
+  /** The fine-tuned model serving the baseline's requests without their fixed prefix; null when unpriced. */
+  per_request_usd: number | null;
+  /** Last day new training jobs are accepted (YYYY-MM-DD), null when no end is announced. */
+  trainable_until: string | null;
+  /** The base's shutdown (YYYY-MM-DD), when announced. */
+  shutdown_date: string | null;
+  days_left: number | null;
+  /** The suite's training.backend is on this platform. */
+  configured: boolean;
+  /** Where the prices come from, e.g. "built-in ft table (as of 2026-11-20): https://…". */
+  source: string;
+}
+
+/** What fine-tuning the recommended base is projected to save and cost. */
+export interface FineTuneProjection {
+  platform: string;
+  base: string;
+  source: string;
+  per_request_usd: number | null;
+  monthly_savings_usd: number | null;
+  training_cost_usd: number | null;
+  training_cost_basis: 'given' | 'estimated' | 'unknown';
+  /** Months of savings that pay the training back; null when unknown or never. */
+  payback_months: number | null;
+  shutdown_date: string | null;
 }
 
 export interface Comparison {
@@ -101,8 +151,17 @@ export interface Economics {
   /** Tokens the training run is priced on (examples × tokens per example × epochs). */
   training_tokens: number | null;
   break_even_requests: number | null;
+  /** Training cost ÷ monthly saving before retraining: how long one training takes to pay back. */
   payback_months: number | null;
   latency_objective_p95_ms: number | null;
+  /** The candidate's shutdown (its base's, for a fine-tune); null when none is announced. */
+  candidate_shutdown_date: string | null;
+  /** Months the candidate can still be served; null when no shutdown is announced. */
+  remaining_life_months: number | null;
+  /** What switching saves from now until the candidate shuts down; null when unbounded or unknown. */
+  savings_over_life_usd: number | null;
+  /** Training still to be spent must pay back within min(decision.payback_months, remaining life). */
+  payback_horizon_months: number;
   /** candidate p95 − baseline p95 (negative = faster). */
   latency_p95_change_ms: number | null;
 }
@@ -122,6 +181,8 @@ export interface Verdict {
   fails: boolean;
   /** For `fine-tune`: projected monthly saving of a fine-tuned model at the target's price. */
   projected_monthly_savings_usd?: number | null;
+  /** For `fine-tune`: the base recommended, where, and what it is projected to cost and save; null when none can be. */
+  fine_tune_projection?: FineTuneProjection | null;
 }
 
 export interface Decision {

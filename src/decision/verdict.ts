@@ -4,11 +4,17 @@ import { defaults } from '../suite/schema.js';
 import type { DecisionSpec, VerdictName } from '../suite/types.js';
 import { compareVariants } from './compare.js';
 import { computeEconomics } from './economics.js';
+import { fineTuneVerdict, type Outcome } from './fine-tune-verdict.js';
 import { regressionAgainstReference } from './regression.js';
+import {
+  baselineShutdownSentence,
+  planMoveSentence,
+  retrainingOutlivedSentence,
+  retrainingTooSlowSentence,
+  shutDownSentence,
+} from './shutdown-words.js';
 import { erfc } from './statistics.js';
-import type { Comparison, Decision, DecisionInput, Economics, VariantEvidence, Verdict } from './types.js';
-
-const MIN_DISTILLATION_SEEDS = 10;
+import type { Comparison, Decision, DecisionInput, Economics, VariantEvidence } from './types.js';
 
 function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
@@ -24,9 +30,6 @@ function probabilityBeyond(comparison: Comparison, bound: number, above: boolean
   const distance = (comparison.accuracy_diff - bound) / se;
   return normalCdf(above ? distance : -distance);
 }
-
-/** Baseline: the policy's, else the first prompted variant. Candidate: the policy's, else the first fine-tuned one. */
-type Outcome = Omit<Verdict, 'fails' | 'baseline' | 'candidate'>;
 
 /**
  * A fine-tuned variant that is not competitive (worse beyond the margin, or failing a threshold)
@@ -49,6 +52,7 @@ function withFineTuneAdvice(
   };
 }
 
+/** Baseline: the policy's, else the first prompted variant. Candidate: the policy's, else the first fine-tuned one. */
 export function pickVariants<V extends { name: string; role: string }>(
   variants: V[],
   policy: { baseline?: string; candidate?: string },
@@ -179,6 +183,10 @@ function candidateVerdict(
   const { policy } = input;
   const margin = points(-policy.max_accuracy_loss);
   const allowedLoss = `${(policy.max_accuracy_loss * 100).toFixed(1)} points`;
+  const gone = shutDownSentence(input, candidate);
+  if (gone !== null) {
+    return { decision: 'keep-prompting', reasons: [gone], confidence: null, notCompetitive: true };
+  }
   const failed = failedThresholdSentences(candidate);
   const reference = input.reference?.[candidate.name];
   if (reference?.passed && reference.model === candidate.model) {
@@ -189,6 +197,12 @@ function candidateVerdict(
         reasons.push(
           `${candidate.name} (${candidate.model}) has lost accuracy since it was accepted: ${percent(regression.reference_accuracy)} → ${percent(regression.accuracy)}, ${points(regression.diff)} (CI ${points(regression.diff_ci[0])} to ${points(regression.diff_ci[1])}), beyond the ${allowedLoss} margin.`,
         );
+      }
+      const outlived = retrainingOutlivedSentence(input, candidate, economics);
+      if (outlived !== null) {
+        // Retraining on a base that shuts down before the retraining pays back wastes it: no retrain
+        // (which would start training on that base); fine-tune advice may name a served base instead.
+        return { decision: 'keep-prompting', reasons: [...reasons, outlived], confidence: null, notCompetitive: true };
       }
       reasons.push('Retrain it on fresh data, then evaluate the new model before promoting it.');
       return {
@@ -231,6 +245,21 @@ function candidateVerdict(
       confidence: null,
     };
   }
+  const tooSlow = retrainingTooSlowSentence(input, candidate, economics);
+  if (tooSlow !== null && !faster) {
+    // Retraining is money still to be spent: it must pay back before the base shuts down and within
+    // the horizon. (Training already done is sunk and never gets here: see planMoveSentence.)
+    return {
+      decision: 'keep-prompting',
+      notCompetitive: true,
+      reasons: [
+        `Keeping ${candidate.name} does not pay: ${tooSlow}`,
+        ...economicsSentences(economics, policy, baseline, candidate),
+        `Accuracy difference: ${interval(comparison)}.`,
+      ],
+      confidence: null,
+    };
+  }
   const why = unpriced ? null : whyNotPaying(economics, policy);
   if (why !== null && !faster) {
     return {
@@ -244,10 +273,14 @@ function candidateVerdict(
     };
   }
   if (comparison.non_inferior) {
+    // A candidate that shuts down soon but is already trained still saves money every day it is
+    // served, and nothing is left to pay back: switch, and tell the team to plan the next move.
+    const planMove = planMoveSentence(input, candidate, economics);
     return {
       decision: 'switch',
       reasons: [
         `${candidate.name} is at most ${allowedLoss} less accurate than ${baseline.name}: ${interval(comparison)}, above ${margin}.`,
+        ...(planMove === null ? [] : [planMove]),
         ...economicsSentences(economics, policy, baseline, candidate),
         `It passes every threshold. ${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right.`,
       ],
@@ -265,76 +298,6 @@ function candidateVerdict(
       ...economicsSentences(economics, policy, baseline, candidate),
     ],
     confidence: null,
-  };
-}
-
-function fineTuneVerdict(input: DecisionInput, baseline: VariantEvidence, economics: Economics): Outcome {
-  const { policy, thresholds } = input;
-  const base = economics.variants[baseline.name];
-  const pains: string[] = [];
-  const monthly = base?.monthly_cost_usd ?? null;
-  if (monthly !== null && monthly > policy.pain_monthly_cost_usd) {
-    pains.push(
-      `${baseline.name} would cost ${usd(monthly)} a month at ${policy.monthly_requests.toLocaleString('en-US')} requests (pain point ${usd(policy.pain_monthly_cost_usd)}).`,
-    );
-  }
-  const objective = economics.latency_objective_p95_ms;
-  if (objective !== null && base?.latency_p95_ms != null && base.latency_p95_ms > objective) {
-    pains.push(
-      `Its p95 latency is ${milliseconds(base.latency_p95_ms)}, over the ${milliseconds(objective)} objective.`,
-    );
-  }
-  const minAccuracy = thresholds.accuracy?.min;
-  if (minAccuracy !== undefined && baseline.metrics.accuracy < minAccuracy) {
-    pains.push(
-      `Its accuracy of ${percent(baseline.metrics.accuracy)} is below the ${percent(minAccuracy)} threshold: prompting has hit a ceiling.`,
-    );
-  }
-  const promptTokens = baseline.metrics.tokens.prompt_per_request;
-  if (promptTokens > policy.long_prompt_tokens) {
-    pains.push(
-      `Its prompt is long: ${Math.round(promptTokens)} tokens per request, ${baseline.prefix_tokens} of them fixed instructions and examples a fine-tuned model would not need.`,
-    );
-  }
-  const projected = input.prices.fine_tune_per_request_usd;
-  const projectedSavings =
-    monthly !== null && projected !== null ? monthly - projected * policy.monthly_requests : null;
-  if (pains.length === 0) {
-    return {
-      decision: 'keep-prompting',
-      reasons: [
-        `${baseline.name} shows none of the pains fine-tuning fixes: ${usd(monthly)} a month, p95 ${milliseconds(base?.latency_p95_ms)}, ${Math.round(promptTokens)} prompt tokens, accuracy ${percent(baseline.metrics.accuracy)}.`,
-      ],
-      confidence: null,
-      projected_monthly_savings_usd: projectedSavings,
-    };
-  }
-  const { cases, seeds } = input.examples;
-  const enoughExamples = cases >= policy.min_training_examples;
-  const enoughSeeds = seeds >= MIN_DISTILLATION_SEEDS;
-  if (!enoughExamples && !enoughSeeds) {
-    return {
-      decision: 'keep-prompting',
-      reasons: [
-        ...pains,
-        `Fine-tuning would help, but there are only ${cases} examples and ${seeds} seeds: collect ${policy.min_training_examples} examples, or ${MIN_DISTILLATION_SEEDS} seeds to distil from.`,
-      ],
-      confidence: null,
-      projected_monthly_savings_usd: projectedSavings,
-    };
-  }
-  const data = enoughExamples
-    ? `${cases.toLocaleString('en-US')} labelled examples are enough to train on.`
-    : `${seeds} seed examples are enough to distil a training set from a teacher model.`;
-  const saving =
-    projectedSavings === null
-      ? `The saving cannot be projected: ${policy.fine_tune_model} has no known price.`
-      : `A fine-tuned ${policy.fine_tune_model} serving the same requests without the fixed prompt would save about ${usd(projectedSavings)} a month.`;
-  return {
-    decision: 'fine-tune',
-    reasons: [...pains, data, saving],
-    confidence: null,
-    projected_monthly_savings_usd: projectedSavings,
   };
 }
 
@@ -386,6 +349,7 @@ export function decide(input: DecisionInput): Decision {
     others,
     input.examples.cases,
     input.prices.training_per_1m_usd,
+    candidate ? (input.lifecycle?.[candidate.name] ?? null) : null,
   );
   const comparison = candidate ? comparisons[candidate.name] : undefined;
   const outcome =
@@ -399,11 +363,13 @@ export function decide(input: DecisionInput): Decision {
         )
       : fineTuneVerdict(input, baseline, economics));
   const decision: VerdictName = outcome.decision;
+  const baselineLeaving = baselineShutdownSentence(input, baseline);
   return {
     comparisons,
     economics,
     verdict: {
       ...outcome,
+      reasons: baselineLeaving === null ? outcome.reasons : [...outcome.reasons, baselineLeaving],
       baseline: baseline.name,
       candidate: candidate?.name ?? null,
       fails: input.policy.fail_on.includes(decision),

@@ -602,9 +602,9 @@ const decision = {
     },
     fine_tune_model: {
       type: 'string',
-      default: 'ft:gpt-4.1-nano',
       title: 'Fine-tune target',
-      description: 'Model whose fine-tuned price projects the saving of a "fine-tune" verdict.',
+      description:
+        'Base a "fine-tune" verdict should recommend (e.g. accounts/fireworks/models/llama-v3p1-8b-instruct), used only while it can still be trained and outlives decision.payback_months; a model no platform offers is used when priced under pricing:. Unset: the best base that can still be trained — on the configured training backend first, then the cheapest per request.',
     },
     drift_latency_pct: {
       type: 'number',
@@ -739,7 +739,6 @@ export const defaults = {
     pain_monthly_cost_usd: decision.properties.pain_monthly_cost_usd.default,
     long_prompt_tokens: decision.properties.long_prompt_tokens.default,
     min_training_examples: decision.properties.min_training_examples.default,
-    fine_tune_model: decision.properties.fine_tune_model.default,
     drift_latency_pct: decision.properties.drift_latency_pct.default,
     drift_cost_pct: decision.properties.drift_cost_pct.default,
     fail_on: decision.properties.fail_on.default,

@@ -126,7 +126,7 @@ export interface DecisionSpec {
   long_prompt_tokens: number;
   min_training_examples: number;
   seed_examples?: number;
-  fine_tune_model: string;
+  fine_tune_model?: string;
   drift_latency_pct: number;
   drift_cost_pct: number;
   fail_on: FailOnName[];

@@ -46,6 +46,7 @@ interface Results {
         lifecycle?: unknown;
       }
     >;
+    verdict: { decision: string; reasons: string[] };
   }[];
 }
 
@@ -105,6 +106,10 @@ describe('model lifecycles against a simulator that serves shutdown dates', () =
       source: null,
       replacement: null,
     });
+    // The verdict is told the same dates: the prompted baseline is leaving too.
+    expect(results.suites[0]?.verdict.reasons).toContain(
+      'prompted (gpt-4.1-2025-04-14) shuts down on 2027-01-14, in 43 days; the platform suggests gpt-6-luna: move its prompt to a served model and evaluate it here before then.',
+    );
     const markdown = await readFile(join(dir, 'out-warn', 'summary.md'), 'utf8');
     expect(markdown).toContain(
       "- ⏳ **prompted**: `gpt-4.1-2025-04-14` shuts down on 2027-01-14, in 43 days (the provider's date); fine-tunes built on it stop the same day; OpenAI suggests `gpt-6-luna`.",

@@ -76,6 +76,10 @@ export function results(variants: Record<string, VariantResult>, overrides: Part
           break_even_requests: null,
           payback_months: null,
           latency_objective_p95_ms: null,
+          candidate_shutdown_date: null,
+          remaining_life_months: null,
+          savings_over_life_usd: null,
+          payback_horizon_months: 6,
           latency_p95_change_ms: null,
         },
         verdict: {

@@ -137,7 +137,6 @@ describe('loadSuites resolves a suite', () => {
       pain_monthly_cost_usd: 1000,
       long_prompt_tokens: 1000,
       min_training_examples: 100,
-      fine_tune_model: 'ft:gpt-4.1-nano',
       drift_latency_pct: 25,
       drift_cost_pct: 25,
       fail_on: ['retrain'],
