@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { followSuiteTraining, startSuiteTraining } from '../../src/api/train.js';
-import { ExitCode, TunegateError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
 import { createOpenAIFineTuneBackend } from '../../src/providers/fine-tune.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
@@ -13,7 +13,7 @@ import type { AzureDeploymentSpec, LoadedSuite, ProviderSpec } from '../../src/s
 import { createBackend, deploymentName } from '../../src/training/backends/index.js';
 import { followJob } from '../../src/training/follow.js';
 import type { TrainingJobSpec } from '../../src/training/types.js';
-import { noSleep, simProvider, startBankingSim, trainingFile } from './helpers.js';
+import { expectPlainWords, noSleep, rejection, simProvider, startBankingSim, trainingFile } from './helpers.js';
 
 beforeAll(loadTokenizer);
 
@@ -50,21 +50,6 @@ async function startAzure(fineTuning: SimConfig['fine_tuning'] = {}, options: { 
   // Chat goes to the resource's v1 routes, where the model is a deployment's name.
   const chat = createModelClient({ ...provider, base_url: `${origin}/openai/v1`, api_version: undefined }, ENV);
   return { sim, cases, origin, backend, chat, deployment };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TunegateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TunegateError);
-  return error as TunegateError;
-}
-
-/** Said in words: no JSON, no stack, no secret. */
-function expectPlainWords(message: string) {
-  expect(message).not.toMatch(/[{}]|\n\s+at /);
-  for (const secret of Object.values(ENV)) expect(message).not.toContain(secret);
 }
 
 describe('Azure OpenAI fine-tuning backend on the simulator', () => {
@@ -201,7 +186,7 @@ describe('Azure OpenAI fine-tuning backend on the simulator', () => {
       /^the Azure OpenAI resource 127\.0\.0\.1 may not fine-tune \(Azure said: Fine-tuning is not available for this resource in its region \(simulated\)\.\)\. /,
     );
     expect(error.message).toContain('train on a resource in a region that offers fine-tuning for this model');
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, Object.values(ENV));
     expect(sim.stats.training).toMatchObject({ permission_denied: 1, jobs_created: 0 });
   });
 
@@ -211,7 +196,7 @@ describe('Azure OpenAI fine-tuning backend on the simulator', () => {
     expect(error.code).toBe('fine-tuning-unavailable');
     expect(error.message).toMatch(/^the Azure OpenAI resource 127\.0\.0\.1 cannot fine-tune gpt-5-nano \(Azure said: /);
     expect(error.message).toContain('set training.base_model to a model Azure lists as fine-tunable there');
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, Object.values(ENV));
   });
 
   it('a 403 on deployment says the token may not deploy and which role to give it', async () => {
@@ -224,7 +209,7 @@ describe('Azure OpenAI fine-tuning backend on the simulator', () => {
       /^the token in AZURE_MANAGEMENT_TOKEN may not deploy models on the Azure OpenAI resource acme \(Azure said: The client 'tunegate-sim' does not have authorization/,
     );
     expect(error.message).toContain('give its identity the Cognitive Services Contributor role on that resource');
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, Object.values(ENV));
     expect(sim.stats.training.deploy_denied).toBe(1);
   });
 
@@ -237,7 +222,7 @@ describe('Azure OpenAI fine-tuning backend on the simulator', () => {
       /^Azure has no Azure OpenAI resource acme in resource group rg-ml of subscription sub-1 \(Azure said: The Resource/,
     );
     expect(error.message).toContain('check training.backend.deployment subscription_id, resource_group and account');
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, Object.values(ENV));
   });
 
   it('needs the management token it names before deploying', async () => {

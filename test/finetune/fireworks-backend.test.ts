@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, TunegateError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
 import { createOpenAIFineTuneBackend } from '../../src/providers/fine-tune.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
@@ -8,7 +8,7 @@ import type { LoadedSuite } from '../../src/suite/types.js';
 import { createBackend } from '../../src/training/backends/index.js';
 import { followJob } from '../../src/training/follow.js';
 import type { TrainingJobSpec } from '../../src/training/types.js';
-import { noSleep, simProvider, startBankingSim, trainingFile } from './helpers.js';
+import { expectPlainWords, noSleep, rejection, simProvider, startBankingSim, trainingFile } from './helpers.js';
 
 beforeAll(loadTokenizer);
 
@@ -36,20 +36,6 @@ async function startFireworks(fineTuning: SimConfig['fine_tuning'] = {}, account
       fetch: recording,
     });
   return { sim, cases, provider, backend, sent, control: `${new URL(sim.url).origin}/v1/accounts/${account}` };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TunegateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TunegateError);
-  return error as TunegateError;
-}
-
-function expectPlainWords(message: string) {
-  expect(message).not.toMatch(/[{}]|\n\s+at /);
-  expect(message).not.toContain(ENV.FIREWORKS_API_KEY);
 }
 
 describe('Fireworks supervised fine-tuning backend on the simulator', () => {
@@ -169,7 +155,7 @@ describe('Fireworks supervised fine-tuning backend on the simulator', () => {
         'fine-tuning jobs (simulated PERMISSION_DENIED).). Check that the API key belongs to that account and may ' +
         'create fine-tuning jobs, and that the account has billing set up.',
     );
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, [ENV.FIREWORKS_API_KEY]);
     expect(sim.stats.training).toMatchObject({ permission_denied: 1, jobs_created: 0 });
   });
 
@@ -181,7 +167,7 @@ describe('Fireworks supervised fine-tuning backend on the simulator', () => {
       /^Fireworks cannot fine-tune accounts\/fireworks\/models\/kimi-k2-instruct \(Fireworks said: Model not found or not tunable: /,
     );
     expect(error.message).toContain('set training.base_model to accounts/fireworks/models/<name>');
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, [ENV.FIREWORKS_API_KEY]);
   });
 
   it('a 404 for the account says which key to set', async () => {
@@ -191,7 +177,7 @@ describe('Fireworks supervised fine-tuning backend on the simulator', () => {
       'Fireworks has no account acme (Fireworks said: Account not found: accounts/acme); set ' +
         'training.backend.account to the account id of your Fireworks dashboard (accounts/<id>), not its display name.',
     );
-    expectPlainWords(error.message);
+    expectPlainWords(error.message, [ENV.FIREWORKS_API_KEY]);
   });
 
   it('needs the API key it names', async () => {

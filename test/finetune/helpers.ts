@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { TunegateError } from '../../src/errors.js';
 import { loadSimCases, type SimConfig, startSimulator } from '../../src/sim/index.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
 import { BANKING_200 } from '../sim/helpers.js';
@@ -52,3 +53,19 @@ export async function trainingFile(count: number, name = 'train.jsonl'): Promise
 
 /** No waiting between polls: the simulator advances a job on every retrieve. */
 export const noSleep = async () => {};
+
+/** The TunegateError a promise rejects with (fails the test when it resolves or throws anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<TunegateError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TunegateError);
+  return error as TunegateError;
+}
+
+/** A refusal said in words: no JSON, no stack, none of the secrets. */
+export function expectPlainWords(message: string, secrets: string[]) {
+  expect(message).not.toMatch(/[{}]|\n\s+at /);
+  for (const secret of secrets) expect(message).not.toContain(secret);
+}
