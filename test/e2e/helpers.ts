@@ -62,7 +62,16 @@ export async function startLoopbackProvider(
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => answer(req, Buffer.concat(chunks).toString('utf8'), res));
+    req.on('end', () => {
+      // Only chat is scripted; anything else (the run's GET /models/{id} for a shutdown date) is a route
+      // this server lacks, as many OpenAI-compatible servers do.
+      if (req.method !== 'POST') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+        return;
+      }
+      answer(req, Buffer.concat(chunks).toString('utf8'), res);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

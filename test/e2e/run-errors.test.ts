@@ -1,38 +1,27 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion } from '../providers/scripted-server.js';
-import { readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
+import { readJsonl, runCli, startLoopbackProvider, tempDir, writeSuite } from './helpers.js';
 
 const CASES = Array.from({ length: 40 }, (_, i) => ({ input: `message ${i}`, expected: i % 2 === 0 ? 'yes' : 'no' }));
 /** Inputs the `small` model refuses with a 400 (a final error: not retried). */
 const REFUSED = new Set(['message 3', 'message 11', 'message 20', 'message 33']);
 
 /** A loopback model server that answers every case right, except the refused ones for `small`. */
-async function startOracle() {
+function startOracle() {
   const expected = new Map(CASES.map((c) => [c.input, c.expected]));
-  const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const body = JSON.parse(text) as { model: string; messages: { role: string; content: string }[] };
-      const input = body.messages.at(-1)?.content ?? '';
-      if (body.model === 'small' && REFUSED.has(input)) {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'input rejected', type: 'invalid_request_error' } }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(completion(expected.get(input) ?? '?')));
-    });
+  return startLoopbackProvider((_req, text, res) => {
+    const body = JSON.parse(text) as { model: string; messages: { role: string; content: string }[] };
+    const input = body.messages.at(-1)?.content ?? '';
+    if (body.model === 'small' && REFUSED.has(input)) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'input rejected', type: 'invalid_request_error' } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(completion(expected.get(input) ?? '?')));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 function suiteYaml(baseUrl: string, extra = ''): string {
