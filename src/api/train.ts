@@ -12,6 +12,8 @@ export interface TrainOptions {
   env: Record<string, string | undefined>;
   /** Directory of the job ledger (what was started, so a re-run never starts it twice). */
   ledgerDir: string;
+  /** Earlier ledger directories whose entries still count (read, and carried into `ledgerDir`). */
+  legacyLedgerDirs?: string[];
   fetch?: typeof fetch;
 }
 
@@ -62,7 +64,7 @@ export async function startSuiteTraining(
     epochs: training.epochs,
     idempotency_key: idempotencyKey({ suite: suite.name, verdict, model: baseModel, trainingFileSha256: sha }),
   };
-  return startOnce(backend, spec, await openLedger(options.ledgerDir));
+  return startOnce(backend, spec, await openLedgerOf(options));
 }
 
 /** Follows a job to its end (resumable: only its id is needed), keeping the ledger current. */
@@ -72,8 +74,12 @@ export async function followSuiteTraining(
   options: TrainOptions & FollowOptions,
 ): Promise<TrainingJob> {
   const job = await followJob(suiteBackend(suite, options), jobId, options);
-  const ledger = await openLedger(options.ledgerDir);
+  const ledger = await openLedgerOf(options);
   const entry = ledger.all().find((e) => e.job.id === jobId);
   if (entry) await ledger.update(entry.key, job);
   return job;
+}
+
+function openLedgerOf(options: TrainOptions) {
+  return openLedger(options.ledgerDir, options.legacyLedgerDirs ? { legacyDirs: options.legacyLedgerDirs } : {});
 }
