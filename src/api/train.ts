@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TunegateError } from '../errors.js';
 import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
-import type { LoadedSuite } from '../suite/types.js';
-import { createBackend } from '../training/backends/index.js';
+import type { LoadedSuite, TrainingBackendSpec } from '../suite/types.js';
+import { backendIdentity, createBackend } from '../training/backends/index.js';
 import { type FollowOptions, followJob } from '../training/follow.js';
 import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
 import type { FineTuneBackend, TrainingJob, TrainingSetReport } from '../training/types.js';
@@ -15,6 +15,8 @@ export interface TrainOptions {
   /** Earlier ledger directories whose entries still count (read, and carried into `ledgerDir`). */
   legacyLedgerDirs?: string[];
   fetch?: typeof fetch;
+  /** Training method (default `supervised`); part of the job key. */
+  method?: string;
 }
 
 /** The suite's configured backend; a clear error when the suite names none. */
@@ -34,8 +36,8 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
 }
 
 /**
- * Starts fine-tuning on a built training set — once: the same suite, verdict, base model and
- * training file map to one job, whoever asks and however often.
+ * Starts fine-tuning on a built training set — once: the same suite, verdict, base model, backend,
+ * method, hyper-parameters and training files map to one job, whoever asks and however often.
  */
 export async function startSuiteTraining(
   suite: LoadedSuite,
@@ -52,9 +54,7 @@ export async function startSuiteTraining(
     );
   }
   const backend = suiteBackend(suite, options);
-  const sha = createHash('sha256')
-    .update(await readFile(files.train))
-    .digest('hex');
+  const method = options.method ?? 'supervised';
   const spec = {
     suite: suite.name,
     base_model: baseModel,
@@ -62,7 +62,17 @@ export async function startSuiteTraining(
     ...(files.validation ? { validation_file: files.validation } : {}),
     ...(training.suffix ? { suffix: training.suffix } : {}),
     epochs: training.epochs,
-    idempotency_key: idempotencyKey({ suite: suite.name, verdict, model: baseModel, trainingFileSha256: sha }),
+    method,
+    idempotency_key: idempotencyKey({
+      suite: suite.name,
+      verdict,
+      base_model: baseModel,
+      backend: backendIdentity(training.backend as TrainingBackendSpec, suite),
+      method,
+      hyperparameters: { epochs: training.epochs, suffix: training.suffix ?? null },
+      training_sha256: await fileSha256(files.train),
+      validation_sha256: files.validation ? await fileSha256(files.validation) : null,
+    }),
   };
   return startOnce(backend, spec, await openLedgerOf(options));
 }
@@ -82,4 +92,10 @@ export async function followSuiteTraining(
 
 function openLedgerOf(options: TrainOptions) {
   return openLedger(options.ledgerDir, options.legacyLedgerDirs ? { legacyDirs: options.legacyLedgerDirs } : {});
+}
+
+async function fileSha256(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

@@ -164,9 +164,36 @@ export async function startOnce(
   }
 }
 
-/** The idempotency key of a training run: same suite, verdict, base model and training file → same key. */
-export function idempotencyKey(parts: { suite: string; verdict: string; model: string; trainingFileSha256: string }) {
+/** What makes two training runs the same run: change any of it and it is a new job. */
+export interface JobKeyParts {
+  suite: string;
+  verdict: string;
+  base_model: string;
+  /** The backend's type and endpoint (see `backendIdentity`): another trainer is another job. */
+  backend: string;
+  /** Training method, e.g. `supervised` or `dpo`. */
+  method: string;
+  /** Epochs, suffix and whatever else shapes the trained model. */
+  hyperparameters: Record<string, string | number | boolean | null>;
+  training_sha256: string;
+  validation_sha256: string | null;
+}
+
+/** The idempotency key of a training run: a sha256 over every part, with the hyper-parameters in key order. */
+export function idempotencyKey(parts: JobKeyParts): string {
+  const hyperparameters = Object.entries(parts.hyperparameters).sort(([a], [b]) => a.localeCompare(b));
   return createHash('sha256')
-    .update(JSON.stringify([parts.suite, parts.verdict, parts.model, parts.trainingFileSha256]))
+    .update(
+      JSON.stringify([
+        parts.suite,
+        parts.verdict,
+        parts.base_model,
+        parts.backend,
+        parts.method,
+        hyperparameters,
+        parts.training_sha256,
+        parts.validation_sha256,
+      ]),
+    )
     .digest('hex');
 }

@@ -4,6 +4,7 @@ import type { FineTuneBackend } from '../types.js';
 import { withAzureDeployment } from './azure-deploy.js';
 import { createFireworksBackend } from './fireworks.js';
 import { createGitHubDispatchBackend } from './github-dispatch.js';
+import { redactUrl } from './http.js';
 import { createWebhookBackend } from './webhook.js';
 
 export { deploymentName, withAzureDeployment } from './azure-deploy.js';
@@ -37,6 +38,26 @@ function backendProvider(name: string, suite: LoadedSuite): ProviderSpec {
     );
   }
   return provider;
+}
+
+/**
+ * The trainer a backend spec points at — its type and endpoint — as one stable string for the job key
+ * (no secrets: headers and tokens are not part of it, and URLs lose their query).
+ */
+export function backendIdentity(spec: TrainingBackendSpec, suite: LoadedSuite): string {
+  const endpoint = (name: string) => suite.providers[name]?.base_url ?? 'default';
+  switch (spec.type) {
+    case 'openai':
+      return `openai:${spec.api}:${endpoint(spec.provider)}`;
+    case 'azure':
+      return `azure:${endpoint(spec.provider)}:${spec.deployment.account}`;
+    case 'fireworks':
+      return `fireworks:${spec.api_url ?? endpoint(spec.provider)}:${spec.account}`;
+    case 'github-dispatch':
+      return `github-dispatch:${spec.api_url ?? ''}:${spec.repository}:${spec.workflow ?? `event:${spec.event_type}`}`;
+    case 'webhook':
+      return `webhook:${redactUrl(spec.url)}`;
+  }
 }
 
 /** The backend a suite's `training.backend` names. */
