@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { TunegateError } from '../errors.js';
 import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
 import type { LoadedSuite, TrainingBackendSpec } from '../suite/types.js';
-import { backendIdentity, createBackend } from '../training/backends/index.js';
+import { backendIdentity, createBackend, type TrainingDataUploader } from '../training/backends/index.js';
 import { type FollowOptions, followJob } from '../training/follow.js';
 import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
 import type { FineTuneBackend, TrainingJob, TrainingSetReport } from '../training/types.js';
@@ -15,6 +15,8 @@ export interface TrainOptions {
   /** Earlier ledger directories whose entries still count (read, and carried into `ledgerDir`). */
   legacyLedgerDirs?: string[];
   fetch?: typeof fetch;
+  /** Uploads training data too large to send inline (the Action passes workflow artifacts). */
+  uploadData?: TrainingDataUploader;
   /** Training method (default `supervised`); part of the job key. */
   method?: string;
 }
@@ -31,6 +33,7 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
   return createBackend(spec, suite, options.env, {
     openai: createOpenAIFineTuneBackend,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.uploadData ? { uploadData: options.uploadData } : {}),
     ...(options.env.GITHUB_API_URL ? { githubApiUrl: options.env.GITHUB_API_URL } : {}),
   });
 }

@@ -5,12 +5,14 @@ import { withAzureDeployment } from './azure-deploy.js';
 import { createFireworksBackend } from './fireworks.js';
 import { createGitHubDispatchBackend } from './github-dispatch.js';
 import { redactUrl } from './http.js';
+import type { TrainingDataUploader } from './training-data.js';
 import { createWebhookBackend } from './webhook.js';
 
 export { deploymentName, withAzureDeployment } from './azure-deploy.js';
 export { createFireworksBackend, type FireworksSpec, fireworksBase } from './fireworks.js';
 export { createGitHubDispatchBackend, type GitHubDispatchSpec, WORKFLOW_INPUTS } from './github-dispatch.js';
-export { createWebhookBackend, SIGNATURE_HEADER, signBody, type WebhookSpec } from './webhook.js';
+export type { JobData, TrainingData, TrainingDataUploader, UploadedData } from './training-data.js';
+export { createWebhookBackend, SIGNATURE_HEADER, signBody, WEBHOOK_INLINE_LIMIT, type WebhookSpec } from './webhook.js';
 
 /** Builds the OpenAI(-compatible) fine-tuning backend; injected so this layer never imports `openai`. */
 export type OpenAIBackendFactory = (
@@ -26,6 +28,8 @@ export interface BackendDeps {
   githubApiUrl?: string;
   /** Waits between reads of a Fireworks dataset still being processed (injected for tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Uploads training data too large for a dispatch or webhook payload (the Action's workflow artifacts). */
+  uploadData?: TrainingDataUploader;
 }
 
 function backendProvider(name: string, suite: LoadedSuite): ProviderSpec {
@@ -68,6 +72,7 @@ export function createBackend(
   deps: BackendDeps,
 ): FineTuneBackend {
   const http = deps.fetch ? { fetch: deps.fetch } : {};
+  const upload = deps.uploadData ? { uploadData: deps.uploadData } : {};
   switch (spec.type) {
     case 'openai':
       return deps.openai(backendProvider(spec.provider, suite), env, { api: spec.api });
@@ -84,8 +89,9 @@ export function createBackend(
       return createGitHubDispatchBackend(spec, env, {
         ...(deps.githubApiUrl ? { apiUrl: deps.githubApiUrl } : {}),
         ...http,
+        ...upload,
       });
     case 'webhook':
-      return createWebhookBackend(spec, env, http);
+      return createWebhookBackend(spec, env, { ...http, ...upload });
   }
 }
