@@ -17,6 +17,7 @@ import { type ActionInputs, cacheModeFor, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import { writeJobSummary } from './publish.js';
 import { maskSecrets } from './secrets.js';
+import { artifactUploader } from './training-upload.js';
 
 async function oneSuite(inputs: ActionInputs, context: RunContext, workdir: string): Promise<SuiteWithCases> {
   const loaded = await loadOneSuite(inputs.suites, {
@@ -81,7 +82,12 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
 /** command: train — starts training on a built set (once), or follows a started job (resume). */
 export async function trainCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
   const { suite } = await oneSuite(inputs, context, workdir);
-  const options = { env: process.env, ledgerDir: jobLedgerDir(workdir), legacyLedgerDirs: legacyLedgerDirs(workdir) };
+  const options = {
+    env: process.env,
+    ledgerDir: jobLedgerDir(workdir),
+    legacyLedgerDirs: legacyLedgerDirs(workdir),
+    uploadData: artifactUploader(process.env),
+  };
   let id = inputs.job;
   if (!id) {
     if (!inputs.trainingSet)
