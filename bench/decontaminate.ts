@@ -24,20 +24,20 @@ const training = Array.from({ length: TRAINING_ROWS }, () => `${half(pick(), tru
 const started = performance.now();
 const index = leakIndex(messages);
 const built = performance.now();
-const byRule = Object.fromEntries(LEAK_RULES.map((rule) => [rule, 0]));
+const byRule: Record<string, number> = Object.fromEntries(LEAK_RULES.map((rule) => [rule, 0]));
 for (const text of training) {
   const leak = index.find(text);
-  if (leak) byRule[leak.rule]++;
+  if (leak) byRule[leak.rule] = (byRule[leak.rule] ?? 0) + 1;
 }
 const done = performance.now();
 
 // The test set against itself, half against half: how often two distinct real messages are called a leak.
 const halfway = Math.floor(messages.length / 2);
 const selfIndex = leakIndex(messages.slice(0, halfway));
-const selfByRule = Object.fromEntries(LEAK_RULES.map((rule) => [rule, 0]));
+const selfByRule: Record<string, number> = Object.fromEntries(LEAK_RULES.map((rule) => [rule, 0]));
 for (const text of messages.slice(halfway)) {
   const leak = selfIndex.find(text);
-  if (leak) selfByRule[leak.rule]++;
+  if (leak) selfByRule[leak.rule] = (selfByRule[leak.rule] ?? 0) + 1;
 }
 
 console.log(`protected texts: ${messages.length}, training inputs: ${TRAINING_ROWS}`);
