@@ -10,6 +10,8 @@ import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
 import { ExitCode } from '../../errors.js';
 import { prunedLines } from '../../report/drift-report.js';
+import { stripControl } from '../../report/escape.js';
+import { LEAK_RULES, type LeakCounts } from '../../training/decontaminate.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
 import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
@@ -23,10 +25,23 @@ function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean):
   });
 }
 
+/** Leaks by rule (only rules that removed something), then a few examples of each, quoted and escaped. */
+function leakLines(counts: LeakCounts, what: string): string {
+  if (counts.removed === 0) return '';
+  const rules = LEAK_RULES.filter((rule) => counts.by_rule[rule] > 0).map((rule) => `${counts.by_rule[rule]} ${rule}`);
+  const quote = (text: string) => JSON.stringify(stripControl(text.length > 80 ? `${text.slice(0, 77)}...` : text));
+  const examples = counts.examples.map((e) => `    ${e.rule}: ${quote(e.text)} ~ ${quote(e.match)}\n`);
+  return `  ${what}: ${rules.join(', ')}\n${examples.join('')}`;
+}
+
 function printTrainingSet(report: TrainingSetReport, io: CliIo): void {
+  const { eval: evalLeaks, validation: validationLeaks } = report.decontamination;
   io.stdout.write(
     `training set: ${report.train} train + ${report.validation} validation examples, ${report.preference_pairs} DPO pairs\n` +
-      `  removed: ${report.decontaminated} also in the eval set, ${report.duplicates_removed} duplicates, ${report.too_long} too long\n` +
+      `  removed: ${report.decontaminated} leaking the eval set, ${report.duplicates_removed} duplicates, ${report.too_long} too long, ` +
+      `${validationLeaks.removed} validation rows leaking the training split\n` +
+      leakLines(evalLeaks, 'eval-set leaks') +
+      leakLines(validationLeaks, 'validation leaks') +
       `  ${report.training_tokens_per_epoch.toLocaleString('en-US')} training tokens per epoch\n` +
       `  files: ${[report.files.train, report.files.validation, report.files.preference].filter(Boolean).join(', ')}\n`,
   );
