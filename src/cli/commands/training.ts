@@ -74,13 +74,14 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
   const { result, file } = await distillSuite(suite, {
     env: io.env,
     outDir,
+    evalInputs: cases.map((c) => c.input),
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.quiet
       ? {}
       : {
           onProgress: (p) =>
             io.stderr.write(
-              `distill: ${p.kept} kept, ${p.duplicates} duplicates, ${p.rejected} rejected, $${p.spent_usd.toFixed(4)}\n`,
+              `distill: ${p.kept} kept, ${p.duplicates} duplicates, ${p.leaks} leaking a seed or eval input, ${p.rejected} rejected, $${p.spent_usd.toFixed(4)}\n`,
             ),
         }),
   });
