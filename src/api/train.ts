@@ -4,9 +4,11 @@ import { TunegateError } from '../errors.js';
 import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
 import type { LoadedSuite } from '../suite/types.js';
 import { createBackend } from '../training/backends/index.js';
+import { dpoUnsupported } from '../training/dpo.js';
 import { type FollowOptions, followJob } from '../training/follow.js';
 import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
-import type { FineTuneBackend, TrainingJob, TrainingSetReport } from '../training/types.js';
+import { PREFERENCE_FILE } from '../training/training-set.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec, TrainingSetReport } from '../training/types.js';
 
 export interface TrainOptions {
   env: Record<string, string | undefined>;
@@ -37,7 +39,7 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
  */
 export async function startSuiteTraining(
   suite: LoadedSuite,
-  files: Pick<TrainingSetReport['files'], 'train' | 'validation'>,
+  files: Pick<TrainingSetReport['files'], 'train' | 'validation'> & { preference?: string | null },
   verdict: string,
   options: TrainOptions,
 ): Promise<{ job: TrainingJob; started: boolean }> {
@@ -49,20 +51,44 @@ export async function startSuiteTraining(
       `suite ${suite.name}: set training.base_model (the model to fine-tune)`,
     );
   }
+  const upload = trainingUpload(suite, files);
   const backend = suiteBackend(suite, options);
   const sha = createHash('sha256')
-    .update(await readFile(files.train))
+    .update(await readFile(upload.training_file))
     .digest('hex');
   const spec = {
     suite: suite.name,
     base_model: baseModel,
-    training_file: files.train,
-    ...(files.validation ? { validation_file: files.validation } : {}),
+    ...upload,
     ...(training.suffix ? { suffix: training.suffix } : {}),
     epochs: training.epochs,
     idempotency_key: idempotencyKey({ suite: suite.name, verdict, model: baseModel, trainingFileSha256: sha }),
   };
   return startOnce(backend, spec, await openLedger(options.ledgerDir));
+}
+
+/**
+ * The files a job trains on: train.jsonl (+ validation) for sft; preference.jsonl for dpo, checked before
+ * anything is uploaded — a backend that cannot run DPO, or no pairs, is a clear error.
+ */
+function trainingUpload(
+  suite: LoadedSuite,
+  files: Pick<TrainingSetReport['files'], 'train' | 'validation'> & { preference?: string | null },
+): Pick<TrainingJobSpec, 'training_file' | 'validation_file' | 'method'> {
+  if (suite.training?.method !== 'dpo') {
+    return { training_file: files.train, ...(files.validation ? { validation_file: files.validation } : {}) };
+  }
+  const refusal = suite.training.backend && dpoUnsupported(suite.training.backend);
+  if (refusal) throw new TunegateError('training-backend', `suite ${suite.name}: ${refusal}`);
+  if (!files.preference) {
+    throw new TunegateError(
+      'training-backend',
+      `suite ${suite.name}: training.method is dpo but the training set has no ${PREFERENCE_FILE}; build it with ` +
+        '`tunegate training-set --results DIR` from a run whose cases outside the evaluated sample include ones the ' +
+        'baseline got right and the candidate got wrong',
+    );
+  }
+  return { training_file: files.preference, method: 'dpo' };
 }
 
 /** Follows a job to its end (resumable: only its id is needed), keeping the ledger current. */

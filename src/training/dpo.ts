@@ -1,4 +1,4 @@
-import type { VariantSpec } from '../suite/types.js';
+import type { TrainingBackendSpec, VariantSpec } from '../suite/types.js';
 import { type EvalCaseRecord, readSuiteRecords } from './collect.js';
 import { toPreferenceExample } from './examples.js';
 import type { PreferenceExample } from './types.js';
@@ -46,4 +46,19 @@ export async function preferencePairsFromEval(
     );
   }
   return pairs;
+}
+
+/**
+ * Why a backend cannot run a DPO job from tunegate, or undefined when it can. Only OpenAI's API is driven with
+ * `method: { type: 'dpo' }`; Together (`training_method: "dpo"`), Fireworks (its own DPO job resource) and Azure
+ * OpenAI (preview API versions) document DPO in other shapes that tunegate does not send yet, and a dispatched
+ * workflow or webhook receives the supervised set only.
+ */
+export function dpoUnsupported(backend: TrainingBackendSpec): string | undefined {
+  if (backend.type === 'openai' && backend.api === 'openai') return undefined;
+  const name = backend.type === 'openai' ? `openai (api: ${backend.api})` : backend.type;
+  return (
+    `training.method dpo runs only on the openai backend (OpenAI's fine-tuning API), not on ${name}; ` +
+    'set training.method: sft, or train on an openai backend'
+  );
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
@@ -218,4 +219,10 @@ function withoutLeaks(
     return leak === undefined;
   });
   return { kept, leaks };
+}
+
+/** The files of a training set built earlier in `dir` (validation and preference only when they were written). */
+export function trainingSetFiles(dir: string): TrainingSetReport['files'] {
+  const present = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : null);
+  return { train: join(dir, TRAIN_FILE), validation: present(VALIDATION_FILE), preference: present(PREFERENCE_FILE) };
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../providers/types.js';
+import type { TrainingMethod } from '../suite/types.js';
 import type { LeakCounts } from './decontaminate.js';
 
 /** Where a training example came from. */
@@ -68,6 +69,8 @@ export interface TrainingJobSpec {
   validation_file?: string;
   suffix?: string;
   epochs?: number;
+  /** dpo: `training_file` holds preference pairs (default sft: chat examples). */
+  method?: TrainingMethod;
   /** Same key, same job: a backend (or the ledger in front of it) never starts it twice. */
   idempotency_key: string;
 }

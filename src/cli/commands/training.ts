@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { distillSuite } from '../../api/distill.js';
 import { headCommit } from '../../api/git.js';
 import { DEFAULT_HISTORY_KEEP } from '../../api/history.js';
@@ -12,7 +11,7 @@ import { ExitCode } from '../../errors.js';
 import { prunedLines } from '../../report/drift-report.js';
 import { stripControl } from '../../report/escape.js';
 import { LEAK_RULES, type LeakCounts } from '../../training/decontaminate.js';
-import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
+import { trainingSetFiles } from '../../training/training-set.js';
 import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
@@ -96,9 +95,7 @@ async function train(options: LoopCliOptions, io: CliIo, load: () => Promise<Sui
   const trainOptions = { env: io.env, ledgerDir: resolve(io.cwd, '.tunegate', 'jobs') };
   let job: TrainingJob;
   if (options.trainingSet) {
-    const dir = resolve(io.cwd, options.trainingSet);
-    const validation = join(dir, VALIDATION_FILE);
-    const files = { train: join(dir, TRAIN_FILE), validation: existsSync(validation) ? validation : null };
+    const files = trainingSetFiles(resolve(io.cwd, options.trainingSet));
     const started = await startSuiteTraining(suite, files, options.verdict, trainOptions);
     printJob(started.job, started.started, io);
     if (!options.follow) return ExitCode.ok;
