@@ -84,7 +84,9 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
             ),
         }),
   });
-  io.stdout.write(`distilled ${result.examples.length} examples into ${file} (stopped: ${result.stats.reason})\n`);
+  io.stdout.write(
+    `distilled ${result.examples.length} examples into ${file} (${result.stats.leaks} generated inputs dropped as leaks of a seed or eval input; stopped: ${result.stats.reason})\n`,
+  );
   const report = await buildSuiteTrainingSet(suite, cases, { extra: result.examples, outDir, env: io.env });
   printTrainingSet(report, io);
   return ExitCode.ok;
