@@ -6,12 +6,8 @@ import { listStoredCompletions } from '../providers/stored-completions.js';
 import { CASES_FILE } from '../report/files.js';
 import { expectedAsText } from '../scoring/normalize.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
-import {
-  examplesFromEval,
-  examplesFromLogs,
-  examplesFromStored,
-  preferencePairsFromEval,
-} from '../training/collect.js';
+import { examplesFromEval, examplesFromLogs, examplesFromStored } from '../training/collect.js';
+import { preferencePairsFromEval } from '../training/dpo.js';
 import { toTrainingExample } from '../training/examples.js';
 import { buildTrainingSet } from '../training/training-set.js';
 import type { PreferenceExample, TrainingExample, TrainingSetReport } from '../training/types.js';
@@ -75,6 +71,7 @@ export async function buildSuiteTrainingSet(
           baseline: baseline.name,
           candidate: candidate.name,
           format,
+          evaluated: new Set(evaluated.map((c) => c.id)),
         });
       }
     } else if (source.type === 'dataset') {

@@ -748,6 +748,7 @@ export const defaults = {
     validation_split: training.properties.validation_split.default,
     epochs: training.properties.epochs.default,
     max_tokens_per_example: training.properties.max_tokens_per_example.default,
+    method: training.properties.method.default,
     openai_api: openaiBackend.properties.api.default,
     azure_sku: azureDeployment.properties.sku.default,
     azure_capacity: azureDeployment.properties.capacity.default,

@@ -180,6 +180,8 @@ export interface DistillSpec {
   similarity: number;
 }
 
+export type TrainingMethod = 'sft' | 'dpo';
+
 /** Training set, backend and registry (defaults applied, paths absolute). */
 export interface TrainingSpec {
   base_model?: string;
@@ -189,6 +191,8 @@ export interface TrainingSpec {
   sources: TrainingSourceSpec[];
   validation_split: number;
   epochs: number;
+  /** sft (also when absent): supervised on train.jsonl; dpo: preference pairs (preference.jsonl). */
+  method?: TrainingMethod;
   suffix?: string;
   max_tokens_per_example: number;
   registry?: { file: string; key: string };
