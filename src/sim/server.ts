@@ -192,7 +192,7 @@ export async function startSimulator(
       return;
     }
     const limitHeaders = bucket?.headers(now) ?? {};
-    if (config.strict_models && behaviour.modelConfig(request.model) === undefined) {
+    if (!behaviour.serves(request.model)) {
       const message = `The model \`${request.model}\` does not exist or you do not have access to it (simulated).`;
       sendError(res, 404, message, 'invalid_request_error', 'model_not_found', limitHeaders);
       return;

@@ -149,14 +149,20 @@ describe('rate limit', () => {
     expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
   });
 
-  it('answers 404 model_not_found for unknown models when strict_models is set', async () => {
-    const sim = await start({ strict_models: true });
-    const unknown = await post(sim.url, chat('nope', 'question number 1'));
+  it('answers 404 model_not_found for unknown models by default, like the real API', async () => {
+    const sim = await start();
+    const unknown = await post(sim.url, chat('gpt-4.1-nanno', 'question number 1'));
     expect(unknown.status).toBe(404);
-    expect(JSON.parse(unknown.text).error.code).toBe('model_not_found');
+    expect(JSON.parse(unknown.text).error).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error' });
+    expect(JSON.parse(unknown.text).error.message).toContain('gpt-4.1-nanno');
     expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
-    const lenient = await start();
-    expect((await post(lenient.url, chat('nope', 'question number 1'))).status).toBe(200);
+  });
+
+  it('answers any model with a configured default_model, as that model behaves', async () => {
+    const sim = await start({ default_model: { accuracy: 0 } });
+    const response = await post(sim.url, chat('nope', 'question number 1'));
+    expect(response.status).toBe(200);
+    expect(sim.stats.by_model.nope).toMatchObject({ requests: 1, wrong: 1, correct: 0 });
   });
 });
 
