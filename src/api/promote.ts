@@ -95,7 +95,9 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
   const contest = { suite: contestSuite(suite, format, champion, options.model), cases };
   // The contest is no run of the suite: the history records only a promotion, below.
   const { history, ...run } = options.run;
-  const results = await runSuites([contest], run);
+  // On the simulator the candidate is served only when its config names it or a training job made it.
+  const simulate = run.simulate ? { ...run.simulate, unserved: [options.model] } : undefined;
+  const results = await runSuites([contest], { ...run, ...(simulate ? { simulate } : {}) });
   const measured = results.suites[0];
   const candidate = measured?.variants.candidate;
   if (!measured || !candidate)

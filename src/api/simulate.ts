@@ -31,6 +31,16 @@ export async function readSimConfigFile(path: string): Promise<Omit<SimConfig, '
 }
 
 /**
+ * The behaviour without a config file: every model the suites name answers every case correctly, and
+ * any other model (`unserved`, e.g. a promotion's candidate, or a typo) answers 404 like the real API.
+ */
+export function defaultBehaviour(suites: SuiteWithCases[], unserved: readonly string[] = []): Omit<SimConfig, 'cases'> {
+  const named = suites.flatMap(({ suite }) => suite.variants.map((variant) => variant.model));
+  const served = named.filter((model) => !unserved.includes(model));
+  return { models: Object.fromEntries(served.map((model) => [model, { accuracy: 1 }])) };
+}
+
+/**
  * Starts the simulator on a free loopback port, serving the gold answers of every suite's cases,
  * and points every provider of every suite at it (no API key or header secret is needed or sent).
  */
