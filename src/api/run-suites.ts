@@ -24,7 +24,7 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
     const behaviour = simulate.configPath
       ? await readSimConfigFile(simulate.configPath)
       : defaultBehaviour(suites, simulate.unserved);
-    simulator = await simulateSuites(suites, behaviour);
+    simulator = await simulateSuites(suites, behaviour, evaluateOptions.cacheDir);
     onSimulator?.(simulator.url);
   }
   try {

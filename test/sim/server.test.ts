@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
@@ -208,5 +211,20 @@ describe('routes and safety', () => {
     const sim = await startSimulator({ cases: CASES, models: {} }, { host: 'localhost' });
     closers.push(sim.close);
     expect(sim.url).toMatch(/^http:\/\/localhost:\d+\/v1$/);
+  });
+});
+
+describe('saved state', () => {
+  it('refuses a damaged state file with what to do, and starts afresh without one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tunegate-sim-state-'));
+    const statePath = join(dir, 'sim-state.json');
+    const fresh = await startSimulator({ cases: CASES, models: {} }, { statePath });
+    expect((await fetch(`${fresh.url}/fine_tuning/jobs`)).status).toBe(200);
+    await fresh.close();
+    expect(JSON.parse(await readFile(statePath, 'utf8'))).toMatchObject({ version: 1, jobs: [], files: [] });
+    await writeFile(statePath, '{"version":');
+    await expect(startSimulator({ cases: CASES, models: {} }, { statePath })).rejects.toThrow(
+      `${statePath}:1:1 is not a simulator state this version can read; delete it to start the simulator afresh`,
+    );
   });
 });

@@ -176,7 +176,7 @@ async function withSimulator(
   try {
     return await run(async () => {
       const loaded = await loadSuite(options, io, false);
-      simulator = await simulateSuites([loaded], behaviour);
+      simulator = await simulateSuites([loaded], behaviour, resolve(io.cwd, options.cacheDir));
       io.stderr.write(`simulator: serving ${loaded.suite.name} at ${simulator.url}\n`);
       return loaded;
     });
