@@ -1,6 +1,6 @@
 import type { RunResults } from '../report/types.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
-import { defaultBehaviour, type RunningSimulator, readSimConfigFile, simulateSuites } from './simulate.js';
+import { type RunningSimulator, startSuitesSimulator } from './simulate.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface RunSuitesOptions extends EvaluateOptions {
@@ -21,10 +21,7 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
   const { simulate, onSimulator, ...evaluateOptions } = options;
   let simulator: RunningSimulator | undefined;
   if (simulate) {
-    const behaviour = simulate.configPath
-      ? await readSimConfigFile(simulate.configPath)
-      : defaultBehaviour(suites, simulate.unserved);
-    simulator = await simulateSuites(suites, behaviour, evaluateOptions.cacheDir);
+    simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir);
     onSimulator?.(simulator.url);
   }
   try {

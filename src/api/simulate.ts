@@ -87,3 +87,15 @@ export async function simulateSuites(
   }
   return simulator;
 }
+
+/** Starts the simulator for these suites: the behaviour file when given, else the suites' own models. */
+export async function startSuitesSimulator(
+  suites: SuiteWithCases[],
+  simulate: { configPath?: string; unserved?: string[] },
+  cacheDir?: string,
+): Promise<RunningSimulator> {
+  const behaviour = simulate.configPath
+    ? await readSimConfigFile(simulate.configPath)
+    : defaultBehaviour(suites, simulate.unserved);
+  return simulateSuites(suites, behaviour, cacheDir);
+}

@@ -28,6 +28,7 @@ export const Input = {
   history: 'history',
   historyKeep: 'history-keep',
   accept: 'accept',
+  triggerOn: 'trigger-on',
 } as const;
 
 export const Output = {
