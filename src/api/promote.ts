@@ -13,6 +13,7 @@ import {
   judgeCandidate,
   PROMOTIONS_FILE,
   type PromotionJudgement,
+  type PromotionRecord,
   type PromotionResult,
   type PromptedEvidence,
   recordPromotion,
@@ -124,26 +125,26 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     ...(prompted ? { prompted } : {}),
     margin: suite.decision.max_accuracy_loss,
   });
-  const record = (applied: PromotionResult | undefined) =>
-    recordPromotion(ledger, {
-      at: new Date().toISOString(),
-      suite: suite.name,
-      candidate: options.model,
-      champion: champion ?? null,
-      decision: judgement.decision,
-      reasons: judgement.reasons,
-      numbers: judgement.numbers,
-      ...(applied
-        ? {
-            applied: {
-              mode: applied.mode,
-              changed: applied.changed,
-              ...(applied.commit ? { commit: applied.commit } : {}),
-              ...(applied.pullRequestUrl ? { pull_request_url: applied.pullRequestUrl } : {}),
-            },
-          }
-        : {}),
-    });
+  const entry = (applied: PromotionResult | undefined): PromotionRecord => ({
+    at: new Date().toISOString(),
+    suite: suite.name,
+    candidate: options.model,
+    champion: champion ?? null,
+    decision: judgement.decision,
+    reasons: judgement.reasons,
+    numbers: judgement.numbers,
+    ...(applied
+      ? {
+          applied: {
+            mode: applied.mode,
+            changed: applied.changed,
+            ...(applied.commit ? { commit: applied.commit } : {}),
+            ...(applied.pullRequestUrl ? { pull_request_url: applied.pullRequestUrl } : {}),
+          },
+        }
+      : {}),
+  });
+  const record = (applied: PromotionResult | undefined) => recordPromotion(ledger, entry(applied));
   let recorded: PromoteOutcome['history'];
   const remember = async (): Promise<string[]> => {
     if (!history) return [];
@@ -168,6 +169,11 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
       message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
       evidence: `${judgement.reasons.map((r) => `- ${escapeMarkdownInline(r, 600)}`).join('\n')}\n\n${renderMarkdownReport(results)}`,
       ...(options.github ? { github: options.github } : {}),
+      // The pull request's branch carries the ledger line too (its URL is the pull request's own).
+      ledgerLine: {
+        file: ledger,
+        line: JSON.stringify(entry({ mode: 'pull-request', changed: true, diff: '', before: champion })),
+      },
       // The ledger line and the accepted run go into the promotion's own commit (the sha is that commit's).
       companions: async (pending) => {
         companionsWritten = true;

@@ -25,6 +25,8 @@ export interface ApplyPromotionOptions {
    * the registry is written, and returns their paths: those inside the repository join the same commit.
    */
   companions?: (pending: PromotionResult) => Promise<string[]>;
+  /** (pull-request) The promotions ledger and its new line, added on the pull request's branch. */
+  ledgerLine?: { file: string; line: string };
 }
 
 export interface PromotionResult {
@@ -55,6 +57,7 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
   }
 
   if (options.mode === 'pull-request') {
+    const ledgerPath = options.ledgerLine ? insideRepo(options.repoDir, options.ledgerLine.file) : undefined;
     if (!options.github) {
       throw new TunegateError(
         'promote',
@@ -75,6 +78,9 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
       model: options.model,
       message: options.message,
       evidence: options.evidence,
+      ...(ledgerPath && options.ledgerLine
+        ? { appendLine: { filePath: ledgerPath, line: options.ledgerLine.line } }
+        : {}),
     });
     return { mode: options.mode, ...opened };
   }
