@@ -36,6 +36,7 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
   const outcome = await promoteModel(loaded, {
     model: inputs.model,
     mode: inputs.promoteMode,
+    createKey: inputs.createKey,
     repoDir: process.env.GITHUB_WORKSPACE ?? workdir,
     ...(inputs.promoteMode === 'pull-request'
       ? {

@@ -29,6 +29,7 @@ export const Input = {
   historyKeep: 'history-keep',
   accept: 'accept',
   triggerOn: 'trigger-on',
+  createKey: 'create-key',
 } as const;
 
 export const Output = {

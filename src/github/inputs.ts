@@ -51,6 +51,8 @@ export interface ActionInputs {
   accept: boolean;
   /** Events on which the retrain trigger may start training; empty: schedule, workflow_dispatch, push. */
   triggerOn: string[];
+  /** (promote) Add the registry key when it is missing (else a missing key is an error). */
+  createKey: boolean;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -176,6 +178,7 @@ export function getInputs(): ActionInputs {
     historyKeep: positiveCount(Input.historyKeep) ?? DEFAULT_HISTORY_KEEP_RUNS,
     accept: flag(Input.accept, false),
     triggerOn: listInput(Input.triggerOn),
+    createKey: flag(Input.createKey, false),
   };
 }
 
