@@ -10,11 +10,15 @@ import { isErrorRecord } from '../scoring/record.js';
 import type { ScoredRecord } from '../scoring/types.js';
 import { DEFAULT_HISTORY_KEEP, type HistoryOptions, historyRun } from './history.js';
 
-/** Per-case flags of one measured variant, by case index, read back from the run's cases.jsonl. */
-async function variantFlags(outDir: string, suite: string, variant: string, caseIds: readonly string[]) {
+/**
+ * Per-case flags of one measured variant, by case index, read back from the run's cases.jsonl, with the
+ * first error it met (what a failing model said, e.g. a 404 for a model that does not exist).
+ */
+export async function variantFlags(outDir: string, suite: string, variant: string, caseIds: readonly string[]) {
   const index = new Map(caseIds.map((id, i) => [id, i]));
   const correct = new Uint8Array(caseIds.length);
   const answered = new Uint8Array(caseIds.length);
+  let firstError: string | undefined;
   const lines = createInterface({
     input: createReadStream(join(outDir, CASES_FILE)),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -26,9 +30,10 @@ async function variantFlags(outDir: string, suite: string, variant: string, case
     const i = index.get(record.case_id);
     if (i === undefined) continue;
     if (!isErrorRecord(record)) answered[i] = 1;
+    else firstError ??= record.error ?? 'no answer';
     if (record.correct) correct[i] = 1;
   }
-  return { correct, answered };
+  return { correct, answered, ...(firstError === undefined ? {} : { firstError }) };
 }
 
 /**

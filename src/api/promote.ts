@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { compareVariants } from '../decision/compare.js';
 import { TunegateError } from '../errors.js';
 import type { PruneNote } from '../history/text.js';
 import { escapeMarkdownInline } from '../report/escape.js';
@@ -7,15 +8,18 @@ import type { RunResults } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 import {
   type ApplyPromotionOptions,
+  alreadyChampion,
   applyPromotion,
   judgeCandidate,
   PROMOTIONS_FILE,
   type PromotionJudgement,
+  type PromotionRecord,
   type PromotionResult,
+  type PromptedEvidence,
   recordPromotion,
 } from '../training/promote.js';
 import { readRegistryModel } from '../training/registry.js';
-import { appendPromotionRun } from './history-promotion.js';
+import { appendPromotionRun, variantFlags } from './history-promotion.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import { trainingFormat } from './training-set.js';
 import type { SuiteWithCases } from './validate.js';
@@ -25,31 +29,41 @@ export interface PromoteOptions {
   mode: ApplyPromotionOptions['mode'];
   repoDir: string;
   github?: ApplyPromotionOptions['github'];
+  /** Add the registry key when it does not exist yet (else a missing key is an error: a typo must not create one). */
+  createKey?: boolean;
   run: RunSuitesOptions;
 }
 
 export interface PromoteOutcome {
   judgement: PromotionJudgement;
   champion: string | undefined;
-  results: RunResults;
+  /** Absent when nothing was evaluated (the candidate already is the champion). */
+  results?: RunResults;
   applied?: PromotionResult;
   ledger: string;
   /** The run history the promotion was recorded in as the suite's accepted reference (run.history). */
   history?: { path: string; pruned: PruneNote[] };
 }
 
-/** The suite with two variants in the trained model's prompt format: the registry's champion and the candidate. */
-function championVsCandidate(
+const PROMPTED = 'prompted';
+
+/**
+ * The contest: the registry's champion and the candidate in the trained model's prompt format, and the
+ * suite's prompted variant as it is (the candidate may not lose to it beyond the margin), on the same cases.
+ */
+function contestSuite(
   suite: LoadedSuite,
   format: VariantSpec,
   champion: string | undefined,
   model: string,
 ): LoadedSuite {
   const candidate: VariantSpec = { ...format, name: 'candidate', role: 'finetuned', model };
-  const variants =
-    champion === undefined
-      ? [candidate]
-      : [{ ...format, name: 'champion', role: 'finetuned' as const, model: champion }, candidate];
+  const prompted = suite.variants.find((variant) => variant.role === 'prompted');
+  const variants = [
+    ...(champion === undefined ? [] : [{ ...format, name: 'champion', role: 'finetuned' as const, model: champion }]),
+    ...(prompted ? [{ ...prompted, name: PROMPTED }] : []),
+    candidate,
+  ];
   return {
     ...suite,
     variants,
@@ -73,23 +87,77 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     );
   }
   const champion = await readRegistryModel(registry.file, registry.key);
-  const contest = { suite: championVsCandidate(suite, format, champion, options.model), cases };
+  const ledger = join(dirname(registry.file), PROMOTIONS_FILE);
+  if (champion === options.model) {
+    // A re-run of a promotion that went through: success, and nothing is evaluated or written.
+    return { judgement: alreadyChampion(options.model, `${registry.file} (${registry.key})`), champion, ledger };
+  }
+  if (champion === undefined && !options.createKey) throw missingKey(registry);
+  const contest = { suite: contestSuite(suite, format, champion, options.model), cases };
   // The contest is no run of the suite: the history records only a promotion, below.
   const { history, ...run } = options.run;
-  const results = await runSuites([contest], run);
+  // On the simulator the candidate is served only when its config names it or a training job made it.
+  const simulate = run.simulate ? { ...run.simulate, unserved: [options.model] } : undefined;
+  const results = await runSuites([contest], { ...run, ...(simulate ? { simulate } : {}) });
   const measured = results.suites[0];
   const candidate = measured?.variants.candidate;
   if (!measured || !candidate)
     throw new TunegateError('promote', `suite ${suite.name}: the candidate was not evaluated`);
   const championResult = measured.variants.champion;
+  const caseIds = cases.map((c) => c.id);
+  const flagsOf = (variant: string) => variantFlags(run.outDir, measured.name, variant, caseIds);
+  const candidateFlags = await flagsOf('candidate');
+  const prompted = measured.variants[PROMPTED]
+    ? promptedEvidence(measured.variants[PROMPTED].model, await flagsOf(PROMPTED), candidateFlags, {
+        policy: suite.decision,
+        caseIds,
+      })
+    : undefined;
   const judgement = judgeCandidate({
-    candidate: { model: options.model, metrics: candidate.metrics, thresholds: candidate.thresholds },
+    candidate: {
+      model: options.model,
+      metrics: candidate.metrics,
+      thresholds: candidate.thresholds,
+      ...(candidateFlags.firstError ? { firstError: candidateFlags.firstError } : {}),
+    },
     ...(champion && championResult ? { champion: { model: champion, metrics: championResult.metrics } } : {}),
     ...(measured.comparison.candidate ? { comparison: measured.comparison.candidate } : {}),
+    ...(prompted ? { prompted } : {}),
     margin: suite.decision.max_accuracy_loss,
   });
-  const ledger = join(dirname(registry.file), PROMOTIONS_FILE);
+  const entry = (applied: PromotionResult | undefined): PromotionRecord => ({
+    at: new Date().toISOString(),
+    suite: suite.name,
+    candidate: options.model,
+    champion: champion ?? null,
+    decision: judgement.decision,
+    reasons: judgement.reasons,
+    numbers: judgement.numbers,
+    ...(applied
+      ? {
+          applied: {
+            mode: applied.mode,
+            changed: applied.changed,
+            ...(applied.commit ? { commit: applied.commit } : {}),
+            ...(applied.pullRequestUrl ? { pull_request_url: applied.pullRequestUrl } : {}),
+          },
+        }
+      : {}),
+  });
+  const record = (applied: PromotionResult | undefined) => recordPromotion(ledger, entry(applied));
+  let recorded: PromoteOutcome['history'];
+  const remember = async (): Promise<string[]> => {
+    if (!history) return [];
+    const pruned = await appendPromotionRun(
+      history,
+      { results, outDir: run.outDir, caseIds },
+      { suite: suite.name, variant: format.name, measuredAs: 'candidate' },
+    );
+    recorded = { path: history.path, pruned };
+    return [history.path];
+  };
   let applied: PromotionResult | undefined;
+  let companionsWritten = false;
   // A dry run changes nothing, the ledger included.
   if (judgement.decision === 'promote') {
     applied = await applyPromotion({
@@ -101,36 +169,22 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
       message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
       evidence: `${judgement.reasons.map((r) => `- ${escapeMarkdownInline(r, 600)}`).join('\n')}\n\n${renderMarkdownReport(results)}`,
       ...(options.github ? { github: options.github } : {}),
+      // The pull request's branch carries the ledger line too (its URL is the pull request's own).
+      ledgerLine: {
+        file: ledger,
+        line: JSON.stringify(entry({ mode: 'pull-request', changed: true, diff: '', before: champion })),
+      },
+      // The ledger line and the accepted run go into the promotion's own commit (the sha is that commit's).
+      companions: async (pending) => {
+        companionsWritten = true;
+        await record(pending);
+        return [ledger, ...(await remember())];
+      },
     });
   }
-  if (options.mode !== 'dry-run')
-    await recordPromotion(ledger, {
-      at: new Date().toISOString(),
-      suite: suite.name,
-      candidate: options.model,
-      champion: champion ?? null,
-      decision: judgement.decision,
-      reasons: judgement.reasons,
-      numbers: judgement.numbers,
-      ...(applied
-        ? {
-            applied: {
-              mode: applied.mode,
-              changed: applied.changed,
-              ...(applied.commit ? { commit: applied.commit } : {}),
-              ...(applied.pullRequestUrl ? { pull_request_url: applied.pullRequestUrl } : {}),
-            },
-          }
-        : {}),
-    });
-  let recorded: PromoteOutcome['history'];
-  if (applied && applied.mode !== 'dry-run' && history) {
-    const pruned = await appendPromotionRun(
-      history,
-      { results, outDir: run.outDir, caseIds: cases.map((c) => c.id) },
-      { suite: suite.name, variant: format.name, measuredAs: 'candidate' },
-    );
-    recorded = { path: history.path, pruned };
+  if (options.mode !== 'dry-run' && !companionsWritten) {
+    await record(applied);
+    if (applied) await remember();
   }
   return {
     judgement,
@@ -140,4 +194,31 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     ...(applied ? { applied } : {}),
     ...(recorded ? { history: recorded } : {}),
   };
+}
+
+/** Candidate vs the prompted variant on the cases both answered, with the suite's margin and confidence. */
+function promptedEvidence(
+  model: string,
+  promptedFlags: { correct: Uint8Array; answered: Uint8Array },
+  candidateFlags: { correct: Uint8Array; answered: Uint8Array },
+  context: { policy: { max_accuracy_loss: number; confidence: number }; caseIds: readonly string[] },
+): PromptedEvidence {
+  const comparison = compareVariants(
+    { name: PROMPTED, outcomes: promptedFlags.correct, answered: promptedFlags.answered },
+    { name: 'candidate', outcomes: candidateFlags.correct, answered: candidateFlags.answered },
+    context.policy,
+    context.caseIds,
+  );
+  return { model, comparison };
+}
+
+/** A registry key that does not exist: most likely a typo, so nothing is created without --create-key. */
+function missingKey(registry: { file: string; key: string; key_ref?: { file: string; line: number; col: number } }) {
+  const at = registry.key_ref ? `${registry.key_ref.file}:${registry.key_ref.line}:${registry.key_ref.col} ` : '';
+  const message =
+    `${at}training.registry.key "${registry.key}" is not in the registry ${registry.file}; ` +
+    'fix the key (a typo would point the application at nothing), or pass --create-key to add it';
+  return new TunegateError('registry-key', message, {
+    ...(registry.key_ref ? { problems: [{ ...registry.key_ref, message, code: 'registry-key' }] } : {}),
+  });
 }

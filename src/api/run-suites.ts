@@ -1,11 +1,14 @@
 import type { RunResults } from '../report/types.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
-import { type RunningSimulator, readSimConfigFile, simulateSuites } from './simulate.js';
+import { type RunningSimulator, startSuitesSimulator } from './simulate.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface RunSuitesOptions extends EvaluateOptions {
-  /** Run on the built-in simulator; `configPath` sets its behaviour. */
-  simulate?: { configPath?: string };
+  /**
+   * Run on the built-in simulator; `configPath` sets its behaviour (else the suites' models answer
+   * correctly, but for the `unserved` ones, which answer 404 unless a training job made them).
+   */
+  simulate?: { configPath?: string; unserved?: string[] };
   /** Told where the simulator listens, for logs. */
   onSimulator?: (url: string) => void;
 }
@@ -18,8 +21,7 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
   const { simulate, onSimulator, ...evaluateOptions } = options;
   let simulator: RunningSimulator | undefined;
   if (simulate) {
-    const behaviour = simulate.configPath ? await readSimConfigFile(simulate.configPath) : { models: {} };
-    simulator = await simulateSuites(suites, behaviour);
+    simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir);
     onSimulator?.(simulator.url);
   }
   try {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TunegateError } from '../errors.js';
 import { platformOf } from '../providers/platform.js';
@@ -31,15 +32,32 @@ export async function readSimConfigFile(path: string): Promise<Omit<SimConfig, '
 }
 
 /**
+ * The behaviour without a config file: every model the suites name answers every case correctly, and
+ * any other model (`unserved`, e.g. a promotion's candidate, or a typo) answers 404 like the real API.
+ */
+export function defaultBehaviour(suites: SuiteWithCases[], unserved: readonly string[] = []): Omit<SimConfig, 'cases'> {
+  const named = suites.flatMap(({ suite }) => suite.variants.map((variant) => variant.model));
+  const served = named.filter((model) => !unserved.includes(model));
+  return { models: Object.fromEntries(served.map((model) => [model, { accuracy: 1 }])) };
+}
+
+/** The simulator's state (uploaded files, jobs, trained models) in the cache directory. */
+export const SIM_STATE_FILE = 'sim-state.json';
+
+/**
  * Starts the simulator on a free loopback port, serving the gold answers of every suite's cases,
- * and points every provider of every suite at it (no API key or header secret is needed or sent).
+ * and points every provider of every suite at it (no API key or header secret is needed or sent). With a
+ * cache directory its state is kept in `<cacheDir>/sim-state.json` across commands.
  */
 export async function simulateSuites(
   suites: SuiteWithCases[],
   behaviour: Omit<SimConfig, 'cases'>,
+  cacheDir?: string,
 ): Promise<RunningSimulator> {
   const cases = suites.flatMap(({ cases }) => cases.map((c) => ({ input: c.input, expected: c.expected })));
-  const simulator = await startSimulator({ ...behaviour, cases });
+  // Files, jobs and trained models outlive the command: `train --job` and `promote` find them next time.
+  const statePath = cacheDir === undefined ? undefined : join(cacheDir, SIM_STATE_FILE);
+  const simulator = await startSimulator({ ...behaviour, cases }, statePath ? { statePath } : {});
   // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port.
   const fingerprint = createHash('sha256').update(JSON.stringify(behaviour)).update(JSON.stringify(cases));
   const identity = `tunegate-simulator:${fingerprint.digest('hex').slice(0, 16)}`;
@@ -68,4 +86,16 @@ export async function simulateSuites(
     }
   }
   return simulator;
+}
+
+/** Starts the simulator for these suites: the behaviour file when given, else the suites' own models. */
+export async function startSuitesSimulator(
+  suites: SuiteWithCases[],
+  simulate: { configPath?: string; unserved?: string[] },
+  cacheDir?: string,
+): Promise<RunningSimulator> {
+  const behaviour = simulate.configPath
+    ? await readSimConfigFile(simulate.configPath)
+    : defaultBehaviour(suites, simulate.unserved);
+  return simulateSuites(suites, behaviour, cacheDir);
 }

@@ -50,6 +50,8 @@ Training options:
   --job ID               the job to follow
   --model ID             the candidate model to promote
   --mode MODE            dry-run (default), commit, or pull-request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
+  --create-key           (promote) add training.registry.key to the registry when it is missing
+                         (without it a missing key is an error: a typo must not create one)
   --history FILE         (promote) a promotion is recorded there as the suite's accepted reference
   --sim-config FILE      serve the suite's providers from the simulator (offline; fine-tuning included)
 
@@ -116,6 +118,8 @@ export interface LoopCliOptions {
   simConfig: string | undefined;
   /** (promote) The run history where a promotion is recorded as the accepted reference. */
   history: string | undefined;
+  /** (promote) Add the registry key when it is missing. */
+  createKey: boolean;
   quiet: boolean;
 }
 
@@ -189,6 +193,7 @@ function loopOptions(
     ...cacheOptions(values),
     simConfig: str('sim-config'),
     history: str('history'),
+    createKey: values['create-key'] === true,
     quiet: values.quiet === true,
   };
 }
@@ -253,6 +258,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         'training-set': { type: 'string' },
         verdict: { type: 'string' },
         follow: { type: 'boolean' },
+        'create-key': { type: 'boolean' },
         job: { type: 'string' },
         model: { type: 'string' },
         mode: { type: 'string' },

@@ -46,8 +46,8 @@ function answeredPairs(
  * non-inferiority reading at the suite's margin — or how many more cases would settle it.
  */
 export function compareVariants(
-  baseline: VariantEvidence,
-  candidate: VariantEvidence,
+  baseline: Pick<VariantEvidence, 'name' | 'outcomes' | 'answered'>,
+  candidate: Pick<VariantEvidence, 'name' | 'outcomes' | 'answered'>,
   policy: { max_accuracy_loss: number; confidence: number },
   caseIds: readonly string[],
 ): Comparison {

@@ -37,6 +37,7 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
   const outcome = await promoteModel(loaded, {
     model: inputs.model,
     mode: inputs.promoteMode,
+    createKey: inputs.createKey,
     repoDir: process.env.GITHUB_WORKSPACE ?? workdir,
     ...(inputs.promoteMode === 'pull-request'
       ? {
@@ -62,7 +63,12 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
   core.setOutput(Output.promotion, judgement.decision);
   if (applied?.pullRequestUrl) core.setOutput(Output.pullRequestUrl, applied.pullRequestUrl);
   const model = codeSpan(inputs.model);
-  const title = judgement.decision === 'promote' ? `✅ Promote ${model}` : `❌ Refused ${model}`;
+  const titles = {
+    promote: `✅ Promote ${model}`,
+    unchanged: `✅ Already the champion: ${model}`,
+    refuse: `❌ Refused ${model}`,
+  };
+  const title = titles[judgement.decision];
   await writeJobSummary([
     textBlock([
       `## ${title}`,
@@ -72,7 +78,7 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
       ...judgement.reasons.map((reason) => `- ${escapeMarkdownInline(reason, 600)}`),
       '',
     ]),
-    ...renderMarkdownBlocks(outcome.results),
+    ...(outcome.results ? renderMarkdownBlocks(outcome.results) : []),
   ]);
   if (judgement.decision === 'refuse')
     log.failed(`tunegate: candidate ${inputs.model} refused: ${judgement.reasons.join(' ')}`);

@@ -28,6 +28,8 @@ export const Input = {
   history: 'history',
   historyKeep: 'history-keep',
   accept: 'accept',
+  triggerOn: 'trigger-on',
+  createKey: 'create-key',
 } as const;
 
 export const Output = {

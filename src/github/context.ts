@@ -18,6 +18,10 @@ export interface RunContext {
   serverUrl: string;
   /** The commit the workflow runs on (GITHUB_SHA); '' outside a runner. */
   sha: string;
+  /** The ref the workflow runs on (GITHUB_REF, e.g. refs/heads/main); '' outside a runner. */
+  ref: string;
+  /** The repository's default branch, from the event payload (absent on events that do not carry it). */
+  defaultBranch: string | undefined;
   /** The workflow run's page; null outside a runner. */
   runUrl: string | null;
   pullRequest: PullRequestInfo | undefined;
@@ -43,6 +47,8 @@ export function readRunContext(): RunContext {
     runId: context.runId,
     serverUrl: context.serverUrl,
     sha: context.sha ?? '',
+    ref: context.ref ?? '',
+    defaultBranch: (context.payload.repository as { default_branch?: string } | undefined)?.default_branch,
     runUrl:
       owner && repo && context.runId ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}` : null,
     pullRequest: pr

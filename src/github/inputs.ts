@@ -49,6 +49,10 @@ export interface ActionInputs {
   history: HistorySetting;
   historyKeep: number;
   accept: boolean;
+  /** Events on which the retrain trigger may start training; empty: schedule, workflow_dispatch, push. */
+  triggerOn: string[];
+  /** (promote) Add the registry key when it is missing (else a missing key is an error). */
+  createKey: boolean;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -131,13 +135,18 @@ export function parseHistorySetting(raw: string): HistorySetting {
   throw inputError(Input.history, `expected branch:NAME, artifact or none, got "${value}"`);
 }
 
-/** Reads and checks every input; called at run time, never at module load. */
-export function getInputs(): ActionInputs {
-  const suites = core
-    .getInput(Input.suites)
+/** A list input: items separated by commas, spaces or new lines. */
+function listInput(name: string): string[] {
+  return core
+    .getInput(name)
     .split(/[\n,]+|\s+/)
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** Reads and checks every input; called at run time, never at module load. */
+export function getInputs(): ActionInputs {
+  const suites = listInput(Input.suites);
   const simConfig = optionalString(Input.simConfig);
   return {
     suites: suites.length > 0 ? suites : ['evals/*.yaml'],
@@ -168,6 +177,8 @@ export function getInputs(): ActionInputs {
     history: parseHistorySetting(core.getInput(Input.history)),
     historyKeep: positiveCount(Input.historyKeep) ?? DEFAULT_HISTORY_KEEP_RUNS,
     accept: flag(Input.accept, false),
+    triggerOn: listInput(Input.triggerOn),
+    createKey: flag(Input.createKey, false),
   };
 }
 

@@ -224,7 +224,14 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
     resultsPath = await writeResultsJson(outDir, results);
   }
-  const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: jobLedgerDir(workdir), env });
+  const training = await triggerTraining(selection.suites, results, {
+    outDir,
+    ledgerDir: jobLedgerDir(workdir),
+    env,
+    event: context,
+    triggerOn: inputs.triggerOn,
+    ...(runOptions.simulate ? { simulate: runOptions.simulate, cacheDir } : {}),
+  });
   // The history after this run: each suite's trend in the summary, and the dashboard beside the history.
   const historyRuns = history ? parseHistory(await readFile(history.path, 'utf8').catch(() => '')).runs : undefined;
   const blocks = [

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { RunSuitesOptions } from '../api/run-suites.js';
+import { startSuitesSimulator } from '../api/simulate.js';
 import { startSuiteTraining } from '../api/train.js';
 import { buildSuiteTrainingSet } from '../api/training-set.js';
 import type { SuiteWithCases } from '../api/validate.js';
@@ -7,6 +9,7 @@ import { codeSpan, escapeMarkdownInline, linkTarget } from '../report/escape.js'
 import type { RunResults } from '../report/types.js';
 import { log } from './log.js';
 import { artifactUploader } from './training-upload.js';
+import { type TriggerEvent, triggerRefusal } from './trigger-events.js';
 
 const TRIGGERING_VERDICTS = new Set(['fine-tune', 'retrain']);
 
@@ -19,12 +22,47 @@ const TRIGGERING_VERDICTS = new Set(['fine-tune', 'retrain']);
 export async function triggerTraining(
   suites: SuiteWithCases[],
   results: RunResults,
+  options: {
+    outDir: string;
+    ledgerDir: string;
+    env: Record<string, string | undefined>;
+    /** The event of this run and the `trigger-on` input: pull requests do not train unless asked. */
+    event: TriggerEvent;
+    triggerOn: readonly string[];
+    /** On the simulator: the run's simulator has stopped, so the training backend gets one of its own. */
+    simulate?: RunSuitesOptions['simulate'];
+    cacheDir?: string;
+  },
+): Promise<string[]> {
+  const wanted = results.suites.filter((measured) => {
+    const loaded = suites.find((s) => s.suite.name === measured.name);
+    return loaded?.suite.training?.trigger && TRIGGERING_VERDICTS.has(measured.verdict.decision);
+  });
+  if (wanted.length === 0) return [];
+  const refusal = triggerRefusal(options.event, options.triggerOn);
+  if (refusal) {
+    log.info(`Training: ${refusal}.`);
+    return ['### Training', '', `- ⏸️ ${escapeMarkdownInline(refusal, 400)}.`, ''];
+  }
+  const simulator = options.simulate
+    ? await startSuitesSimulator(suites, options.simulate, options.cacheDir)
+    : undefined;
+  try {
+    return await startTraining(suites, wanted, options);
+  } finally {
+    await simulator?.close();
+  }
+}
+
+async function startTraining(
+  suites: SuiteWithCases[],
+  wanted: RunResults['suites'],
   options: { outDir: string; ledgerDir: string; env: Record<string, string | undefined> },
 ): Promise<string[]> {
   const lines: string[] = [];
-  for (const measured of results.suites) {
+  for (const measured of wanted) {
     const loaded = suites.find((s) => s.suite.name === measured.name);
-    if (!loaded?.suite.training?.trigger || !TRIGGERING_VERDICTS.has(measured.verdict.decision)) continue;
+    if (!loaded) continue;
     const name = escapeMarkdownInline(measured.name);
     try {
       const set = await buildSuiteTrainingSet(loaded.suite, loaded.cases, {

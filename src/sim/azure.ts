@@ -26,6 +26,21 @@ function armError(status: number, code: string, message: string): Reply {
 export class SimAzureDeployments {
   private readonly deployments = new Map<string, SimDeployment>();
 
+  /** Deployments, for the saved simulator state. */
+  save(): [string, unknown][] {
+    return [...this.deployments];
+  }
+
+  /** Takes back saved deployments; a finished one answers to its name again. */
+  restore(saved: readonly [string, unknown][]): void {
+    for (const [key, value] of saved) {
+      const deployment = value as SimDeployment;
+      this.deployments.set(key, deployment);
+      const trained = this.trained(deployment.model);
+      if (deployment.state === 'Succeeded' && trained) this.serve(deployment.name, trained);
+    }
+  }
+
   constructor(
     private readonly settings: SimFineTuning,
     private readonly counters: { deployments_created: number; deploy_denied: number },

@@ -10,7 +10,6 @@ export type Fault = 'rate_limited' | 'server_error' | 'reset' | 'slow' | null;
 /** OpenAI caches prompts from this many tokens on. */
 const MIN_CACHED_PROMPT = 1024;
 const DEFAULT_TTFT_FRACTION = 0.4;
-const PERFECT_MODEL: SimModel = { accuracy: 1 };
 
 export interface SimAnswer {
   text: string;
@@ -69,6 +68,15 @@ export class SimBehaviour {
     return this.config.models[name] ?? this.trainedModels.get(name);
   }
 
+  /**
+   * Whether requests for `name` are answered: a configured or trained model, or any model when the config
+   * has a catch-all `default_model`. Otherwise the simulator answers 404 `model_not_found`, as a real API
+   * does for a misspelt id (so a typo cannot pass an eval or a promotion).
+   */
+  serves(name: string): boolean {
+    return this.modelConfig(name) !== undefined || this.config.default_model !== undefined;
+  }
+
   /** The fault injected into the `requestNumber`-th completion request (0-based), if any. */
   faultFor(requestNumber: number): Fault {
     const f = this.faults;
@@ -89,7 +97,8 @@ export class SimBehaviour {
   }
 
   answer(modelName: string, messages: readonly ChatMessage[]): SimAnswer {
-    const model = this.modelConfig(modelName) ?? this.config.default_model ?? PERFECT_MODEL;
+    // Callers check serves() first; a perfect answer is only reached by direct use of this class.
+    const model = this.modelConfig(modelName) ?? this.config.default_model ?? { accuracy: 1 };
     const lastUser = lastUserMessage(messages);
     const wanted = generationCount(lastUser);
     const index = wanted === null ? this.book.find(lastUser) : -1;

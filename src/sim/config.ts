@@ -78,12 +78,13 @@ export interface SimConfig {
   shared_difficulty?: number;
   cases: SimCase[];
   models: Record<string, SimModel>;
-  /** For requested models not listed in `models`; without it they answer everything correctly. */
+  /**
+   * A catch-all for requested models not listed in `models` (nor made by fine-tuning). Without it such
+   * a model answers 404 `model_not_found`, as a real API does.
+   */
   default_model?: SimModel;
   faults?: SimFaults;
   rate_limit?: SimRateLimit;
-  /** Answer 404 `model_not_found` for models not under `models` (nor made by fine-tuning), as a real API does. */
-  strict_models?: boolean;
   fine_tuning?: SimFineTuning;
 }
 
@@ -94,7 +95,6 @@ const CONFIG_KEYS = [
   'default_model',
   'faults',
   'rate_limit',
-  'strict_models',
   'shared_difficulty',
   'fine_tuning',
 ];
@@ -296,7 +296,8 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   if (!isRecord(raw)) {
     throw new TunegateError('sim-config', `${source}: the simulator config must be an object (a YAML mapping).`);
   }
-  check.knownKeys(raw, CONFIG_KEYS, '');
+  const { strict_models: removedStrictModels, ...rest } = raw;
+  check.knownKeys(rest, CONFIG_KEYS, '');
   const config: SimConfig = { cases: parseCases(raw.cases, check), models: {} };
   if (raw.seed !== undefined) {
     if (typeof raw.seed === 'number' && Number.isInteger(raw.seed)) config.seed = raw.seed;
@@ -320,8 +321,13 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   if (faults) config.faults = faults;
   const rateLimit = parseRateLimit(raw.rate_limit, check);
   if (rateLimit) config.rate_limit = rateLimit;
-  const strict = check.boolean(raw.strict_models, 'strict_models');
-  if (strict !== undefined) config.strict_models = strict;
+  if (removedStrictModels !== undefined) {
+    // Unknown models always answer 404 now; say how to get the old catch-all instead of "unknown key".
+    check.add(
+      'strict_models',
+      'is no longer needed: unknown models answer 404 model_not_found; for a catch-all add `default_model: { accuracy: 1 }`',
+    );
+  }
   const fineTuning = parseFineTuning(raw.fine_tuning, check);
   if (fineTuning) config.fine_tuning = fineTuning;
   if (check.messages.length > 0) {

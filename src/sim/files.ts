@@ -1,4 +1,5 @@
 import { cursorPage } from './pages.js';
+import { type SavedFile, saveFile } from './state.js';
 
 export interface SimFile {
   id: string;
@@ -82,6 +83,18 @@ export class SimFileStore {
     };
     this.files.set(file.id, file);
     return file;
+  }
+
+  /** The files, for the saved simulator state. */
+  save(): SavedFile[] {
+    return [...this.files.values()].map(saveFile);
+  }
+
+  /** Takes back the files of a saved state. */
+  restore(saved: readonly SavedFile[]): void {
+    for (const file of saved) {
+      this.put(file.id, Buffer.from(file.base64, 'base64'), file.filename, file.purpose).created_at = file.created_at;
+    }
   }
 
   get(id: string): SimFile | undefined {

@@ -263,6 +263,20 @@ export class SimFineTuningApi {
   }
 
   /** What a model trained here was trained from and how well it answers (Azure serves it once deployed). */
+  /** Jobs and trained models, for the saved simulator state. */
+  save(): { jobs: unknown[]; trained: [string, TrainedModel][] } {
+    return { jobs: structuredClone(this.jobs), trained: [...this.trainedModels] };
+  }
+
+  /** Takes back a saved state's jobs and serves the models they trained again. */
+  restore(jobs: readonly unknown[], trained: readonly [string, TrainedModel][]): void {
+    this.jobs.push(...(jobs as SimJob[]));
+    for (const [model, entry] of trained) {
+      this.trainedModels.set(model, entry);
+      this.onTrained(model, entry.base, entry.accuracy);
+    }
+  }
+
   trained(model: string): TrainedModel | undefined {
     return this.trainedModels.get(model);
   }

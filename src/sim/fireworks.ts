@@ -25,6 +25,15 @@ function record(value: unknown): Record<string, unknown> {
 export class SimFireworks {
   private readonly datasets = new Map<string, SimDataset>();
 
+  /** Datasets, for the saved simulator state. */
+  save(): [string, unknown][] {
+    return [...this.datasets];
+  }
+
+  restore(saved: readonly [string, unknown][]): void {
+    for (const [name, dataset] of saved) this.datasets.set(name, dataset as SimDataset);
+  }
+
   constructor(
     private readonly settings: SimFineTuning,
     private readonly jobs: SimFineTuningApi,

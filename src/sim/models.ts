@@ -23,8 +23,8 @@ export function modelList(behaviour: SimBehaviour, config: SimConfig): string {
 }
 
 /**
- * `GET /v1/models/{id}` (ids may hold `/` and `:`, sent raw or percent-encoded): the model, or — with
- * `strict_models`, as the real API — 404 `model_not_found` for a model it does not serve.
+ * `GET /v1/models/{id}` (ids may hold `/` and `:`, sent raw or percent-encoded): the model, or — as the
+ * real API — 404 `model_not_found` for a model it does not serve.
  */
 export function retrieveModel(
   encodedId: string,
@@ -37,7 +37,7 @@ export function retrieveModel(
   } catch {
     id = encodedId;
   }
-  if (config.strict_models && behaviour.modelConfig(id) === undefined) {
+  if (!behaviour.serves(id)) {
     const message = `The model \`${id}\` does not exist or you do not have access to it (simulated).`;
     const error = { message, type: 'invalid_request_error', param: null, code: 'model_not_found' };
     return { status: 404, body: JSON.stringify({ error }) };

@@ -8,6 +8,7 @@ import type { SimConfig } from './config.js';
 import { modelList as listModels, retrieveModel } from './models.js';
 import { RequestBucket } from './rate-limit.js';
 import { readLimitedBody } from './request-body.js';
+import { readSimState, writeSimState } from './state.js';
 import { emptyTrainingStats, SimTrainingRoutes, type SimTrainingStats } from './training-routes.js';
 
 export interface SimModelStats {
@@ -87,7 +88,12 @@ function splitText(text: string, pieces: number): string[] {
 /** Starts an OpenAI-compatible simulator on a loopback port (a free one by default). */
 export async function startSimulator(
   config: SimConfig,
-  options: { port?: number; host?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    /** Keep files, jobs and trained models in this file, so the next simulator (the next command) has them. */
+    statePath?: string;
+  } = {},
 ): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) {
@@ -110,9 +116,23 @@ export async function startSimulator(
   };
   let modelList = listModels(behaviour, config);
   // Fine-tuning jobs that succeed add the models they made.
-  const training = new SimTrainingRoutes(config, behaviour, stats.training, send, () => {
+  // Saves run one after another, each after a training route answered (a job advances when it is read).
+  let saving: Promise<void> = Promise.resolve();
+  const persist = (): void => {
+    const { statePath } = options;
+    if (!statePath) return;
+    const snapshot = training.save();
+    saving = saving.then(() => writeSimState(statePath, snapshot));
+  };
+  const sendAndPersist = (res: ServerResponse, status: number, body: string) => {
+    send(res, status, body);
+    persist();
+  };
+  const training = new SimTrainingRoutes(config, behaviour, stats.training, sendAndPersist, () => {
     modelList = listModels(behaviour, config);
   });
+  const saved = options.statePath ? await readSimState(options.statePath) : undefined;
+  if (saved) training.restore(saved);
   const bucket = config.rate_limit ? new RequestBucket(config.rate_limit, performance.now()) : null;
   const timers = new Set<NodeJS.Timeout>();
   let completionCounter = 0;
@@ -192,7 +212,7 @@ export async function startSimulator(
       return;
     }
     const limitHeaders = bucket?.headers(now) ?? {};
-    if (config.strict_models && behaviour.modelConfig(request.model) === undefined) {
+    if (!behaviour.serves(request.model)) {
       const message = `The model \`${request.model}\` does not exist or you do not have access to it (simulated).`;
       sendError(res, 404, message, 'invalid_request_error', 'model_not_found', limitHeaders);
       return;
@@ -343,12 +363,14 @@ export async function startSimulator(
     url: `http://${urlHost}:${port}/v1`,
     port,
     stats,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await saving;
+    },
   };
 }

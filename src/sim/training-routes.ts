@@ -6,6 +6,7 @@ import { fileObject, SimFileStore } from './files.js';
 import { errorReply, type JobApi, type Reply, SimFineTuningApi } from './fine-tuning.js';
 import { SimFireworks } from './fireworks.js';
 import { readLimitedBody } from './request-body.js';
+import type { SimSnapshot } from './state.js';
 import { StoredCompletions } from './stored.js';
 
 /** Training files can be large: more room than a chat request gets. */
@@ -104,6 +105,29 @@ export class SimTrainingRoutes {
       (model) => this.fineTuning.trained(model),
       (name, trained) => serve(name, trained.base, trained.accuracy),
     );
+  }
+
+  /** Everything the training routes made, for the saved simulator state. */
+  save(): SimSnapshot {
+    const { jobs, trained } = this.fineTuning.save();
+    return {
+      version: 1,
+      files: this.files.save(),
+      jobs,
+      trained,
+      datasets: this.fineTuning.datasets.save(),
+      fireworks_datasets: this.fireworks.save(),
+      deployments: this.azure.save(),
+    };
+  }
+
+  /** Takes back a saved state: the files, jobs, trained models and deployments of earlier commands. */
+  restore(snapshot: SimSnapshot): void {
+    this.files.restore(snapshot.files);
+    this.fineTuning.datasets.restore(snapshot.datasets ?? []);
+    this.fineTuning.restore(snapshot.jobs, snapshot.trained ?? []);
+    this.fireworks.restore(snapshot.fireworks_datasets ?? []);
+    this.azure.restore(snapshot.deployments ?? []);
   }
 
   /** Remembers a completion made with `store: true`. */

@@ -342,7 +342,8 @@ async function resolveTraining(
       ? fileRefPath(ctx.dir, raw.registry.file)
       : path.resolve(ctx.dir, raw.registry.file);
     await checkInsideWorkspace(ctx, ['training', 'registry', 'file'], file);
-    spec.registry = { file, key: raw.registry.key };
+    const keyRef = { file: ctx.file, ...locatePath(ctx.report.source, ['training', 'registry', 'key']) };
+    spec.registry = { file, key: raw.registry.key, key_ref: keyRef };
   }
   if (raw.distill !== undefined) {
     const { seeds: seedsRef, teacher, count, batch, max_cost_usd, similarity } = raw.distill;

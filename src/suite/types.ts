@@ -195,7 +195,8 @@ export interface TrainingSpec {
   method?: TrainingMethod;
   suffix?: string;
   max_tokens_per_example: number;
-  registry?: { file: string; key: string };
+  /** `key_ref`: where the suite writes the key (a missing key is reported there). */
+  registry?: { file: string; key: string; key_ref?: SourceRef };
   distill?: DistillSpec;
 }
 

@@ -20,6 +20,13 @@ export interface ApplyPromotionOptions {
   evidence: string;
   github?: { apiUrl: string; token: string; owner: string; repo: string; base: string };
   fetch?: typeof fetch;
+  /**
+   * (commit) Writes the files that record this promotion (the promotions ledger, the run history) once
+   * the registry is written, and returns their paths: those inside the repository join the same commit.
+   */
+  companions?: (pending: PromotionResult) => Promise<string[]>;
+  /** (pull-request) The promotions ledger and its new line, added on the pull request's branch. */
+  ledgerLine?: { file: string; line: string };
 }
 
 export interface PromotionResult {
@@ -44,12 +51,13 @@ const exec = promisify(execFile);
  */
 export async function applyPromotion(options: ApplyPromotionOptions): Promise<PromotionResult> {
   const file = path.resolve(options.repoDir, options.registryFile);
-  const repoRelative = path.relative(path.resolve(options.repoDir), file).split(path.sep).join('/');
-  if (repoRelative.startsWith('../') || path.isAbsolute(repoRelative)) {
+  const repoRelative = insideRepo(options.repoDir, file);
+  if (repoRelative === undefined) {
     throw new TunegateError('registry', `the registry ${file} lies outside the repository ${options.repoDir}`);
   }
 
   if (options.mode === 'pull-request') {
+    const ledgerPath = options.ledgerLine ? insideRepo(options.repoDir, options.ledgerLine.file) : undefined;
     if (!options.github) {
       throw new TunegateError(
         'promote',
@@ -70,6 +78,9 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
       model: options.model,
       message: options.message,
       evidence: options.evidence,
+      ...(ledgerPath && options.ledgerLine
+        ? { appendLine: { filePath: ledgerPath, line: options.ledgerLine.line } }
+        : {}),
     });
     return { mode: options.mode, ...opened };
   }
@@ -88,15 +99,23 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
     `${options.repoDir} is not inside a git repository`,
   );
   await writeRegistryText(file, update.text);
-  await git(options.repoDir, ['add', '--', repoRelative], `cannot stage ${repoRelative}`);
-  // A pathspec commits only the registry, whatever else is staged.
+  const written = (await options.companions?.(result)) ?? [];
+  const paths = [repoRelative, ...written.map((p) => insideRepo(options.repoDir, p)).filter((p) => p !== undefined)];
+  await git(options.repoDir, ['add', '--', ...paths], `cannot stage ${paths.join(', ')}`);
+  // A pathspec commits only the registry and its records, whatever else is staged.
   await git(
     options.repoDir,
-    [...GIT_IDENTITY, 'commit', '--quiet', '-m', options.message, '--', repoRelative],
-    `wrote ${repoRelative} but could not commit it`,
+    [...GIT_IDENTITY, 'commit', '--quiet', '-m', options.message, '--', ...paths],
+    `wrote ${paths.join(', ')} but could not commit them`,
   );
   const commit = (await git(options.repoDir, ['rev-parse', 'HEAD'], 'cannot read the new commit')).trim();
   return { ...result, commit };
+}
+
+/** The path relative to the repository's root with forward slashes, or undefined when it lies outside. */
+function insideRepo(repoDir: string, file: string): string | undefined {
+  const relative = path.relative(path.resolve(repoDir), path.resolve(repoDir, file)).split(path.sep).join('/');
+  return relative.startsWith('../') || relative === '..' || path.isAbsolute(relative) ? undefined : relative;
 }
 
 async function git(cwd: string, args: string[], failure: string): Promise<string> {

@@ -16,6 +16,8 @@ export interface PullRequestPromotion {
   model: string;
   message: string;
   evidence: string;
+  /** A line appended to a file on the branch with the registry change (the promotions ledger). */
+  appendLine?: { filePath: string; line: string };
 }
 
 export interface PullRequestOutcome {
@@ -80,6 +82,8 @@ export async function openPromotionPullRequest(request: PullRequestPromotion): P
       ...(onBranch ? { sha: onBranch.sha } : {}),
     });
     commit = (written.json as { commit?: { sha?: string } }).commit?.sha;
+    // The ledger line travels with the change it records (only with a new change: a re-run adds nothing).
+    if (request.appendLine) await appendOnBranch(api, repoApi, branch, where, request.appendLine);
   }
 
   const pullRequestUrl = await openOrFindPullRequest(api, repoApi, where, {
@@ -89,6 +93,25 @@ export async function openPromotionPullRequest(request: PullRequestPromotion): P
     body: request.evidence,
   });
   return { changed: true, diff, before: update.before, branch, ...(commit ? { commit } : {}), pullRequestUrl };
+}
+
+async function appendOnBranch(
+  api: GitHubApi,
+  repoApi: string,
+  branch: string,
+  where: string,
+  { filePath, line }: { filePath: string; line: string },
+): Promise<void> {
+  const contentsPath = `${repoApi}/contents/${filePath.split('/').map(encodeURIComponent).join('/')}`;
+  const current = await readFile(api, contentsPath, branch, where);
+  const before = current?.text ?? '';
+  const text = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${line}\n`;
+  await call(api, 'PUT', contentsPath, where, `record the promotion in ${filePath} on ${branch}`, {
+    message: `Record the promotion in ${filePath}`,
+    content: Buffer.from(text, 'utf8').toString('base64'),
+    branch,
+    ...(current ? { sha: current.sha } : {}),
+  });
 }
 
 async function readFile(

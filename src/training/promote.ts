@@ -10,6 +10,15 @@ export interface CandidateEvidence {
   model: string;
   metrics: VariantMetrics;
   thresholds: ThresholdResult[];
+  /** The first error a failed call returned (a misspelt model answers 404 model_not_found). */
+  firstError?: string;
+}
+
+/** The suite's prompted variant, measured on the same cases: the candidate may not lose to it beyond the margin. */
+export interface PromptedEvidence {
+  model: string;
+  /** Candidate ("candidate") vs the prompted variant ("baseline") on the same cases. */
+  comparison: Comparison;
 }
 
 export interface ChampionEvidence {
@@ -23,11 +32,14 @@ export interface JudgeInput {
   champion?: ChampionEvidence;
   /** Candidate ("candidate") vs champion ("baseline") on the same cases, from src/decision. */
   comparison?: Comparison;
+  /** Absent when the suite has no prompted variant. */
+  prompted?: PromptedEvidence;
   /** Accuracy the candidate may lose against the champion (non-inferiority margin). */
   margin: number;
 }
 
-export type PromotionDecision = 'promote' | 'refuse';
+/** `unchanged`: the candidate already is the champion, a success with nothing to do. */
+export type PromotionDecision = 'promote' | 'refuse' | 'unchanged';
 
 /** The numbers behind a judgement, flat and unit-named for the promotions ledger. */
 export type PromotionNumbers = Record<string, number | null>;
@@ -38,14 +50,33 @@ export interface PromotionJudgement {
   numbers: PromotionNumbers;
 }
 
+/** The judgement when the candidate already is the champion: nothing to evaluate, nothing to write. */
+export function alreadyChampion(model: string, where: string): PromotionJudgement {
+  return {
+    decision: 'unchanged',
+    reasons: [`${model} is already the champion in ${where}; nothing to promote`],
+    numbers: {},
+  };
+}
+
 /**
- * Whether a trained candidate may replace the champion: every threshold passes and, against the
- * champion, the candidate is shown non-inferior on the same cases. Pure: data in, judgement out.
+ * Whether a trained candidate may replace the champion: none of its calls failed, every threshold
+ * passes, against the champion it is shown non-inferior on the same cases, and it does not lose to the
+ * suite's prompted variant beyond the margin. Pure: data in, judgement out.
  */
 export function judgeCandidate(input: JudgeInput): PromotionJudgement {
-  const { candidate, champion, comparison, margin } = input;
+  const { candidate, champion, comparison, prompted, margin } = input;
+  if (champion?.model === candidate.model) return alreadyChampion(candidate.model, 'the registry');
   const refusals: string[] = [];
   const notes: string[] = [];
+
+  const { errors, n } = candidate.metrics;
+  if (errors > 0) {
+    const first = candidate.firstError ? ` (first error: ${candidate.firstError})` : '';
+    refusals.push(
+      `${errors} of ${n} calls to ${candidate.model} failed${first}; a model that errors is never promoted: check the model id and that it is deployed`,
+    );
+  }
 
   const failed = candidate.thresholds.filter((threshold) => !threshold.pass);
   for (const threshold of failed) refusals.push(thresholdFailure(threshold));
@@ -55,10 +86,14 @@ export function judgeCandidate(input: JudgeInput): PromotionJudgement {
     );
   }
 
+  if (prompted) {
+    const against = accuracyAgainstPrompted(prompted, margin);
+    if (prompted.comparison.worse_beyond_margin) refusals.push(against);
+    else notes.push(against);
+  }
+
   if (!champion) {
     notes.push(`no champion yet: ${candidate.model} would be the first model in the registry`);
-  } else if (champion.model === candidate.model) {
-    refusals.push(`${candidate.model} is already the champion; there is nothing to promote`);
   } else if (!comparison) {
     refusals.push(
       `no paired comparison with the champion ${champion.model}: evaluate both on the same cases before promoting`,
@@ -90,13 +125,27 @@ function thresholdPass(threshold: ThresholdResult): string {
   return `${threshold.metric} ${thresholdValue(threshold.metric, threshold.actual)} ${bound} ${thresholdValue(threshold.metric, threshold.limit)}`;
 }
 
-function accuracyAgainstChampion(comparison: Comparison, championModel: string, margin: number): string {
+/** "accuracy 91.0% vs the champion X's 93.0% on 60 paired cases (−2.0 points, 95% interval …)". */
+function pairedFacts(comparison: Comparison, against: string): string {
   const [low, high] = comparison.accuracy_diff_ci;
   const level = `${Math.round(comparison.confidence * 100)}%`;
-  const facts =
-    `accuracy ${percent(comparison.candidate_accuracy)} vs the champion ${championModel}'s ` +
+  return (
+    `accuracy ${percent(comparison.candidate_accuracy)} vs ${against} ` +
     `${percent(comparison.baseline_accuracy)} on ${comparison.n} paired cases ` +
-    `(${points(comparison.accuracy_diff)}, ${level} interval ${points(low)} to ${points(high)})`;
+    `(${points(comparison.accuracy_diff)}, ${level} interval ${points(low)} to ${points(high)})`
+  );
+}
+
+function accuracyAgainstPrompted({ model, comparison }: PromptedEvidence, margin: number): string {
+  const facts = pairedFacts(comparison, `the prompted baseline ${model}'s`);
+  const allowed = `${(margin * 100).toFixed(1)}-point`;
+  return comparison.worse_beyond_margin
+    ? `${facts}: worse than the prompted baseline beyond the ${allowed} margin`
+    : `${facts}: does not lose to the prompted baseline beyond the ${allowed} margin`;
+}
+
+function accuracyAgainstChampion(comparison: Comparison, championModel: string, margin: number): string {
+  const facts = pairedFacts(comparison, `the champion ${championModel}'s`);
   const allowed = `${(margin * 100).toFixed(1)}-point`;
   if (comparison.non_inferior) return `${facts}: within the ${allowed} non-inferiority margin`;
   const verdict = comparison.worse_beyond_margin
@@ -126,8 +175,9 @@ function economicsAgainstChampion(candidate: VariantMetrics, champion: VariantMe
   return notes;
 }
 
-function promotionNumbers({ candidate, champion, comparison, margin }: JudgeInput): PromotionNumbers {
+function promotionNumbers({ candidate, champion, comparison, prompted, margin }: JudgeInput): PromotionNumbers {
   return {
+    candidate_errors: candidate.metrics.errors,
     candidate_accuracy: candidate.metrics.accuracy,
     candidate_cost_per_1k_usd: candidate.metrics.cost_usd.per_1k,
     candidate_latency_p95_ms: candidate.metrics.latency_ms?.p95 ?? null,
@@ -138,6 +188,10 @@ function promotionNumbers({ candidate, champion, comparison, margin }: JudgeInpu
     accuracy_diff: comparison?.accuracy_diff ?? null,
     accuracy_diff_ci_low: comparison?.accuracy_diff_ci[0] ?? null,
     accuracy_diff_ci_high: comparison?.accuracy_diff_ci[1] ?? null,
+    prompted_accuracy: prompted?.comparison.baseline_accuracy ?? null,
+    prompted_accuracy_diff: prompted?.comparison.accuracy_diff ?? null,
+    prompted_accuracy_diff_ci_low: prompted?.comparison.accuracy_diff_ci[0] ?? null,
+    prompted_accuracy_diff_ci_high: prompted?.comparison.accuracy_diff_ci[1] ?? null,
     margin,
     thresholds_failed: candidate.thresholds.filter((threshold) => !threshold.pass).length,
   };

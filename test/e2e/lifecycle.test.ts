@@ -221,7 +221,10 @@ variants:
     model: ft:gpt-4.1-nano-2025-04-14:acme:intents:1
 `;
     const suite = await writeSuite(dir, 'builtin.yaml', yaml);
-    await writeFile(join(dir, 'sim.yaml'), 'models:\n  gpt-4.1: { accuracy: 0.9 }\n');
+    await writeFile(
+      join(dir, 'sim.yaml'),
+      'models:\n  gpt-4.1: { accuracy: 0.9 }\n  ft:gpt-4.1-nano-2025-04-14:acme:intents:1: { accuracy: 0.8 }\n',
+    );
     const argv = ['run', suite, '--sim-config', 'sim.yaml', '--out', 'out', '--no-cache', '--quiet'];
     const stopped = await runCli(argv, { cwd: dir, now: NOW });
     expect(stopped.code).toBe(2);

@@ -92,7 +92,7 @@ describe('injected faults', () => {
     const unknown = '  ghost: { role: finetuned, provider: sim, model: no-such-model }';
     const { results, records, stats } = await run(
       dir,
-      { models: MODELS, strict_models: true, faults: { rate_429: 0.1, rate_500: 0.1, retry_after_ms: 20 } },
+      { models: MODELS, faults: { rate_429: 0.1, rate_500: 0.1, retry_after_ms: 20 } },
       200,
       'concurrency: 16',
       unknown,

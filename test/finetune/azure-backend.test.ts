@@ -34,7 +34,7 @@ function spec(training_file: string, overrides: Partial<TrainingJobSpec> = {}): 
 
 /** A simulator standing in for the Azure resource (…/openai) and Azure's management API. */
 async function startAzure(fineTuning: SimConfig['fine_tuning'] = {}, options: { v1?: boolean } = {}) {
-  const { sim, cases } = await startBankingSim({ strict_models: true, fine_tuning: { steps: 1, ...fineTuning } });
+  const { sim, cases } = await startBankingSim({ fine_tuning: { steps: 1, ...fineTuning } });
   const origin = new URL(sim.url).origin;
   const provider: ProviderSpec = options.v1
     ? simProvider(`${origin}/openai/v1`, { name: 'az', api_key_env: 'AZURE_OPENAI_API_KEY' })

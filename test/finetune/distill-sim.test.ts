@@ -59,7 +59,7 @@ describe('simulated teacher for distillation', () => {
 
   it('is deterministic for the same sequence of requests', async () => {
     const run = async () => {
-      const { sim } = await startBankingSim({ seed: 7 });
+      const { sim } = await startBankingSim({ seed: 7, models: { teacher: { accuracy: 1 } } });
       const client = createModelClient(simProvider(sim.url), {});
       const ask = () =>
         client.complete({
@@ -75,7 +75,7 @@ describe('simulated teacher for distillation', () => {
   });
 
   it('leaves other requests alone: a message without the phrase is looked up as a case', async () => {
-    const { sim, cases } = await startBankingSim();
+    const { sim, cases } = await startBankingSim({ models: { m: { accuracy: 1 } } });
     const client = createModelClient(simProvider(sim.url), {});
     const reply = await client.complete({
       model: 'm',

@@ -21,7 +21,7 @@ function spec(training_file: string, overrides: Partial<TrainingJobSpec> = {}): 
 
 /** A simulator standing in for Fireworks; every request the backend sends is recorded. */
 async function startFireworks(fineTuning: SimConfig['fine_tuning'] = {}, account = 'acme') {
-  const { sim, cases } = await startBankingSim({ strict_models: true, fine_tuning: { steps: 1, ...fineTuning } });
+  const { sim, cases } = await startBankingSim({ fine_tuning: { steps: 1, ...fineTuning } });
   const provider = simProvider(sim.url, { name: 'fw', api_key_env: 'FIREWORKS_API_KEY' });
   const suite = { file: 'evals/intents.yaml', providers: { fw: provider } } as unknown as LoadedSuite;
   const sent: { method: string; url: string; authorization: string | null }[] = [];

@@ -18,7 +18,7 @@ async function chat(url: string, body: Record<string, unknown>): Promise<string>
 
 describe('stored completions', () => {
   it('lists completions made with store: true, filtered by model and metadata, with their last user message', async () => {
-    const { sim, cases } = await startBankingSim({ models: { big: { accuracy: 1 } } });
+    const { sim, cases } = await startBankingSim({ models: { big: { accuracy: 1 }, other: { accuracy: 1 } } });
     const system = { role: 'system', content: 'Classify the banking message.' };
     const stored: string[] = [];
     for (const [i, item] of cases.slice(0, 30).entries()) {
@@ -55,7 +55,7 @@ describe('stored completions', () => {
   });
 
   it('pages through the list with after/limit', async () => {
-    const { sim, cases } = await startBankingSim();
+    const { sim, cases } = await startBankingSim({ models: { m: { accuracy: 1 } } });
     for (const item of cases.slice(0, 5)) {
       await chat(sim.url, { model: 'm', messages: [{ role: 'user', content: item.input }], store: true });
     }
@@ -77,7 +77,7 @@ describe('stored completions', () => {
   });
 
   it('follows the cursor past one page of 100', async () => {
-    const { sim, cases } = await startBankingSim();
+    const { sim, cases } = await startBankingSim({ models: { m: { accuracy: 1 } } });
     for (const item of cases.slice(0, 130)) {
       await chat(sim.url, { model: 'm', messages: [{ role: 'user', content: item.input }], store: true });
     }

@@ -38,7 +38,6 @@ describe('lookUpLifecycle', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       cases: [],
-      strict_models: true,
       models: {
         'gpt-4.1-2025-04-14': { accuracy: 1, shutdown_date: '2027-01-14' },
         'ft:gpt-4.1-2025-04-14:acme:x:1': { accuracy: 1 },

@@ -62,12 +62,12 @@ describe('the simulator’s models routes', () => {
     expect(sim.stats.completions).toBe(0);
   });
 
-  it('answers 404 model_not_found for an unknown model with strict_models, like the real API', async () => {
-    const strict = await start({ strict_models: true });
+  it('answers 404 model_not_found for an unknown model, like the real API, unless a default_model catches all', async () => {
+    const strict = await start();
     const missing = await getJson(`${strict.url}/models/gpt-4.1-nano`);
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error' });
-    const lenient = await start();
+    const lenient = await start({ default_model: { accuracy: 1 } });
     const served = await getJson(`${lenient.url}/models/gpt-4.1-nano`);
     expect(served).toEqual({
       status: 200,

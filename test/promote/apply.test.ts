@@ -171,6 +171,24 @@ describe('applyPromotion pull-request', () => {
     expect(await readFile(path.join(dir, 'config', 'models.yaml'), 'utf8')).toBe(REGISTRY);
   });
 
+  it('adds the promotions ledger line on the pull request branch, after the existing lines', async () => {
+    fake.branches.get('main')?.files.set('config/promotions.jsonl', '{"earlier":true}\n');
+    const line = JSON.stringify({ decision: 'promote', candidate: MODEL });
+    const ledgerLine = { file: path.join(dir, 'config', 'promotions.jsonl'), line };
+    const result = await applyPromotion({ ...options(), ledgerLine });
+    const promoted = fake.branches.get(result.branch ?? '');
+    expect(promoted?.files.get('config/promotions.jsonl')).toBe(`{"earlier":true}\n${line}\n`);
+    expect(fake.branches.get('main')?.files.get('config/promotions.jsonl')).toBe('{"earlier":true}\n');
+    expect(fake.requests.filter((request) => request.method === 'PUT').map((request) => request.path)).toEqual([
+      '/repos/acme/app/contents/config/models.yaml',
+      '/repos/acme/app/contents/config/promotions.jsonl',
+    ]);
+    expect(fake.pulls).toHaveLength(1);
+    // A re-run changes nothing on the branch, so it records nothing there twice.
+    await applyPromotion({ ...options(), ledgerLine });
+    expect(promoted?.files.get('config/promotions.jsonl')).toBe(`{"earlier":true}\n${line}\n`);
+  });
+
   it('reuses the branch and the open pull request on a re-run', async () => {
     const first = await applyPromotion(options());
     const again = await applyPromotion(options());

@@ -109,7 +109,7 @@ describe('judgeCandidate', () => {
     expect(judgement.reasons[0]).toContain('worse than the champion beyond the 2.0-point margin');
   });
 
-  it('refuses without a paired comparison against an existing champion, and re-promoting the champion', () => {
+  it('refuses without a paired comparison against an existing champion; re-promoting the champion changes nothing', () => {
     const candidate = { model: 'ft:nano:acme:5', metrics: metrics(), thresholds: passing };
     const unpaired = judgeCandidate({ candidate, champion: { model: 'gpt-4.1', metrics: metrics() }, margin: 0.02 });
     expect(unpaired.decision).toBe('refuse');
@@ -117,8 +117,8 @@ describe('judgeCandidate', () => {
 
     const same = judgeCandidate({ candidate, champion: { model: 'ft:nano:acme:5', metrics: metrics() }, margin: 0.02 });
     expect(same).toMatchObject({
-      decision: 'refuse',
-      reasons: ['ft:nano:acme:5 is already the champion; there is nothing to promote'],
+      decision: 'unchanged',
+      reasons: ['ft:nano:acme:5 is already the champion in the registry; nothing to promote'],
     });
   });
 });

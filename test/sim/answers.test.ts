@@ -101,7 +101,7 @@ describe('simulator answers', () => {
   });
 
   it('finds the case in templated and multi-line messages, and answers unknown input', async () => {
-    const sim = await start({ cases: banking, models: {} });
+    const sim = await start({ cases: banking, models: { 'any-model': { accuracy: 1 } } });
     const item = banking[5] as SimCase;
     const templates = [
       item.input,

@@ -34,7 +34,6 @@ describe('parseSimConfig', () => {
         default_model: { accuracy: 0.5, cached_prompt_fraction: 0.8 },
         faults: { rate_429: 0.02, rate_500: 0.01, slow_ms: 1000 },
         rate_limit: { requests_per_second: 100, retry_after_ms: 1000 },
-        strict_models: true,
         cases: [{ input: 'hi', expected: 'greeting' }],
       },
       'sim.yaml',
@@ -46,7 +45,6 @@ describe('parseSimConfig', () => {
       default_model: { accuracy: 0.5, cached_prompt_fraction: 0.8 },
       faults: { rate_429: 0.02, rate_500: 0.01, slow_ms: 1000 },
       rate_limit: { requests_per_second: 100, retry_after_ms: 1000 },
-      strict_models: true,
     });
     expect(parseSimConfig({}, 'empty.yaml')).toEqual({ cases: [], models: {} });
   });
@@ -93,7 +91,7 @@ describe('parseSimConfig', () => {
       'rate_limit.retry_after_ms: must be a number ≥ 0, got "soon"',
       'rate_limit.headers: must be true or false',
       'rate_limit.window: unknown key',
-      'strict_models: must be true or false',
+      'strict_models: is no longer needed: unknown models answer 404 model_not_found; for a catch-all add `default_model: { accuracy: 1 }`',
     ]) {
       expect(error.message).toContain(fragment);
     }

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
@@ -149,14 +152,20 @@ describe('rate limit', () => {
     expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
   });
 
-  it('answers 404 model_not_found for unknown models when strict_models is set', async () => {
-    const sim = await start({ strict_models: true });
-    const unknown = await post(sim.url, chat('nope', 'question number 1'));
+  it('answers 404 model_not_found for unknown models by default, like the real API', async () => {
+    const sim = await start();
+    const unknown = await post(sim.url, chat('gpt-4.1-nanno', 'question number 1'));
     expect(unknown.status).toBe(404);
-    expect(JSON.parse(unknown.text).error.code).toBe('model_not_found');
+    expect(JSON.parse(unknown.text).error).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error' });
+    expect(JSON.parse(unknown.text).error.message).toContain('gpt-4.1-nanno');
     expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
-    const lenient = await start();
-    expect((await post(lenient.url, chat('nope', 'question number 1'))).status).toBe(200);
+  });
+
+  it('answers any model with a configured default_model, as that model behaves', async () => {
+    const sim = await start({ default_model: { accuracy: 0 } });
+    const response = await post(sim.url, chat('nope', 'question number 1'));
+    expect(response.status).toBe(200);
+    expect(sim.stats.by_model.nope).toMatchObject({ requests: 1, wrong: 1, correct: 0 });
   });
 });
 
@@ -202,5 +211,20 @@ describe('routes and safety', () => {
     const sim = await startSimulator({ cases: CASES, models: {} }, { host: 'localhost' });
     closers.push(sim.close);
     expect(sim.url).toMatch(/^http:\/\/localhost:\d+\/v1$/);
+  });
+});
+
+describe('saved state', () => {
+  it('refuses a damaged state file with what to do, and starts afresh without one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tunegate-sim-state-'));
+    const statePath = join(dir, 'sim-state.json');
+    const fresh = await startSimulator({ cases: CASES, models: {} }, { statePath });
+    expect((await fetch(`${fresh.url}/fine_tuning/jobs`)).status).toBe(200);
+    await fresh.close();
+    expect(JSON.parse(await readFile(statePath, 'utf8'))).toMatchObject({ version: 1, jobs: [], files: [] });
+    await writeFile(statePath, '{"version":');
+    await expect(startSimulator({ cases: CASES, models: {} }, { statePath })).rejects.toThrow(
+      `${statePath}:1:1 is not a simulator state this version can read; delete it to start the simulator afresh`,
+    );
   });
 });

@@ -11,7 +11,10 @@ export async function simCommand(options: SimCliOptions, io: CliIo): Promise<num
     throw new TunegateError('usage', 'tunegate sim needs --dataset FILE (JSONL of {"input","expected"} lines)');
   }
   const cases = await loadSimCases(resolve(io.cwd, options.dataset));
-  const behaviour = options.config ? await readSimConfigFile(resolve(io.cwd, options.config)) : { models: {} };
+  // Without a config any model answers every case correctly: no suite says which models exist.
+  const behaviour = options.config
+    ? await readSimConfigFile(resolve(io.cwd, options.config))
+    : { models: {}, default_model: { accuracy: 1 } };
   const simulator = await startSimulator({ ...behaviour, cases }, { port: options.port });
   io.stdout.write(`tunegate simulator (not a real model) serving ${cases.length} cases at ${simulator.url}\n`);
   const interrupts = io.trapInterrupts?.();

@@ -123,6 +123,7 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
     model: options.model as string,
     mode: options.mode,
     repoDir: io.cwd,
+    createKey: options.createKey,
     ...(options.mode === 'pull-request' && token && owner && repo
       ? {
           github: {
@@ -147,9 +148,8 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
     },
   });
   const { judgement, applied } = outcome;
-  io.stdout.write(
-    `${judgement.decision === 'promote' ? 'PROMOTE' : 'REFUSED'} ${options.model} (champion: ${outcome.champion ?? 'none'})\n`,
-  );
+  const headline = { promote: 'PROMOTE', refuse: 'REFUSED', unchanged: 'NOTHING TO DO' }[judgement.decision];
+  io.stdout.write(`${headline} ${options.model} (champion: ${outcome.champion ?? 'none'})\n`);
   for (const reason of judgement.reasons) io.stdout.write(`  - ${reason}\n`);
   if (applied) {
     const where =
@@ -158,14 +158,15 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
       `${applied.mode}: ${applied.changed ? 'registry updated' : 'registry already up to date'}${where ? ` (${where})` : ''}\n${applied.diff}\n`,
     );
   }
-  if (options.mode !== 'dry-run') io.stdout.write(`recorded in ${outcome.ledger}\n`);
+  if (options.mode !== 'dry-run' && judgement.decision !== 'unchanged')
+    io.stdout.write(`recorded in ${outcome.ledger}\n`);
   if (outcome.history) {
     io.stdout.write(
       `history: the promoted model is the accepted reference of ${loaded.suite.name} in ${outcome.history.path}\n`,
     );
     for (const line of prunedLines(outcome.history.pruned, DEFAULT_HISTORY_KEEP)) io.stdout.write(`${line}\n`);
   }
-  return judgement.decision === 'promote' ? ExitCode.ok : ExitCode.gateFailed;
+  return judgement.decision === 'refuse' ? ExitCode.gateFailed : ExitCode.ok;
 }
 
 const COMMANDS: Record<
@@ -191,7 +192,7 @@ async function withSimulator(
   try {
     return await run(async () => {
       const loaded = await loadSuite(options, io, false);
-      simulator = await simulateSuites([loaded], behaviour);
+      simulator = await simulateSuites([loaded], behaviour, resolve(io.cwd, options.cacheDir));
       io.stderr.write(`simulator: serving ${loaded.suite.name} at ${simulator.url}\n`);
       return loaded;
     });

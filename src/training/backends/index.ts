@@ -49,7 +49,11 @@ function backendProvider(name: string, suite: LoadedSuite): ProviderSpec {
  * (no secrets: headers and tokens are not part of it, and URLs lose their query).
  */
 export function backendIdentity(spec: TrainingBackendSpec, suite: LoadedSuite): string {
-  const endpoint = (name: string) => suite.providers[name]?.base_url ?? 'default';
+  // cache_identity stands for endpoints whose URL changes between runs (the simulator on a free port).
+  const endpoint = (name: string) => {
+    const provider = suite.providers[name];
+    return provider?.cache_identity ?? provider?.base_url ?? 'default';
+  };
   switch (spec.type) {
     case 'openai':
       return `openai:${spec.api}:${endpoint(spec.provider)}`;
