@@ -73,7 +73,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     );
   }
   const champion = await readRegistryModel(registry.file, registry.key);
-  const contest = { suite: championVsCandidate(suite, format, champion, options.model), cases };
+  const contest = { suite: championVsCandidate(suite, format, champion, options.model), cases, trainable: [] };
   // The contest is no run of the suite: the history records only a promotion, below.
   const { history, ...run } = options.run;
   const results = await runSuites([contest], run);

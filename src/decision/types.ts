@@ -34,7 +34,7 @@ export interface DecisionInput {
   variants: VariantEvidence[];
   /** Case ids by case index, to name flipped cases. */
   case_ids: readonly string[];
-  /** Eval cases available as training examples, and seeds for distillation. */
+  /** Rows available as training examples (never the evaluated ones), and seeds for distillation. */
   examples: { cases: number; seeds: number };
   /** Prices looked up by the caller (the decision layer does no I/O and knows no price table). */
   prices: {

@@ -26,7 +26,7 @@ export async function triggerTraining(
     if (!loaded?.suite.training?.trigger || !TRIGGERING_VERDICTS.has(measured.verdict.decision)) continue;
     const name = escapeMarkdownInline(measured.name);
     try {
-      const set = await buildSuiteTrainingSet(loaded.suite, loaded.cases, {
+      const set = await buildSuiteTrainingSet(loaded, {
         resultsDir: options.outDir,
         outDir: join(options.outDir, 'training', measured.name),
         env: options.env,

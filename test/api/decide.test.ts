@@ -46,10 +46,16 @@ describe('decideSuite', () => {
       }),
       offer({ platform: 'openai', base: 'gpt-4.1-mini-2025-04-14', trainable_until: '2027-01-05' }),
     ];
-    const { verdict } = decideSuite(loaded, makeCases(1000), [prompted], undefined, {
-      fineTuneOffers: offers,
-      today: '2027-01-10',
-    });
+    const { verdict } = decideSuite(
+      loaded,
+      { cases: makeCases(1000), trainable: makeCases(1000) },
+      [prompted],
+      undefined,
+      {
+        fineTuneOffers: offers,
+        today: '2027-01-10',
+      },
+    );
     expect(verdict.decision).toBe('fine-tune');
     // 100 prompt tokens (2,400 − 2,300 fixed) and 5 completion tokens at $0.2 per 1M each.
     expect(verdict.fine_tune_projection).toMatchObject({ platform: 'fireworks', per_request_usd: 105 * 0.2e-6 });
@@ -64,10 +70,16 @@ describe('decideSuite', () => {
         backend: { type: 'fireworks', provider: 'sim', account: 'acme' },
       },
     });
-    const simulated = decideSuite(onSimulator, makeCases(1000), [prompted], undefined, {
-      fineTuneOffers: offers,
-      today: '2027-01-10',
-    });
+    const simulated = decideSuite(
+      onSimulator,
+      { cases: makeCases(1000), trainable: makeCases(1000) },
+      [prompted],
+      undefined,
+      {
+        fineTuneOffers: offers,
+        today: '2027-01-10',
+      },
+    );
     expect(simulated.verdict.fine_tune_projection?.platform).toBe('fireworks');
   });
 
@@ -82,18 +94,29 @@ describe('decideSuite', () => {
       decision: { ...loaded.decision, retrain_every_months: 3 },
     });
     const variants = pair({ n11: 900, n10: 12, n01: 10, n00: 78 });
-    const { economics } = decideSuite(withCandidate, makeCases(1000), variants, undefined);
+    const { economics } = decideSuite(
+      withCandidate,
+      { cases: makeCases(1000), trainable: makeCases(1000) },
+      variants,
+      undefined,
+    );
     // 1,000 examples × (100 prompt + 5 completion tokens) × 3 epochs at the fine-tune table's $0.5 per 1M.
     expect(economics.training_cost_usd).toBeCloseTo(0.1575, 12);
   });
 
   it('passes the lifecycle through and works out days left from the run date', () => {
     const dying = offer({ shutdown_date: '2027-01-14' });
-    const { verdict } = decideSuite(loaded, makeCases(1000), [prompted], undefined, {
-      fineTuneOffers: [dying],
-      today: '2027-01-10',
-      lifecycle: { prompted: { shutdown_date: '2027-01-14', days_left: 4, replacement: null } },
-    });
+    const { verdict } = decideSuite(
+      loaded,
+      { cases: makeCases(1000), trainable: makeCases(1000) },
+      [prompted],
+      undefined,
+      {
+        fineTuneOffers: [dying],
+        today: '2027-01-10',
+        lifecycle: { prompted: { shutdown_date: '2027-01-14', days_left: 4, replacement: null } },
+      },
+    );
     expect(verdict.fine_tune_projection).toBeNull();
     expect(verdict.reasons.join(' ')).toContain(
       'shuts down on 2027-01-14, in 4 days, within the 6-month payback horizon',

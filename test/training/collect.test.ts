@@ -62,10 +62,27 @@ function runRecords() {
   ];
 }
 
+const anyCase = () => true;
+
 describe('examplesFromEval', () => {
+  it('never reads a case the evaluation uses (only those mayTrain allows)', async () => {
+    const path = await writeJsonl('cases.jsonl', runRecords());
+    const mayTrain = (caseId: string) => caseId !== '1';
+    const examples = await examplesFromEval(path, { suite: 'banking', variant: 'big', format, mayTrain });
+    expect(examples.map((example) => example.id)).toEqual(['eval:2', 'eval:4']);
+    const pairs = await preferencePairsFromEval(path, {
+      suite: 'banking',
+      baseline: 'big',
+      candidate: 'small',
+      format,
+      mayTrain: (caseId) => caseId !== '2',
+    });
+    expect(pairs).toEqual([]);
+  });
+
   it("keeps the baseline's correct answers of the suite, in the fine-tuned variant's prompt shape", async () => {
     const path = await writeJsonl('cases.jsonl', runRecords());
-    const examples = await examplesFromEval(path, { suite: 'banking', variant: 'big', format });
+    const examples = await examplesFromEval(path, { suite: 'banking', variant: 'big', format, mayTrain: anyCase });
     expect(examples.map((example) => example.id)).toEqual(['eval:1', 'eval:2', 'eval:4']);
     expect(examples[0]).toEqual({
       id: 'eval:1',
@@ -89,6 +106,7 @@ describe('examplesFromEval', () => {
       variant: 'big',
       format: undefined,
       labelOf: (r) => String(r.expected),
+      mayTrain: anyCase,
     });
     expect(examples.map((example) => example.label)).toEqual(['card_arrival', 'pin_blocked', 'top_up_failed']);
     expect(examples[0]?.messages).toEqual([
@@ -99,7 +117,9 @@ describe('examplesFromEval', () => {
 
   it('reports every malformed line as file:line:col', async () => {
     const path = await writeJsonl('cases.jsonl', [record({}), '{"suite": ', '', record({ correct: 'yes' })]);
-    const error = await examplesFromEval(path, { suite: 'banking', variant: 'big', format }).catch((e: unknown) => e);
+    const error = await examplesFromEval(path, { suite: 'banking', variant: 'big', format, mayTrain: anyCase }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TunegateError);
     const message = (error as TunegateError).message;
     expect(message).toMatch(/2 bad lines/);
@@ -109,7 +129,7 @@ describe('examplesFromEval', () => {
 
   it('says which file is missing', async () => {
     await expect(
-      examplesFromEval(join(dir, 'nope.jsonl'), { suite: 'banking', variant: 'big', format }),
+      examplesFromEval(join(dir, 'nope.jsonl'), { suite: 'banking', variant: 'big', format, mayTrain: anyCase }),
     ).rejects.toThrow(/cannot read .*nope\.jsonl/);
   });
 });
@@ -122,6 +142,7 @@ describe('preferencePairsFromEval', () => {
       baseline: 'big',
       candidate: 'small',
       format,
+      mayTrain: anyCase,
     });
     expect(pairs).toEqual([
       {
