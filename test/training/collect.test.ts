@@ -16,7 +16,7 @@ const format = variant('small', {
   role: 'finetuned',
   system: 'Route the message to an intent.',
   template: 'Message: {{input}}',
-  // Few-shot examples of the variant stay out of training examples.
+  // Few-shot examples of the variant are sent when serving, so training rows carry them too.
   examples: [{ input: 'hi', output: 'greeting' }],
 });
 
@@ -92,6 +92,8 @@ describe('examplesFromEval', () => {
       label: 'card_arrival',
       messages: [
         { role: 'system', content: 'Route the message to an intent.' },
+        { role: 'user', content: 'Message: hi' },
+        { role: 'assistant', content: 'greeting' },
         { role: 'user', content: 'Message: where is my card' },
         { role: 'assistant', content: 'card_arrival' },
       ],
@@ -149,6 +151,8 @@ describe('preferencePairsFromEval', () => {
         input: {
           messages: [
             { role: 'system', content: 'Route the message to an intent.' },
+            { role: 'user', content: 'Message: hi' },
+            { role: 'assistant', content: 'greeting' },
             { role: 'user', content: 'Message: my pin is blocked' },
           ],
         },
