@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TunegateError } from '../errors.js';
 import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
-import type { LoadedSuite } from '../suite/types.js';
-import { createBackend } from '../training/backends/index.js';
+import type { LoadedSuite, TrainingBackendSpec } from '../suite/types.js';
+import { backendIdentity, createBackend, type TrainingDataUploader } from '../training/backends/index.js';
 import { type FollowOptions, followJob } from '../training/follow.js';
 import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
 import type { FineTuneBackend, TrainingJob, TrainingSetReport } from '../training/types.js';
@@ -12,7 +12,13 @@ export interface TrainOptions {
   env: Record<string, string | undefined>;
   /** Directory of the job ledger (what was started, so a re-run never starts it twice). */
   ledgerDir: string;
+  /** Earlier ledger directories whose entries still count (read, and carried into `ledgerDir`). */
+  legacyLedgerDirs?: string[];
   fetch?: typeof fetch;
+  /** Uploads training data too large to send inline (the Action passes workflow artifacts). */
+  uploadData?: TrainingDataUploader;
+  /** Training method (default `supervised`); part of the job key. */
+  method?: string;
 }
 
 /** The suite's configured backend; a clear error when the suite names none. */
@@ -27,13 +33,14 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
   return createBackend(spec, suite, options.env, {
     openai: createOpenAIFineTuneBackend,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.uploadData ? { uploadData: options.uploadData } : {}),
     ...(options.env.GITHUB_API_URL ? { githubApiUrl: options.env.GITHUB_API_URL } : {}),
   });
 }
 
 /**
- * Starts fine-tuning on a built training set — once: the same suite, verdict, base model and
- * training file map to one job, whoever asks and however often.
+ * Starts fine-tuning on a built training set — once: the same suite, verdict, base model, backend,
+ * method, hyper-parameters and training files map to one job, whoever asks and however often.
  */
 export async function startSuiteTraining(
   suite: LoadedSuite,
@@ -50,9 +57,7 @@ export async function startSuiteTraining(
     );
   }
   const backend = suiteBackend(suite, options);
-  const sha = createHash('sha256')
-    .update(await readFile(files.train))
-    .digest('hex');
+  const method = options.method ?? 'supervised';
   const spec = {
     suite: suite.name,
     base_model: baseModel,
@@ -60,9 +65,19 @@ export async function startSuiteTraining(
     ...(files.validation ? { validation_file: files.validation } : {}),
     ...(training.suffix ? { suffix: training.suffix } : {}),
     epochs: training.epochs,
-    idempotency_key: idempotencyKey({ suite: suite.name, verdict, model: baseModel, trainingFileSha256: sha }),
+    method,
+    idempotency_key: idempotencyKey({
+      suite: suite.name,
+      verdict,
+      base_model: baseModel,
+      backend: backendIdentity(training.backend as TrainingBackendSpec, suite),
+      method,
+      hyperparameters: { epochs: training.epochs, suffix: training.suffix ?? null },
+      training_sha256: await fileSha256(files.train),
+      validation_sha256: files.validation ? await fileSha256(files.validation) : null,
+    }),
   };
-  return startOnce(backend, spec, await openLedger(options.ledgerDir));
+  return startOnce(backend, spec, await openLedgerOf(options));
 }
 
 /** Follows a job to its end (resumable: only its id is needed), keeping the ledger current. */
@@ -72,8 +87,18 @@ export async function followSuiteTraining(
   options: TrainOptions & FollowOptions,
 ): Promise<TrainingJob> {
   const job = await followJob(suiteBackend(suite, options), jobId, options);
-  const ledger = await openLedger(options.ledgerDir);
+  const ledger = await openLedgerOf(options);
   const entry = ledger.all().find((e) => e.job.id === jobId);
   if (entry) await ledger.update(entry.key, job);
   return job;
+}
+
+function openLedgerOf(options: TrainOptions) {
+  return openLedger(options.ledgerDir, options.legacyLedgerDirs ? { legacyDirs: options.legacyLedgerDirs } : {});
+}
+
+async function fileSha256(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

@@ -8,6 +8,7 @@ import { TunegateError } from '../errors.js';
 import { codeSpan, escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { textBlock } from '../report/markdown-blocks.js';
+import { jobLedgerDir, legacyLedgerDirs } from '../training/ledger.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
@@ -16,6 +17,7 @@ import { type ActionInputs, cacheModeFor, simulateOption } from './inputs.js';
 import { log } from './log.js';
 import { writeJobSummary } from './publish.js';
 import { maskSecrets } from './secrets.js';
+import { artifactUploader } from './training-upload.js';
 
 async function oneSuite(inputs: ActionInputs, context: RunContext, workdir: string): Promise<SuiteWithCases> {
   const loaded = await loadOneSuite(inputs.suites, {
@@ -80,7 +82,12 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
 /** command: train — starts training on a built set (once), or follows a started job (resume). */
 export async function trainCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
   const { suite } = await oneSuite(inputs, context, workdir);
-  const options = { env: process.env, ledgerDir: join(workdir, '.tunegate', 'cache', 'jobs') };
+  const options = {
+    env: process.env,
+    ledgerDir: jobLedgerDir(workdir),
+    legacyLedgerDirs: legacyLedgerDirs(workdir),
+    uploadData: artifactUploader(process.env),
+  };
   let id = inputs.job;
   if (!id) {
     if (!inputs.trainingSet)

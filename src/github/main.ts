@@ -16,6 +16,7 @@ import { CASES_FILE, RESULTS_FILE, writeResultsJson } from '../report/files.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-blocks.js';
 import type { RunResults } from '../report/types.js';
+import { jobLedgerDir } from '../training/ledger.js';
 import { VERSION } from '../version.js';
 import { compareAgainstBase, selectSuites } from './base.js';
 import { promoteCommand, trainCommand } from './commands.js';
@@ -223,7 +224,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
     resultsPath = await writeResultsJson(outDir, results);
   }
-  const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: join(cacheDir, 'jobs'), env });
+  const training = await triggerTraining(selection.suites, results, { outDir, ledgerDir: jobLedgerDir(workdir), env });
   // The history after this run: each suite's trend in the summary, and the dashboard beside the history.
   const historyRuns = history ? parseHistory(await readFile(history.path, 'utf8').catch(() => '')).runs : undefined;
   const blocks = [

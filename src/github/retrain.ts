@@ -6,6 +6,7 @@ import { TunegateError } from '../errors.js';
 import { codeSpan, escapeMarkdownInline, linkTarget } from '../report/escape.js';
 import type { RunResults } from '../report/types.js';
 import { log } from './log.js';
+import { artifactUploader } from './training-upload.js';
 
 const TRIGGERING_VERDICTS = new Set(['fine-tune', 'retrain']);
 
@@ -34,6 +35,7 @@ export async function triggerTraining(
       const { job, started } = await startSuiteTraining(loaded.suite, set.files, measured.verdict.decision, {
         env: options.env,
         ledgerDir: options.ledgerDir,
+        uploadData: artifactUploader(options.env),
       });
       const target = job.url ? linkTarget(job.url) : undefined;
       const link = target ? ` ([follow it](${target}))` : '';

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
+import { withFileLock } from './file-lock.js';
 import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from './types.js';
 
 /** One training job tunegate started, remembered so a re-run never starts it again. */
@@ -25,30 +26,51 @@ export interface JobLedger {
 
 export const LEDGER_FILE = 'jobs.json';
 
+/**
+ * The one ledger directory of a workspace, for the CLI and the Action alike: inside the cache directory,
+ * which the Action carries from run to run, so a re-run of the workflow finds the jobs it started.
+ */
+export function jobLedgerDir(workdir: string): string {
+  return path.join(workdir, '.tunegate', 'cache', 'jobs');
+}
+
+/** Where the CLI kept its ledger before; its entries are read and carried into the one ledger. */
+export function legacyLedgerDirs(workdir: string): string[] {
+  return [path.join(workdir, '.tunegate', 'jobs')];
+}
+
 interface LedgerFile {
   version: 1;
   jobs: LedgerEntry[];
 }
 
 /**
- * The job ledger in `<dir>/jobs.json`. Every write re-reads the file and merges by key, then replaces
- * it atomically (temp file + rename), so two ledgers on one directory keep each other's entries.
+ * The job ledger in `<dir>/jobs.json`. Every write takes a lock file, re-reads the file and merges by key,
+ * then replaces it atomically (temp file + rename): concurrent runs on one directory keep each other's
+ * entries. Entries of the legacy ledgers (`options.legacyDirs`) are read too, and written into this one
+ * with its next write.
  */
-export async function openLedger(dir: string): Promise<JobLedger> {
+export async function openLedger(dir: string, options: { legacyDirs?: string[] } = {}): Promise<JobLedger> {
   const file = path.join(dir, LEDGER_FILE);
-  const entries = await readEntries(file);
+  const legacy = new Map<string, LedgerEntry>();
+  for (const legacyDir of options.legacyDirs ?? []) {
+    for (const [key, value] of await readEntries(path.join(legacyDir, LEDGER_FILE))) legacy.set(key, value);
+  }
+  const entries = new Map([...legacy, ...(await readEntries(file))]);
   let writes: Promise<void> = Promise.resolve();
 
   function save(entry: LedgerEntry): Promise<void> {
     const write = writes.then(async () => {
-      const onDisk = await readEntries(file);
-      onDisk.set(entry.key, entry);
-      for (const [key, value] of onDisk) entries.set(key, value);
       await mkdir(dir, { recursive: true });
-      const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-      const content: LedgerFile = { version: 1, jobs: [...onDisk.values()] };
-      await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
-      await rename(temp, file);
+      await withFileLock(`${file}.lock`, async () => {
+        const onDisk = new Map([...legacy, ...(await readEntries(file))]);
+        onDisk.set(entry.key, entry);
+        for (const [key, value] of onDisk) entries.set(key, value);
+        const temp = `${file}.${randomUUID()}.tmp`;
+        const content: LedgerFile = { version: 1, jobs: [...onDisk.values()] };
+        await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
+        await rename(temp, file);
+      });
     });
     // A failed write must not block the ones after it; the caller still sees its own failure.
     writes = write.catch(() => undefined);
@@ -142,9 +164,36 @@ export async function startOnce(
   }
 }
 
-/** The idempotency key of a training run: same suite, verdict, base model and training file → same key. */
-export function idempotencyKey(parts: { suite: string; verdict: string; model: string; trainingFileSha256: string }) {
+/** What makes two training runs the same run: change any of it and it is a new job. */
+export interface JobKeyParts {
+  suite: string;
+  verdict: string;
+  base_model: string;
+  /** The backend's type and endpoint (see `backendIdentity`): another trainer is another job. */
+  backend: string;
+  /** Training method, e.g. `supervised` or `dpo`. */
+  method: string;
+  /** Epochs, suffix and whatever else shapes the trained model. */
+  hyperparameters: Record<string, string | number | boolean | null>;
+  training_sha256: string;
+  validation_sha256: string | null;
+}
+
+/** The idempotency key of a training run: a sha256 over every part, with the hyper-parameters in key order. */
+export function idempotencyKey(parts: JobKeyParts): string {
+  const hyperparameters = Object.entries(parts.hyperparameters).sort(([a], [b]) => a.localeCompare(b));
   return createHash('sha256')
-    .update(JSON.stringify([parts.suite, parts.verdict, parts.model, parts.trainingFileSha256]))
+    .update(
+      JSON.stringify([
+        parts.suite,
+        parts.verdict,
+        parts.base_model,
+        parts.backend,
+        parts.method,
+        hyperparameters,
+        parts.training_sha256,
+        parts.validation_sha256,
+      ]),
+    )
     .digest('hex');
 }

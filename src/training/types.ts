@@ -62,6 +62,8 @@ export interface TrainingJobSpec {
   validation_file?: string;
   suffix?: string;
   epochs?: number;
+  /** Training method (`supervised` unless said otherwise). */
+  method?: string;
   /** Same key, same job: a backend (or the ledger in front of it) never starts it twice. */
   idempotency_key: string;
 }

@@ -1,15 +1,34 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createGitHubDispatchBackend, type GitHubDispatchSpec } from '../../src/training/backends/github-dispatch.js';
 import { githubWebUrl } from '../../src/training/backends/github-rest.js';
 import type { TrainingJobSpec } from '../../src/training/types.js';
 import { type RecordingServer, type Reply, startRecordingServer } from './recording-server.js';
 
+const dataDir = await mkdtemp(join(tmpdir(), 'tunegate-dispatch-'));
+await writeFile(join(dataDir, 'train.jsonl'), 'train\n');
+await writeFile(join(dataDir, 'validation.jsonl'), 'validation\n');
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+function inlined(name: string, content: string) {
+  return {
+    name,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    size_bytes: content.length,
+    inline_gzip_base64: gzipSync(content).toString('base64'),
+  };
+}
+
 const job: TrainingJobSpec = {
   suite: 'banking-intents',
   base_model: 'gpt-4.1-nano-2025-04-14',
-  training_file: '.tunegate/training/banking-intents/train.jsonl',
-  validation_file: '.tunegate/training/banking-intents/validation.jsonl',
+  training_file: join(dataDir, 'train.jsonl'),
+  validation_file: join(dataDir, 'validation.jsonl'),
   suffix: 'intents',
   epochs: 3,
   idempotency_key: 'a1b2c3',
@@ -30,9 +49,18 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Answers the runs list with no runs (nothing dispatched before) and every dispatch with `reply`. */
 async function serve(reply: Reply = { status: 204 }) {
-  server = await startRecordingServer(() => reply);
-  return server;
+  const started = await startRecordingServer((request) =>
+    request.method === 'GET' ? { status: 200, body: { workflow_runs: [] } } : reply,
+  );
+  server = started;
+  return {
+    url: started.url,
+    get requests() {
+      return started.requests.filter((request) => request.method !== 'GET');
+    },
+  };
 }
 
 describe('github-dispatch backend', () => {
@@ -50,13 +78,16 @@ describe('github-dispatch backend', () => {
     expect(request?.headers.accept).toBe('application/vnd.github+json');
     expect(JSON.parse(request?.raw ?? '')).toEqual({
       ref: 'release',
+      return_run_details: true,
       inputs: {
         suite: 'banking-intents',
         base_model: 'gpt-4.1-nano-2025-04-14',
-        training_file: '.tunegate/training/banking-intents/train.jsonl',
+        method: 'supervised',
         idempotency_key: 'a1b2c3',
         epochs: '3',
         suffix: 'intents',
+        training_data: JSON.stringify(inlined('train.jsonl', 'train\n')),
+        validation_data: JSON.stringify(inlined('validation.jsonl', 'validation\n')),
       },
     });
     expect(started).toMatchObject({
@@ -71,14 +102,21 @@ describe('github-dispatch backend', () => {
   it('sends empty strings for unset inputs (GitHub accepts only strings)', async () => {
     const github = await serve();
     const backend = createGitHubDispatchBackend(workflowDispatch, { TRAIN_TOKEN: 't' }, { apiUrl: github.url });
-    await backend.start({ suite: 's', base_model: 'm', training_file: 'f', idempotency_key: 'k' });
+    await backend.start({
+      suite: 's',
+      base_model: 'm',
+      training_file: join(dataDir, 'train.jsonl'),
+      idempotency_key: 'k',
+    });
     expect(JSON.parse(github.requests[0]?.raw ?? '').inputs).toEqual({
       suite: 's',
       base_model: 'm',
-      training_file: 'f',
+      method: 'supervised',
       idempotency_key: 'k',
       epochs: '',
       suffix: '',
+      training_data: JSON.stringify(inlined('train.jsonl', 'train\n')),
+      validation_data: '',
     });
   });
 
@@ -90,7 +128,15 @@ describe('github-dispatch backend', () => {
 
     const [request] = github.requests;
     expect(request?.path).toBe('/repos/acme/train/dispatches');
-    expect(JSON.parse(request?.raw ?? '')).toEqual({ event_type: 'tunegate-train', client_payload: job });
+    const { training_file: _t, validation_file: _v, ...rest } = job;
+    expect(JSON.parse(request?.raw ?? '')).toEqual({
+      event_type: 'tunegate-train',
+      client_payload: {
+        ...rest,
+        training_data: inlined('train.jsonl', 'train\n'),
+        validation_data: inlined('validation.jsonl', 'validation\n'),
+      },
+    });
     expect(started.url).toBe(`${github.url}/acme/train/actions`);
   });
 

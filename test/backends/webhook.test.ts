@@ -1,14 +1,23 @@
-import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createHash, createHmac } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createWebhookBackend, type WebhookSpec } from '../../src/training/backends/webhook.js';
 import type { TrainingJobSpec } from '../../src/training/types.js';
 import { type RecordedRequest, type RecordingServer, type Reply, startRecordingServer } from './recording-server.js';
 
+const TRAINING_JSONL = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"greeting"}]}\n';
+const dataDir = await mkdtemp(join(tmpdir(), 'tunegate-webhook-'));
+await writeFile(join(dataDir, 'train.jsonl'), TRAINING_JSONL);
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
 const job: TrainingJobSpec = {
   suite: 'banking-intents',
   base_model: 'gpt-4.1-nano-2025-04-14',
-  training_file: 'train.jsonl',
+  training_file: join(dataDir, 'train.jsonl'),
   epochs: 2,
   idempotency_key: 'key-42',
 };
@@ -38,7 +47,22 @@ describe('webhook backend', () => {
     const [request] = hook.requests;
     expect(request?.method).toBe('POST');
     expect(request?.path).toBe('/train');
-    expect(JSON.parse(request?.raw ?? '')).toEqual({ event: 'tunegate.train', job, idempotency_key: 'key-42' });
+    expect(JSON.parse(request?.raw ?? '')).toEqual({
+      event: 'tunegate.train',
+      job: {
+        suite: 'banking-intents',
+        base_model: 'gpt-4.1-nano-2025-04-14',
+        epochs: 2,
+        idempotency_key: 'key-42',
+        training_data: {
+          name: 'train.jsonl',
+          sha256: createHash('sha256').update(TRAINING_JSONL).digest('hex'),
+          size_bytes: Buffer.byteLength(TRAINING_JSONL),
+          inline_gzip_base64: gzipSync(TRAINING_JSONL).toString('base64'),
+        },
+      },
+      idempotency_key: 'key-42',
+    });
     const expected = `sha256=${createHmac('sha256', 's3cret')
       .update(request?.raw ?? '')
       .digest('hex')}`;

@@ -124,14 +124,22 @@ describe('idempotencyKey', () => {
     const parts = {
       suite: 'intents',
       verdict: 'fine-tune',
-      model: 'gpt-4.1-nano',
-      trainingFileSha256: 'ab'.repeat(32),
+      base_model: 'gpt-4.1-nano',
+      backend: 'openai:openai:default',
+      method: 'supervised',
+      hyperparameters: { epochs: 3, suffix: 'intents' },
+      training_sha256: 'ab'.repeat(32),
+      validation_sha256: null,
     };
     const key = idempotencyKey(parts);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    expect(idempotencyKey({ ...parts })).toBe(key);
+    expect(idempotencyKey({ ...parts, hyperparameters: { suffix: 'intents', epochs: 3 } })).toBe(key);
     expect(idempotencyKey({ ...parts, verdict: 'retrain' })).not.toBe(key);
-    expect(idempotencyKey({ ...parts, trainingFileSha256: 'cd'.repeat(32) })).not.toBe(key);
+    expect(idempotencyKey({ ...parts, training_sha256: 'cd'.repeat(32) })).not.toBe(key);
+    expect(idempotencyKey({ ...parts, validation_sha256: 'cd'.repeat(32) })).not.toBe(key);
+    expect(idempotencyKey({ ...parts, backend: 'fireworks:default:acme' })).not.toBe(key);
+    expect(idempotencyKey({ ...parts, method: 'dpo' })).not.toBe(key);
+    expect(idempotencyKey({ ...parts, hyperparameters: { epochs: 4, suffix: 'intents' } })).not.toBe(key);
     // Parts are delimited, so moving characters between them changes the key.
     expect(idempotencyKey({ ...parts, suite: 'intentsf', verdict: 'ine-tune' })).not.toBe(key);
   });

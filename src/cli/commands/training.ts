@@ -10,6 +10,7 @@ import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
 import { ExitCode } from '../../errors.js';
 import { prunedLines } from '../../report/drift-report.js';
+import { jobLedgerDir, legacyLedgerDirs } from '../../training/ledger.js';
 import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
 import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
@@ -76,7 +77,7 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
 
 async function train(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
   const { suite } = await load();
-  const trainOptions = { env: io.env, ledgerDir: resolve(io.cwd, '.tunegate', 'jobs') };
+  const trainOptions = { env: io.env, ledgerDir: jobLedgerDir(io.cwd), legacyLedgerDirs: legacyLedgerDirs(io.cwd) };
   let job: TrainingJob;
   if (options.trainingSet) {
     const dir = resolve(io.cwd, options.trainingSet);

@@ -4,12 +4,15 @@ import type { FineTuneBackend } from '../types.js';
 import { withAzureDeployment } from './azure-deploy.js';
 import { createFireworksBackend } from './fireworks.js';
 import { createGitHubDispatchBackend } from './github-dispatch.js';
+import { redactUrl } from './http.js';
+import type { TrainingDataUploader } from './training-data.js';
 import { createWebhookBackend } from './webhook.js';
 
 export { deploymentName, withAzureDeployment } from './azure-deploy.js';
 export { createFireworksBackend, type FireworksSpec, fireworksBase } from './fireworks.js';
 export { createGitHubDispatchBackend, type GitHubDispatchSpec, WORKFLOW_INPUTS } from './github-dispatch.js';
-export { createWebhookBackend, SIGNATURE_HEADER, signBody, type WebhookSpec } from './webhook.js';
+export type { JobData, TrainingData, TrainingDataUploader, UploadedData } from './training-data.js';
+export { createWebhookBackend, SIGNATURE_HEADER, signBody, WEBHOOK_INLINE_LIMIT, type WebhookSpec } from './webhook.js';
 
 /** Builds the OpenAI(-compatible) fine-tuning backend; injected so this layer never imports `openai`. */
 export type OpenAIBackendFactory = (
@@ -25,6 +28,8 @@ export interface BackendDeps {
   githubApiUrl?: string;
   /** Waits between reads of a Fireworks dataset still being processed (injected for tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Uploads training data too large for a dispatch or webhook payload (the Action's workflow artifacts). */
+  uploadData?: TrainingDataUploader;
 }
 
 function backendProvider(name: string, suite: LoadedSuite): ProviderSpec {
@@ -39,6 +44,26 @@ function backendProvider(name: string, suite: LoadedSuite): ProviderSpec {
   return provider;
 }
 
+/**
+ * The trainer a backend spec points at — its type and endpoint — as one stable string for the job key
+ * (no secrets: headers and tokens are not part of it, and URLs lose their query).
+ */
+export function backendIdentity(spec: TrainingBackendSpec, suite: LoadedSuite): string {
+  const endpoint = (name: string) => suite.providers[name]?.base_url ?? 'default';
+  switch (spec.type) {
+    case 'openai':
+      return `openai:${spec.api}:${endpoint(spec.provider)}`;
+    case 'azure':
+      return `azure:${endpoint(spec.provider)}:${spec.deployment.account}`;
+    case 'fireworks':
+      return `fireworks:${spec.api_url ?? endpoint(spec.provider)}:${spec.account}`;
+    case 'github-dispatch':
+      return `github-dispatch:${spec.api_url ?? ''}:${spec.repository}:${spec.workflow ?? `event:${spec.event_type}`}`;
+    case 'webhook':
+      return `webhook:${redactUrl(spec.url)}`;
+  }
+}
+
 /** The backend a suite's `training.backend` names. */
 export function createBackend(
   spec: TrainingBackendSpec,
@@ -47,6 +72,7 @@ export function createBackend(
   deps: BackendDeps,
 ): FineTuneBackend {
   const http = deps.fetch ? { fetch: deps.fetch } : {};
+  const upload = deps.uploadData ? { uploadData: deps.uploadData } : {};
   switch (spec.type) {
     case 'openai':
       return deps.openai(backendProvider(spec.provider, suite), env, { api: spec.api });
@@ -63,8 +89,9 @@ export function createBackend(
       return createGitHubDispatchBackend(spec, env, {
         ...(deps.githubApiUrl ? { apiUrl: deps.githubApiUrl } : {}),
         ...http,
+        ...upload,
       });
     case 'webhook':
-      return createWebhookBackend(spec, env, http);
+      return createWebhookBackend(spec, env, { ...http, ...upload });
   }
 }

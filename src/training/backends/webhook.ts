@@ -3,12 +3,18 @@ import { ExitCode, TunegateError } from '../../errors.js';
 import type { TrainingBackendSpec } from '../../suite/types.js';
 import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../types.js';
 import { answerDetail, type HttpAnswer, redactUrl, sendRequest } from './http.js';
+import { jobData, receiverJob, type TrainingDataUploader } from './training-data.js';
 
 export type WebhookSpec = Extract<TrainingBackendSpec, { type: 'webhook' }>;
 
 export interface WebhookOptions {
   fetch?: typeof fetch;
+  /** Uploads a training set too large to send inline (the Action's workflow artifacts). */
+  uploadData?: TrainingDataUploader;
 }
+
+/** Characters of gzip+base64 data sent inline; receivers must accept bodies a little larger than this. */
+export const WEBHOOK_INLINE_LIMIT = 4 * 1024 * 1024;
 
 export const SIGNATURE_HEADER = 'X-Tunegate-Signature';
 
@@ -21,7 +27,8 @@ export function signBody(body: string, secret: string): string {
 }
 
 /**
- * POSTs the training job as JSON to a URL the team runs. The receiver answers with `{ id, status, url,
+ * POSTs the training job as JSON to a URL the team runs, with the training data in it (inline, or a
+ * download URL; see training-data.ts) and an `Idempotency-Key` header. The receiver answers with `{ id, status, url,
  * status_url }` (all optional); when it gives a `status_url`, status() asks it, else the job stays
  * `dispatched` and the receiver owns it.
  */
@@ -38,7 +45,16 @@ export function createWebhookBackend(
     name: 'webhook',
 
     async start(job: TrainingJobSpec): Promise<TrainingJob> {
-      const body = JSON.stringify({ event: 'tunegate.train', job, idempotency_key: job.idempotency_key });
+      const data = await jobData(job, {
+        inlineLimit: WEBHOOK_INLINE_LIMIT,
+        uploader: options.uploadData,
+        where: 'a webhook body',
+      });
+      const body = JSON.stringify({
+        event: 'tunegate.train',
+        job: receiverJob(job, data),
+        idempotency_key: job.idempotency_key,
+      });
       const headers: Record<string, string> = {
         ...spec.headers,
         'content-type': 'application/json',
