@@ -21,7 +21,8 @@ describe('the example suite’s training data', () => {
     const { suites } = await validateSuites([SUITE], { cwd: root, env: {}, requireApiKeys: false });
     const [loaded] = suites;
     if (!loaded) throw new Error('the example suite did not load');
-    expect(loaded.cases).toHaveLength(300);
+    expect(loaded.cases).toHaveLength(603);
+    expect(loaded.trainable).toHaveLength(3080 - 603);
     const trainedInputs = new Set(
       lines.map((line) => {
         const { messages } = JSON.parse(line) as { messages: { role: string; content: string }[] };
