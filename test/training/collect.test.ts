@@ -210,7 +210,14 @@ describe('examplesFromStored', () => {
         format,
       }),
     ]);
-    expect(examples[0]?.messages).toHaveLength(3);
+    // System prompt, the variant's few-shot turn (as served), then the stored pair.
+    expect(examples[0]?.messages).toEqual([
+      { role: 'system', content: 'Route the message to an intent.' },
+      { role: 'user', content: 'Message: hi' },
+      { role: 'assistant', content: 'greeting' },
+      { role: 'user', content: 'Message: lost my card' },
+      { role: 'assistant', content: 'lost_or_stolen_card' },
+    ]);
   });
 });
 
