@@ -98,7 +98,11 @@ export function decideSuite(
     variants,
     case_ids: cases.map((c) => c.id),
     // Readiness counts the rows training may use, never the evaluated ones (they must stay unseen).
-    examples: { cases: trainable.length, seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0 },
+    examples: {
+      cases: trainable.length,
+      seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0,
+      holdout: suite.training?.holdout !== undefined,
+    },
     prices: {
       training_per_1m_usd: trained ? trainingPricePer1M(trained.base_model ?? trained.model, trained.platform) : null,
       fine_tune_per_request_usd: fineTunePerRequest,

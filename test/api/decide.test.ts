@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideSuite } from '../../src/api/decide.js';
+import { loadCases } from '../../src/dataset/load.js';
 import type { FineTuneOffer } from '../../src/providers/fine-tune-prices.js';
 import { evidence, outcomes, pair } from '../decision/verdict-fixtures.js';
 import { makeCases, provider, suite, variant } from '../engine/helpers.js';
@@ -35,6 +36,52 @@ describe('decideSuite', () => {
     },
   });
   loaded.decision = { ...loaded.decision, monthly_requests: 1_000_000, pain_monthly_cost_usd: 1000 };
+
+  it('counts the rows training may use for readiness, never the evaluated ones', async () => {
+    const offers = [offer({ platform: 'fireworks', base: 'accounts/fireworks/models/llama-v3p1-8b-instruct' })];
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ input: `message ${i}`, expected: 'card_arrival' }));
+    const withRows = (holdout?: { eval: number; seed: number }, count = rows.length) => {
+      const { training } = loaded;
+      if (!training) throw new Error('the fixture suite has a training section');
+      return {
+        ...loaded,
+        dataset: { ...loaded.dataset, inline: rows.slice(0, count) },
+        training: { ...training, ...(holdout ? { holdout } : {}) },
+      };
+    };
+    const readiness = async (spec: ReturnType<typeof withRows>) => {
+      const { cases, trainable } = await loadCases(spec);
+      const { verdict } = decideSuite(spec, { cases, trainable }, [prompted], undefined, {
+        fineTuneOffers: offers,
+        today: '2027-01-10',
+      });
+      return { evaluated: cases.length, trainable: trainable.length, verdict };
+    };
+
+    // All 1,500 rows are evaluated: that is plenty of eval rows, and not one of them may train.
+    const unsplit = await readiness(withRows());
+    expect(unsplit).toMatchObject({ evaluated: 1500, trainable: 0 });
+    expect(unsplit.verdict.decision).toBe('keep-prompting');
+    expect(unsplit.verdict.reasons.at(-1)).toMatch(
+      /only 0 examples and 0 seeds: evaluated rows never train, so set training\.holdout to keep part of the dataset for training .*or add logs/,
+    );
+
+    // A 20% holdout: about 300 rows are evaluated and the other ~1,200 are what readiness counts.
+    const split = await readiness(withRows({ eval: 0.2, seed: 1 }));
+    expect(split.evaluated + split.trainable).toBe(1500);
+    expect(split.trainable).toBeGreaterThan(1100);
+    expect(split.verdict.decision).toBe('fine-tune');
+    expect(split.verdict.reasons).toContain(
+      `${split.trainable.toLocaleString('en-US')} labelled examples are enough to train on.`,
+    );
+
+    // With a holdout already there, too small a train part only needs more rows.
+    const small = await readiness(withRows({ eval: 0.2, seed: 1 }, 60));
+    expect(small.verdict.decision).toBe('keep-prompting');
+    expect(small.verdict.reasons.at(-1)).toBe(
+      `Fine-tuning would help, but there are only ${small.trainable} examples and 0 seeds: collect 100 examples, or 10 seeds to distil from.`,
+    );
+  });
 
   it('prices each offer for the baseline requests without their prefix, and marks the configured platform', () => {
     const offers = [
