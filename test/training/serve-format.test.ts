@@ -6,6 +6,7 @@ import { formatProblem } from '../../src/errors.js';
 import { loadSuites } from '../../src/suite/load.js';
 import { toTrainingExample } from '../../src/training/examples.js';
 import { servingFormat } from '../../src/training/serve-format.js';
+import { minimal } from '../suite/minimal-suite.js';
 
 const prompted = `  prompted:
     role: prompted
@@ -15,18 +16,10 @@ const prompted = `  prompted:
     examples: [{ input: hi, output: greeting }]
     template: "Message: {{input}}"`;
 
+const description = "description: Route a bank's support messages to an intent.";
+
 function suiteYaml(variants: string, training = '') {
-  return `name: intents
-description: Route a bank's support messages to an intent.
-dataset:
-  cases: [{ input: where is my card, expected: card_arrival }]
-task:
-  kind: generation
-providers:
-  local: { base_url: http://127.0.0.1:8000/v1 }
-variants:
-${variants}
-${training}`;
+  return minimal(variants, `${description}\n${training}`);
 }
 
 async function load(yaml: string) {
@@ -95,9 +88,9 @@ describe('the serving format of training rows', () => {
       { role: 'user', content: '<x>' },
       { role: 'assistant', content: 'y' },
     ]);
-    // Few-shot examples on a fine-tuned variant: a warning at their line and column (line 22: `examples:`).
+    // Few-shot examples on a fine-tuned variant: a warning at their line and column (line 21: `examples:`).
     expect(warnings).toEqual([
-      'suite.yaml:22:15 variants.small.examples: few-shot examples on a fine-tuned variant are sent with every ' +
+      'suite.yaml:21:15 variants.small.examples: few-shot examples on a fine-tuned variant are sent with every ' +
         'request (and so are put into every training row too); a fine-tuned model learns the task from its ' +
         'training set, so remove them to save their tokens',
     ]);
