@@ -14,6 +14,8 @@ export const DISTILLED_FILE = 'distilled.jsonl';
 export interface DistillSuiteOptions {
   env: Record<string, string | undefined>;
   outDir: string;
+  /** Inputs of the evaluated cases: generated inputs that leak one are dropped before labelling. */
+  evalInputs?: string[];
   /** Overrides training.distill.max_cost_usd. */
   maxCostUsd?: number;
   onProgress?: (progress: DistillProgress) => void;
@@ -57,6 +59,7 @@ export async function distillSuite(
   const result = await distill({
     task: taskDescription(suite),
     seeds: spec.seeds,
+    ...(options.evalInputs ? { evalInputs: options.evalInputs } : {}),
     count: spec.count,
     batch: spec.batch,
     similarity: spec.similarity,

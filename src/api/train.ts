@@ -4,9 +4,11 @@ import { TunegateError } from '../errors.js';
 import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
 import type { LoadedSuite, TrainingBackendSpec } from '../suite/types.js';
 import { backendIdentity, createBackend, type TrainingDataUploader } from '../training/backends/index.js';
+import { dpoUnsupported } from '../training/dpo.js';
 import { type FollowOptions, followJob } from '../training/follow.js';
 import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
-import type { FineTuneBackend, TrainingJob, TrainingSetReport } from '../training/types.js';
+import { PREFERENCE_FILE } from '../training/training-set.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec, TrainingSetReport } from '../training/types.js';
 
 export interface TrainOptions {
   env: Record<string, string | undefined>;
@@ -17,8 +19,6 @@ export interface TrainOptions {
   fetch?: typeof fetch;
   /** Uploads training data too large to send inline (the Action passes workflow artifacts). */
   uploadData?: TrainingDataUploader;
-  /** Training method (default `supervised`); part of the job key. */
-  method?: string;
 }
 
 /** The suite's configured backend; a clear error when the suite names none. */
@@ -44,7 +44,7 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
  */
 export async function startSuiteTraining(
   suite: LoadedSuite,
-  files: Pick<TrainingSetReport['files'], 'train' | 'validation'>,
+  files: Pick<TrainingSetReport['files'], 'train' | 'validation'> & { preference?: string | null },
   verdict: string,
   options: TrainOptions,
 ): Promise<{ job: TrainingJob; started: boolean }> {
@@ -56,16 +56,15 @@ export async function startSuiteTraining(
       `suite ${suite.name}: set training.base_model (the model to fine-tune)`,
     );
   }
+  const upload = trainingUpload(suite, files);
   const backend = suiteBackend(suite, options);
-  const method = options.method ?? 'supervised';
+  const method = upload.method ?? 'sft';
   const spec = {
     suite: suite.name,
     base_model: baseModel,
-    training_file: files.train,
-    ...(files.validation ? { validation_file: files.validation } : {}),
+    ...upload,
     ...(training.suffix ? { suffix: training.suffix } : {}),
     epochs: training.epochs,
-    method,
     idempotency_key: idempotencyKey({
       suite: suite.name,
       verdict,
@@ -73,11 +72,35 @@ export async function startSuiteTraining(
       backend: backendIdentity(training.backend as TrainingBackendSpec, suite),
       method,
       hyperparameters: { epochs: training.epochs, suffix: training.suffix ?? null },
-      training_sha256: await fileSha256(files.train),
-      validation_sha256: files.validation ? await fileSha256(files.validation) : null,
+      training_sha256: await fileSha256(upload.training_file),
+      validation_sha256: upload.validation_file ? await fileSha256(upload.validation_file) : null,
     }),
   };
   return startOnce(backend, spec, await openLedgerOf(options));
+}
+
+/**
+ * The files a job trains on: train.jsonl (+ validation) for sft; preference.jsonl for dpo, checked before
+ * anything is uploaded — a backend that cannot run DPO, or no pairs, is a clear error.
+ */
+function trainingUpload(
+  suite: LoadedSuite,
+  files: Pick<TrainingSetReport['files'], 'train' | 'validation'> & { preference?: string | null },
+): Pick<TrainingJobSpec, 'training_file' | 'validation_file' | 'method'> {
+  if (suite.training?.method !== 'dpo') {
+    return { training_file: files.train, ...(files.validation ? { validation_file: files.validation } : {}) };
+  }
+  const refusal = suite.training.backend && dpoUnsupported(suite.training.backend);
+  if (refusal) throw new TunegateError('training-backend', `suite ${suite.name}: ${refusal}`);
+  if (!files.preference) {
+    throw new TunegateError(
+      'training-backend',
+      `suite ${suite.name}: training.method is dpo but the training set has no ${PREFERENCE_FILE}; build it with ` +
+        '`tunegate training-set --results DIR` from a run whose cases outside the evaluated sample include ones the ' +
+        'baseline got right and the candidate got wrong',
+    );
+  }
+  return { training_file: files.preference, method: 'dpo' };
 }
 
 /** Follows a job to its end (resumable: only its id is needed), keeping the ledger current. */

@@ -4,12 +4,8 @@ import { pickVariants } from '../decision/verdict.js';
 import { listStoredCompletions } from '../providers/stored-completions.js';
 import { CASES_FILE } from '../report/files.js';
 import { expectedAsText } from '../scoring/normalize.js';
-import {
-  examplesFromEval,
-  examplesFromLogs,
-  examplesFromStored,
-  preferencePairsFromEval,
-} from '../training/collect.js';
+import { examplesFromEval, examplesFromLogs, examplesFromStored } from '../training/collect.js';
+import { preferencePairsFromEval } from '../training/dpo.js';
 import { toTrainingExample } from '../training/examples.js';
 import { fineTunedVariant, type ServeFormat, servingFormat } from '../training/serve-format.js';
 import { buildTrainingSet } from '../training/training-set.js';

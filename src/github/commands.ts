@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { promoteModel } from '../api/promote.js';
@@ -9,7 +8,7 @@ import { codeSpan, escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { textBlock } from '../report/markdown-blocks.js';
 import { jobLedgerDir, legacyLedgerDirs } from '../training/ledger.js';
-import { TRAIN_FILE, VALIDATION_FILE } from '../training/training-set.js';
+import { trainingSetFiles } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
 import { outsidePathPolicy, type RunContext } from './context.js';
@@ -92,9 +91,7 @@ export async function trainCommand(inputs: ActionInputs, context: RunContext, wo
   if (!id) {
     if (!inputs.trainingSet)
       throw new TunegateError('input', 'input "training-set" (to start) or "job" (to follow) is needed');
-    const dir = resolve(workdir, inputs.trainingSet);
-    const validation = join(dir, VALIDATION_FILE);
-    const files = { train: join(dir, TRAIN_FILE), validation: existsSync(validation) ? validation : null };
+    const files = trainingSetFiles(resolve(workdir, inputs.trainingSet));
     const { job, started } = await startSuiteTraining(suite, files, 'fine-tune', options);
     log.info(`Training job ${job.id} on ${job.backend} ${started ? 'started' : 'was already started'}.`);
     id = job.id;

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type OpenAI from 'openai';
-import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
+import type { FineTuningJob, JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { ProviderSpec } from '../suite/types.js';
 import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../training/types.js';
 import { createOpenAIClient } from './client.js';
@@ -31,6 +31,13 @@ export function createOpenAIFineTuneBackend(
   if (options.api === 'together') return createTogetherFineTuneBackend(client, context);
   if (options.api === 'azure') return createAzureFineTuneBackend(client, context, resourceName(provider.base_url));
   return createOpenAIBackend(client, context, isOpenAI(provider.base_url));
+}
+
+/** OpenAI's `method`: DPO on preference pairs, or supervised (sent only to set the epochs). */
+function jobMethod(spec: TrainingJobSpec): { method?: JobCreateParams.Method } {
+  const hyperparameters = spec.epochs === undefined ? {} : { hyperparameters: { n_epochs: spec.epochs } };
+  if (spec.method === 'dpo') return { method: { type: 'dpo', dpo: hyperparameters } };
+  return spec.epochs === undefined ? {} : { method: { type: 'supervised', supervised: hyperparameters } };
 }
 
 function isOpenAI(baseUrl: string | undefined): boolean {
@@ -79,9 +86,7 @@ function createOpenAIBackend(client: OpenAI, context: FineTuneCallContext, onOpe
           training_file: trainingFile,
           ...(validationFile === undefined ? {} : { validation_file: validationFile }),
           ...(spec.suffix === undefined ? {} : { suffix: spec.suffix }),
-          ...(spec.epochs === undefined
-            ? {}
-            : { method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: spec.epochs } } } }),
+          ...jobMethod(spec),
           metadata: { [KEY_METADATA]: spec.idempotency_key, [SUITE_METADATA]: spec.suite },
         }),
       );

@@ -31,6 +31,8 @@ interface SimJob {
   validation_file: string | null;
   metadata: Record<string, string> | null;
   n_epochs: number | null;
+  /** OpenAI's training method: supervised, or dpo on preference pairs. */
+  method: 'supervised' | 'dpo';
   created_at: number;
   finished_at: number | null;
   stage: Stage;
@@ -53,6 +55,7 @@ export interface JobRequest {
   metadata: Record<string, string> | null;
   n_epochs: number | null;
   output_model: string | null;
+  method?: 'supervised' | 'dpo';
 }
 
 export interface Reply {
@@ -169,6 +172,8 @@ export class SimFineTuningApi {
         'validation_file',
       );
     }
+    const method = methodOf(api, body, training.bytes);
+    if (typeof method !== 'string') return method;
     const metadata = body.metadata ?? null;
     if (metadata !== null && !isStringRecord(metadata)) {
       return errorReply(400, '`metadata` must map keys to strings.', null, 'metadata');
@@ -188,6 +193,7 @@ export class SimFineTuningApi {
       metadata,
       n_epochs: epochsOf(body),
       output_model: null,
+      method,
     });
     return { status: 200, body: this.render(job, true) };
   }
@@ -233,6 +239,7 @@ export class SimFineTuningApi {
   createJob(api: JobApi, request: JobRequest): SimJob {
     const job: SimJob = {
       ...request,
+      method: request.method ?? 'supervised',
       api,
       base_model: request.model,
       created_at: now(),
@@ -403,10 +410,51 @@ export class SimFineTuningApi {
   }
 }
 
+type MethodBody = Partial<Record<'supervised' | 'dpo', { hyperparameters?: { n_epochs?: unknown } }>> & {
+  type?: unknown;
+};
+
+/**
+ * The job's method. OpenAI's route takes `method: { type: 'dpo' }` on a training file of preference pairs (every
+ * line with `preferred_output` and `non_preferred_output`); the other routes train supervised only.
+ */
+function methodOf(api: JobApi, body: Record<string, unknown>, training: Buffer): 'supervised' | 'dpo' | Reply {
+  const type = (body.method as MethodBody | undefined)?.type ?? 'supervised';
+  if (type === 'supervised') return 'supervised';
+  if (type !== 'dpo' || api !== 'openai') {
+    return errorReply(400, `Unsupported fine-tuning method: ${String(type)} (simulated).`, null, 'method.type');
+  }
+  const lines = training
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  const isPair = (line: string) => {
+    try {
+      const value = JSON.parse(line) as Record<string, unknown>;
+      return Array.isArray(value.preferred_output) && Array.isArray(value.non_preferred_output);
+    } catch {
+      return false;
+    }
+  };
+  if (!lines.every(isPair)) {
+    return errorReply(
+      400,
+      'A dpo job needs a training file of preference pairs (input, preferred_output, non_preferred_output).',
+      'invalid_training_file',
+      'training_file',
+    );
+  }
+  return 'dpo';
+}
+
 function epochsOf(body: Record<string, unknown>): number | null {
-  const method = body.method as { supervised?: { hyperparameters?: { n_epochs?: unknown } } } | undefined;
+  const method = body.method as MethodBody | undefined;
   const legacy = body.hyperparameters as { n_epochs?: unknown } | undefined;
-  const epochs = method?.supervised?.hyperparameters?.n_epochs ?? legacy?.n_epochs ?? body.n_epochs;
+  const epochs =
+    method?.supervised?.hyperparameters?.n_epochs ??
+    method?.dpo?.hyperparameters?.n_epochs ??
+    legacy?.n_epochs ??
+    body.n_epochs;
   return typeof epochs === 'number' ? epochs : null;
 }
 
@@ -426,7 +474,10 @@ function openAIJob(job: SimJob) {
     training_file: job.training_file,
     validation_file: job.validation_file,
     hyperparameters,
-    method: { type: 'supervised', supervised: { hyperparameters } },
+    method:
+      job.method === 'dpo'
+        ? { type: 'dpo', dpo: { hyperparameters } }
+        : { type: 'supervised', supervised: { hyperparameters } },
     trained_tokens: null,
     error: job.error,
     seed: 0,

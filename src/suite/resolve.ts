@@ -338,6 +338,7 @@ async function resolveTraining(
     sources: await resolveTrainingSources(ctx, raw.sources, providers),
     validation_split: raw.validation_split ?? defaults.training.validation_split,
     epochs: raw.epochs ?? defaults.training.epochs,
+    method: raw.method ?? defaults.training.method,
     max_tokens_per_example: raw.max_tokens_per_example ?? defaults.training.max_tokens_per_example,
   };
   if (raw.base_model !== undefined) spec.base_model = raw.base_model;

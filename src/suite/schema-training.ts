@@ -364,6 +364,15 @@ export const training = {
       title: 'Validation split',
       description: 'Share of examples held out for validation, stratified by label.',
     },
+    method: {
+      type: 'string',
+      enum: ['sft', 'dpo'],
+      default: 'sft',
+      title: 'Method',
+      description:
+        'sft: supervised fine-tuning on train.jsonl. dpo: direct preference optimisation on preference.jsonl (the ' +
+        "baseline's right answer preferred over the candidate's wrong one, on training rows only); OpenAI backend only.",
+    },
     epochs: { type: 'integer', minimum: 1, default: 3, title: 'Epochs', description: 'Training epochs.' },
     suffix: { type: 'string', maxLength: 40, title: 'Suffix', description: 'Suffix of the trained model id.' },
     max_tokens_per_example: {

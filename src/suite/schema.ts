@@ -749,6 +749,7 @@ export const defaults = {
     holdout_seed: training.properties.holdout.anyOf[1].properties.seed.default,
     epochs: training.properties.epochs.default,
     max_tokens_per_example: training.properties.max_tokens_per_example.default,
+    method: training.properties.method.default,
     openai_api: openaiBackend.properties.api.default,
     azure_sku: azureDeployment.properties.sku.default,
     azure_capacity: azureDeployment.properties.capacity.default,

@@ -180,6 +180,8 @@ export interface DistillSpec {
   similarity: number;
 }
 
+export type TrainingMethod = 'sft' | 'dpo';
+
 /** The split of the dataset by case id: `eval` is the share of rows the evaluation may use. */
 export interface HoldoutSpec {
   eval: number;
@@ -203,6 +205,8 @@ export interface TrainingSpec {
   sources: TrainingSourceSpec[];
   validation_split: number;
   epochs: number;
+  /** sft (also when absent): supervised on train.jsonl; dpo: preference pairs (preference.jsonl). */
+  method?: TrainingMethod;
   suffix?: string;
   max_tokens_per_example: number;
   registry?: { file: string; key: string };

@@ -1,8 +1,8 @@
 import type { ScoredRecord } from '../scoring/types.js';
-import { toPreferenceExample, toTrainingExample } from './examples.js';
+import { toTrainingExample } from './examples.js';
 import { isRecord, readJsonlFile } from './jsonl-file.js';
 import type { ServeFormat } from './serve-format.js';
-import type { PreferenceExample, TrainingExample } from './types.js';
+import type { TrainingExample } from './types.js';
 
 /** The fields of a cases.jsonl line that training reads. */
 export type EvalCaseRecord = Pick<
@@ -28,7 +28,11 @@ export function recordedLabel(record: EvalCaseRecord): string | undefined {
 }
 
 /** Reads every record of one suite from cases.jsonl, reporting malformed lines as `file:line:col`. */
-async function readSuiteRecords(path: string, suite: string, visit: (record: EvalCaseRecord) => void): Promise<void> {
+export async function readSuiteRecords(
+  path: string,
+  suite: string,
+  visit: (record: EvalCaseRecord) => void,
+): Promise<void> {
   await readJsonlFile(path, (value) => {
     const record = asEvalRecord(value);
     if (typeof record === 'string') return record;
@@ -69,47 +73,6 @@ export async function examplesFromEval(casesJsonlPath: string, options: EvalSour
     );
   });
   return examples;
-}
-
-export interface PreferenceSourceOptions {
-  suite: string;
-  baseline: string;
-  candidate: string;
-  format: ServeFormat | undefined;
-  /** Whether a case may be trained on: never one the evaluation uses. */
-  mayTrain: (caseId: string) => boolean;
-}
-
-/**
- * DPO pairs from one run: on each case the baseline got right and the candidate got wrong (with an answer,
- * not an error), the baseline's output is preferred over the candidate's.
- */
-export async function preferencePairsFromEval(
-  casesJsonlPath: string,
-  options: PreferenceSourceOptions,
-): Promise<PreferenceExample[]> {
-  const baselineRight = new Map<string, EvalCaseRecord>();
-  const candidateWrong = new Map<string, EvalCaseRecord>();
-  await readSuiteRecords(casesJsonlPath, options.suite, (record) => {
-    if (record.output === null || !options.mayTrain(record.case_id)) return;
-    if (record.variant === options.baseline && record.correct) baselineRight.set(record.case_id, record);
-    if (record.variant === options.candidate && !record.correct) candidateWrong.set(record.case_id, record);
-  });
-  const pairs: PreferenceExample[] = [];
-  for (const [caseId, preferred] of baselineRight) {
-    const rejected = candidateWrong.get(caseId);
-    if (!rejected || rejected.output === null || rejected.output === preferred.output) continue;
-    pairs.push(
-      toPreferenceExample({
-        id: caseId,
-        input: preferred.input,
-        preferred: preferred.output as string,
-        nonPreferred: rejected.output,
-        format: options.format,
-      }),
-    );
-  }
-  return pairs;
 }
 
 export interface LogsSourceOptions {

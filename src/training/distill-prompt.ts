@@ -12,6 +12,9 @@ export function generationMessages(task: string, seedInputs: string[], batch: nu
     'Here are some example inputs (a JSON array):',
     JSON.stringify(seedInputs, null, 2),
     'Write new inputs that differ from these and from each other in wording, length and intent, as real users would.',
+    'Write every input from scratch: do not copy, quote, extend, reorder or lightly edit the examples above, and do ' +
+      'not reproduce inputs from any published test set for this task (the new inputs train a model that is then ' +
+      'tested on held-out inputs, and a copied input would spoil that test).',
     `Return a JSON array of ${batch} new inputs.`,
   ].join('\n\n');
   return [

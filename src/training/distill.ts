@@ -3,6 +3,7 @@ import { buildMessages } from '../engine/plan.js';
 import { TunegateError } from '../errors.js';
 import type { ModelClient, TokenUsage } from '../providers/types.js';
 import type { FewShotExample, VariantSpec } from '../suite/types.js';
+import { leakIndex } from './decontaminate.js';
 import { generationMessages, parseGeneratedInputs, SEEDS_PER_PROMPT } from './distill-prompt.js';
 import { nearDuplicateIndex } from './similarity.js';
 
@@ -11,8 +12,10 @@ export interface DistillProgress {
   /** Inputs the teacher wrote. */
   generated: number;
   kept: number;
-  /** Inputs dropped as (near-)duplicates of a seed or of an earlier input. */
+  /** Inputs dropped as (near-)duplicates of an earlier generated input. */
   duplicates: number;
+  /** Inputs dropped because they leak a seed or an eval input (the training-set rules: exact, containment, …). */
+  leaks: number;
   /** Labelled inputs whose output failed `accept`. */
   rejected: number;
   spent_usd: number;
@@ -32,6 +35,8 @@ export interface DistillOptions {
   /** Suite description, task kind and labels: what the generated inputs are for. */
   task: string;
   seeds: FewShotExample[];
+  /** Inputs the teacher must not reuse besides the seeds: the eval set's. Never shown to the teacher. */
+  evalInputs?: string[];
   count: number;
   batch: number;
   /** Jaccard similarity at which a new input counts as a near-duplicate. */
@@ -101,10 +106,18 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const random = mulberry32(options.seed ?? 1);
   const seen = nearDuplicateIndex(options.similarity);
-  for (const seed of options.seeds) seen.add(seed.input);
+  const protectedInputs = leakIndex([...options.seeds.map((seed) => seed.input), ...(options.evalInputs ?? [])]);
 
   const examples: FewShotExample[] = [];
-  const progress: DistillProgress = { batches: 0, generated: 0, kept: 0, duplicates: 0, rejected: 0, spent_usd: 0 };
+  const progress: DistillProgress = {
+    batches: 0,
+    generated: 0,
+    kept: 0,
+    duplicates: 0,
+    leaks: 0,
+    rejected: 0,
+    spent_usd: 0,
+  };
   let unparseable = 0;
   let idle = 0;
   const overBudget = () => options.maxCostUsd !== undefined && progress.spent_usd >= options.maxCostUsd;
@@ -183,7 +196,8 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
       progress.generated++;
       // Only as many as still needed are labelled (and remembered); the rest are left for nobody.
       if (fresh.length >= count - examples.length) continue;
-      if (seen.addIfNew(input)) fresh.push(input);
+      if (protectedInputs.find(input) !== undefined) progress.leaks++;
+      else if (seen.addIfNew(input)) fresh.push(input);
       else progress.duplicates++;
     }
 

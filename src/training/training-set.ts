@@ -1,23 +1,26 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
 import { countMessageTokens, loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type FineTuningFileKind, validateChatFineTuningJsonl } from './chat-format.js';
-import { nearDuplicateIndex, normalizeText } from './similarity.js';
+import { countLeak, emptyLeakCounts, type LeakCounts, type LeakIndex, leakIndex } from './decontaminate.js';
+import { normalizeText } from './similarity.js';
 import { stratifiedSplit } from './split.js';
 import type { PreferenceExample, TrainingExample, TrainingSetReport } from './types.js';
 
 /** OpenAI refuses fine-tuning files with fewer examples. */
 export const MIN_TRAINING_EXAMPLES = 10;
-export const DEFAULT_DECONTAMINATION_SIMILARITY = 0.9;
 
 export const TRAIN_FILE = 'train.jsonl';
 export const VALIDATION_FILE = 'validation.jsonl';
 export const PREFERENCE_FILE = 'preference.jsonl';
+/** The build's report (counts, leaks by rule with examples, files), for people and later steps. */
+export const TRAINING_SET_REPORT_FILE = 'training-set.json';
 
 export interface TrainingSetOptions {
-  /** Inputs of the eval set: no training example may equal or nearly equal one of them. */
+  /** Inputs of the eval set: no training example may leak one of them (see decontaminate.ts for the rules). */
   evalInputs: string[];
   /** Fraction of examples held out for validation, 0 ≤ x < 1. */
   validationSplit: number;
@@ -25,14 +28,12 @@ export interface TrainingSetOptions {
   seed?: number;
   outDir: string;
   preference?: PreferenceExample[];
-  /** Jaccard similarity at which an example counts as a copy of an eval input (default 0.9). */
-  similarity?: number;
 }
 
 interface Filtered<T> {
   kept: T[];
   duplicates: number;
-  decontaminated: number;
+  leaks: LeakCounts;
   tooLong: number;
 }
 
@@ -56,10 +57,11 @@ function filterItems<T>(
   items: readonly T[],
   inputOf: (item: T) => string,
   tokensOf: (item: T) => number,
-  evalIndex: ReturnType<typeof nearDuplicateIndex>,
+  evalIndex: LeakIndex,
   maxTokens: number,
+  leaks: LeakCounts = emptyLeakCounts(),
 ): Filtered<T> {
-  const result: Filtered<T> = { kept: [], duplicates: 0, decontaminated: 0, tooLong: 0 };
+  const result: Filtered<T> = { kept: [], duplicates: 0, leaks, tooLong: 0 };
   const seen = new Set<string>();
   for (const item of items) {
     const normalized = normalizeText(inputOf(item));
@@ -68,7 +70,8 @@ function filterItems<T>(
       continue;
     }
     seen.add(normalized);
-    if (evalIndex.findSimilar(inputOf(item)) !== undefined) result.decontaminated++;
+    const leak = evalIndex.find(inputOf(item));
+    if (leak) countLeak(result.leaks, inputOf(item), leak);
     else if (tokensOf(item) > maxTokens) result.tooLong++;
     else result.kept.push(item);
   }
@@ -90,7 +93,7 @@ function tooFewError(total: number, filtered: Filtered<TrainingExample>, maxToke
   return new TunegateError(
     'training-set',
     `only ${left} training example${left === 1 ? '' : 's'} left of ${total} ` +
-      `(${filtered.duplicates} duplicates, ${filtered.decontaminated} also in the eval set, ` +
+      `(${filtered.duplicates} duplicates, ${filtered.leaks.removed} leaking the eval set, ` +
       `${filtered.tooLong} over ${maxTokens} tokens); fine-tuning needs at least ${MIN_TRAINING_EXAMPLES} — ` +
       'add examples (more logs, eval results or `tunegate distill`)',
   );
@@ -123,8 +126,9 @@ async function writeOrRemove(path: string, text: string | null): Promise<string 
 
 /**
  * Builds the fine-tuning files in `outDir`: deduplicated, decontaminated against the eval set, within the
- * token limit, split train/validation stratified by label. Preference pairs go through the same filters
- * (matched on their last user turn) and count in the same report fields.
+ * token limit, split train/validation stratified by label, with validation rows that leak a training row
+ * dropped. Preference pairs go through the same filters (matched on their last user turn) and count in the same
+ * report fields. The report is also written as training-set.json.
  * Fails with code `training-set` when fewer than 10 examples survive.
  */
 export async function buildTrainingSet(
@@ -134,8 +138,7 @@ export async function buildTrainingSet(
   checkOptions(options);
   await loadTokenizer();
   const maxTokens = options.maxTokensPerExample;
-  const evalIndex = nearDuplicateIndex(options.similarity ?? DEFAULT_DECONTAMINATION_SIMILARITY);
-  for (const input of options.evalInputs) evalIndex.add(input);
+  const evalIndex = leakIndex(options.evalInputs);
 
   const filtered = filterItems(
     examples,
@@ -145,14 +148,22 @@ export async function buildTrainingSet(
     maxTokens,
   );
   if (filtered.kept.length < MIN_TRAINING_EXAMPLES) throw tooFewError(examples.length, filtered, maxTokens);
-  const pairs = filterItems(options.preference ?? [], lastUserContent, preferenceTokens, evalIndex, maxTokens);
+  const pairs = filterItems(
+    options.preference ?? [],
+    lastUserContent,
+    preferenceTokens,
+    evalIndex,
+    maxTokens,
+    filtered.leaks,
+  );
 
-  const { train, validation } = stratifiedSplit(
+  const { train, validation: drawn } = stratifiedSplit(
     filtered.kept,
     (example) => example.label,
     options.validationSplit,
     options.seed ?? 1,
   );
+  const { kept: validation, leaks: validationLeaks } = withoutLeaks(drawn, train);
 
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
@@ -176,15 +187,42 @@ export async function buildTrainingSet(
   const validationPath = await writeOrRemove(join(outDir, VALIDATION_FILE), validationText);
   const preferencePath = await writeOrRemove(join(outDir, PREFERENCE_FILE), preferenceText);
 
-  return {
-    examples: filtered.kept.length,
+  const report: TrainingSetReport = {
+    examples: train.length + validation.length,
     train: train.length,
     validation: validation.length,
     preference_pairs: pairs.kept.length,
-    decontaminated: filtered.decontaminated + pairs.decontaminated,
+    decontaminated: filtered.leaks.removed,
+    decontamination: { eval: filtered.leaks, validation: validationLeaks },
     duplicates_removed: filtered.duplicates + pairs.duplicates,
     too_long: filtered.tooLong + pairs.tooLong,
     training_tokens_per_epoch: train.reduce((sum, example) => sum + countMessageTokens(example.messages), 0),
     files: { train: trainPath, validation: validationPath, preference: preferencePath },
   };
+  await writeFile(join(outDir, TRAINING_SET_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+/**
+ * The validation rows that leak no training row (by the eval-set rules): a validation row close to a training
+ * row measures memory, not generalisation. Validation rows go rather than training rows, which are scarcer.
+ */
+function withoutLeaks(
+  validation: TrainingExample[],
+  train: TrainingExample[],
+): { kept: TrainingExample[]; leaks: LeakCounts } {
+  const index = leakIndex(train.map((example) => example.input));
+  const leaks = emptyLeakCounts();
+  const kept = validation.filter((example) => {
+    const leak = index.find(example.input);
+    if (leak) countLeak(leaks, example.input, leak);
+    return leak === undefined;
+  });
+  return { kept, leaks };
+}
+
+/** The files of a training set built earlier in `dir` (validation and preference only when they were written). */
+export function trainingSetFiles(dir: string): TrainingSetReport['files'] {
+  const present = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : null);
+  return { train: join(dir, TRAIN_FILE), validation: present(VALIDATION_FILE), preference: present(PREFERENCE_FILE) };
 }

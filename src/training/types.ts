@@ -1,4 +1,6 @@
 import type { ChatMessage } from '../providers/types.js';
+import type { TrainingMethod } from '../suite/types.js';
+import type { LeakCounts } from './decontaminate.js';
 
 /** Where a training example came from. */
 export type ExampleSource = 'eval' | 'logs' | 'stored' | 'distilled';
@@ -28,8 +30,13 @@ export interface TrainingSetReport {
   train: number;
   validation: number;
   preference_pairs: number;
-  /** Removed because their input also sits in the eval set. */
+  /** Removed because their input leaks an eval input (any rule; DPO pairs included). */
   decontaminated: number;
+  /**
+   * Leaks by rule, with examples: training rows and DPO pairs against the eval set, and validation rows against
+   * the training split (those are dropped from validation).
+   */
+  decontamination: { eval: LeakCounts; validation: LeakCounts };
   duplicates_removed: number;
   too_long: number;
   /** Tokens of one epoch over the training split; × epochs prices the run. */
@@ -62,8 +69,8 @@ export interface TrainingJobSpec {
   validation_file?: string;
   suffix?: string;
   epochs?: number;
-  /** Training method (`supervised` unless said otherwise). */
-  method?: string;
+  /** dpo: `training_file` holds preference pairs (default sft: chat examples). */
+  method?: TrainingMethod;
   /** Same key, same job: a backend (or the ledger in front of it) never starts it twice. */
   idempotency_key: string;
 }

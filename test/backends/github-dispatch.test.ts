@@ -82,7 +82,7 @@ describe('github-dispatch backend', () => {
       inputs: {
         suite: 'banking-intents',
         base_model: 'gpt-4.1-nano-2025-04-14',
-        method: 'supervised',
+        method: 'sft',
         idempotency_key: 'a1b2c3',
         epochs: '3',
         suffix: 'intents',
@@ -111,7 +111,7 @@ describe('github-dispatch backend', () => {
     expect(JSON.parse(github.requests[0]?.raw ?? '').inputs).toEqual({
       suite: 's',
       base_model: 'm',
-      method: 'supervised',
+      method: 'sft',
       idempotency_key: 'k',
       epochs: '',
       suffix: '',

@@ -13,7 +13,15 @@ import type { AzureDeploymentSpec, LoadedSuite, ProviderSpec } from '../../src/s
 import { createBackend, deploymentName } from '../../src/training/backends/index.js';
 import { followJob } from '../../src/training/follow.js';
 import type { TrainingJobSpec } from '../../src/training/types.js';
-import { expectPlainWords, noSleep, rejection, simProvider, startBankingSim, trainingFile } from './helpers.js';
+import {
+  expectPlainWords,
+  noSleep,
+  rejection,
+  simProvider,
+  startBankingSim,
+  trainingFile,
+  trainingSuiteYaml,
+} from './helpers.js';
 
 beforeAll(loadTokenizer);
 
@@ -242,15 +250,12 @@ describe('an Azure training section, from the suite file to the deployed model',
     try {
       await writeFile(
         join(dir, 'suite.yaml'),
-        `name: intents
-dataset: { cases: [{ input: a, expected: b }] }
-task: { kind: classification }
-providers:
-  az: { base_url: "${origin}/openai", api_version: 2024-10-21, api_key_env: AZURE_OPENAI_API_KEY }
-variants:
-  finetuned: { role: finetuned, provider: az, model: intents-current }
-training:
-  base_model: ${BASE}
+        trainingSuiteYaml(
+          {
+            name: 'az',
+            spec: `{ base_url: "${origin}/openai", api_version: 2024-10-21, api_key_env: AZURE_OPENAI_API_KEY }`,
+          },
+          `  base_model: ${BASE}
   suffix: intents
   backend:
     type: azure
@@ -263,6 +268,7 @@ training:
       token_env: AZURE_MANAGEMENT_TOKEN
       management_url: ${origin}
 `,
+        ),
       );
       const { suites, problems } = await loadSuites(['suite.yaml'], { cwd: dir, env: ENV });
       expect(problems).toEqual([]);

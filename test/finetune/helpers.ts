@@ -69,3 +69,16 @@ export function expectPlainWords(message: string, secrets: string[]) {
   expect(message).not.toMatch(/[{}]|\n\s+at /);
   for (const secret of secrets) expect(message).not.toContain(secret);
 }
+
+/** A one-case classification suite named intents, with one provider and its fine-tuned variant, then `training`. */
+export function trainingSuiteYaml(provider: { name: string; spec: string }, training: string): string {
+  return `name: intents
+dataset: { cases: [{ input: a, expected: b }] }
+task: { kind: classification }
+providers:
+  ${provider.name}: ${provider.spec}
+variants:
+  finetuned: { role: finetuned, provider: ${provider.name}, model: intents-current }
+training:
+${training}`;
+}

@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
-import {
-  examplesFromEval,
-  examplesFromLogs,
-  examplesFromStored,
-  preferencePairsFromEval,
-} from '../../src/training/collect.js';
+import { examplesFromEval, examplesFromLogs, examplesFromStored } from '../../src/training/collect.js';
+import { preferencePairsFromEval } from '../../src/training/dpo.js';
 import { toTrainingExample } from '../../src/training/examples.js';
 import { variant } from '../engine/helpers.js';
 
@@ -144,7 +140,7 @@ describe('preferencePairsFromEval', () => {
       baseline: 'big',
       candidate: 'small',
       format,
-      mayTrain: anyCase,
+      mayTrain: (caseId) => caseId !== '1',
     });
     expect(pairs).toEqual([
       {
@@ -160,6 +156,29 @@ describe('preferencePairsFromEval', () => {
         non_preferred_output: [{ role: 'assistant', content: 'card_lost' }],
       },
     ]);
+  });
+});
+
+describe('preferencePairsFromEval: training rows only', () => {
+  it('builds no pair from a case of the evaluated sample', async () => {
+    const path = await writeJsonl('cases.jsonl', [
+      ...runRecords(),
+      record({ case_id: '5', input: 'card declined abroad', output: 'declined_card_payment' }),
+      record({ case_id: '5', variant: 'small', input: 'card declined abroad', output: 'card_lost', correct: false }),
+    ]);
+    const options = { suite: 'banking', baseline: 'big', candidate: 'small', format };
+    const inputOf = (pairs: { input: { messages: { content: string }[] } }[]) =>
+      pairs.map((pair) => pair.input.messages.at(-1)?.content);
+    const outside = await preferencePairsFromEval(path, {
+      ...options,
+      mayTrain: (id: string) => !['1', '2', '3', '4'].includes(id),
+    });
+    expect(inputOf(outside)).toEqual(['Message: card declined abroad']);
+    const allEvaluated = await preferencePairsFromEval(path, {
+      ...options,
+      mayTrain: (id: string) => !['2', '5'].includes(id),
+    });
+    expect(allEvaluated).toEqual([]);
   });
 });
 

@@ -46,6 +46,37 @@ function options(overrides: Partial<DistillOptions> & Pick<DistillOptions, 'gene
 }
 
 describe('distill', () => {
+  it('drops generated inputs that leak an eval input or a seed before labelling, and never shows eval inputs', async () => {
+    const evalInputs = randomSentences(3, 41);
+    const fresh = randomSentences(10, 42);
+    const [inside, typo] = evalInputs as [string, string];
+    const gen = generator([
+      [
+        `hello there ${inside} thanks a lot`, // an eval input inside a longer message
+        typo.replace(/^(\S)(\S)/, '$2$1'), // a typo of an eval input
+        `${seeds[2]?.input}`.split(' ').reverse().join(' '), // a seed, reordered
+        ...fresh.slice(0, 2),
+      ],
+      fresh.slice(2, 7),
+      fresh.slice(7, 10),
+    ]);
+    const lab = labeller();
+    const result = await distill(
+      options({
+        evalInputs,
+        generator: { client: gen.client, model: 'teacher' },
+        labeller: { client: lab.client, variant: teacherVariant },
+      }),
+    );
+    expect(result.stats).toMatchObject({ leaks: 3, duplicates: 0, kept: 10 });
+    expect(result.examples.map((example) => example.input)).toEqual(fresh);
+    const labelled = lab.requests.map((request) => request.messages.at(-1)?.content ?? '');
+    expect(labelled.every((text) => fresh.some((input) => text.endsWith(input)))).toBe(true);
+    const prompts = gen.requests.map((request) => JSON.stringify(request.messages));
+    expect(prompts.every((text) => evalInputs.every((input) => !text.includes(input)))).toBe(true);
+    expect(prompts[0]).toMatch(/do not copy, quote, extend, reorder or lightly edit the examples/);
+  });
+
   it('generates, drops (near-)duplicates, labels with the teacher prompt, keeps accepted answers', async () => {
     const fresh = randomSentences(12, 21);
     const gen = generator([
@@ -67,7 +98,8 @@ describe('distill', () => {
       stopped: 'count',
       batches: 3,
       generated: 15,
-      duplicates: 3,
+      duplicates: 1,
+      leaks: 2,
       rejected: 1,
       kept: 10,
     });

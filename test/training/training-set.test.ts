@@ -6,11 +6,13 @@ import { TunegateError } from '../../src/errors.js';
 import { countMessageTokens, loadTokenizer } from '../../src/providers/tokens.js';
 import type { ChatMessage } from '../../src/providers/types.js';
 import { validateChatFineTuningJsonl } from '../../src/training/chat-format.js';
+import { leakIndex } from '../../src/training/decontaminate.js';
 import { toPreferenceExample, toTrainingExample } from '../../src/training/examples.js';
-import { buildTrainingSet } from '../../src/training/training-set.js';
+import { buildTrainingSet, TRAINING_SET_REPORT_FILE } from '../../src/training/training-set.js';
 import type { TrainingExample } from '../../src/training/types.js';
 import { variant } from '../engine/helpers.js';
 import { randomSentences } from './fake-teacher.js';
+import { EVAL, TABLE } from './leak-shapes.js';
 
 const format = variant('small', { role: 'finetuned', system: 'Classify the message.', template: 'Message: {{input}}' });
 
@@ -174,7 +176,7 @@ describe('buildTrainingSet', () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TunegateError);
     expect((error as TunegateError).code).toBe('training-set');
-    expect((error as TunegateError).message).toMatch(/only 9 training examples left of 12 .*3 also in the eval set/);
+    expect((error as TunegateError).message).toMatch(/only 9 training examples left of 12 .*3 leaking the eval set/);
     expect((error as TunegateError).message).toMatch(/at least 10/);
   });
 
@@ -182,5 +184,53 @@ describe('buildTrainingSet', () => {
     await expect(
       buildTrainingSet(goodExamples(), { evalInputs: [], validationSplit: 1, maxTokensPerExample: 1000, outDir }),
     ).rejects.toThrow(/validation split/);
+  });
+});
+
+describe('buildTrainingSet: leaks', () => {
+  it('removes every leak shape of the eval set, counts each rule with examples, keeps clean rows, writes the report', async () => {
+    const leaks = TABLE.filter((row) => row.rule !== null);
+    const clean = TABLE.filter((row) => row.rule === null).map((row) => row.text);
+    const rows = [...randomSentences(12, 8), ...clean, ...leaks.map((row) => row.text)];
+    const report = await buildTrainingSet(
+      rows.map((input, index) => example(input, 'a', index)),
+      { evalInputs: EVAL, validationSplit: 0, maxTokensPerExample: 1000, outDir },
+    );
+    const expectedByRule = { exact: 0, containment: 0, ngram: 0, 'near-duplicate': 0 };
+    for (const row of leaks) expectedByRule[row.rule as keyof typeof expectedByRule]++;
+    expect(report.decontamination.eval.by_rule).toEqual(expectedByRule);
+    expect(report.decontaminated).toBe(leaks.length);
+    // Up to three examples per rule, each a removed row with the eval input it leaks.
+    const examples = report.decontamination.eval.examples;
+    expect(examples).toHaveLength(Object.values(expectedByRule).reduce((sum, n) => sum + Math.min(n, 3), 0));
+    for (const { text, rule, match } of examples) {
+      expect(leaks).toContainEqual(expect.objectContaining({ text, rule }));
+      expect(EVAL).toContain(match);
+    }
+    const written = (await readLines(report.files.train)).map((line) => line.messages[1]?.content);
+    expect(written).toEqual(expect.arrayContaining(clean.map((text) => `Message: ${text}`)));
+    expect(written).toHaveLength(12 + clean.length);
+    const onDisk = JSON.parse(await readFile(join(outDir, TRAINING_SET_REPORT_FILE), 'utf8'));
+    expect(onDisk.decontamination.eval.by_rule).toEqual(expectedByRule);
+  });
+
+  it('drops validation rows that leak a training row, and counts them', async () => {
+    // 20 sentences, each with a twin one word apart: wherever the split puts them, twins must not straddle it.
+    const originals = randomSentences(20, 31);
+    const twins = originals.map((text) => text.replace(/^(\S+ \S+ )\S+/, '$1different'));
+    const report = await buildTrainingSet(
+      [...originals, ...twins].map((input, index) => example(input, 'a', index)),
+      { evalInputs: [], validationSplit: 0.3, maxTokensPerExample: 1000, outDir, seed: 4 },
+    );
+    const train = (await readLines(report.files.train)).map((line) => line.messages[1]?.content as string);
+    const validation = (await readLines(report.files.validation as string)).map(
+      (line) => line.messages[1]?.content as string,
+    );
+    const removed = report.decontamination.validation;
+    expect(removed.removed).toBeGreaterThan(0);
+    expect(removed.by_rule['near-duplicate']).toBe(removed.removed);
+    expect(train.length + validation.length + removed.removed).toBe(40);
+    const trainIndex = leakIndex(train.map((text) => text.replace('Message: ', '')));
+    for (const text of validation) expect(trainIndex.find(text.replace('Message: ', ''))).toBeUndefined();
   });
 });

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { distillSuite } from '../../api/distill.js';
 import { headCommit } from '../../api/git.js';
 import { DEFAULT_HISTORY_KEEP } from '../../api/history.js';
@@ -10,8 +9,10 @@ import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
 import { ExitCode } from '../../errors.js';
 import { prunedLines } from '../../report/drift-report.js';
+import { stripControl } from '../../report/escape.js';
+import { LEAK_RULES, type LeakCounts } from '../../training/decontaminate.js';
 import { jobLedgerDir, legacyLedgerDirs } from '../../training/ledger.js';
-import { TRAIN_FILE, VALIDATION_FILE } from '../../training/training-set.js';
+import { trainingSetFiles } from '../../training/training-set.js';
 import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
@@ -24,10 +25,23 @@ function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean):
   });
 }
 
+/** Leaks by rule (only rules that removed something), then a few examples of each, quoted and escaped. */
+function leakLines(counts: LeakCounts, what: string): string {
+  if (counts.removed === 0) return '';
+  const rules = LEAK_RULES.filter((rule) => counts.by_rule[rule] > 0).map((rule) => `${counts.by_rule[rule]} ${rule}`);
+  const quote = (text: string) => JSON.stringify(stripControl(text.length > 80 ? `${text.slice(0, 77)}...` : text));
+  const examples = counts.examples.map((e) => `    ${e.rule}: ${quote(e.text)} ~ ${quote(e.match)}\n`);
+  return `  ${what}: ${rules.join(', ')}\n${examples.join('')}`;
+}
+
 function printTrainingSet(report: TrainingSetReport, io: CliIo): void {
+  const { eval: evalLeaks, validation: validationLeaks } = report.decontamination;
   io.stdout.write(
     `training set: ${report.train} train + ${report.validation} validation examples, ${report.preference_pairs} DPO pairs\n` +
-      `  removed: ${report.decontaminated} also in the eval set, ${report.duplicates_removed} duplicates, ${report.too_long} too long\n` +
+      `  removed: ${report.decontaminated} leaking the eval set, ${report.duplicates_removed} duplicates, ${report.too_long} too long, ` +
+      `${validationLeaks.removed} validation rows leaking the training split\n` +
+      leakLines(evalLeaks, 'eval-set leaks') +
+      leakLines(validationLeaks, 'validation leaks') +
       `  ${report.training_tokens_per_epoch.toLocaleString('en-US')} training tokens per epoch\n` +
       `  files: ${[report.files.train, report.files.validation, report.files.preference].filter(Boolean).join(', ')}\n`,
   );
@@ -59,17 +73,20 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
   const { result, file } = await distillSuite(loaded.suite, {
     env: io.env,
     outDir,
+    evalInputs: loaded.cases.map((c) => c.input),
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.quiet
       ? {}
       : {
           onProgress: (p) =>
             io.stderr.write(
-              `distill: ${p.kept} kept, ${p.duplicates} duplicates, ${p.rejected} rejected, $${p.spent_usd.toFixed(4)}\n`,
+              `distill: ${p.kept} kept, ${p.duplicates} duplicates, ${p.leaks} leaking a seed or eval input, ${p.rejected} rejected, $${p.spent_usd.toFixed(4)}\n`,
             ),
         }),
   });
-  io.stdout.write(`distilled ${result.examples.length} examples into ${file} (stopped: ${result.stats.reason})\n`);
+  io.stdout.write(
+    `distilled ${result.examples.length} examples into ${file} (${result.stats.leaks} generated inputs dropped as leaks of a seed or eval input; stopped: ${result.stats.reason})\n`,
+  );
   const report = await buildSuiteTrainingSet(loaded, { extra: result.examples, outDir, env: io.env });
   printTrainingSet(report, io);
   return ExitCode.ok;
@@ -80,9 +97,7 @@ async function train(options: LoopCliOptions, io: CliIo, load: () => Promise<Sui
   const trainOptions = { env: io.env, ledgerDir: jobLedgerDir(io.cwd), legacyLedgerDirs: legacyLedgerDirs(io.cwd) };
   let job: TrainingJob;
   if (options.trainingSet) {
-    const dir = resolve(io.cwd, options.trainingSet);
-    const validation = join(dir, VALIDATION_FILE);
-    const files = { train: join(dir, TRAIN_FILE), validation: existsSync(validation) ? validation : null };
+    const files = trainingSetFiles(resolve(io.cwd, options.trainingSet));
     const started = await startSuiteTraining(suite, files, options.verdict, trainOptions);
     printJob(started.job, started.started, io);
     if (!options.follow) return ExitCode.ok;

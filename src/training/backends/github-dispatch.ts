@@ -180,7 +180,7 @@ function workflowInputs(job: TrainingJobSpec, data: JobData): Record<(typeof WOR
   return {
     suite: job.suite,
     base_model: job.base_model,
-    method: job.method ?? 'supervised',
+    method: job.method ?? 'sft',
     epochs: job.epochs === undefined ? '' : String(job.epochs),
     suffix: job.suffix ?? '',
     idempotency_key: job.idempotency_key,
