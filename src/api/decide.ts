@@ -56,7 +56,7 @@ function trainingPlatform(suite: LoadedSuite): string | null {
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
-  cases: Case[],
+  { cases, trainable }: { cases: Case[]; trainable: readonly Case[] },
   variants: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts = {},
@@ -97,7 +97,12 @@ export function decideSuite(
     thresholds: suite.thresholds,
     variants,
     case_ids: cases.map((c) => c.id),
-    examples: { cases: cases.length, seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0 },
+    // Readiness counts the rows training may use, never the evaluated ones (they must stay unseen).
+    examples: {
+      cases: trainable.length,
+      seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0,
+      holdout: suite.training?.holdout !== undefined,
+    },
     prices: {
       training_per_1m_usd: trained ? trainingPricePer1M(trained.base_model ?? trained.model, trained.platform) : null,
       fine_tune_per_request_usd: fineTunePerRequest,

@@ -94,7 +94,7 @@ function suiteResult(
   facts: DecideFacts,
 ) {
   const { suite, cases } = state.input;
-  const decision = decideSuite(suite, cases, evidence, reference, facts);
+  const decision = decideSuite(suite, state.input, evidence, reference, facts);
   const variants: SuiteResult['variants'] = {};
   for (const v of evidence) {
     const spec = suite.variants.find((s) => s.name === v.name);

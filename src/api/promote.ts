@@ -93,7 +93,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     return { judgement: alreadyChampion(options.model, `${registry.file} (${registry.key})`), champion, ledger };
   }
   if (champion === undefined && !options.createKey) throw missingKey(registry);
-  const contest = { suite: contestSuite(suite, format, champion, options.model), cases };
+  const contest = { suite: contestSuite(suite, format, champion, options.model), cases, trainable: [] };
   // The contest is no run of the suite: the history records only a promotion, below.
   const { history, ...run } = options.run;
   // On the simulator the candidate is served only when its config names it or a training job made it.

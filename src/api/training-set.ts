@@ -1,16 +1,16 @@
 import { join } from 'node:path';
-import { loadCases } from '../dataset/load.js';
 import type { Case } from '../dataset/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { listStoredCompletions } from '../providers/stored-completions.js';
 import { CASES_FILE } from '../report/files.js';
 import { expectedAsText } from '../scoring/normalize.js';
-import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 import { examplesFromEval, examplesFromLogs, examplesFromStored } from '../training/collect.js';
 import { preferencePairsFromEval } from '../training/dpo.js';
 import { toTrainingExample } from '../training/examples.js';
+import { fineTunedVariant, type ServeFormat, servingFormat } from '../training/serve-format.js';
 import { buildTrainingSet } from '../training/training-set.js';
 import type { PreferenceExample, TrainingExample, TrainingSetReport } from '../training/types.js';
+import type { SuiteWithCases } from './validate.js';
 
 export interface SuiteTrainingSetOptions {
   /** Directory of a run's results (its cases.jsonl feeds the `eval` source and preference pairs). */
@@ -22,60 +22,56 @@ export interface SuiteTrainingSetOptions {
 }
 
 /** The variant whose system prompt and template the trained model will be called with. */
-export function trainingFormat(suite: LoadedSuite): VariantSpec | undefined {
-  const name = suite.training?.variant;
-  return suite.variants.find((v) => v.name === name) ?? suite.variants.find((v) => v.role === 'finetuned');
-}
+export const trainingFormat = fineTunedVariant;
 
-/** Gold-labelled rows of the dataset that the evaluated sample left out: training data the gate never sees. */
-async function examplesFromDataset(suite: LoadedSuite, evaluated: Case[], format: VariantSpec | undefined) {
-  const { sample: _sample, ...unsampled } = suite.dataset;
-  const { cases } = await loadCases({ ...suite, dataset: unsampled });
-  const gate = new Set(evaluated.map((c) => c.id));
-  return cases
-    .filter((c) => !gate.has(c.id))
-    .map((c) =>
-      toTrainingExample({
-        id: `dataset:${c.id}`,
-        source: 'eval',
-        input: c.input,
-        output: expectedAsText(c.expected),
-        ...(typeof c.expected === 'string' ? { label: c.expected } : {}),
-        format,
-        fields: c.fields,
-      }),
-    );
+/** The gold rows training may use (the holdout's train part, or rows outside the evaluated sample). */
+function examplesFromDataset(trainable: Case[], format: ServeFormat): TrainingExample[] {
+  return trainable.map((c) =>
+    toTrainingExample({
+      id: `dataset:${c.id}`,
+      source: 'eval',
+      input: c.input,
+      output: expectedAsText(c.expected),
+      ...(typeof c.expected === 'string' ? { label: c.expected } : {}),
+      format,
+      fields: c.fields,
+    }),
+  );
 }
 
 /**
  * Collects the suite's training sources, then writes a decontaminated, stratified chat fine-tuning
- * set (train, validation, DPO pairs) whose inputs never overlap the evaluated cases.
+ * set (train, validation, DPO pairs) whose inputs never overlap the evaluated cases. Rows come only from
+ * `trainable`: a run's results are read only for those case ids, so an evaluated row never trains.
  */
 export async function buildSuiteTrainingSet(
-  suite: LoadedSuite,
-  evaluated: Case[],
+  { suite, cases: evaluated, trainable }: SuiteWithCases,
   options: SuiteTrainingSetOptions,
 ): Promise<TrainingSetReport> {
   const training = suite.training;
-  const format = trainingFormat(suite);
+  const format = servingFormat(suite);
   const { baseline, candidate } = pickVariants(suite.variants, suite.decision);
+  const trainableIds = new Set(trainable.map((c) => c.id));
+  const mayTrain = (caseId: string) => trainableIds.has(caseId);
   const examples: TrainingExample[] = [];
   let preference: PreferenceExample[] = [];
   const casesPath = options.resultsDir ? join(options.resultsDir, CASES_FILE) : undefined;
-  for (const source of training?.sources ?? [{ type: 'eval' as const }]) {
+  for (const source of training?.sources ?? [{ type: 'dataset' as const }]) {
     if (source.type === 'eval' && casesPath) {
-      examples.push(...(await examplesFromEval(casesPath, { suite: suite.name, variant: baseline.name, format })));
+      examples.push(
+        ...(await examplesFromEval(casesPath, { suite: suite.name, variant: baseline.name, format, mayTrain })),
+      );
       if (candidate) {
         preference = await preferencePairsFromEval(casesPath, {
           suite: suite.name,
           baseline: baseline.name,
           candidate: candidate.name,
           format,
-          evaluated: new Set(evaluated.map((c) => c.id)),
+          mayTrain,
         });
       }
     } else if (source.type === 'dataset') {
-      examples.push(...(await examplesFromDataset(suite, evaluated, format)));
+      examples.push(...examplesFromDataset(trainable, format));
     } else if (source.type === 'logs') {
       examples.push(...(await examplesFromLogs(source.path, { format })));
     } else if (source.type === 'stored') {

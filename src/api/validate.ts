@@ -9,7 +9,10 @@ import { checkContextWindows } from './context-window.js';
 
 export interface SuiteWithCases {
   suite: LoadedSuite;
+  /** The cases a run evaluates. */
   cases: Case[];
+  /** Gold rows training may use (the holdout's train part, or rows outside the sample); never evaluated. */
+  trainable: Case[];
 }
 
 export interface ValidationResult {
@@ -57,7 +60,7 @@ export async function validateSuites(patterns: string[], options: ValidateOption
   const problems = [...loaded.problems];
   const suites: SuiteWithCases[] = [];
   for (const suite of loaded.suites) {
-    const { cases, problems: dataProblems } = await loadCases(suite);
+    const { cases, trainable, problems: dataProblems } = await loadCases(suite);
     problems.push(...dataProblems);
     if (dataProblems.length > 0) continue;
     if (cases.length === 0) {
@@ -68,7 +71,7 @@ export async function validateSuites(patterns: string[], options: ValidateOption
       });
       continue;
     }
-    const withCases = { suite, cases };
+    const withCases = { suite, cases, trainable };
     const fieldProblems = checkTemplateFields(withCases);
     problems.push(...fieldProblems);
     if (fieldProblems.length > 0) continue;

@@ -3,13 +3,18 @@ import { parseJson } from '../suite/json-text.js';
 import { shownPath } from '../suite/paths.js';
 import { type DecodedText, readUtf8File } from '../suite/text-file.js';
 import type { LoadedSuite, SourceRef } from '../suite/types.js';
+import { splitByHoldout } from './holdout.js';
 import { type ReadRows, type Row, readCsvRows, readJsonlRows } from './read.js';
 import { sampleIndices } from './sample.js';
 import type { Case } from './types.js';
 
 /**
- * Reads a suite's cases (JSONL, CSV or inline), maps the configured fields and applies the seeded
- * sample. Every bad row is reported with its line; `cases` is empty whenever `problems` is not.
+ * Reads a suite's cases (JSONL, CSV or inline), maps the configured fields, keeps the eval part of a
+ * `training.holdout` split and applies the seeded sample to it. Every bad row is reported with its line;
+ * `cases` is empty whenever `problems` is not.
+ *
+ * `trainable` holds the rows training may use, never one that is evaluated: with a holdout the train part
+ * (whatever the sample), without one the rows the sample left out (none when every row is evaluated).
  *
  * Values are never coerced: a CSV "false" stays the string "false", and a JSON or YAML number keeps
  * the text the file wrote when String() would change it (`1.0`, `0.10`, `1e3`, 21-digit integers).
@@ -17,18 +22,29 @@ import type { Case } from './types.js';
  * CSV expected value that parses as a JSON object becomes that object (CSV has no other way to hold one).
  * A null or blank gold answer (a CSV empty cell included) is a problem: it would score an empty answer correct.
  */
-export async function loadCases(suite: LoadedSuite): Promise<{ cases: Case[]; problems: Problem[] }> {
+export async function loadCases(suite: LoadedSuite): Promise<LoadedCases> {
   const read = await readRows(suite);
-  if (read.problems.length > 0) return { cases: [], problems: read.problems };
-  const { cases, problems } = mapRows(suite, read.rows);
-  if (problems.length > 0) return { cases: [], problems };
+  if (read.problems.length > 0) return { cases: [], trainable: [], problems: read.problems };
+  const mapped = mapRows(suite, read.rows);
+  if (mapped.problems.length > 0) return { cases: [], trainable: [], problems: mapped.problems };
+  const holdout = suite.training?.holdout;
+  const parts = holdout ? splitByHoldout(mapped.cases, (c) => c.id, holdout) : { eval: mapped.cases, train: [] };
   const sample = suite.dataset.sample;
-  if (!sample) return { cases, problems };
-  const sampled = sampleIndices(cases.length, sample.size, sample.seed).map((original, index) => ({
-    ...(cases[original] as Case),
-    index,
-  }));
-  return { cases: sampled, problems };
+  const picked = sample ? sampleIndices(parts.eval.length, sample.size, sample.seed) : undefined;
+  const evaluated = (picked ? picked.map((index) => parts.eval[index] as Case) : parts.eval).map((c, index) =>
+    c.index === index ? c : { ...c, index },
+  );
+  if (holdout) return { cases: evaluated, trainable: parts.train, problems: [] };
+  const evaluatedIds = new Set(evaluated.map((c) => c.id));
+  return { cases: evaluated, trainable: mapped.cases.filter((c) => !evaluatedIds.has(c.id)), problems: [] };
+}
+
+export interface LoadedCases {
+  /** The cases a run evaluates. */
+  cases: Case[];
+  /** Gold rows training may use: none of them is ever evaluated. */
+  trainable: Case[];
+  problems: Problem[];
 }
 
 async function readRows(suite: LoadedSuite): Promise<ReadRows> {

@@ -121,11 +121,16 @@ export function fineTuneVerdict(input: DecisionInput, baseline: VariantEvidence,
   const enoughExamples = cases >= policy.min_training_examples;
   const enoughSeeds = seeds >= MIN_DISTILLATION_SEEDS;
   if (!enoughExamples && !enoughSeeds) {
+    const collect = `collect ${policy.min_training_examples} examples, or ${MIN_DISTILLATION_SEEDS} seeds to distil from`;
+    // Without a holdout the evaluated rows are all the dataset offers, and they never train.
+    const advice = input.examples.holdout
+      ? collect
+      : `evaluated rows never train, so set training.holdout to keep part of the dataset for training (e.g. holdout: 0.2), or add logs (training.sources); or ${collect}`;
     return {
       decision: 'keep-prompting',
       reasons: [
         ...pains,
-        `Fine-tuning would help, but there are only ${cases} examples and ${seeds} seeds: collect ${policy.min_training_examples} examples, or ${MIN_DISTILLATION_SEEDS} seeds to distil from.`,
+        `Fine-tuning would help, but there are only ${cases} examples and ${seeds} seeds: ${advice}.`,
       ],
       confidence: null,
     };

@@ -34,8 +34,11 @@ export interface DecisionInput {
   variants: VariantEvidence[];
   /** Case ids by case index, to name flipped cases. */
   case_ids: readonly string[];
-  /** Eval cases available as training examples, and seeds for distillation. */
-  examples: { cases: number; seeds: number };
+  /**
+   * Rows available as training examples (never the evaluated ones), seeds for distillation, and whether
+   * `training.holdout` keeps a train part (without it only rows outside the evaluated sample may train).
+   */
+  examples: { cases: number; seeds: number; holdout?: boolean };
   /** Prices looked up by the caller (the decision layer does no I/O and knows no price table). */
   prices: {
     /** USD per 1M training tokens of the candidate's base (or of the fine-tune target); null when unknown. */

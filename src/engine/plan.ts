@@ -20,19 +20,23 @@ export interface Plan extends Iterable<PlannedCall> {
 }
 
 // The system prompt and few-shot turns are built once per variant and shared by every call of it.
-const prefixes = new WeakMap<VariantSpec, ChatMessage[]>();
+/** What shapes a variant's prompt: system prompt, few-shot examples, template. */
+export type PromptShape = Pick<VariantSpec, 'system' | 'examples' | 'template'>;
+
+const prefixes = new WeakMap<PromptShape, ChatMessage[]>();
 
 /**
  * Few-shot turns: each example input goes through the variant's template with `{{input}}` = example input.
  * A template that reads other dataset fields cannot be filled from an example ({input, output} only), so the
  * example input is then used verbatim as the whole user turn.
  */
-function exampleTurn(variant: VariantSpec, input: string): string {
+function exampleTurn(variant: PromptShape, input: string): string {
   const onlyInput = templateFields(variant.template).every((field) => field === 'input');
   return onlyInput ? renderWith(variant.template, () => input) : input;
 }
 
-function messagePrefix(variant: VariantSpec): ChatMessage[] {
+/** System prompt (if any) and few-shot examples as user/assistant turns: what every request of the shape starts with. */
+export function messagePrefix(variant: PromptShape): ChatMessage[] {
   const known = prefixes.get(variant);
   if (known) return known;
   const prefix: ChatMessage[] = [];

@@ -65,7 +65,7 @@ async function startTraining(
     if (!loaded) continue;
     const name = escapeMarkdownInline(measured.name);
     try {
-      const set = await buildSuiteTrainingSet(loaded.suite, loaded.cases, {
+      const set = await buildSuiteTrainingSet(loaded, {
         resultsDir: options.outDir,
         outDir: join(options.outDir, 'training', measured.name),
         env: options.env,

@@ -209,6 +209,14 @@ async function resolveVariant(
   if (typeof raw.examples === 'string')
     examples = (await readExamples(ctx, [...yamlPath, 'examples'], raw.examples)) ?? [];
   else if (raw.examples) examples = raw.examples;
+  if (raw.role === 'finetuned' && examples.length > 0) {
+    ctx.report.warnAt(
+      [...yamlPath, 'examples'],
+      'finetuned-examples',
+      'few-shot examples on a fine-tuned variant are sent with every request (and so are put into every training ' +
+        'row too); a fine-tuned model learns the task from its training set, so remove them to save their tokens',
+    );
+  }
   const spec: VariantSpec = {
     name,
     role: raw.role,
@@ -289,7 +297,7 @@ async function resolveTrainingSources(
   providers: Record<string, ProviderSpec>,
 ): Promise<TrainingSourceSpec[]> {
   const sources: TrainingSourceSpec[] = [];
-  for (const [index, source] of (raw ?? ['eval']).entries()) {
+  for (const [index, source] of (raw ?? ['dataset']).entries()) {
     const yamlPath = ['training', 'sources', String(index)];
     if (source === 'eval' || source === 'dataset') sources.push({ type: source });
     else if ('logs' in source) {
@@ -335,6 +343,13 @@ async function resolveTraining(
   };
   if (raw.base_model !== undefined) spec.base_model = raw.base_model;
   if (raw.variant !== undefined) spec.variant = raw.variant;
+  if (raw.holdout !== undefined) {
+    spec.holdout =
+      typeof raw.holdout === 'number'
+        ? { eval: raw.holdout, seed: defaults.training.holdout_seed }
+        : { eval: raw.holdout.eval, seed: raw.holdout.seed ?? defaults.training.holdout_seed };
+  }
+  if (raw.serve_as !== undefined) spec.serve_as = { ...raw.serve_as };
   if (raw.suffix !== undefined) spec.suffix = raw.suffix;
   if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend, providers);
   if (raw.registry !== undefined) {

@@ -197,8 +197,9 @@ export const webhookBackend = {
 export const trainingSource = {
   title: 'Training source',
   description:
-    "eval (the baseline's correct answers in a run's cases.jsonl), dataset (gold rows outside the evaluated " +
-    'sample), { logs: file://pairs.jsonl }, or { stored: { provider, metadata } }.',
+    "eval (the baseline's correct answers in a run's cases.jsonl, only on rows training may use), dataset (gold " +
+    'rows of the train part; without holdout, rows outside the evaluated sample), { logs: file://pairs.jsonl }, or ' +
+    '{ stored: { provider, metadata } }.',
   anyOf: [
     { type: 'string', enum: ['eval', 'dataset'] },
     {
@@ -278,6 +279,46 @@ export const distill = {
   },
 } as const;
 
+export const holdout = {
+  title: 'Holdout',
+  description:
+    'Splits the dataset once, by case id, into an eval part (what `run` evaluates, sample included) and a train ' +
+    'part (what training uses); no row is in both. A number is the eval share; each row goes to a side by a hash of ' +
+    'its id and the seed, so adding rows never moves an existing one.',
+  anyOf: [
+    { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['eval'],
+      properties: {
+        eval: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          title: 'Eval share',
+          description: 'Share of rows in the eval part (e.g. 0.2).',
+        },
+        seed: { type: 'integer', default: 1, title: 'Seed', description: 'Another seed draws another split.' },
+      },
+    },
+  ],
+} as const;
+
+export const serveAs = {
+  type: 'object',
+  title: 'Serve as',
+  description:
+    'How the fine-tuned model will be called when the suite has no fine-tuned variant yet: training rows use this ' +
+    "system prompt and template, and promotion proposes them as the new variant's format. Default: the prompted " +
+    "variant's template without its few-shot examples, and the suite's description as a one-line system prompt.",
+  additionalProperties: false,
+  properties: {
+    system: { type: 'string', title: 'System', description: 'System prompt ("" for none).' },
+    template: { type: 'string', title: 'Template', description: 'User message template ({{input}}, {{field}}).' },
+  },
+} as const;
+
 export const training = {
   type: 'object',
   title: 'Training',
@@ -305,10 +346,14 @@ export const training = {
       description: 'Where to train.',
       anyOf: [openaiBackend, azureBackend, fireworksBackend, dispatchBackend, webhookBackend],
     },
+    holdout,
+    serve_as: serveAs,
     sources: {
       type: 'array',
       title: 'Sources',
-      description: 'Where training examples come from (default: eval).',
+      description:
+        'Where training examples come from (default: dataset, the gold rows of the train part, or without holdout ' +
+        'the rows outside the evaluated sample).',
       items: trainingSource,
     },
     validation_split: {

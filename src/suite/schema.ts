@@ -746,6 +746,7 @@ export const defaults = {
   training: {
     trigger: training.properties.trigger.default,
     validation_split: training.properties.validation_split.default,
+    holdout_seed: training.properties.holdout.anyOf[1].properties.seed.default,
     epochs: training.properties.epochs.default,
     max_tokens_per_example: training.properties.max_tokens_per_example.default,
     method: training.properties.method.default,

@@ -182,10 +182,24 @@ export interface DistillSpec {
 
 export type TrainingMethod = 'sft' | 'dpo';
 
+/** The split of the dataset by case id: `eval` is the share of rows the evaluation may use. */
+export interface HoldoutSpec {
+  eval: number;
+  seed: number;
+}
+
+/** How a fine-tuned model that has no variant yet will be called (`training.serve_as`, as written). */
+export interface ServeAsSpec {
+  system?: string;
+  template?: string;
+}
+
 /** Training set, backend and registry (defaults applied, paths absolute). */
 export interface TrainingSpec {
   base_model?: string;
   variant?: string;
+  holdout?: HoldoutSpec;
+  serve_as?: ServeAsSpec;
   trigger: boolean;
   backend?: TrainingBackendSpec;
   sources: TrainingSourceSpec[];

@@ -1,7 +1,7 @@
 import type { ScoredRecord } from '../scoring/types.js';
-import type { VariantSpec } from '../suite/types.js';
 import { toTrainingExample } from './examples.js';
 import { isRecord, readJsonlFile } from './jsonl-file.js';
+import type { ServeFormat } from './serve-format.js';
 import type { TrainingExample } from './types.js';
 
 /** The fields of a cases.jsonl line that training reads. */
@@ -46,17 +46,20 @@ export interface EvalSourceOptions {
   /** The baseline variant whose correct outputs become training targets. */
   variant: string;
   /** The variant whose prompt shape the trained model will be called with. */
-  format: VariantSpec | undefined;
+  format: ServeFormat | undefined;
   /** Class label for stratification; defaults to the label recorded by a labels scorer. */
   labelOf?: (record: EvalCaseRecord) => string | undefined;
+  /** Whether a case may be trained on: never one the evaluation uses. */
+  mayTrain: (caseId: string) => boolean;
 }
 
-/** The baseline's correct answers in a run's cases.jsonl, as training examples. */
+/** The baseline's correct answers in a run's cases.jsonl, on the cases that may be trained on, as training examples. */
 export async function examplesFromEval(casesJsonlPath: string, options: EvalSourceOptions): Promise<TrainingExample[]> {
   const labelOf = options.labelOf ?? recordedLabel;
   const examples: TrainingExample[] = [];
   await readSuiteRecords(casesJsonlPath, options.suite, (record) => {
     if (record.variant !== options.variant || !record.correct || record.output === null) return;
+    if (!options.mayTrain(record.case_id)) return;
     const label = labelOf(record);
     examples.push(
       toTrainingExample({
@@ -73,7 +76,7 @@ export async function examplesFromEval(casesJsonlPath: string, options: EvalSour
 }
 
 export interface LogsSourceOptions {
-  format: VariantSpec | undefined;
+  format: ServeFormat | undefined;
 }
 
 /** A JSONL file of logged production pairs, one `{"input": "...", "output": "..."}` (optional "label") a line. */

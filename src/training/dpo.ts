@@ -1,22 +1,23 @@
-import type { TrainingBackendSpec, VariantSpec } from '../suite/types.js';
+import type { TrainingBackendSpec } from '../suite/types.js';
 import { type EvalCaseRecord, readSuiteRecords } from './collect.js';
 import { toPreferenceExample } from './examples.js';
+import type { ServeFormat } from './serve-format.js';
 import type { PreferenceExample } from './types.js';
 
 export interface PreferenceSourceOptions {
   suite: string;
   baseline: string;
   candidate: string;
-  format: VariantSpec | undefined;
+  format: ServeFormat | undefined;
   /**
-   * Case ids of the evaluated sample: no pair comes from them. A pair teaches the model the gate's own answers,
-   * and decontamination would drop it anyway.
+   * Whether a case may be trained on (the holdout's train part, or outside the evaluated sample): no pair comes
+   * from any other. A pair would teach the model the gate's own answers, and decontamination would drop it anyway.
    */
-  evaluated: ReadonlySet<string>;
+  mayTrain: (caseId: string) => boolean;
 }
 
 /**
- * DPO pairs from one run's cases.jsonl, on training rows only (cases outside the evaluated sample): where the
+ * DPO pairs from one run's cases.jsonl, on training rows only (never an evaluated or held-out eval case): where the
  * baseline got a case right and the candidate got it wrong (with an answer, not an error, and a different one),
  * the baseline's output is preferred over the candidate's.
  */
@@ -27,7 +28,7 @@ export async function preferencePairsFromEval(
   const baselineRight = new Map<string, EvalCaseRecord>();
   const candidateWrong = new Map<string, EvalCaseRecord>();
   await readSuiteRecords(casesJsonlPath, options.suite, (record) => {
-    if (record.output === null || options.evaluated.has(record.case_id)) return;
+    if (record.output === null || !options.mayTrain(record.case_id)) return;
     if (record.variant === options.baseline && record.correct) baselineRight.set(record.case_id, record);
     if (record.variant === options.candidate && !record.correct) candidateWrong.set(record.case_id, record);
   });

@@ -1,24 +1,23 @@
+import { messagePrefix } from '../engine/plan.js';
 import { renderTemplate } from '../engine/template.js';
 import { TunegateError } from '../errors.js';
 import type { ChatMessage } from '../providers/types.js';
-import type { VariantSpec } from '../suite/types.js';
+import type { ServeFormat } from './serve-format.js';
 import type { ExampleSource, PreferenceExample, TrainingExample } from './types.js';
 
 const DEFAULT_TEMPLATE = '{{input}}';
 
 /**
- * The prompt the fine-tuned variant will be called with: its system prompt (if any) and the input rendered
- * through its template. Few-shot examples are left out on purpose: a fine-tuned model learns the task from
- * the training set, not from examples in its prompt.
+ * The prompt the trained model will be called with, exactly as the engine sends it: the format's system
+ * prompt and few-shot turns (if any), then the input rendered through its template.
  */
 export function promptMessages(
-  format: VariantSpec | undefined,
+  format: ServeFormat | undefined,
   input: string,
   fields: Record<string, unknown> = {},
   where = 'training example',
 ): ChatMessage[] {
-  const messages: ChatMessage[] = [];
-  if (format?.system !== undefined && format.system !== '') messages.push({ role: 'system', content: format.system });
+  const messages: ChatMessage[] = format ? [...messagePrefix(format)] : [];
   try {
     messages.push({
       role: 'user',
@@ -41,8 +40,8 @@ export interface TrainingExampleArgs {
   input: string;
   output: string;
   label?: string;
-  /** The variant whose prompt shape (system prompt, template) the trained model will be called with. */
-  format: VariantSpec | undefined;
+  /** How the trained model will be called (system prompt, few-shot turns, template). */
+  format: ServeFormat | undefined;
   /** Other dataset fields the template reads (`{{field}}`). */
   fields?: Record<string, unknown>;
 }
@@ -68,7 +67,7 @@ export function toPreferenceExample(args: {
   input: string;
   preferred: string;
   nonPreferred: string;
-  format: VariantSpec | undefined;
+  format: ServeFormat | undefined;
   fields?: Record<string, unknown>;
 }): PreferenceExample {
   return {

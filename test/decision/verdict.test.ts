@@ -230,10 +230,22 @@ describe('decide', () => {
     expect(seeded.verdict.reasons).toContain(
       '12 seed examples are enough to distil a training set from a teacher model.',
     );
-    const bare = decide(input([prompted], { examples: { cases: 50, seeds: 3 } }));
+    const bare = decide(input([prompted], { examples: { cases: 50, seeds: 3, holdout: true } }));
     expect(bare.verdict.decision).toBe('keep-prompting');
-    expect(bare.verdict.reasons.at(-1)).toMatch(
-      /only 50 examples and 3 seeds: collect 100 examples, or 10 seeds to distil from/,
+    expect(bare.verdict.reasons.at(-1)).toBe(
+      'Fine-tuning would help, but there are only 50 examples and 3 seeds: collect 100 examples, or 10 seeds to distil from.',
+    );
+  });
+
+  it('says to keep a train part (training.holdout) or add logs when the evaluated rows are all there is', () => {
+    const o = outcomes({ n11: 0, n10: 45, n01: 0, n00: 5 });
+    const prompted = evidence('prompted', 'prompted', o.baseline, { cost: 0.004, promptTokens: 2400, prefix: 2300 });
+    const { verdict } = decide(input([prompted], { examples: { cases: 0, seeds: 3 } }));
+    expect(verdict.decision).toBe('keep-prompting');
+    expect(verdict.reasons.at(-1)).toBe(
+      'Fine-tuning would help, but there are only 0 examples and 3 seeds: evaluated rows never train, so set ' +
+        'training.holdout to keep part of the dataset for training (e.g. holdout: 0.2), or add logs ' +
+        '(training.sources); or collect 100 examples, or 10 seeds to distil from.',
     );
   });
 

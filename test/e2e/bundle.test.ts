@@ -39,13 +39,13 @@ describe('the bundled CLI (dist/cli.js)', () => {
     expect(stderr).not.toMatch(/unexpected error/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^SIMULATED/);
-    expect(stdout).toMatch(/prompted\s+prompted\s+gpt-5\.5\s+300\s+0\s+93\.0%/);
+    expect(stdout).toMatch(/prompted\s+prompted\s+gpt-5\.5\s+603\s+0\s+93\.0%/);
     expect(stdout).toMatch(
-      /finetuned\s+finetuned\s+accounts\/acme\/models\/banking77-llama-v3p1-8b\s+300\s+0\s+92\.0%/,
+      /finetuned\s+finetuned\s+accounts\/acme\/models\/banking77-llama-v3p1-8b\s+603\s+0\s+92\.0%/,
     );
     expect(stdout).toMatch(/verdict: SWITCH/);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
-    expect(results.suites[0].variants.prompted.metrics.n).toBe(300);
+    expect(results.suites[0].variants.prompted.metrics.n).toBe(603);
   });
 
   it('serves the simulator with "tunegate sim" and stops cleanly on SIGTERM', async () => {

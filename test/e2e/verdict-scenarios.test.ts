@@ -36,6 +36,9 @@ describe('the example suite’s three simulated scenarios', () => {
     expect(suite.variants.prompted.model).toBe('gpt-5.5');
     expect(suite.variants.finetuned.model).toBe('accounts/acme/models/banking77-llama-v3p1-8b');
     expect(suite.verdict.decision).toBe('switch');
+    // The whole eval part of the holdout is evaluated: 603 of the 3,080 rows.
+    expect(suite.variants.prompted.metrics.n).toBe(603);
+    expect(suite.variants.finetuned.metrics.n).toBe(603);
     expect(suite.verdict.reasons[0]).toMatch(
       /finetuned is at most 3\.0 points less accurate than prompted: −1\.0 points \(95% CI −\d\.\d points to \+\d\.\d points\), above −3\.0 points\./,
     );
@@ -43,7 +46,7 @@ describe('the example suite’s three simulated scenarios', () => {
     expect(suite.comparison.finetuned.non_inferior).toBe(true);
     expect(markdown).toContain('> **✅ Switch to the fine-tuned model** — **finetuned** vs **prompted**');
     expect(markdown).toContain('quadrantChart');
-    expect(markdown).toMatch(/<details><summary>finetuned: 3 cases went right → wrong<\/summary>/);
+    expect(markdown).toMatch(/<details><summary>finetuned: 9 cases went right → wrong<\/summary>/);
     // Each price names where it came from.
     expect(suite.variants.prompted.price_source).toBe('genai-prices 0.1.8');
     expect(suite.variants.finetuned.price_source).toMatch(/^built-in ft table \(as of \d{4}-\d{2}-\d{2}\)$/);
@@ -58,22 +61,22 @@ describe('the example suite’s three simulated scenarios', () => {
     );
     expect(suite.comparison.finetuned.worse_beyond_margin).toBe(true);
     expect(suite.comparison.finetuned.mcnemar_p_value).toBeLessThan(0.001);
-    expect(suite.flipped_cases.finetuned.right_to_wrong).toHaveLength(21);
+    expect(suite.flipped_cases.finetuned.right_to_wrong).toHaveLength(42);
     expect(suite.flipped_cases.finetuned.right_to_wrong[0]).toMatchObject({
       baseline_output: expect.any(String),
       candidate_output: expect.any(String),
     });
   });
 
-  it('inconclusive: too close to call on 300 cases, with the number of cases that would decide it', async () => {
+  it('inconclusive: too close to call on the 603 cases of the eval part, with the number of cases that would decide it', async () => {
     const { run, suite } = await scenario('banking77-close.yaml');
     expect(run.code).toBe(0);
     expect(suite.verdict.decision).toBe('inconclusive');
     expect(suite.verdict.reasons[0]).toMatch(/straddles the margin of −3\.0 points/);
     const more = suite.comparison.finetuned.additional_cases_needed;
-    expect(more).toBeGreaterThan(300);
+    expect(more).toBeGreaterThan(603);
     expect(suite.verdict.reasons[1]).toBe(
-      `About ${more.toLocaleString('en-US')} more cases (${(300 + more).toLocaleString('en-US')} in all) would decide it with 80% power.`,
+      `About ${more.toLocaleString('en-US')} more cases (${(603 + more).toLocaleString('en-US')} in all) would decide it with 80% power.`,
     );
   });
 
@@ -82,7 +85,7 @@ describe('the example suite’s three simulated scenarios', () => {
     const { run, suite } = await scenario('banking77-worse.yaml', ['--reference', accepted.resultsPath]);
     expect(suite.verdict.decision).toBe('retrain');
     expect(suite.verdict.fails).toBe(true);
-    expect(suite.verdict.reasons[0]).toMatch(/has lost accuracy since it was accepted: 92\.0% → 86\.0%, −6\.0 points/);
+    expect(suite.verdict.reasons[0]).toMatch(/has lost accuracy since it was accepted: 92\.0% → 86\.1%, −6\.0 points/);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/verdict: RETRAIN .*fails this run/);
   });

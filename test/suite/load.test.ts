@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
 import { loadSuites } from '../../src/suite/load.js';
+import { minimal } from './minimal-suite.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 const suitesDir = path.join(fixtures, 'suites');
@@ -22,17 +23,6 @@ async function suiteInTempDir(yaml: string): Promise<string> {
   await writeFile(path.join(dir, 'suite.yaml'), yaml);
   return dir;
 }
-
-const minimal = (variants: string, extra = '') => `name: temp
-dataset:
-  cases: [{ input: a, expected: b }]
-task:
-  kind: generation
-providers:
-  local: { base_url: http://127.0.0.1:8000/v1 }
-variants:
-${variants}
-${extra}`;
 
 describe('loadSuites resolves a suite', () => {
   it('reads every file:// reference and makes paths absolute', async () => {

@@ -12,7 +12,7 @@ const format = variant('small', {
   role: 'finetuned',
   system: 'Route the message to an intent.',
   template: 'Message: {{input}}',
-  // Few-shot examples of the variant stay out of training examples.
+  // Few-shot examples of the variant are sent when serving, so training rows carry them too.
   examples: [{ input: 'hi', output: 'greeting' }],
 });
 
@@ -58,10 +58,27 @@ function runRecords() {
   ];
 }
 
+const anyCase = () => true;
+
 describe('examplesFromEval', () => {
+  it('never reads a case the evaluation uses (only those mayTrain allows)', async () => {
+    const path = await writeJsonl('cases.jsonl', runRecords());
+    const mayTrain = (caseId: string) => caseId !== '1';
+    const examples = await examplesFromEval(path, { suite: 'banking', variant: 'big', format, mayTrain });
+    expect(examples.map((example) => example.id)).toEqual(['eval:2', 'eval:4']);
+    const pairs = await preferencePairsFromEval(path, {
+      suite: 'banking',
+      baseline: 'big',
+      candidate: 'small',
+      format,
+      mayTrain: (caseId) => caseId !== '2',
+    });
+    expect(pairs).toEqual([]);
+  });
+
   it("keeps the baseline's correct answers of the suite, in the fine-tuned variant's prompt shape", async () => {
     const path = await writeJsonl('cases.jsonl', runRecords());
-    const examples = await examplesFromEval(path, { suite: 'banking', variant: 'big', format });
+    const examples = await examplesFromEval(path, { suite: 'banking', variant: 'big', format, mayTrain: anyCase });
     expect(examples.map((example) => example.id)).toEqual(['eval:1', 'eval:2', 'eval:4']);
     expect(examples[0]).toEqual({
       id: 'eval:1',
@@ -71,6 +88,8 @@ describe('examplesFromEval', () => {
       label: 'card_arrival',
       messages: [
         { role: 'system', content: 'Route the message to an intent.' },
+        { role: 'user', content: 'Message: hi' },
+        { role: 'assistant', content: 'greeting' },
         { role: 'user', content: 'Message: where is my card' },
         { role: 'assistant', content: 'card_arrival' },
       ],
@@ -85,6 +104,7 @@ describe('examplesFromEval', () => {
       variant: 'big',
       format: undefined,
       labelOf: (r) => String(r.expected),
+      mayTrain: anyCase,
     });
     expect(examples.map((example) => example.label)).toEqual(['card_arrival', 'pin_blocked', 'top_up_failed']);
     expect(examples[0]?.messages).toEqual([
@@ -95,7 +115,9 @@ describe('examplesFromEval', () => {
 
   it('reports every malformed line as file:line:col', async () => {
     const path = await writeJsonl('cases.jsonl', [record({}), '{"suite": ', '', record({ correct: 'yes' })]);
-    const error = await examplesFromEval(path, { suite: 'banking', variant: 'big', format }).catch((e: unknown) => e);
+    const error = await examplesFromEval(path, { suite: 'banking', variant: 'big', format, mayTrain: anyCase }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TunegateError);
     const message = (error as TunegateError).message;
     expect(message).toMatch(/2 bad lines/);
@@ -105,7 +127,7 @@ describe('examplesFromEval', () => {
 
   it('says which file is missing', async () => {
     await expect(
-      examplesFromEval(join(dir, 'nope.jsonl'), { suite: 'banking', variant: 'big', format }),
+      examplesFromEval(join(dir, 'nope.jsonl'), { suite: 'banking', variant: 'big', format, mayTrain: anyCase }),
     ).rejects.toThrow(/cannot read .*nope\.jsonl/);
   });
 });
@@ -118,13 +140,15 @@ describe('preferencePairsFromEval', () => {
       baseline: 'big',
       candidate: 'small',
       format,
-      evaluated: new Set(['1']),
+      mayTrain: (caseId) => caseId !== '1',
     });
     expect(pairs).toEqual([
       {
         input: {
           messages: [
             { role: 'system', content: 'Route the message to an intent.' },
+            { role: 'user', content: 'Message: hi' },
+            { role: 'assistant', content: 'greeting' },
             { role: 'user', content: 'Message: my pin is blocked' },
           ],
         },
@@ -145,9 +169,15 @@ describe('preferencePairsFromEval: training rows only', () => {
     const options = { suite: 'banking', baseline: 'big', candidate: 'small', format };
     const inputOf = (pairs: { input: { messages: { content: string }[] } }[]) =>
       pairs.map((pair) => pair.input.messages.at(-1)?.content);
-    const outside = await preferencePairsFromEval(path, { ...options, evaluated: new Set(['1', '2', '3', '4']) });
+    const outside = await preferencePairsFromEval(path, {
+      ...options,
+      mayTrain: (id: string) => !['1', '2', '3', '4'].includes(id),
+    });
     expect(inputOf(outside)).toEqual(['Message: card declined abroad']);
-    const allEvaluated = await preferencePairsFromEval(path, { ...options, evaluated: new Set(['2', '5']) });
+    const allEvaluated = await preferencePairsFromEval(path, {
+      ...options,
+      mayTrain: (id: string) => !['2', '5'].includes(id),
+    });
     expect(allEvaluated).toEqual([]);
   });
 });
@@ -199,7 +229,14 @@ describe('examplesFromStored', () => {
         format,
       }),
     ]);
-    expect(examples[0]?.messages).toHaveLength(3);
+    // System prompt, the variant's few-shot turn (as served), then the stored pair.
+    expect(examples[0]?.messages).toEqual([
+      { role: 'system', content: 'Route the message to an intent.' },
+      { role: 'user', content: 'Message: hi' },
+      { role: 'assistant', content: 'greeting' },
+      { role: 'user', content: 'Message: lost my card' },
+      { role: 'assistant', content: 'lost_or_stolen_card' },
+    ]);
   });
 });
 

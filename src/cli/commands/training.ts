@@ -58,8 +58,7 @@ function printJob(job: TrainingJob, started: boolean | undefined, io: CliIo): vo
 }
 
 async function trainingSet(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
-  const { suite, cases } = await load();
-  const report = await buildSuiteTrainingSet(suite, cases, {
+  const report = await buildSuiteTrainingSet(await load(), {
     ...(options.results ? { resultsDir: resolve(io.cwd, options.results) } : {}),
     outDir: resolve(io.cwd, options.out),
     env: io.env,
@@ -69,12 +68,12 @@ async function trainingSet(options: LoopCliOptions, io: CliIo, load: () => Promi
 }
 
 async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
-  const { suite, cases } = await load();
+  const loaded = await load();
   const outDir = resolve(io.cwd, options.out);
-  const { result, file } = await distillSuite(suite, {
+  const { result, file } = await distillSuite(loaded.suite, {
     env: io.env,
     outDir,
-    evalInputs: cases.map((c) => c.input),
+    evalInputs: loaded.cases.map((c) => c.input),
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.quiet
       ? {}
@@ -88,7 +87,7 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
   io.stdout.write(
     `distilled ${result.examples.length} examples into ${file} (${result.stats.leaks} generated inputs dropped as leaks of a seed or eval input; stopped: ${result.stats.reason})\n`,
   );
-  const report = await buildSuiteTrainingSet(suite, cases, { extra: result.examples, outDir, env: io.env });
+  const report = await buildSuiteTrainingSet(loaded, { extra: result.examples, outDir, env: io.env });
   printTrainingSet(report, io);
   return ExitCode.ok;
 }
