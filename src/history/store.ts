@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TunegateError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 import {
   createHistoryReader,
   type HistoryEntry,
@@ -67,9 +68,7 @@ export async function appendHistoryFile(
   if (![...counts.values()].some((count) => count > keep)) return [];
   const { text, pruned } = pruneHistory(await readFile(path, 'utf8'), keep);
   if (pruned.length > 0) {
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, path);
+    await replaceFile(path, text);
   }
   return pruned;
 }

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheMode } from '../history/types.js';
+import { replaceFile } from '../replace-file.js';
 
 /** How long a provider's answer about a model is trusted: shutdowns are announced months ahead. */
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
@@ -62,9 +63,7 @@ export async function openLifecycleCache(dir: string | undefined, mode: CacheMod
       try {
         await mkdir(dir as string, { recursive: true });
         const answers = { ...(await readAnswers(path)), ...fresh };
-        const temp = `${path}.${process.pid}.tmp`;
-        await writeFile(temp, `${JSON.stringify({ answers }, null, 1)}\n`);
-        await rename(temp, path);
+        await replaceFile(path, `${JSON.stringify({ answers }, null, 1)}\n`);
       } catch {
         // A cache that cannot be written only means asking again next time.
       }

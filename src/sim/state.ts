@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TunegateError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 
 /** An uploaded file as kept between runs (the bytes as base64). */
 export interface SavedFile {
@@ -51,9 +52,7 @@ export async function readSimState(file: string): Promise<SimSnapshot | undefine
 /** Writes the state atomically (temp file + rename): a command that stops half-way never leaves half a file. */
 export async function writeSimState(file: string, snapshot: SimSnapshot): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, JSON.stringify(snapshot));
-  await rename(temp, file);
+  await replaceFile(file, JSON.stringify(snapshot));
 }
 
 export function saveFile(file: { id: string; filename: string; purpose: string; created_at: number; bytes: Buffer }) {

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 import { withFileLock } from './file-lock.js';
 import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from './types.js';
 
@@ -66,10 +67,8 @@ export async function openLedger(dir: string, options: { legacyDirs?: string[] }
         const onDisk = new Map([...legacy, ...(await readEntries(file))]);
         onDisk.set(entry.key, entry);
         for (const [key, value] of onDisk) entries.set(key, value);
-        const temp = `${file}.${randomUUID()}.tmp`;
         const content: LedgerFile = { version: 1, jobs: [...onDisk.values()] };
-        await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
-        await rename(temp, file);
+        await replaceFile(file, `${JSON.stringify(content, null, 2)}\n`);
       });
     });
     // A failed write must not block the ones after it; the caller still sees its own failure.

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   isMap,
@@ -13,6 +13,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { TunegateError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 import { parseJson } from '../suite/json-text.js';
 
 /**
@@ -85,9 +86,7 @@ export async function updateRegistry(file: string, key: string, model: string): 
 /** Replaces the file atomically (temp file + rename): the application never reads half a registry. */
 export async function writeRegistryText(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
+  await replaceFile(file, text);
 }
 
 // ---- YAML ----
