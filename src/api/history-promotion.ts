@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { historyVariant, sortCaseList, sortFlags } from '../history/entry.js';
-import { appendHistoryFile, readHistoryFile } from '../history/store.js';
-import type { PruneNote } from '../history/text.js';
+import { appendRuns, type HistoryEntry, type PruneNote, pruneHistory } from '../history/text.js';
 import { CASES_FILE } from '../report/files.js';
 import type { RunResults } from '../report/types.js';
 import { isErrorRecord } from '../scoring/record.js';
 import type { ScoredRecord } from '../scoring/types.js';
+import type { FileChange } from '../training/file-change.js';
 import { DEFAULT_HISTORY_KEEP, type HistoryOptions, historyRun } from './history.js';
 
 /**
@@ -37,17 +37,17 @@ export async function variantFlags(outDir: string, suite: string, variant: strin
 }
 
 /**
- * Records a promotion in the history: the candidate, as the contest measured it, becomes the accepted
+ * A promotion as a history entry: the candidate, as the contest measured it, becomes the accepted
  * reference of the suite's fine-tuned variant (drift and `retrain` compare against it from now on).
  */
-export async function appendPromotionRun(
+export async function promotionHistoryEntry(
   history: HistoryOptions,
   contest: { results: RunResults; outDir: string; caseIds: readonly string[] },
   promoted: { suite: string; variant: string; measuredAs: string },
-): Promise<PruneNote[]> {
+): Promise<HistoryEntry | undefined> {
   const measured = contest.results.suites[0];
   const candidate = measured?.variants[promoted.measuredAs];
-  if (!measured || !candidate) return [];
+  if (!measured || !candidate) return undefined;
   const list = sortCaseList(contest.caseIds);
   const flags = await variantFlags(contest.outDir, measured.name, promoted.measuredAs, contest.caseIds);
   const variant = historyVariant(candidate, {
@@ -69,6 +69,21 @@ export async function appendPromotionRun(
     ids_hash: list.hash,
     variants: { [promoted.variant]: variant },
   });
-  const parsed = await readHistoryFile(history.path);
-  return appendHistoryFile(history.path, parsed, [{ run, ids: list.ids }], history.keep ?? DEFAULT_HISTORY_KEEP);
+  return { run, ids: list.ids };
+}
+
+/** The history file with the entry appended (pruned to `keep` runs per suite), as a change to apply. */
+export function historyChange(
+  history: HistoryOptions,
+  entry: HistoryEntry,
+  onPruned: (pruned: PruneNote[]) => void,
+): FileChange {
+  return {
+    file: history.path,
+    update: (current) => {
+      const { text, pruned } = pruneHistory(appendRuns(current ?? '', [entry]), history.keep ?? DEFAULT_HISTORY_KEEP);
+      onPruned(pruned);
+      return text;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { compareVariants } from '../decision/compare.js';
 import { TunegateError } from '../errors.js';
 import type { PruneNote } from '../history/text.js';
@@ -6,6 +6,7 @@ import { escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
+import { appendLineChange } from '../training/file-change.js';
 import {
   type ApplyPromotionOptions,
   alreadyChampion,
@@ -19,9 +20,10 @@ import {
   recordPromotion,
 } from '../training/promote.js';
 import { readRegistryModel } from '../training/registry.js';
-import { appendPromotionRun, variantFlags } from './history-promotion.js';
+import { fineTunedVariant, proposedVariant } from '../training/serve-format.js';
+import { suiteFollowUp } from '../training/suite-follow.js';
+import { historyChange, promotionHistoryEntry, variantFlags } from './history-promotion.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
-import { trainingFormat } from './training-set.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface PromoteOptions {
@@ -79,13 +81,14 @@ function contestSuite(
 export async function promoteModel(input: SuiteWithCases, options: PromoteOptions): Promise<PromoteOutcome> {
   const { suite, cases } = input;
   const registry = suite.training?.registry;
-  const format = trainingFormat(suite);
-  if (!registry || !format) {
+  if (!registry) {
     throw new TunegateError(
       'promote',
-      `suite ${suite.name}: promotion needs training.registry (the file and key the application reads) and a fine-tuned variant`,
+      `suite ${suite.name}: promotion needs training.registry (the file and key the application reads)`,
     );
   }
+  const served = servedVariant(suite, options.model);
+  const format = served.variant;
   const champion = await readRegistryModel(registry.file, registry.key);
   const ledger = join(dirname(registry.file), PROMOTIONS_FILE);
   if (champion === options.model) {
@@ -125,7 +128,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     ...(prompted ? { prompted } : {}),
     margin: suite.decision.max_accuracy_loss,
   });
-  const entry = (applied: PromotionResult | undefined): PromotionRecord => ({
+  const entry = (applied: Partial<PromotionResult> | undefined): PromotionRecord => ({
     at: new Date().toISOString(),
     suite: suite.name,
     candidate: options.model,
@@ -133,67 +136,84 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     decision: judgement.decision,
     reasons: judgement.reasons,
     numbers: judgement.numbers,
-    ...(applied
+    ...(applied?.mode
       ? {
           applied: {
             mode: applied.mode,
-            changed: applied.changed,
-            ...(applied.commit ? { commit: applied.commit } : {}),
-            ...(applied.pullRequestUrl ? { pull_request_url: applied.pullRequestUrl } : {}),
+            changed: applied.changed ?? true,
+            ...(applied.branch ? { branch: applied.branch } : {}),
           },
         }
       : {}),
   });
-  const record = (applied: PromotionResult | undefined) => recordPromotion(ledger, entry(applied));
-  let recorded: PromoteOutcome['history'];
-  const remember = async (): Promise<string[]> => {
-    if (!history) return [];
-    const pruned = await appendPromotionRun(
-      history,
-      { results, outDir: run.outDir, caseIds },
-      { suite: suite.name, variant: format.name, measuredAs: 'candidate' },
-    );
-    recorded = { path: history.path, pruned };
-    return [history.path];
-  };
-  let applied: PromotionResult | undefined;
-  let companionsWritten = false;
-  // A dry run changes nothing, the ledger included.
-  if (judgement.decision === 'promote') {
-    applied = await applyPromotion({
-      mode: options.mode,
-      registryFile: registry.file,
-      key: registry.key,
-      model: options.model,
-      repoDir: options.repoDir,
-      message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
-      evidence: `${judgement.reasons.map((r) => `- ${escapeMarkdownInline(r, 600)}`).join('\n')}\n\n${renderMarkdownReport(results)}`,
-      ...(options.github ? { github: options.github } : {}),
-      // The pull request's branch carries the ledger line too (its URL is the pull request's own).
-      ledgerLine: {
-        file: ledger,
-        line: JSON.stringify(entry({ mode: 'pull-request', changed: true, diff: '', before: champion })),
-      },
-      // The ledger line and the accepted run go into the promotion's own commit (the sha is that commit's).
-      companions: async (pending) => {
-        companionsWritten = true;
-        await record(pending);
-        return [ledger, ...(await remember())];
-      },
-    });
+  if (judgement.decision !== 'promote') {
+    // A dry run changes nothing, the ledger included.
+    if (options.mode !== 'dry-run') await recordPromotion(ledger, entry(undefined));
+    return { judgement, champion, results, ledger };
   }
-  if (options.mode !== 'dry-run' && !companionsWritten) {
-    await record(applied);
-    if (applied) await remember();
-  }
+  const historyEntry = history
+    ? await promotionHistoryEntry(
+        history,
+        { results, outDir: run.outDir, caseIds },
+        { suite: suite.name, variant: format.name, measuredAs: 'candidate' },
+      )
+    : undefined;
+  let pruned: PruneNote[] = [];
+  const applied = await applyPromotion({
+    mode: options.mode,
+    registryFile: registry.file,
+    key: registry.key,
+    model: options.model,
+    repoDir: options.repoDir,
+    message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
+    evidence: promotionEvidence(judgement.reasons, results, served),
+    ...(options.github ? { github: options.github } : {}),
+    // The ledger line, the accepted run and the suite's variant go into the promotion's own commit.
+    companions: (pending) => [
+      appendLineChange(ledger, JSON.stringify(entry({ ...pending, changed: true }))),
+      ...(history && historyEntry ? [historyChange(history, historyEntry, (notes) => (pruned = notes))] : []),
+      suiteFollowUp(
+        suiteFilePath(suite),
+        { variant: { ...format, model: options.model }, proposed: served.proposed },
+        champion,
+      ),
+    ],
+  });
+  const recorded = history && historyEntry && applied.changed && options.mode !== 'dry-run';
   return {
     judgement,
     champion,
     results,
     ledger,
-    ...(applied ? { applied } : {}),
-    ...(recorded ? { history: recorded } : {}),
+    applied,
+    ...(recorded ? { history: { path: history.path, pruned } } : {}),
   };
+}
+
+/** The variant the trained model is served as: the suite's fine-tuned one, or the one the promotion proposes. */
+function servedVariant(suite: LoadedSuite, model: string): { variant: VariantSpec; proposed: boolean } {
+  const existing = fineTunedVariant(suite);
+  if (existing) return { variant: existing, proposed: false };
+  const proposal = proposedVariant(suite, model);
+  if ('missing' in proposal) throw new TunegateError('promote', `suite ${suite.name}: ${proposal.missing}`);
+  return { variant: proposal.variant, proposed: true };
+}
+
+function promotionEvidence(
+  reasons: string[],
+  results: RunResults,
+  served: { variant: VariantSpec; proposed: boolean },
+): string {
+  const list = reasons.map((r) => `- ${escapeMarkdownInline(r, 600)}`).join('\n');
+  const proposal = served.proposed
+    ? `\n\nThe suite had no fine-tuned variant: this change adds \`variants.${served.variant.name}\`, the format the model was trained and tested in (\`training.serve_as\`).`
+    : '';
+  return `${list}${proposal}\n\n${renderMarkdownReport(results)}`;
+}
+
+/** The suite file's absolute path (`file` is as given on the command line; `dir` is where it lies). */
+function suiteFilePath(suite: LoadedSuite): string {
+  return isAbsolute(suite.file) ? suite.file : join(suite.dir, basename(suite.file));
 }
 
 /** Candidate vs the prompted variant on the cases both answered, with the suite's margin and confidence. */

@@ -54,10 +54,14 @@ export async function simulateSuites(
   behaviour: Omit<SimConfig, 'cases'>,
   cacheDir?: string,
 ): Promise<RunningSimulator> {
-  const cases = suites.flatMap(({ cases }) => cases.map((c) => ({ input: c.input, expected: c.expected })));
+  const asSimCase = (c: { input: string; expected: unknown }) => ({ input: c.input, expected: c.expected });
+  const cases = suites.flatMap(({ cases }) => cases.map(asSimCase));
+  // The train part: a simulated distillation teacher rewords these, as a real one writes text the eval set lacks.
+  const teacherSources = suites.flatMap(({ trainable }) => trainable.map(asSimCase));
   // Files, jobs and trained models outlive the command: `train --job` and `promote` find them next time.
   const statePath = cacheDir === undefined ? undefined : join(cacheDir, SIM_STATE_FILE);
-  const simulator = await startSimulator({ ...behaviour, cases }, statePath ? { statePath } : {});
+  const config = { ...behaviour, cases, ...(teacherSources.length > 0 ? { teacher_sources: teacherSources } : {}) };
+  const simulator = await startSimulator(config, statePath ? { statePath } : {});
   // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port.
   const fingerprint = createHash('sha256').update(JSON.stringify(behaviour)).update(JSON.stringify(cases));
   const identity = `tunegate-simulator:${fingerprint.digest('hex').slice(0, 16)}`;

@@ -49,15 +49,21 @@ export class AnswerBook {
   private readonly fieldValues = new Map<string, unknown[]>();
   private readonly perModel = new Map<string, ModelAnswers>();
 
+  /** Cases from index `evaluated` on are teacher sources: counted apart, so the evaluated ones stay exact. */
+  private readonly evaluated: number;
+
   constructor(
     cases: readonly SimCase[],
     private readonly seed: number,
     /** Weight of the case's own difficulty (shared by all models) in deciding what a model gets right. */
     private readonly sharedDifficulty = 0,
+    teacherSources: readonly SimCase[] = [],
   ) {
     const labels = new Set<string>();
     const seenFieldValues = new Map<string, Set<string>>();
-    for (const item of cases) {
+    let evaluated = 0;
+    for (const [position, item] of [...cases, ...teacherSources].entries()) {
+      if (position === cases.length) evaluated = this.cases.length;
       const input = item.input.trim();
       // A repeated input keeps its first answer, so every lookup of it behaves the same.
       if (this.byInput.has(input)) continue;
@@ -80,6 +86,13 @@ export class AnswerBook {
       }
     }
     this.labels = [...labels];
+    this.evaluated = teacherSources.length === 0 ? this.cases.length : evaluated || this.cases.length;
+  }
+
+  /** Indices the simulated teacher rewords: the teacher sources, or every case when there are none. */
+  get teacherSourceIndices(): number[] {
+    const from = this.evaluated < this.cases.length ? this.evaluated : 0;
+    return Array.from({ length: this.cases.length - from }, (_, i) => from + i);
   }
 
   get size(): number {
@@ -142,18 +155,14 @@ export class AnswerBook {
 
   private computeAnswers(modelName: string, accuracy: number): ModelAnswers {
     const n = this.cases.length;
-    const correctCount = Math.round(Math.min(1, Math.max(0, accuracy)) * n);
-    const shared = this.sharedDifficulty;
-    const ranks = this.cases
-      .map((item, index) => ({
-        index,
-        rank:
-          shared * unitHash(this.seed, key('difficulty', item.input)) +
-          (1 - shared) * unitHash(this.seed, key('correct', modelName, item.input)),
-      }))
-      .sort((a, b) => a.rank - b.rank || a.index - b.index);
     const correct = new Array<boolean>(n).fill(false);
-    for (let i = 0; i < correctCount; i++) correct[ranks[i]?.index ?? 0] = true;
+    // Exactly round(accuracy × N) right in each group: the evaluated cases, then the teacher sources.
+    for (const [from, to] of [
+      [0, this.evaluated],
+      [this.evaluated, n],
+    ] as const) {
+      this.markCorrect(modelName, accuracy, from, to, correct);
+    }
     const text = this.cases.map((item, index) =>
       correct[index] ? answerText(item.expected) : this.wrongAnswer(modelName, item),
     );
@@ -163,6 +172,21 @@ export class AnswerBook {
       return tokens[index] ?? 0;
     };
     return { text, correct, completionTokens };
+  }
+
+  private markCorrect(modelName: string, accuracy: number, from: number, to: number, correct: boolean[]): void {
+    const correctCount = Math.round(Math.min(1, Math.max(0, accuracy)) * (to - from));
+    const shared = this.sharedDifficulty;
+    const ranks = this.cases
+      .slice(from, to)
+      .map((item, offset) => ({
+        index: from + offset,
+        rank:
+          shared * unitHash(this.seed, key('difficulty', item.input)) +
+          (1 - shared) * unitHash(this.seed, key('correct', modelName, item.input)),
+      }))
+      .sort((a, b) => a.rank - b.rank || a.index - b.index);
+    for (let i = 0; i < correctCount; i++) correct[ranks[i]?.index ?? 0] = true;
   }
 
   /** A deterministic answer that differs from the expected one. */

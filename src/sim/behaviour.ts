@@ -33,8 +33,8 @@ export class SimBehaviour {
 
   constructor(private readonly config: SimConfig) {
     this.seed = config.seed ?? 1;
-    this.book = new AnswerBook(config.cases, this.seed, config.shared_difficulty ?? 0);
-    this.generator = new InputGenerator(this.book.size, this.seed);
+    this.book = new AnswerBook(config.cases, this.seed, config.shared_difficulty ?? 0, config.teacher_sources);
+    this.generator = new InputGenerator(this.book.teacherSourceIndices, this.seed);
     const faults = config.faults ?? {};
     this.faults = {
       rate_429: faults.rate_429 ?? 0,

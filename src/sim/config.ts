@@ -77,6 +77,12 @@ export interface SimConfig {
    */
   shared_difficulty?: number;
   cases: SimCase[];
+  /**
+   * Rows no evaluation uses (a suite's train part): the simulated distillation teacher writes its
+   * "new" inputs as rewordings of these, so they do not leak the eval set. Answered like any case,
+   * but outside the exact accuracy count of `cases`.
+   */
+  teacher_sources?: SimCase[];
   models: Record<string, SimModel>;
   /**
    * A catch-all for requested models not listed in `models` (nor made by fine-tuning). Without it such
@@ -91,6 +97,7 @@ export interface SimConfig {
 const CONFIG_KEYS = [
   'seed',
   'cases',
+  'teacher_sources',
   'models',
   'default_model',
   'faults',
@@ -270,16 +277,16 @@ function parseFineTuning(section: unknown, check: Checker): SimFineTuning | unde
   return fineTuning;
 }
 
-function parseCases(raw: unknown, check: Checker): SimCase[] {
+function parseCases(raw: unknown, check: Checker, field = 'cases'): SimCase[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
-    check.add('cases', 'must be a list of { input, expected }');
+    check.add(field, 'must be a list of { input, expected }');
     return [];
   }
   const cases: SimCase[] = [];
   raw.forEach((item, index) => {
     if (!isRecord(item) || typeof item.input !== 'string' || item.expected === undefined) {
-      check.add(`cases[${index}]`, 'must be an object with a string `input` and an `expected` answer');
+      check.add(`${field}[${index}]`, 'must be an object with a string `input` and an `expected` answer');
       return;
     }
     cases.push({ input: item.input, expected: item.expected });
@@ -299,6 +306,8 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   const { strict_models: removedStrictModels, ...rest } = raw;
   check.knownKeys(rest, CONFIG_KEYS, '');
   const config: SimConfig = { cases: parseCases(raw.cases, check), models: {} };
+  if (raw.teacher_sources !== undefined)
+    config.teacher_sources = parseCases(raw.teacher_sources, check, 'teacher_sources');
   if (raw.seed !== undefined) {
     if (typeof raw.seed === 'number' && Number.isInteger(raw.seed)) config.seed = raw.seed;
     else check.add('seed', `must be an integer, got ${JSON.stringify(raw.seed)}`);

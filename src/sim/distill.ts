@@ -80,15 +80,14 @@ export class InputGenerator {
   private readonly history: GeneratedInput[] = [];
 
   constructor(
-    private readonly caseCount: number,
+    /** The case indices new inputs are reworded from. */
+    private readonly sources: readonly number[],
     private readonly seed: number,
   ) {}
 
   private sourceOrder(inputOf: (index: number) => string): number[] {
-    this.order ??= Array.from({ length: this.caseCount }, (_, index) => ({
-      index,
-      rank: unitHash(this.seed, key('generation-order', inputOf(index), index)),
-    }))
+    this.order ??= this.sources
+      .map((index) => ({ index, rank: unitHash(this.seed, key('generation-order', inputOf(index), index)) }))
       .sort((a, b) => a.rank - b.rank || a.index - b.index)
       .map((entry) => entry.index);
     return this.order;

@@ -349,7 +349,11 @@ async function resolveTraining(
         ? { eval: raw.holdout, seed: defaults.training.holdout_seed }
         : { eval: raw.holdout.eval, seed: raw.holdout.seed ?? defaults.training.holdout_seed };
   }
-  if (raw.serve_as !== undefined) spec.serve_as = { ...raw.serve_as };
+  if (raw.serve_as !== undefined) {
+    spec.serve_as = { ...raw.serve_as };
+    if (raw.serve_as.provider !== undefined)
+      checkProviderName(ctx, ['training', 'serve_as', 'provider'], raw.serve_as.provider, providers);
+  }
   if (raw.suffix !== undefined) spec.suffix = raw.suffix;
   if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend, providers);
   if (raw.registry !== undefined) {

@@ -316,6 +316,17 @@ export const serveAs = {
   properties: {
     system: { type: 'string', title: 'System', description: 'System prompt ("" for none).' },
     template: { type: 'string', title: 'Template', description: 'User message template ({{input}}, {{field}}).' },
+    provider: {
+      type: 'string',
+      title: 'Provider',
+      description:
+        "Provider that serves the trained model (default: the training backend's provider); the variant promotion proposes uses it.",
+    },
+    params: {
+      type: 'object',
+      title: 'Params',
+      description: 'Request parameters of the proposed variant (default: { temperature: 0 }).',
+    },
   },
 } as const;
 

@@ -192,6 +192,9 @@ export interface HoldoutSpec {
 export interface ServeAsSpec {
   system?: string;
   template?: string;
+  /** Serves the trained model in the variant a promotion proposes (default: the backend's provider). */
+  provider?: string;
+  params?: Record<string, unknown>;
 }
 
 /** Training set, backend and registry (defaults applied, paths absolute). */

@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ExitCode, TunegateError } from '../errors.js';
+import { applyLocally, type FileChange, insideRepo } from './file-change.js';
 import { unifiedDiff } from './line-diff.js';
 import { openPromotionPullRequest } from './promote-pr.js';
-import { readRegistryText, renderRegistryUpdate, writeRegistryText } from './registry.js';
+import { readRegistryText, renderRegistryUpdate } from './registry.js';
 
 export interface ApplyPromotionOptions {
   mode: 'dry-run' | 'commit' | 'pull-request';
@@ -21,12 +22,11 @@ export interface ApplyPromotionOptions {
   github?: { apiUrl: string; token: string; owner: string; repo: string; base: string };
   fetch?: typeof fetch;
   /**
-   * (commit) Writes the files that record this promotion (the promotions ledger, the run history) once
-   * the registry is written, and returns their paths: those inside the repository join the same commit.
+   * The files that go with the registry change (the promotions ledger, the run history, the suite):
+   * those inside the repository join the same commit, on the working tree or on the pull request's
+   * branch; those outside are written locally. Applied only when the registry changes.
    */
-  companions?: (pending: PromotionResult) => Promise<string[]>;
-  /** (pull-request) The promotions ledger and its new line, added on the pull request's branch. */
-  ledgerLine?: { file: string; line: string };
+  companions?: (pending: Pick<PromotionResult, 'mode' | 'branch'>) => FileChange[];
 }
 
 export interface PromotionResult {
@@ -39,6 +39,8 @@ export interface PromotionResult {
   commit?: string;
   branch?: string;
   pullRequestUrl?: string;
+  /** Repository paths the commit changed besides the registry. */
+  companions?: string[];
 }
 
 const GIT_IDENTITY = ['-c', 'user.name=tunegate', '-c', 'user.email=tunegate@users.noreply.github.com'];
@@ -46,8 +48,8 @@ const exec = promisify(execFile);
 
 /**
  * Points the registry at the promoted model: `dry-run` computes the change and writes nothing,
- * `commit` writes the file and commits only it, `pull-request` puts the change on a branch through
- * GitHub's REST API and opens a pull request with the evidence.
+ * `commit` writes the registry and its companions and commits exactly them, `pull-request` makes
+ * the same change as one commit on a branch through GitHub's REST API and opens a pull request.
  */
 export async function applyPromotion(options: ApplyPromotionOptions): Promise<PromotionResult> {
   const file = path.resolve(options.repoDir, options.registryFile);
@@ -55,15 +57,23 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
   if (repoRelative === undefined) {
     throw new TunegateError('registry', `the registry ${file} lies outside the repository ${options.repoDir}`);
   }
+  const split = (pending: Pick<PromotionResult, 'mode' | 'branch'>) => {
+    const changes = options.companions?.(pending) ?? [];
+    const inRepo = changes.flatMap((c) => {
+      const at = insideRepo(options.repoDir, c.file);
+      return at === undefined ? [] : [{ ...c, file: at }];
+    });
+    return { inRepo, outside: changes.filter((c) => insideRepo(options.repoDir, c.file) === undefined) };
+  };
 
   if (options.mode === 'pull-request') {
-    const ledgerPath = options.ledgerLine ? insideRepo(options.repoDir, options.ledgerLine.file) : undefined;
     if (!options.github) {
       throw new TunegateError(
         'promote',
         'a pull-request promotion needs the GitHub repository, base branch and a token (contents: write, pull-requests: write)',
       );
     }
+    let outside: FileChange[] = [];
     const opened = await openPromotionPullRequest({
       api: {
         apiUrl: options.github.apiUrl,
@@ -78,10 +88,13 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
       model: options.model,
       message: options.message,
       evidence: options.evidence,
-      ...(ledgerPath && options.ledgerLine
-        ? { appendLine: { filePath: ledgerPath, line: options.ledgerLine.line } }
-        : {}),
+      companions: (branch) => {
+        const parts = split({ mode: 'pull-request', branch });
+        outside = parts.outside;
+        return parts.inRepo;
+      },
     });
+    for (const change of outside) await applyLocally(options.repoDir, change);
     return { mode: options.mode, ...opened };
   }
 
@@ -98,9 +111,10 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
     ['rev-parse', '--is-inside-work-tree'],
     `${options.repoDir} is not inside a git repository`,
   );
-  await writeRegistryText(file, update.text);
-  const written = (await options.companions?.(result)) ?? [];
-  const paths = [repoRelative, ...written.map((p) => insideRepo(options.repoDir, p)).filter((p) => p !== undefined)];
+  const { inRepo, outside } = split({ mode: options.mode });
+  const changes: FileChange[] = [{ file: repoRelative, update: () => update.text }, ...inRepo];
+  for (const change of [...changes, ...outside]) await applyLocally(options.repoDir, change);
+  const paths = [...new Set(changes.map((c) => c.file))];
   await git(options.repoDir, ['add', '--', ...paths], `cannot stage ${paths.join(', ')}`);
   // A pathspec commits only the registry and its records, whatever else is staged.
   await git(
@@ -109,13 +123,7 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
     `wrote ${paths.join(', ')} but could not commit them`,
   );
   const commit = (await git(options.repoDir, ['rev-parse', 'HEAD'], 'cannot read the new commit')).trim();
-  return { ...result, commit };
-}
-
-/** The path relative to the repository's root with forward slashes, or undefined when it lies outside. */
-function insideRepo(repoDir: string, file: string): string | undefined {
-  const relative = path.relative(path.resolve(repoDir), path.resolve(repoDir, file)).split(path.sep).join('/');
-  return relative.startsWith('../') || relative === '..' || path.isAbsolute(relative) ? undefined : relative;
+  return { ...result, commit, companions: paths.slice(1) };
 }
 
 async function git(cwd: string, args: string[], failure: string): Promise<string> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ExitCode, TunegateError } from '../errors.js';
 import { type GitHubApi, githubRequest } from './backends/github-rest.js';
 import { answerDetail, type HttpAnswer } from './backends/http.js';
+import type { FileChange } from './file-change.js';
 import { unifiedDiff } from './line-diff.js';
 import { renderRegistryUpdate } from './registry.js';
 
@@ -16,8 +17,8 @@ export interface PullRequestPromotion {
   model: string;
   message: string;
   evidence: string;
-  /** A line appended to a file on the branch with the registry change (the promotions ledger). */
-  appendLine?: { filePath: string; line: string };
+  /** Files changed in the same commit as the registry (paths inside the repository), given the branch. */
+  companions?: (branch: string) => FileChange[];
 }
 
 export interface PullRequestOutcome {
@@ -27,6 +28,8 @@ export interface PullRequestOutcome {
   branch?: string;
   commit?: string;
   pullRequestUrl?: string;
+  /** Repository paths the commit changed besides the registry. */
+  companions?: string[];
 }
 
 const CODE = 'promote';
@@ -38,102 +41,140 @@ export function promotionBranch(key: string, model: string): string {
 }
 
 /**
- * The registry change as a pull request, through the REST API: read the base branch, create the
- * promotion branch from it, update the file there, open the pull request. Safe to re-run: an existing
- * branch, an already-updated file and an open pull request are reused, not duplicated.
+ * The registry change as a pull request, through the REST API: one commit on top of the base branch
+ * holds the registry and its companions (Git Data API: a tree, a commit, the branch pointed at it),
+ * then the pull request is opened. Safe to re-run: a branch that already carries the change and an
+ * open pull request are reused, so nothing is committed or recorded twice.
  */
 export async function openPromotionPullRequest(request: PullRequestPromotion): Promise<PullRequestOutcome> {
   const { api, owner, repo, base, filePath } = request;
   const repoApi = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  const contentsPath = `${repoApi}/contents/${filePath.split('/').map(encodeURIComponent).join('/')}`;
   const where = `${owner}/${repo}`;
+  const github = { api, repoApi, where };
 
-  const baseRef = await call(
-    api,
-    'GET',
-    `${repoApi}/git/ref/heads/${encodeURIComponent(base)}`,
-    where,
-    'read the base branch',
-  );
-  const baseSha = (baseRef.json as { object?: { sha?: string } }).object?.sha;
-  if (!baseSha) throw unexpected(where, 'the base branch has no commit sha');
-
-  const onBase = await readFile(api, contentsPath, base, where);
+  const baseSha = await branchHead(github, base);
+  if (!baseSha) throw refusal404(where, `the base branch ${base}`);
+  const onBase = await readFile(github, filePath, base);
   const update = renderRegistryUpdate(filePath, onBase?.text, request.key, request.model);
   if (update.text === onBase?.text) return { changed: false, diff: '', before: update.before };
   const diff = unifiedDiff(filePath, onBase?.text, update.text);
 
   const branch = promotionBranch(request.key, request.model);
-  const created = await githubRequest(api, 'POST', `${repoApi}/git/refs`, CODE, {
-    ref: `refs/heads/${branch}`,
-    sha: baseSha,
-  });
-  if (!created.ok && !(created.status === 422 && /already exists/i.test(answerDetail(created)))) {
-    throw refusal(created, where, `create the branch ${branch}`);
-  }
-
-  const onBranch = await readFile(api, contentsPath, branch, where);
+  const branchSha = await branchHead(github, branch);
+  const onBranch = branchSha ? await readFile(github, filePath, branch) : undefined;
   let commit: string | undefined;
+  let companions: string[] | undefined;
   if (onBranch?.text !== update.text) {
-    const written = await call(api, 'PUT', contentsPath, where, `update ${filePath} on ${branch}`, {
-      message: request.message,
-      content: Buffer.from(update.text, 'utf8').toString('base64'),
-      branch,
-      ...(onBranch ? { sha: onBranch.sha } : {}),
-    });
-    commit = (written.json as { commit?: { sha?: string } }).commit?.sha;
-    // The ledger line travels with the change it records (only with a new change: a re-run adds nothing).
-    if (request.appendLine) await appendOnBranch(api, repoApi, branch, where, request.appendLine);
+    const changes: FileChange[] = [
+      { file: filePath, update: () => update.text },
+      ...(request.companions?.(branch) ?? []),
+    ];
+    const entries = [];
+    for (const change of changes) {
+      const current = change.file === filePath ? onBase : await readFile(github, change.file, base);
+      entries.push({ path: change.file, mode: '100644', type: 'blob', content: change.update(current?.text) });
+    }
+    commit = await commitOnTop(github, baseSha, entries, request.message);
+    await pointBranch(github, branch, commit, branchSha !== undefined);
+    companions = entries.slice(1).map((entry) => entry.path);
   }
 
-  const pullRequestUrl = await openOrFindPullRequest(api, repoApi, where, {
+  const pullRequestUrl = await openOrFindPullRequest(github, {
     title: request.message.split('\n')[0] ?? request.message,
     head: branch,
     base,
     body: request.evidence,
   });
-  return { changed: true, diff, before: update.before, branch, ...(commit ? { commit } : {}), pullRequestUrl };
+  return {
+    changed: true,
+    diff,
+    before: update.before,
+    branch,
+    ...(commit ? { commit } : {}),
+    ...(companions ? { companions } : {}),
+    pullRequestUrl,
+  };
 }
 
-async function appendOnBranch(
-  api: GitHubApi,
-  repoApi: string,
-  branch: string,
-  where: string,
-  { filePath, line }: { filePath: string; line: string },
-): Promise<void> {
-  const contentsPath = `${repoApi}/contents/${filePath.split('/').map(encodeURIComponent).join('/')}`;
-  const current = await readFile(api, contentsPath, branch, where);
-  const before = current?.text ?? '';
-  const text = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${line}\n`;
-  await call(api, 'PUT', contentsPath, where, `record the promotion in ${filePath} on ${branch}`, {
-    message: `Record the promotion in ${filePath}`,
-    content: Buffer.from(text, 'utf8').toString('base64'),
-    branch,
-    ...(current ? { sha: current.sha } : {}),
+interface RepoApi {
+  api: GitHubApi;
+  repoApi: string;
+  where: string;
+}
+
+/** The commit a branch points at, or undefined when there is no such branch. */
+async function branchHead(github: RepoApi, branch: string): Promise<string | undefined> {
+  const path = `${github.repoApi}/git/ref/heads/${encodeURIComponent(branch)}`;
+  const answer = await githubRequest(github.api, 'GET', path, CODE);
+  if (answer.status === 404) return undefined;
+  if (!answer.ok) throw refusal(answer, github.where, `read the branch ${branch}`);
+  const sha = (answer.json as { object?: { sha?: string } }).object?.sha;
+  if (!sha) throw unexpected(github.where, `the branch ${branch} has no commit sha`);
+  return sha;
+}
+
+/** A new commit whose parent is `parent` and whose tree is the parent's with `entries` written. */
+async function commitOnTop(
+  github: RepoApi,
+  parent: string,
+  entries: { path: string; mode: string; type: string; content: string }[],
+  message: string,
+): Promise<string> {
+  const { api, repoApi, where } = github;
+  const parentCommit = await call(api, 'GET', `${repoApi}/git/commits/${parent}`, where, 'read the base commit');
+  const baseTree = (parentCommit.json as { tree?: { sha?: string } }).tree?.sha;
+  if (!baseTree) throw unexpected(where, 'the base commit has no tree');
+  const tree = await call(api, 'POST', `${repoApi}/git/trees`, where, 'write the changed files', {
+    base_tree: baseTree,
+    tree: entries,
   });
+  const treeSha = (tree.json as { sha?: string }).sha;
+  if (!treeSha) throw unexpected(where, 'the new tree has no sha');
+  const made = await call(api, 'POST', `${repoApi}/git/commits`, where, 'commit the promotion', {
+    message,
+    tree: treeSha,
+    parents: [parent],
+  });
+  const sha = (made.json as { sha?: string }).sha;
+  if (!sha) throw unexpected(where, 'the new commit has no sha');
+  return sha;
+}
+
+/**
+ * Points the promotion branch at the commit: creates it, or moves it when it exists. The branch is
+ * tunegate's own (named after the key and the model), so an outdated one is replaced by the fresh commit.
+ */
+async function pointBranch(github: RepoApi, branch: string, sha: string, exists: boolean): Promise<void> {
+  const { api, repoApi, where } = github;
+  if (!exists) {
+    const created = await githubRequest(api, 'POST', `${repoApi}/git/refs`, CODE, { ref: `refs/heads/${branch}`, sha });
+    if (created.ok) return;
+    if (!(created.status === 422 && /already exists/i.test(answerDetail(created)))) {
+      throw refusal(created, where, `create the branch ${branch}`);
+    }
+  }
+  const refPath = `${repoApi}/git/refs/heads/${encodeURIComponent(branch)}`;
+  await call(api, 'PATCH', refPath, where, `move the branch ${branch}`, { sha, force: true });
 }
 
 async function readFile(
-  api: GitHubApi,
-  contentsPath: string,
+  github: RepoApi,
+  filePath: string,
   ref: string,
-  where: string,
 ): Promise<{ text: string; sha: string } | undefined> {
-  const answer = await githubRequest(api, 'GET', `${contentsPath}?ref=${encodeURIComponent(ref)}`, CODE);
+  const contentsPath = `${github.repoApi}/contents/${filePath.split('/').map(encodeURIComponent).join('/')}`;
+  const answer = await githubRequest(github.api, 'GET', `${contentsPath}?ref=${encodeURIComponent(ref)}`, CODE);
   if (answer.status === 404) return undefined;
-  if (!answer.ok) throw refusal(answer, where, `read the registry on ${ref}`);
+  if (!answer.ok) throw refusal(answer, github.where, `read ${filePath} on ${ref}`);
   const file = answer.json as { type?: string; sha?: string; content?: string; encoding?: string };
   if (file.type !== 'file' || !file.sha || file.encoding !== 'base64' || typeof file.content !== 'string') {
-    throw unexpected(where, `the registry path on ${ref} is not a file GitHub returns inline (larger than 1 MB?)`);
+    throw unexpected(github.where, `${filePath} on ${ref} is not a file GitHub returns inline (larger than 1 MB?)`);
   }
   return { text: Buffer.from(file.content, 'base64').toString('utf8'), sha: file.sha };
 }
 
 async function openOrFindPullRequest(
-  api: GitHubApi,
-  repoApi: string,
-  where: string,
+  { api, repoApi, where }: RepoApi,
   pull: { title: string; head: string; base: string; body: string },
 ): Promise<string> {
   const opened = await githubRequest(api, 'POST', `${repoApi}/pulls`, CODE, pull);
@@ -158,7 +199,7 @@ function pullUrl(answer: HttpAnswer, where: string): string {
 
 async function call(
   api: GitHubApi,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PATCH',
   path: string,
   where: string,
   step: string,
@@ -187,4 +228,14 @@ function refusal(answer: HttpAnswer, where: string, step: string): TunegateError
 
 function unexpected(where: string, what: string): TunegateError {
   return new TunegateError(CODE, `unexpected answer from GitHub for ${where}: ${what}`, { exitCode: ExitCode.runtime });
+}
+
+function refusal404(where: string, what: string): TunegateError {
+  return new TunegateError(
+    CODE,
+    `could not find ${what} in ${where}; check that the repository and the branch exist and that the token can see them`,
+    {
+      exitCode: ExitCode.usage,
+    },
+  );
 }

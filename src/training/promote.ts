@@ -206,8 +206,11 @@ export interface PromotionRecord {
   decision: PromotionDecision;
   reasons: string[];
   numbers: PromotionNumbers;
-  /** How the registry was (or would be) changed, and where: a commit sha or a pull request URL. */
-  applied?: { mode: string; changed: boolean; commit?: string; pull_request_url?: string };
+  /**
+   * How the registry was changed. The line is part of the commit it describes, so it names the pull
+   * request's branch, not a commit sha or the pull request's URL (neither exists yet when it is written).
+   */
+  applied?: { mode: string; changed: boolean; branch?: string };
 }
 
 export const PROMOTIONS_FILE = 'promotions.jsonl';

@@ -110,6 +110,12 @@ function readYaml(file: string, text: string, parts: string[]): string | undefin
   return modelValue(file, parts, doc.getIn(parts, true) as Node | undefined);
 }
 
+/** The plain value at a dotted path of a YAML text (a map as an object), or undefined when absent. */
+export function readYamlValue(file: string, text: string, parts: string[]): unknown {
+  const node = parseYaml(file, text).getIn(parts, true) as Node | undefined;
+  return node === undefined ? undefined : node.toJSON();
+}
+
 function modelValue(file: string, parts: string[], node: unknown): string | undefined {
   const value = isScalar(node) ? node.value : node;
   if (value === null || value === undefined) return undefined;
@@ -119,24 +125,42 @@ function modelValue(file: string, parts: string[], node: unknown): string | unde
   throw new TunegateError(CODE, `${file}: ${parts.join('.')} holds ${what}, not a model id`);
 }
 
-function updateYaml(file: string, text: string, parts: string[], model: string): string {
+function updateYaml(file: string, text: string, parts: string[], value: YamlValue): string {
   const doc = parseYaml(file, text);
-  const spliced = spliceYaml(file, text, doc, parts, model);
-  if (spliced !== undefined && splicedHolds(file, spliced, parts, model)) return spliced;
+  const spliced = spliceYaml(file, text, doc, parts, value);
+  if (spliced !== undefined && splicedHolds(file, spliced, parts, value)) return spliced;
   // The in-place edit did not apply (a flow map, an empty file): let the Document API rewrite the file.
-  return setWithDocument(file, doc, parts, model);
+  return setWithDocument(file, doc, parts, value);
 }
 
-/** The safety net under the in-place edit: the new text must parse and hold the model under the key. */
-function splicedHolds(file: string, text: string, parts: string[], model: string): boolean {
+/** A model id, or (for a new suite variant) a map of plain values. */
+type YamlValue = string | Record<string, unknown>;
+
+/**
+ * Sets the dotted path `parts` to `value` in a YAML text and returns the new text, keeping everything
+ * else (comments, quoting, order) as it was: the registry's model, or a suite's new variant.
+ */
+export function renderYamlSet(file: string, text: string, parts: string[], value: YamlValue): string {
+  return updateYaml(file, text, parts, value);
+}
+
+/** The safety net under the in-place edit: the new text must parse and hold the value under the key. */
+function splicedHolds(file: string, text: string, parts: string[], value: YamlValue): boolean {
   try {
-    return readYaml(file, text, parts) === model;
+    if (typeof value === 'string') return readYaml(file, text, parts) === value;
+    const held = parseYaml(file, text).getIn(parts, true) as Node | undefined;
+    return JSON.stringify(held?.toJSON()) === JSON.stringify(value);
   } catch {
     return false;
   }
 }
 
-function setWithDocument(file: string, doc: ReturnType<typeof parseDocument>, parts: string[], model: string): string {
+function setWithDocument(
+  file: string,
+  doc: ReturnType<typeof parseDocument>,
+  parts: string[],
+  model: YamlValue,
+): string {
   for (let depth = 1; depth < parts.length; depth++) {
     const prefix = parts.slice(0, depth);
     const node = doc.getIn(prefix, true);
@@ -162,11 +186,11 @@ function spliceYaml(
   text: string,
   doc: ReturnType<typeof parseDocument>,
   parts: string[],
-  model: string,
+  model: YamlValue,
 ): string | undefined {
   const existing = doc.getIn(parts, true);
   if (existing !== undefined) {
-    if (!isScalar(existing) || !existing.range) return undefined;
+    if (typeof model !== 'string' || !isScalar(existing) || !existing.range) return undefined;
     modelValue(file, parts, existing);
     const rendered = yamlScalar(existing, model);
     if (rendered === undefined) return undefined;
@@ -208,7 +232,7 @@ function yamlScalar(node: Scalar, model: string): string | undefined {
 }
 
 /** `['a', 'b']` and `m` → `{ a: { b: m } }`. */
-function nested(parts: string[], model: string): Record<string, unknown> {
+function nested(parts: string[], model: YamlValue): Record<string, unknown> {
   return parts.reduceRight<unknown>((inner, part) => ({ [part]: inner }), model) as Record<string, unknown>;
 }
 

@@ -38,3 +38,51 @@ export function servingFormat(suite: LoadedSuite): ServeFormat {
     ...(system === '' ? {} : { system }),
   };
 }
+
+/** What `proposedVariant` needs to build a variant: a provider it can name. */
+export type ProposedVariant = { variant: VariantSpec } | { missing: string };
+
+/**
+ * The variant a promoted model is served as when the suite has no fine-tuned variant yet: the serving
+ * format on `serve_as.provider` (default: the training backend's provider), named after
+ * `training.variant` or `finetuned`. A promotion tests the candidate in it and proposes it for the suite.
+ */
+export function proposedVariant(suite: LoadedSuite, model: string): ProposedVariant {
+  const training = suite.training;
+  const backend = training?.backend;
+  const provider = training?.serve_as?.provider ?? (backend && 'provider' in backend ? backend.provider : undefined);
+  if (provider === undefined) {
+    return {
+      missing: `set training.serve_as.provider: the provider that will serve the trained model (the ${backend?.type ?? 'training'} backend does not name one)`,
+    };
+  }
+  const format = servingFormat(suite);
+  const taken = new Set(suite.variants.map((v) => v.name));
+  const name = taken.has('finetuned') ? 'fine_tuned' : 'finetuned';
+  return {
+    variant: {
+      name,
+      role: 'finetuned',
+      provider,
+      model,
+      ...(training?.base_model ? { base_model: training.base_model } : {}),
+      ...(format.system === undefined ? {} : { system: format.system }),
+      examples: [],
+      template: format.template,
+      params: training?.serve_as?.params ?? { temperature: 0 },
+    },
+  };
+}
+
+/** The proposed variant as the suite file writes it (what a promotion adds under `variants:`). */
+export function variantAsWritten(variant: VariantSpec): Record<string, unknown> {
+  return {
+    role: variant.role,
+    provider: variant.provider,
+    model: variant.model,
+    ...(variant.base_model ? { base_model: variant.base_model } : {}),
+    ...(variant.system === undefined ? {} : { system: variant.system }),
+    template: variant.template,
+    params: variant.params,
+  };
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
+import { appendLineChange } from '../../src/training/file-change.js';
 import { applyPromotion, type PromotionRecord, recordPromotion } from '../../src/training/promote.js';
 import { promotionBranch } from '../../src/training/promote-pr.js';
 import { type FakeRepo, startFakeRepo } from './fake-git-data.js';
@@ -144,6 +145,7 @@ describe('applyPromotion pull-request', () => {
       before: 'gpt-4.1',
       branch,
       commit: promoted?.sha,
+      companions: [],
       pullRequestUrl: 'https://github.com/acme/app/pull/1',
     });
     expect(promoted?.files.get('config/models.yaml')).toBe(REGISTRY.replace('gpt-4.1 #', `${MODEL} #`));
@@ -159,34 +161,73 @@ describe('applyPromotion pull-request', () => {
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'GET /repos/acme/app/git/ref/heads/main',
       'GET /repos/acme/app/contents/config/models.yaml?ref=main',
+      `GET /repos/acme/app/git/ref/heads/${encodeURIComponent(branch)}`,
+      `GET /repos/acme/app/git/commits/${main?.sha}`,
+      'POST /repos/acme/app/git/trees',
+      'POST /repos/acme/app/git/commits',
       'POST /repos/acme/app/git/refs',
-      `GET /repos/acme/app/contents/config/models.yaml?ref=${encodeURIComponent(branch)}`,
-      'PUT /repos/acme/app/contents/config/models.yaml',
       'POST /repos/acme/app/pulls',
     ]);
     expect(fake.requests.every((request) => request.authorization === 'Bearer gh-token')).toBe(true);
-    expect(fake.requests[2]?.body).toEqual({ ref: `refs/heads/${branch}`, sha: main?.sha });
-    expect(fake.requests[4]?.body).toMatchObject({ branch, message: base.message });
+    expect(fake.requests[5]?.body).toMatchObject({ message: base.message, parents: [main?.sha] });
+    expect(fake.requests[6]?.body).toEqual({ ref: `refs/heads/${branch}`, sha: promoted?.sha });
     // Nothing local is touched.
     expect(await readFile(path.join(dir, 'config', 'models.yaml'), 'utf8')).toBe(REGISTRY);
   });
 
-  it('adds the promotions ledger line on the pull request branch, after the existing lines', async () => {
+  it('puts the registry and its companions in one commit on the branch, the ledger line after the existing lines', async () => {
     fake.branches.get('main')?.files.set('config/promotions.jsonl', '{"earlier":true}\n');
+    const mainSha = fake.branches.get('main')?.sha;
     const line = JSON.stringify({ decision: 'promote', candidate: MODEL });
-    const ledgerLine = { file: path.join(dir, 'config', 'promotions.jsonl'), line };
-    const result = await applyPromotion({ ...options(), ledgerLine });
-    const promoted = fake.branches.get(result.branch ?? '');
-    expect(promoted?.files.get('config/promotions.jsonl')).toBe(`{"earlier":true}\n${line}\n`);
+    const companions = (pending: { branch?: string }) => [
+      appendLineChange(
+        path.join(dir, 'config', 'promotions.jsonl'),
+        `${line.slice(0, -1)},"branch":"${pending.branch}"}`,
+      ),
+      { file: 'history/runs.jsonl', update: (current: string | undefined) => `${current ?? ''}{"run":1}\n` },
+      { file: path.join(dir, '..', 'outside.jsonl'), update: () => 'local only\n' },
+    ];
+    const result = await applyPromotion({ ...options(), companions });
+    const commit = fake.commits.get(result.commit ?? '');
+    expect(commit?.parents).toEqual([mainSha]);
+    expect(commit?.files.get('config/models.yaml')).toBe(REGISTRY.replace('gpt-4.1 #', `${MODEL} #`));
+    expect(commit?.files.get('config/promotions.jsonl')).toBe(
+      `{"earlier":true}\n${line.slice(0, -1)},"branch":"${result.branch}"}\n`,
+    );
+    expect(commit?.files.get('history/runs.jsonl')).toBe('{"run":1}\n');
+    expect(result.companions).toEqual(['config/promotions.jsonl', 'history/runs.jsonl']);
+    expect(fake.branches.get(result.branch ?? '')?.sha).toBe(result.commit);
     expect(fake.branches.get('main')?.files.get('config/promotions.jsonl')).toBe('{"earlier":true}\n');
-    expect(fake.requests.filter((request) => request.method === 'PUT').map((request) => request.path)).toEqual([
-      '/repos/acme/app/contents/config/models.yaml',
-      '/repos/acme/app/contents/config/promotions.jsonl',
-    ]);
+    // A file outside the repository cannot travel with the pull request: it is written locally.
+    expect(await readFile(path.join(dir, '..', 'outside.jsonl'), 'utf8')).toBe('local only\n');
+    await rm(path.join(dir, '..', 'outside.jsonl'));
+    expect(fake.requests.filter((request) => request.path.endsWith('/git/commits'))).toHaveLength(1);
+    // A re-run finds the change on the branch: nothing is committed or recorded twice.
+    const again = await applyPromotion({ ...options(), companions });
+    expect(again.commit).toBeUndefined();
+    expect(fake.branches.get(result.branch ?? '')?.sha).toBe(result.commit);
+    expect(fake.requests.filter((request) => request.path.endsWith('/git/commits'))).toHaveLength(1);
     expect(fake.pulls).toHaveLength(1);
-    // A re-run changes nothing on the branch, so it records nothing there twice.
-    await applyPromotion({ ...options(), ledgerLine });
-    expect(promoted?.files.get('config/promotions.jsonl')).toBe(`{"earlier":true}\n${line}\n`);
+  });
+
+  it('moves an outdated promotion branch to a fresh commit on the base', async () => {
+    const branch = promotionBranch('models.router', MODEL);
+    const mainSha = fake.branches.get('main')?.sha ?? '';
+    fake.commits.set('0'.repeat(40), {
+      sha: '0'.repeat(40),
+      tree: 'stale',
+      parents: [mainSha],
+      message: 'stale',
+      files: new Map([['config/models.yaml', 'models:\n  router: something-else\n']]),
+    });
+    fake.branches.set(branch, { sha: '0'.repeat(40), files: fake.commits.get('0'.repeat(40))?.files ?? new Map() });
+    const result = await applyPromotion(options());
+    expect(fake.commits.get(result.commit ?? '')?.parents).toEqual([mainSha]);
+    expect(fake.branches.get(branch)?.sha).toBe(result.commit);
+    expect(fake.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
+      sha: result.commit,
+      force: true,
+    });
   });
 
   it('reuses the branch and the open pull request on a re-run', async () => {
@@ -195,7 +236,7 @@ describe('applyPromotion pull-request', () => {
     expect(again.pullRequestUrl).toBe(first.pullRequestUrl);
     expect(again.commit).toBeUndefined();
     expect(fake.pulls).toHaveLength(1);
-    expect(fake.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
+    expect(fake.requests.filter((request) => request.path.endsWith('/git/commits'))).toHaveLength(1);
   });
 
   it('opens nothing when the base branch already serves the model', async () => {
@@ -210,7 +251,7 @@ describe('applyPromotion pull-request', () => {
     const error = (await applyPromotion(options()).catch((caught: unknown) => caught)) as TunegateError;
     expect(error.code).toBe('promote');
     expect(error.message).toContain(
-      'could not read the base branch in acme/app (403: Resource not accessible by integration)',
+      'could not read the branch main in acme/app (403: Resource not accessible by integration)',
     );
     expect(error.message).toContain('contents: write and pull-requests: write');
     expect(error.message).not.toContain('gh-token');

@@ -3,15 +3,17 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A fake of the GitHub REST endpoints a pull-request promotion uses, on a loopback port: get a branch
- * ref, create a ref, get and put file contents on a branch, open and list pull requests. Each branch
- * holds its own copy of the files; answers follow GitHub's shapes and status codes.
+ * A fake of the GitHub REST endpoints a pull-request promotion uses, on a loopback port: branch refs
+ * (get, create, move), file contents on a ref, the Git Data API (commits and trees, so several files
+ * change in one commit), and pull requests. Answers follow GitHub's shapes and status codes.
  */
 export interface FakeRepo {
   url: string;
   owner: string;
   repo: string;
+  /** Each branch's head commit and the files it holds. */
   branches: Map<string, { sha: string; files: Map<string, string> }>;
+  commits: Map<string, FakeCommit>;
   pulls: { number: number; title: string; head: string; base: string; body: string; html_url: string }[];
   requests: { method: string; path: string; body?: unknown; authorization?: string }[];
   /** Answer every request with this status (e.g. 403 for a read-only token). */
@@ -19,19 +21,34 @@ export interface FakeRepo {
   close(): Promise<void>;
 }
 
+export interface FakeCommit {
+  sha: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  files: Map<string, string>;
+}
+
 const DOCS = 'https://docs.github.com/rest';
 
 export async function startFakeRepo(owner: string, repo: string, files: Record<string, string>): Promise<FakeRepo> {
+  const initial = makeCommit('initial', [], new Map(Object.entries(files)));
+  const trees = new Map<string, Map<string, string>>([[initial.tree, initial.files]]);
   const state: FakeRepo = {
     url: '',
     owner,
     repo,
-    branches: new Map([['main', { sha: sha('initial'), files: new Map(Object.entries(files)) }]]),
+    branches: new Map([['main', { sha: initial.sha, files: initial.files }]]),
+    commits: new Map([[initial.sha, initial]]),
     pulls: [],
     requests: [],
     close: async () => undefined,
   };
   const prefix = `/repos/${owner}/${repo}`;
+  const moveBranch = (name: string, sha: string) => {
+    const commit = state.commits.get(sha) as FakeCommit;
+    state.branches.set(name, { sha, files: commit.files });
+  };
 
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -51,50 +68,78 @@ export async function startFakeRepo(owner: string, repo: string, files: Record<s
     if (!url.pathname.startsWith(`${prefix}/`)) return notFound(response);
     const rest = url.pathname.slice(prefix.length);
 
-    const ref = /^\/git\/ref\/heads\/(.+)$/.exec(rest);
-    if (ref && method === 'GET') {
+    const ref = /^\/git\/refs?\/heads\/(.+)$/.exec(rest);
+    if (ref && method === 'GET' && rest.startsWith('/git/ref/')) {
       const name = decodeURIComponent(ref[1] ?? '');
       const branch = state.branches.get(name);
       if (!branch) return notFound(response);
       return send(response, 200, { ref: `refs/heads/${name}`, object: { type: 'commit', sha: branch.sha } });
     }
+    if (ref && method === 'PATCH' && rest.startsWith('/git/refs/')) {
+      const name = decodeURIComponent(ref[1] ?? '');
+      const branch = state.branches.get(name);
+      if (!branch) return send(response, 422, { message: 'Reference does not exist' });
+      const next = state.commits.get(body.sha);
+      if (!next) return send(response, 422, { message: 'Object does not exist' });
+      if (!body.force && !next.parents.includes(branch.sha)) {
+        return send(response, 422, { message: 'Update is not a fast forward' });
+      }
+      moveBranch(name, next.sha);
+      return send(response, 200, { ref: `refs/heads/${name}`, object: { type: 'commit', sha: next.sha } });
+    }
     if (rest === '/git/refs' && method === 'POST') {
       const name = String(body.ref).replace(/^refs\/heads\//, '');
       if (state.branches.has(name))
         return send(response, 422, { message: 'Reference already exists', documentation_url: DOCS });
-      const from = [...state.branches.values()].find((branch) => branch.sha === body.sha);
-      if (!from) return send(response, 422, { message: 'Object does not exist' });
-      state.branches.set(name, { sha: body.sha, files: new Map(from.files) });
+      if (!state.commits.has(body.sha)) return send(response, 422, { message: 'Object does not exist' });
+      moveBranch(name, body.sha);
       return send(response, 201, { ref: body.ref, object: { type: 'commit', sha: body.sha } });
     }
-    const contents = /^\/contents\/(.+)$/.exec(rest);
-    if (contents) {
-      const filePath = contents[1]?.split('/').map(decodeURIComponent).join('/') ?? '';
-      if (method === 'GET') {
-        const branch = state.branches.get(url.searchParams.get('ref') ?? 'main');
-        const file = branch?.files.get(filePath);
-        if (file === undefined) return notFound(response);
-        const content = Buffer.from(file)
-          .toString('base64')
-          .replace(/(.{60})/g, '$1\n');
-        return send(response, 200, { type: 'file', path: filePath, sha: blobSha(file), encoding: 'base64', content });
-      }
-      if (method === 'PUT') {
-        const branch = state.branches.get(body.branch ?? 'main');
-        if (!branch) return notFound(response);
-        const current = branch.files.get(filePath);
-        if (current !== undefined && body.sha !== blobSha(current)) {
-          return send(response, 409, { message: `${filePath} does not match ${body.sha ?? 'no sha'}` });
+    const commitPath = /^\/git\/commits\/([0-9a-f]+)$/.exec(rest);
+    if (commitPath && method === 'GET') {
+      const commit = state.commits.get(commitPath[1] ?? '');
+      if (!commit) return notFound(response);
+      return send(response, 200, {
+        sha: commit.sha,
+        message: commit.message,
+        tree: { sha: commit.tree },
+        parents: commit.parents.map((sha) => ({ sha })),
+      });
+    }
+    if (rest === '/git/trees' && method === 'POST') {
+      const baseFiles = body.base_tree ? trees.get(body.base_tree) : new Map<string, string>();
+      if (!baseFiles) return send(response, 422, { message: 'Invalid base_tree' });
+      const next = new Map(baseFiles);
+      for (const entry of body.tree as { path: string; mode: string; type: string; content?: string }[]) {
+        if (entry.type !== 'blob' || entry.mode !== '100644' || typeof entry.content !== 'string') {
+          return send(response, 422, { message: `unsupported tree entry for ${entry.path}` });
         }
-        if (current === undefined && body.sha !== undefined) return notFound(response);
-        const next = Buffer.from(body.content, 'base64').toString('utf8');
-        branch.files.set(filePath, next);
-        branch.sha = sha(`${branch.sha}${body.message}${next}`);
-        return send(response, current === undefined ? 201 : 200, {
-          content: { path: filePath, sha: blobSha(next) },
-          commit: { sha: branch.sha, message: body.message },
-        });
+        next.set(entry.path, entry.content);
       }
+      const tree = treeSha(next);
+      trees.set(tree, next);
+      return send(response, 201, { sha: tree });
+    }
+    if (rest === '/git/commits' && method === 'POST') {
+      const files = trees.get(body.tree);
+      if (!files) return send(response, 422, { message: 'Tree not found' });
+      if (!(body.parents as string[]).every((parent) => state.commits.has(parent))) {
+        return send(response, 422, { message: 'Parent commit not found' });
+      }
+      const commit = makeCommit(body.message, body.parents, files);
+      state.commits.set(commit.sha, commit);
+      return send(response, 201, { sha: commit.sha, tree: { sha: commit.tree }, message: commit.message });
+    }
+    const contents = /^\/contents\/(.+)$/.exec(rest);
+    if (contents && method === 'GET') {
+      const filePath = contents[1]?.split('/').map(decodeURIComponent).join('/') ?? '';
+      const branch = state.branches.get(url.searchParams.get('ref') ?? 'main');
+      const file = branch?.files.get(filePath);
+      if (file === undefined) return notFound(response);
+      const content = Buffer.from(file)
+        .toString('base64')
+        .replace(/(.{60})/g, '$1\n');
+      return send(response, 200, { type: 'file', path: filePath, sha: blobSha(file), encoding: 'base64', content });
     }
     if (rest === '/pulls' && method === 'POST') {
       if (!state.branches.has(body.head) || !state.branches.has(body.base)) {
@@ -139,6 +184,15 @@ export async function startFakeRepo(owner: string, repo: string, files: Record<s
       server.close((error) => (error ? reject(error) : resolve()));
     });
   return state;
+}
+
+function makeCommit(message: string, parents: string[], files: Map<string, string>): FakeCommit {
+  const tree = treeSha(files);
+  return { sha: sha(`${tree}${parents.join(',')}${message}`), tree, parents, message, files };
+}
+
+function treeSha(files: Map<string, string>): string {
+  return sha(JSON.stringify([...files].sort(([a], [b]) => a.localeCompare(b))));
 }
 
 function sha(text: string): string {

@@ -157,11 +157,14 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
       `${applied.mode}: ${applied.changed ? 'registry updated' : 'registry already up to date'}${where ? ` (${where})` : ''}\n${applied.diff}\n`,
     );
   }
+  // A pull request carries the records: they land with it, on its branch.
+  const onBranch = applied?.branch ? ` on branch ${applied.branch}` : '';
   if (options.mode !== 'dry-run' && judgement.decision !== 'unchanged')
-    io.stdout.write(`recorded in ${outcome.ledger}\n`);
+    io.stdout.write(`recorded in ${outcome.ledger}${onBranch}\n`);
+  if (applied?.companions?.length) io.stdout.write(`committed with it: ${applied.companions.join(', ')}\n`);
   if (outcome.history) {
     io.stdout.write(
-      `history: the promoted model is the accepted reference of ${loaded.suite.name} in ${outcome.history.path}\n`,
+      `history: the promoted model is the accepted reference of ${loaded.suite.name} in ${outcome.history.path}${onBranch}\n`,
     );
     for (const line of prunedLines(outcome.history.pruned, DEFAULT_HISTORY_KEEP)) io.stdout.write(`${line}\n`);
   }
