@@ -3,7 +3,7 @@ import { keyedRandom, pick } from './keyed-random.js';
 import { protectedMask, touchesProtected } from './protected-spans.js';
 
 /** Keys next to each letter on a QWERTY keyboard (same row and the rows above and below). */
-const QWERTY_NEIGHBOURS: Record<string, string> = {
+export const QWERTY_NEIGHBOURS: Record<string, string> = {
   q: 'wa',
   w: 'qeas',
   e: 'wrsd',
