@@ -53,24 +53,31 @@ function labelLines(system: string, byLength: readonly string[]): Spans {
   return best;
 }
 
-/** The comma-separated line naming the most labels (each item a label, optionally quoted, `or`/`and` before the last). */
-function labelLine(system: string, labels: ReadonlySet<string>): Spans {
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The comma-separated line naming the most labels: each label's first occurrence standing alone
+ * (between separators, optionally quoted), longest labels first so `top up` never claims part of
+ * `top up limits`.
+ */
+function labelLine(system: string, byLength: readonly string[]): Spans {
   let best: Spans = [];
   let offset = 0;
   for (const line of system.split('\n')) {
-    const spans: Spans = [];
-    for (const item of line.matchAll(/[^,]+/g)) {
-      const text = item[0]
-        .replace(/^.*:\s*/, '')
-        .replace(/^\s*(?:or|and)\s+/, '')
-        .replace(/[\s.;]+$/, '')
-        .trim();
-      const label = text.replace(/^([`'"])(.*)\1$/, '$2');
-      if (!labels.has(label)) continue;
-      const start = offset + item.index + item[0].lastIndexOf(label, item[0].length);
-      spans.push({ start, end: start + label.length });
+    if (line.includes(',')) {
+      const spans: Spans = [];
+      const taken = new Uint8Array(line.length);
+      for (const label of byLength) {
+        const alone = new RegExp(`(?<=^|[\\s,:;(\`'"])${escapeRegExp(label)}(?=$|[\\s,.;)\`'"])`, 'gu');
+        const match = [...line.matchAll(alone)].find(
+          (m) => !taken.subarray(m.index, m.index + label.length).some(Boolean),
+        );
+        if (!match) continue;
+        taken.fill(1, match.index, match.index + label.length);
+        spans.push({ start: offset + match.index, end: offset + match.index + label.length });
+      }
+      if (spans.length > best.length) best = spans.sort((a, b) => a.start - b.start);
     }
-    if (spans.length > best.length) best = spans;
     offset += line.length + 1;
   }
   return best;
@@ -90,7 +97,7 @@ export function permuteLabelList(
   if (unique.length < 2) return undefined;
   const byLength = [...unique].sort((a, b) => b.length - a.length);
   const lines = labelLines(system, byLength);
-  const line = labelLine(system, new Set(unique));
+  const line = labelLine(system, byLength);
   const needed = Math.max(2, Math.ceil(0.8 * unique.length));
   const byLines = lines.length >= 2 ? lines : [];
   const byComma = line.length >= needed ? line : [];
