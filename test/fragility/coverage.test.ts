@@ -39,11 +39,14 @@ describe('fragility intervals over 200 seeded worlds', () => {
   console.log('coverage of the clustered 95% interval:', share(covered));
   console.log('coverage of an i.i.d. Wilson interval :', share(coveredIid));
 
-  it.each([...Object.keys(truth), 'pooled'])('%s: the clustered interval covers the truth at about 95%%', (name) => {
-    const coverage = (covered[name] ?? 0) / WORLDS;
-    expect(coverage).toBeGreaterThanOrEqual(0.9);
-    expect(coverage).toBeLessThanOrEqual(0.99);
-  });
+  it.each([...Object.keys(truth), 'pooled'])(
+    '%s: the clustered 95 percent interval covers the truth at about that rate',
+    (name) => {
+      const coverage = (covered[name] ?? 0) / WORLDS;
+      expect(coverage).toBeGreaterThanOrEqual(0.9);
+      expect(coverage).toBeLessThanOrEqual(0.99);
+    },
+  );
 
   it('an interval that ignores the clustering under-covers the heterogeneous family', () => {
     expect((coveredIid.instruction ?? 0) / WORLDS).toBeLessThan(0.88);
