@@ -13,7 +13,7 @@ export interface BootstrapOptions {
 }
 
 /** Linear interpolation between order statistics (the common "type 7" quantile) of a sorted sample. */
-function quantileOfSorted(sorted: Float64Array, q: number): number {
+export function quantileOfSorted(sorted: Float64Array, q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);

@@ -46,14 +46,20 @@ export function wilson(successes: number, n: number, confidence = 0.95): [number
     throw new RangeError(`wilson: need integers 0 ≤ successes ≤ n, got ${successes}/${n}`);
   }
   if (n === 0) return [0, 1];
-  const z = zForConfidence(confidence);
-  const p = successes / n;
+  return wilsonAt(successes / n, n, zForConfidence(confidence));
+}
+
+/**
+ * The Wilson interval of an observed share `p` over a sample worth `n` independent draws; `n` may be
+ * fractional (an effective sample size, for clustered data).
+ */
+export function wilsonAt(p: number, n: number, z: number): [number, number] {
   const z2n = (z * z) / n;
   const center = p + z2n / 2;
   const spread = z * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
   const scale = 1 + z2n;
   // At the edges the formula is exactly 0 or 1; pin it so rounding cannot leave a 1e-17 residue.
-  const low = successes === 0 ? 0 : (center - spread) / scale;
-  const high = successes === n ? 1 : (center + spread) / scale;
+  const low = p === 0 ? 0 : (center - spread) / scale;
+  const high = p === 1 ? 1 : (center + spread) / scale;
   return [Math.max(0, low), Math.min(1, high)];
 }

@@ -11,6 +11,7 @@ import {
   readLabels,
   readSystemPrompt,
 } from './resolve-files.js';
+import { resolveFragility } from './resolve-fragility.js';
 import { defaults, type RawProvider, type RawScorer, type RawSuite, type RawVariant } from './schema.js';
 import type {
   DatasetSpec,
@@ -425,5 +426,9 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
   if (raw.description !== undefined) suite.description = raw.description;
   const training = await resolveTraining(ctx, raw.training, providers, variants);
   if (training) suite.training = training;
+  const fragility = await resolveFragility(ctx, raw.fragility, { variants, labels });
+  if (fragility) suite.fragility = fragility;
+  // Files read while resolving training and fragility (seeds, rewordings) change results too.
+  suite.sources = [...ctx.sources];
   return suite;
 }

@@ -153,12 +153,15 @@ function explain(error: ErrorObject): Located {
     }
     case 'required':
       return { path, at: 'key', message: `missing required key "${error.params.missingProperty}"` };
-    case 'enum':
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const hint = typeof error.data === 'string' ? suggestion(error.data, allowed) : '';
       return {
         path,
         at: 'value',
-        message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')} (got ${describeValue(error.data)})`,
+        message: `must be one of ${allowed.join(', ')} (got ${describeValue(error.data)})${hint}`,
       };
+    }
     case 'type': {
       const types = String(error.params.type).split(',');
       const wanted = types.map((t) => typeNames[t] ?? t).join(' or ');

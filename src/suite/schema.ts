@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { fragility, fragilityOptions } from './schema-fragility.js';
 import {
   azureDeployment,
   dispatchBackend,
@@ -606,6 +607,16 @@ const decision = {
       description:
         'Base a "fine-tune" verdict should recommend (e.g. accounts/fireworks/models/llama-v3p1-8b-instruct), used only while it can still be trained and outlives decision.payback_months; a model no platform offers is used when priced under pricing:. Unset: the best base that can still be trained — on the configured training backend first, then the cheapest per request.',
     },
+    max_flip_rate: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.05,
+      title: 'Max flip rate',
+      description:
+        'Share of reworded inputs on which the prompted variant may change its answer (fragility section) before ' +
+        'fragility counts as a reason to fine-tune.',
+    },
     drift_latency_pct: {
       type: 'number',
       minimum: 0,
@@ -690,6 +701,7 @@ export const suiteSchema = {
     thresholds,
     decision,
     training,
+    fragility,
     allow_outside_paths: {
       type: 'boolean',
       default: false,
@@ -739,9 +751,17 @@ export const defaults = {
     pain_monthly_cost_usd: decision.properties.pain_monthly_cost_usd.default,
     long_prompt_tokens: decision.properties.long_prompt_tokens.default,
     min_training_examples: decision.properties.min_training_examples.default,
+    max_flip_rate: decision.properties.max_flip_rate.default,
     drift_latency_pct: decision.properties.drift_latency_pct.default,
     drift_cost_pct: decision.properties.drift_cost_pct.default,
     fail_on: decision.properties.fail_on.default,
+  },
+  fragility: {
+    sample: fragilityOptions.properties.sample.default,
+    seed: fragilityOptions.properties.seed.default,
+    perturbations: fragilityOptions.properties.perturbations.default,
+    per_case: fragilityOptions.properties.per_case.default,
+    repeats: fragilityOptions.properties.repeats.default,
   },
   training: {
     trigger: training.properties.trigger.default,

@@ -1,3 +1,5 @@
+import type { PerturbationFamily } from '../fragility/families.js';
+
 /**
  * The validated, resolved suite the rest of tunegate works with. The raw YAML shape is typed from
  * the JSON Schema (see schema.ts); this is what `loadSuites` returns after resolving `file://`
@@ -125,6 +127,8 @@ export interface DecisionSpec {
   pain_monthly_cost_usd: number;
   long_prompt_tokens: number;
   min_training_examples: number;
+  /** Flip rate of the prompted variant above which fragility is a pain (0..1). */
+  max_flip_rate: number;
   seed_examples?: number;
   fine_tune_model?: string;
   drift_latency_pct: number;
@@ -217,6 +221,19 @@ export interface TrainingSpec {
   distill?: DistillSpec;
 }
 
+/** The `fragility:` section, defaults applied; absent from LoadedSuite when fragility is not measured. */
+export interface FragilitySpec {
+  sample: number;
+  seed: number;
+  perturbations: PerturbationFamily[];
+  per_case: number;
+  repeats: number;
+  /** Absolute path of the instruction rewordings file (it may not exist yet: the teacher writes it). */
+  instructions?: string;
+  /** The rewordings read from `instructions` when the file existed at load time. */
+  instruction_variants?: string[];
+}
+
 export interface LoadedSuite {
   /** Path as given on the command line (used in messages). */
   file: string;
@@ -238,4 +255,5 @@ export interface LoadedSuite {
    */
   sources: string[];
   training?: TrainingSpec;
+  fragility?: FragilitySpec;
 }

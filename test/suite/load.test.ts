@@ -127,6 +127,7 @@ describe('loadSuites resolves a suite', () => {
       pain_monthly_cost_usd: 1000,
       long_prompt_tokens: 1000,
       min_training_examples: 100,
+      max_flip_rate: 0.05,
       drift_latency_pct: 25,
       drift_cost_pct: 25,
       fail_on: ['retrain'],
