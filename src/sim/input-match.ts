@@ -46,6 +46,9 @@ export function canonicalInput(text: string): string {
   return list.slice(start, end).join(' ');
 }
 
+/** Lowercase, punctuation read as a space, whitespace collapsed; filler kept (a typo may fall inside it). */
+const spelling = (text: string) => words(text).join(' ');
+
 const withoutSpaces = (text: string) => text.replace(/\s+/gu, '');
 const withoutPunctuation = (text: string) =>
   text
@@ -81,7 +84,7 @@ export class PerturbedInputIndex {
     const form = canonicalInput(text);
     if (form === '' || this.byCanonical.has(form)) return; // the first input of a form keeps it, like exact lookup
     this.byCanonical.set(form, { index, text });
-    this.nearCases[this.near.add(form)] = index;
+    this.nearCases[this.near.add(spelling(text))] = index;
   }
 
   /** The case whose input `text` is, up to case, whitespace, punctuation and filler. */
@@ -93,7 +96,7 @@ export class PerturbedInputIndex {
 
   /** The case whose input `text` is with a few letters changed (a typo), found through the trigram index. */
   typoMatch(text: string): InputMatch | undefined {
-    const form = canonicalInput(text);
+    const form = spelling(text);
     if (form === '') return undefined;
     const slot = this.near.nearest(form);
     return slot === undefined ? undefined : { index: this.nearCases[slot] as number, family: 'typos' };
