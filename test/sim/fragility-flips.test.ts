@@ -95,6 +95,27 @@ describe('fragile simulated models', () => {
     expectNearRate(instructionFlips, reworded, 0.05);
   });
 
+  it('flip a wrong answer to another wrong one, even with two labels or object answers', () => {
+    const cases: SimCase[] = [
+      { input: 'Is the card blocked?', expected: 'yes' },
+      { input: 'Was the fee refunded?', expected: 'no' },
+      { input: 'Book a table for two at noon', expected: { intent: 'book', people: 2 } },
+      { input: 'Book a table for four at six', expected: { intent: 'book', people: 4 } },
+    ];
+    for (const accuracy of [0, 1]) {
+      const sim = new SimBehaviour({ cases, models: { m: { accuracy, fragility: { case: 1 } } } });
+      for (const item of cases) {
+        const base = sim.answer('m', user(item.input)).text;
+        const flipped = sim.answer('m', user(item.input.toUpperCase()));
+        expect(flipped.flipped).toBe(true);
+        expect(flipped.outcome).toBe('wrong');
+        expect(flipped.text).not.toBe(base);
+        const expected = typeof item.expected === 'string' ? item.expected : JSON.stringify(item.expected);
+        expect(flipped.text).not.toBe(expected);
+      }
+    }
+  });
+
   it('give the same perturbed request the same answer every time, at any temperature', () => {
     const sim = simulator({ accuracy: 0.7, fragility: { typos: 0.5, case: 0.5, repeat: 0.5 } });
     const restarted = simulator({ accuracy: 0.7, fragility: { typos: 0.5 } });
@@ -154,6 +175,38 @@ describe('fragile simulated models', () => {
     await answerOf(sim.url, { ...chat('m', item.input), temperature: 0 } as never);
     expect(sim.stats.perturbed).toEqual({ case: { requests: 1, flipped: 1 } });
     expect(sim.stats.by_model.m).toEqual({ requests: 3, correct: 2, wrong: 1, unknown_input: 0 });
+  });
+
+  it('give a model trained here the fine_tuning fragility, not its base model’s', async () => {
+    const sim = await startSimulator({
+      cases: banking,
+      models: { base: { accuracy: 1, fragility: { typos: 1 } } },
+      fine_tuning: { steps: 0, accuracy: 1, fragility: { case: 1 } },
+    });
+    closers.push(sim.close);
+    const form = new FormData();
+    form.append('purpose', 'fine-tune');
+    form.append('file', new File(['{"messages":[]}\n'.repeat(10)], 'train.jsonl'));
+    const file = (await (await fetch(`${sim.url}/files`, { method: 'POST', body: form })).json()) as { id: string };
+    const created = await fetch(`${sim.url}/fine_tuning/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'base', training_file: file.id }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    let trained: string | null = null;
+    for (let poll = 0; poll < 10 && trained === null; poll++) {
+      const job = (await (await fetch(`${sim.url}/fine_tuning/jobs/${id}`)).json()) as {
+        fine_tuned_model: string | null;
+      };
+      trained = job.fine_tuned_model;
+    }
+    if (trained === null) throw new Error('the simulated job did not finish');
+    const item = banking[4] as SimCase;
+    const letters = innerLetters(item.input);
+    expect(await answerOf(sim.url, chat(trained, typo(item.input, [letters[2] ?? 0])))).toBe(item.expected);
+    expect(await answerOf(sim.url, chat(trained, item.input.toUpperCase()))).not.toBe(item.expected);
+    expect(await answerOf(sim.url, chat('base', typo(item.input, [letters[2] ?? 0])))).not.toBe(item.expected);
   });
 
   it('find a perturbed input among 5,000 cases quickly (printed, not asserted)', () => {
