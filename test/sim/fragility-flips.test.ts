@@ -177,36 +177,42 @@ describe('fragile simulated models', () => {
     expect(sim.stats.by_model.m).toEqual({ requests: 3, correct: 2, wrong: 1, unknown_input: 0 });
   });
 
-  it('give a model trained here the fine_tuning fragility, not its base model’s', async () => {
-    const sim = await startSimulator({
-      cases: banking,
-      models: { base: { accuracy: 1, fragility: { typos: 1 } } },
-      fine_tuning: { steps: 0, accuracy: 1, fragility: { case: 1 } },
-    });
-    closers.push(sim.close);
+  /** Trains a model on the simulator from `base` and returns its id. */
+  async function trainOn(url: string, base: string): Promise<string> {
     const form = new FormData();
     form.append('purpose', 'fine-tune');
     form.append('file', new File(['{"messages":[]}\n'.repeat(10)], 'train.jsonl'));
-    const file = (await (await fetch(`${sim.url}/files`, { method: 'POST', body: form })).json()) as { id: string };
-    const created = await fetch(`${sim.url}/fine_tuning/jobs`, {
+    const file = (await (await fetch(`${url}/files`, { method: 'POST', body: form })).json()) as { id: string };
+    const created = await fetch(`${url}/fine_tuning/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'base', training_file: file.id }),
+      body: JSON.stringify({ model: base, training_file: file.id }),
     });
     const { id } = (await created.json()) as { id: string };
-    let trained: string | null = null;
-    for (let poll = 0; poll < 10 && trained === null; poll++) {
-      const job = (await (await fetch(`${sim.url}/fine_tuning/jobs/${id}`)).json()) as {
-        fine_tuned_model: string | null;
-      };
-      trained = job.fine_tuned_model;
+    for (let poll = 0; poll < 10; poll++) {
+      const job = (await (await fetch(`${url}/fine_tuning/jobs/${id}`)).json()) as { fine_tuned_model: string | null };
+      if (job.fine_tuned_model !== null) return job.fine_tuned_model;
     }
-    if (trained === null) throw new Error('the simulated job did not finish');
+    throw new Error('the simulated job did not finish');
+  }
+
+  it('give a model trained here the fine_tuning fragility (default none), not its base model’s', async () => {
     const item = banking[4] as SimCase;
-    const letters = innerLetters(item.input);
-    expect(await answerOf(sim.url, chat(trained, typo(item.input, [letters[2] ?? 0])))).toBe(item.expected);
-    expect(await answerOf(sim.url, chat(trained, item.input.toUpperCase()))).not.toBe(item.expected);
-    expect(await answerOf(sim.url, chat('base', typo(item.input, [letters[2] ?? 0])))).not.toBe(item.expected);
+    const typoed = typo(item.input, [innerLetters(item.input)[2] ?? 0]);
+    for (const fragility of [{ case: 1 }, undefined]) {
+      const sim = await startSimulator({
+        cases: banking,
+        models: { base: { accuracy: 1, fragility: { typos: 1 } } },
+        fine_tuning: { steps: 0, accuracy: 1, ...(fragility ? { fragility } : {}) },
+      });
+      closers.push(sim.close);
+      const trained = await trainOn(sim.url, 'base');
+      expect(await answerOf(sim.url, chat(trained, typoed))).toBe(item.expected);
+      const upper = await answerOf(sim.url, chat(trained, item.input.toUpperCase()));
+      if (fragility) expect(upper).not.toBe(item.expected);
+      else expect(upper).toBe(item.expected);
+      expect(await answerOf(sim.url, chat('base', typoed))).not.toBe(item.expected);
+    }
   });
 
   it('find a perturbed input among 5,000 cases quickly (printed, not asserted)', () => {

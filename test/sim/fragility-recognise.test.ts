@@ -95,7 +95,7 @@ describe('the simulator recognises perturbed prompts against the suite prompts i
   const examples = [0, 6, 4].map((index) => ({ input: input(index), output: String(banking[index]?.expected) }));
   const variant: VariantSpec = {
     name: 'prompted',
-    role: 'baseline',
+    role: 'prompted',
     provider: 'p',
     model: 'm',
     system: SYSTEM,
