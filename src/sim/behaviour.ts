@@ -176,7 +176,8 @@ export class SimBehaviour {
     const text = requestText(messages);
     let family = recognised;
     let repeat = 0;
-    if (family === null && temperature > 0) {
+    // Only a model that may answer a repeat differently counts repeats (the count costs a map entry per request).
+    if (family === null && temperature > 0 && (model.fragility?.repeat ?? 0) > 0) {
       repeat = this.repeats.next(modelName, text);
       if (repeat > 0) family = 'repeat';
     }
