@@ -4,7 +4,7 @@ import { loadTokenizer } from '../../src/providers/tokens.js';
 import type { ChatMessage } from '../../src/providers/types.js';
 import { SimBehaviour } from '../../src/sim/behaviour.js';
 import { loadSimCases, type SimCase, type SimModel, startSimulator } from '../../src/sim/index.js';
-import { innerLetters, seededRandom, typo, user } from './fragility-helpers.js';
+import { innerLetters, seededRandom, trainOn, typo, user } from './fragility-helpers.js';
 import { answerOf, BANKING_200, chat } from './helpers.js';
 
 await loadTokenizer();
@@ -176,25 +176,6 @@ describe('fragile simulated models', () => {
     expect(sim.stats.perturbed).toEqual({ case: { requests: 1, flipped: 1 } });
     expect(sim.stats.by_model.m).toEqual({ requests: 3, correct: 2, wrong: 1, unknown_input: 0 });
   });
-
-  /** Trains a model on the simulator from `base` and returns its id. */
-  async function trainOn(url: string, base: string): Promise<string> {
-    const form = new FormData();
-    form.append('purpose', 'fine-tune');
-    form.append('file', new File(['{"messages":[]}\n'.repeat(10)], 'train.jsonl'));
-    const file = (await (await fetch(`${url}/files`, { method: 'POST', body: form })).json()) as { id: string };
-    const created = await fetch(`${url}/fine_tuning/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: base, training_file: file.id }),
-    });
-    const { id } = (await created.json()) as { id: string };
-    for (let poll = 0; poll < 10; poll++) {
-      const job = (await (await fetch(`${url}/fine_tuning/jobs/${id}`)).json()) as { fine_tuned_model: string | null };
-      if (job.fine_tuned_model !== null) return job.fine_tuned_model;
-    }
-    throw new Error('the simulated job did not finish');
-  }
 
   it('give a model trained here the fine_tuning fragility (default none), not its base model’s', async () => {
     const item = banking[4] as SimCase;

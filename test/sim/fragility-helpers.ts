@@ -41,3 +41,22 @@ export function seededRandom(seed: number): () => number {
     return state / 0x1_0000_0000;
   };
 }
+
+/** Trains a model on the simulator from `base` and returns its id. */
+export async function trainOn(url: string, base: string): Promise<string> {
+  const form = new FormData();
+  form.append('purpose', 'fine-tune');
+  form.append('file', new File(['{"messages":[]}\n'.repeat(10)], 'train.jsonl'));
+  const file = (await (await fetch(`${url}/files`, { method: 'POST', body: form })).json()) as { id: string };
+  const created = await fetch(`${url}/fine_tuning/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: base, training_file: file.id }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  for (let poll = 0; poll < 10; poll++) {
+    const job = (await (await fetch(`${url}/fine_tuning/jobs/${id}`)).json()) as { fine_tuned_model: string | null };
+    if (job.fine_tuned_model !== null) return job.fine_tuned_model;
+  }
+  throw new Error('the simulated job did not finish');
+}
