@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { messagePrefix } from '../engine/plan.js';
 import { TunegateError } from '../errors.js';
 import { platformOf } from '../providers/platform.js';
-import { parseSimConfig, type SimConfig, startSimulator } from '../sim/index.js';
+import { parseSimConfig, type SimConfig, type SimPrompt, startSimulator } from '../sim/index.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface RunningSimulator {
@@ -41,6 +42,32 @@ export function defaultBehaviour(suites: SuiteWithCases[], unserved: readonly st
   return { models: Object.fromEntries(served.map((model) => [model, { accuracy: 1 }])) };
 }
 
+/**
+ * The prompts every variant sends (system prompt, few-shot turns as the requests carry them, template),
+ * each once: the simulator recognises a reworded or reordered prompt only against these, as it must
+ * judge from what a real API would see.
+ */
+export function suitePrompts(suites: readonly SuiteWithCases[]): SimPrompt[] {
+  const prompts = new Map<string, SimPrompt>();
+  for (const { suite } of suites) {
+    for (const variant of suite.variants) {
+      const prefix = messagePrefix(variant);
+      const prompt: SimPrompt = { template: variant.template };
+      const system = prefix.find((message) => message.role === 'system')?.content;
+      if (system !== undefined) prompt.system = system;
+      const turns = prefix.filter((message) => message.role !== 'system');
+      if (turns.length > 0) {
+        prompt.examples = [];
+        for (let i = 0; i + 1 < turns.length; i += 2) {
+          prompt.examples.push({ user: turns[i]?.content ?? '', assistant: turns[i + 1]?.content ?? '' });
+        }
+      }
+      prompts.set(JSON.stringify(prompt), prompt);
+    }
+  }
+  return [...prompts.values()];
+}
+
 /** The simulator's state (uploaded files, jobs, trained models) in the cache directory. */
 export const SIM_STATE_FILE = 'sim-state.json';
 
@@ -60,9 +87,17 @@ export async function simulateSuites(
   const teacherSources = suites.flatMap(({ trainable }) => trainable.map(asSimCase));
   // Files, jobs and trained models outlive the command: `train --job` and `promote` find them next time.
   const statePath = cacheDir === undefined ? undefined : join(cacheDir, SIM_STATE_FILE);
-  const config = { ...behaviour, cases, ...(teacherSources.length > 0 ? { teacher_sources: teacherSources } : {}) };
+  const prompts = [...(behaviour.prompts ?? []), ...suitePrompts(suites)];
+  const config = {
+    ...behaviour,
+    cases,
+    prompts,
+    ...(teacherSources.length > 0 ? { teacher_sources: teacherSources } : {}),
+  };
   const simulator = await startSimulator(config, statePath ? { statePath } : {});
-  // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port.
+  // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port. The
+  // suites' prompts and the teacher's sources stay out of the identity: an evaluated request's answer
+  // depends on neither, so editing one variant's prompt keeps the others' entries.
   const fingerprint = createHash('sha256').update(JSON.stringify(behaviour)).update(JSON.stringify(cases));
   const identity = `tunegate-simulator:${fingerprint.digest('hex').slice(0, 16)}`;
   const origin = new URL(simulator.url).origin;

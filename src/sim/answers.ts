@@ -1,6 +1,7 @@
 import { countTokens } from '../providers/tokens.js';
 import type { SimCase } from './config.js';
 import { hash32, key, unitHash } from './hash.js';
+import { type InputMatch, PerturbedInputIndex } from './input-match.js';
 
 /** What a simulated model says for every case of the dataset, computed once per model. */
 export interface ModelAnswers {
@@ -36,6 +37,25 @@ function perturb(value: unknown): unknown {
   return null;
 }
 
+/** Where a message may hold the input: whole, after its first ": ", then each line and each line after ": ". */
+function* candidateTexts(message: string): Generator<string> {
+  yield message;
+  const afterLabel = textAfterLabel(message);
+  if (afterLabel !== undefined) yield afterLabel;
+  if (!message.includes('\n')) return;
+  const lines = message.split('\n');
+  yield* lines;
+  for (const line of lines) {
+    const after = textAfterLabel(line);
+    if (after !== undefined) yield after;
+  }
+}
+
+function textAfterLabel(text: string): string | undefined {
+  const colon = text.indexOf(': ');
+  return colon < 0 ? undefined : text.slice(colon + 2);
+}
+
 /**
  * The dataset indexed for answering: O(1) lookup by input, and per-model answers where exactly
  * round(accuracy × N) cases (chosen by a seeded ranking) are answered correctly.
@@ -48,6 +68,8 @@ export class AnswerBook {
   /** For object answers: the distinct values seen per field. */
   private readonly fieldValues = new Map<string, unknown[]>();
   private readonly perModel = new Map<string, ModelAnswers>();
+  /** Built on the first input that is not found exactly (most runs never need it). */
+  private perturbedIndex: PerturbedInputIndex | undefined;
 
   /** Cases from index `evaluated` on are teacher sources: counted apart, so the evaluated ones stay exact. */
   private readonly evaluated: number;
@@ -104,20 +126,35 @@ export class AnswerBook {
    * ": " (templates like "Message: {{input}}"), then each line and each line's text after ": ".
    */
   find(message: string): number {
-    const whole = this.lookup(message);
-    if (whole >= 0) return whole;
-    const afterLabel = this.lookupAfterLabel(message);
-    if (afterLabel >= 0 || !message.includes('\n')) return afterLabel;
-    const lines = message.split('\n');
-    for (const line of lines) {
-      const found = this.lookup(line);
-      if (found >= 0) return found;
+    return this.findExact(message)?.index ?? -1;
+  }
+
+  /** The case a message asks about and the input text it matched exactly (trimmed), as `find` looks. */
+  findExact(message: string): { index: number; input: string } | undefined {
+    for (const candidate of candidateTexts(message)) {
+      const input = candidate.trim();
+      const index = this.byInput.get(input);
+      if (index !== undefined) return { index, input };
     }
-    for (const line of lines) {
-      const found = this.lookupAfterLabel(line);
-      if (found >= 0) return found;
+    return undefined;
+  }
+
+  /**
+   * The case a message asks about when no input matches exactly, and how its input was perturbed: up to
+   * case, whitespace, punctuation and filler first, then within a few typos (see input-match.ts).
+   */
+  findPerturbed(message: string): InputMatch | undefined {
+    const index = this.inputIndex();
+    const candidates = [...candidateTexts(message)];
+    for (const candidate of candidates) {
+      const found = index.canonicalMatch(candidate);
+      if (found) return found;
     }
-    return -1;
+    for (const candidate of candidates) {
+      const found = index.typoMatch(candidate);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -128,6 +165,7 @@ export class AnswerBook {
     const text = input.trim();
     if (index < 0 || index >= this.cases.length || this.byInput.has(text)) return false;
     this.byInput.set(text, index);
+    this.perturbedIndex?.add(text, index);
     return true;
   }
 
@@ -144,13 +182,29 @@ export class AnswerBook {
     return answers;
   }
 
-  private lookup(text: string): number {
-    return this.byInput.get(text.trim()) ?? -1;
+  /**
+   * What `modelName` says instead of `base` for case `index` when a perturbation changes its answer: a
+   * wrong answer that differs from `base` (`salt` varies it per request), so a correct case turns wrong
+   * and a wrong one turns differently wrong.
+   */
+  flippedAnswer(modelName: string, index: number, base: string, salt: number): string {
+    const item = this.cases[index];
+    if (item === undefined) return base;
+    const expected = answerText(item.expected);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const other = this.wrongAnswer(modelName, item, `${salt}:${attempt}`);
+      if (other !== base && other !== expected) return other;
+    }
+    return `${base} (changed)`;
   }
 
-  private lookupAfterLabel(text: string): number {
-    const colon = text.indexOf(': ');
-    return colon < 0 ? -1 : this.lookup(text.slice(colon + 2));
+  private inputIndex(): PerturbedInputIndex {
+    if (this.perturbedIndex === undefined) {
+      const index = new PerturbedInputIndex();
+      for (const [input, caseIndex] of this.byInput) index.add(input, caseIndex);
+      this.perturbedIndex = index;
+    }
+    return this.perturbedIndex;
   }
 
   private computeAnswers(modelName: string, accuracy: number): ModelAnswers {
@@ -190,8 +244,9 @@ export class AnswerBook {
   }
 
   /** A deterministic answer that differs from the expected one. */
-  private wrongAnswer(modelName: string, item: SimCase): string {
-    const pick = hash32(this.seed, key('wrong', modelName, item.input));
+  private wrongAnswer(modelName: string, item: SimCase, salt?: string): string {
+    const parts = salt === undefined ? [] : [salt];
+    const pick = hash32(this.seed, key('wrong', modelName, item.input, ...parts));
     const expected = item.expected;
     if (!isPlainObject(expected)) {
       const other = pickOther(this.labels, answerText(expected), pick);

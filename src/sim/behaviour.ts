@@ -1,9 +1,11 @@
+import type { MeasuredFamily } from '../fragility/families.js';
 import { countMessageTokens, countTokens } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
 import { AnswerBook, UNKNOWN_INPUT_ANSWER } from './answers.js';
 import type { SimConfig, SimFaults, SimModel } from './config.js';
 import { generationCount, InputGenerator } from './distill.js';
-import { key, unitHash } from './hash.js';
+import { flips, PerturbationRecogniser, RepeatCounter, requestText, temperatureOf } from './fragility.js';
+import { hash32, key, unitHash } from './hash.js';
 
 export type Fault = 'rate_limited' | 'server_error' | 'reset' | 'slow' | null;
 
@@ -17,6 +19,10 @@ export interface SimAnswer {
   outcome: 'correct' | 'wrong' | 'unknown_input' | 'generated';
   /** How many inputs a `generated` answer holds. */
   generated?: number;
+  /** The perturbation the request carries (a repeat: the same sampled request again), when recognised. */
+  perturbation?: MeasuredFamily;
+  /** Whether that perturbation changed the answer from the unperturbed one. */
+  flipped?: boolean;
   latencyMs: number;
   ttftMs: number;
   usage: { prompt: number; completion: number; cached: number };
@@ -30,11 +36,14 @@ export class SimBehaviour {
   /** Models made while the simulator runs (fine-tuning jobs that succeeded). */
   private readonly trainedModels = new Map<string, SimModel>();
   private readonly generator: InputGenerator;
+  private readonly recogniser: PerturbationRecogniser;
+  private readonly repeats = new RepeatCounter();
 
   constructor(private readonly config: SimConfig) {
     this.seed = config.seed ?? 1;
     this.book = new AnswerBook(config.cases, this.seed, config.shared_difficulty ?? 0, config.teacher_sources);
     this.generator = new InputGenerator(this.book.teacherSourceIndices, this.seed);
+    this.recogniser = new PerturbationRecogniser(this.book, config.prompts ?? []);
     const faults = config.faults ?? {};
     this.faults = {
       rate_429: faults.rate_429 ?? 0,
@@ -96,16 +105,19 @@ export class SimBehaviour {
     return unitHash(this.seed, key('status', requestNumber)) < 0.5 ? 500 : 503;
   }
 
-  answer(modelName: string, messages: readonly ChatMessage[]): SimAnswer {
+  /** `sampling.temperature`: the request's, which decides whether an identical request may answer differently. */
+  answer(modelName: string, messages: readonly ChatMessage[], sampling: { temperature?: unknown } = {}): SimAnswer {
     // Callers check serves() first; a perfect answer is only reached by direct use of this class.
     const model = this.modelConfig(modelName) ?? this.config.default_model ?? { accuracy: 1 };
     const lastUser = lastUserMessage(messages);
     const wanted = generationCount(lastUser);
-    const index = wanted === null ? this.book.find(lastUser) : -1;
+    const { index, family } =
+      wanted === null ? this.recogniser.recognise(messages, lastUser) : { index: -1, family: null };
     let text: string;
     let completion: number;
     let outcome: SimAnswer['outcome'];
     let generated: number | undefined;
+    let perturbation: { family: MeasuredFamily; flipped: boolean } | undefined;
     if (wanted !== null) {
       const inputs = this.generator.generate(wanted, lastUser, (source) => this.book.inputOf(source));
       // Registered before answering, so a labelling request right after gets the source case's answer.
@@ -123,6 +135,13 @@ export class SimBehaviour {
       text = answers.text[index] ?? '';
       completion = answers.completionTokens(index);
       outcome = answers.correct[index] ? 'correct' : 'wrong';
+      perturbation = this.perturbation(modelName, model, index, family, messages, temperatureOf(sampling.temperature));
+      if (perturbation?.flipped) {
+        const salt = hash32(this.seed, requestText(messages));
+        text = this.book.flippedAnswer(modelName, index, text, salt);
+        completion = countTokens(text);
+        outcome = 'wrong';
+      }
     }
     const prompt = countMessageTokens(messages);
     const cachedFraction = model.cached_prompt_fraction ?? 0;
@@ -130,7 +149,41 @@ export class SimBehaviour {
     const latencyMs = this.latencyOf(modelName, model, index < 0 ? lastUser : this.book.inputOf(index));
     const ttftMs = latencyMs * (model.ttft_fraction ?? DEFAULT_TTFT_FRACTION);
     const usage = { prompt, completion, cached };
-    return { text, outcome, latencyMs, ttftMs, usage, ...(generated === undefined ? {} : { generated }) };
+    return {
+      text,
+      outcome,
+      latencyMs,
+      ttftMs,
+      usage,
+      ...(generated === undefined ? {} : { generated }),
+      ...(perturbation === undefined ? {} : { perturbation: perturbation.family, flipped: perturbation.flipped }),
+    };
+  }
+
+  /**
+   * The perturbation a request for a known case carries, and whether it flips the answer. An unperturbed
+   * request sampled at temperature > 0 that was seen before is a `repeat`; a perturbed request sent again
+   * keeps its answer (its flip is a function of its text).
+   */
+  private perturbation(
+    modelName: string,
+    model: SimModel,
+    index: number,
+    recognised: MeasuredFamily | null,
+    messages: readonly ChatMessage[],
+    temperature: number,
+  ): { family: MeasuredFamily; flipped: boolean } | undefined {
+    const text = requestText(messages);
+    let family = recognised;
+    let repeat = 0;
+    // Only a model that may answer a repeat differently counts repeats (the count costs a map entry per request).
+    if (family === null && temperature > 0 && (model.fragility?.repeat ?? 0) > 0) {
+      repeat = this.repeats.next(modelName, text);
+      if (repeat > 0) family = 'repeat';
+    }
+    if (family === null) return undefined;
+    const request = { caseInput: this.book.inputOf(index), text, repeat };
+    return { family, flipped: flips(this.seed, { name: modelName, config: model }, family, request) };
   }
 
   /** latency_ms ± jitter_ms, fixed per (model, input). */

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { type Problem, TunegateError } from '../errors.js';
 import { parseJsonRow } from '../suite/json-text.js';
+import { Checker, isRecord } from './config-check.js';
+import { parseFragility, parsePrompts, type SimFragility, type SimPrompt } from './config-fragility.js';
 
 /** How one simulated model behaves. */
 export interface SimModel {
@@ -16,6 +18,8 @@ export interface SimModel {
   cached_prompt_fraction?: number;
   /** Served by `GET /v1/models` and `/v1/models/{id}` as the model's `shutdown_date` (YYYY-MM-DD; null: none announced). */
   shutdown_date?: string | null;
+  /** Per perturbation family, the probability that a perturbed request changes the answer (see SimFragility). */
+  fragility?: SimFragility;
 }
 
 /** Fault injection, applied per HTTP attempt. Rates are probabilities per request (their sum ≤ 1). */
@@ -62,6 +66,8 @@ export interface SimFineTuning {
   deploy_denied?: boolean;
   /** Polls of an Azure deployment before it succeeds (default 1). */
   deploy_steps?: number;
+  /** Fragility of every fine-tuned model (default: none, a model that learnt the task is steady). */
+  fragility?: SimFragility;
 }
 
 export interface SimCase {
@@ -92,6 +98,8 @@ export interface SimConfig {
   faults?: SimFaults;
   rate_limit?: SimRateLimit;
   fine_tuning?: SimFineTuning;
+  /** The prompts requests are expected to carry, to recognise reworded or reordered ones (see SimPrompt). */
+  prompts?: SimPrompt[];
 }
 
 const CONFIG_KEYS = [
@@ -104,6 +112,7 @@ const CONFIG_KEYS = [
   'rate_limit',
   'shared_difficulty',
   'fine_tuning',
+  'prompts',
 ];
 const RATE_LIMIT_KEYS = ['requests_per_second', 'burst', 'retry_after_ms', 'headers'];
 const FINE_TUNING_KEYS = [
@@ -115,62 +124,20 @@ const FINE_TUNING_KEYS = [
   'accounts',
   'deploy_denied',
   'deploy_steps',
+  'fragility',
 ];
-const MODEL_KEYS = ['accuracy', 'latency_ms', 'jitter_ms', 'ttft_fraction', 'cached_prompt_fraction', 'shutdown_date'];
+const MODEL_KEYS = [
+  'accuracy',
+  'latency_ms',
+  'jitter_ms',
+  'ttft_fraction',
+  'cached_prompt_fraction',
+  'shutdown_date',
+  'fragility',
+];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FRACTION_FAULTS = ['rate_429', 'rate_500', 'rate_reset', 'rate_slow'] as const;
 const DURATION_FAULTS = ['slow_ms', 'retry_after_ms'] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Collects every problem of a simulator config instead of stopping at the first. */
-class Checker {
-  readonly messages: string[] = [];
-
-  add(path: string, message: string): void {
-    this.messages.push(`${path}: ${message}`);
-  }
-
-  knownKeys(value: Record<string, unknown>, allowed: readonly string[], path: string): void {
-    for (const name of Object.keys(value)) {
-      if (!allowed.includes(name)) this.add(`${path}${name}`, `unknown key (allowed: ${allowed.join(', ')})`);
-    }
-  }
-
-  number(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `between ${min} and ${max}`;
-      this.add(path, `must be a number ${range}, got ${JSON.stringify(value)}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  /** An optional object section with known keys, or undefined (absent, or not an object: reported). */
-  section(
-    raw: unknown,
-    name: string,
-    example: string,
-    allowed: readonly string[],
-  ): Record<string, unknown> | undefined {
-    if (raw === undefined) return undefined;
-    if (!isRecord(raw)) {
-      this.add(name, `must be an object like ${example}`);
-      return undefined;
-    }
-    this.knownKeys(raw, allowed, `${name}.`);
-    return raw;
-  }
-
-  boolean(value: unknown, path: string): boolean | undefined {
-    if (value === undefined || typeof value === 'boolean') return value;
-    this.add(path, `must be true or false, got ${JSON.stringify(value)}`);
-    return undefined;
-  }
-}
 
 function parseModel(raw: unknown, path: string, check: Checker): SimModel | undefined {
   if (!isRecord(raw)) {
@@ -195,6 +162,8 @@ function parseModel(raw: unknown, path: string, check: Checker): SimModel | unde
     if (typeof date === 'string' && DATE.test(date) && !Number.isNaN(Date.parse(date))) model.shutdown_date = date;
     else check.add(`${path}.shutdown_date`, `must be a date YYYY-MM-DD or null, got ${JSON.stringify(date)}`);
   }
+  const fragility = parseFragility(raw.fragility, `${path}.fragility`, check);
+  if (fragility !== undefined) model.fragility = fragility;
   return model;
 }
 
@@ -274,6 +243,8 @@ function parseFineTuning(section: unknown, check: Checker): SimFineTuning | unde
     if (Array.isArray(list) && list.every((item) => typeof item === 'string')) fineTuning[key] = list;
     else check.add(`fine_tuning.${key}`, 'must be a list of names');
   }
+  const fragility = parseFragility(raw.fragility, 'fine_tuning.fragility', check);
+  if (fragility !== undefined) fineTuning.fragility = fragility;
   return fineTuning;
 }
 
@@ -339,6 +310,8 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   }
   const fineTuning = parseFineTuning(raw.fine_tuning, check);
   if (fineTuning) config.fine_tuning = fineTuning;
+  const prompts = parsePrompts(raw.prompts, check);
+  if (prompts) config.prompts = prompts;
   if (check.messages.length > 0) {
     const count = check.messages.length === 1 ? '1 problem' : `${check.messages.length} problems`;
     throw new TunegateError(

@@ -31,6 +31,8 @@ export interface SimStats {
   /** 429s answered because `rate_limit` was exceeded (injected 429s are under `faults`). */
   throttled: number;
   by_model: Record<string, SimModelStats>;
+  /** Per perturbation family recognised in completion requests: how many, and how many changed the answer. */
+  perturbed: Record<string, { requests: number; flipped: number }>;
   /** Files, fine-tuning jobs, stored completions and generated (distillation) inputs. */
   training: SimTrainingStats;
 }
@@ -112,6 +114,7 @@ export async function startSimulator(
     faults: { rate_limited: 0, server_error: 0, reset: 0, slow: 0 },
     throttled: 0,
     by_model: {},
+    perturbed: {},
     training: emptyTrainingStats(),
   };
   let modelList = listModels(behaviour, config);
@@ -186,6 +189,7 @@ export async function startSimulator(
       messages?: unknown;
       stream?: unknown;
       stream_options?: unknown;
+      temperature?: unknown;
       store?: unknown;
       metadata?: unknown;
     };
@@ -241,9 +245,17 @@ export async function startSimulator(
       extraDelay = behaviour.slowMs;
     }
     const messages = toChatMessages(request.messages);
-    const answer = behaviour.answer(request.model, messages);
+    const answer = behaviour.answer(request.model, messages, { temperature: request.temperature });
     if (answer.outcome === 'generated') training.countGenerated(answer.generated ?? 0);
     else perModel[answer.outcome]++;
+    if (answer.perturbation !== undefined) {
+      stats.perturbed[answer.perturbation] ??= { requests: 0, flipped: 0 };
+      const family = stats.perturbed[answer.perturbation];
+      if (family) {
+        family.requests++;
+        if (answer.flipped) family.flipped++;
+      }
+    }
     const envelope = {
       id: `chatcmpl-sim-${requestNumber}`,
       created: Math.floor(Date.now() / 1000),

@@ -92,8 +92,11 @@ export class SimTrainingRoutes {
     onModelsChanged: () => void,
   ) {
     const serve = (model: string, base: string, accuracy: number) => {
-      // The trained model answers as fast as its base; only its accuracy is its own.
-      behaviour.registerModel(model, { ...behaviour.modelConfig(base), accuracy });
+      // The trained model answers as fast as its base; its accuracy and fragility are its own (a model that
+      // learnt the task is steady unless fine_tuning.fragility says otherwise).
+      const { fragility: _baseFragility, ...baseConfig } = behaviour.modelConfig(base) ?? {};
+      const fragility = config.fine_tuning?.fragility;
+      behaviour.registerModel(model, { ...baseConfig, accuracy, ...(fragility === undefined ? {} : { fragility }) });
       onModelsChanged();
     };
     const settings = config.fine_tuning ?? {};

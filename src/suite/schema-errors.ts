@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { didYouMean } from '../edit-distance.js';
 import type { Problem } from '../errors.js';
 import { displayPath, locatePath, pointerSegments, type SourceDoc } from './locate.js';
 
@@ -93,27 +94,6 @@ function compositeMessage(error: ErrorObject, branches: Schema[]): string {
   return `must be ${branches.map(describeBranch).join(', or ')} (got ${describeValue(error.data)})`;
 }
 
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-function suggestion(unknown: string, allowed: string[]): string {
-  const ranked = allowed
-    .map((key) => ({ key, distance: levenshtein(unknown.toLowerCase(), key.toLowerCase()) }))
-    .sort((a, b) => a.distance - b.distance);
-  const best = ranked[0];
-  return best && best.distance <= Math.max(2, Math.floor(unknown.length / 3)) ? ` (did you mean "${best.key}"?)` : '';
-}
-
 function limitMessage(error: ErrorObject): string {
   const comparisons: Record<string, string> = {
     minimum: '>=',
@@ -148,14 +128,14 @@ function explain(error: ErrorObject): Located {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const allowed = Object.keys((parentSchema.properties ?? {}) as Schema);
-      const hint = allowed.length > 0 ? `${suggestion(key, allowed)}; allowed: ${allowed.join(', ')}` : '';
+      const hint = allowed.length > 0 ? `${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}` : '';
       return { path: [...path, key], at: 'key', message: `unknown key "${key}"${hint}` };
     }
     case 'required':
       return { path, at: 'key', message: `missing required key "${error.params.missingProperty}"` };
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
-      const hint = typeof error.data === 'string' ? suggestion(error.data, allowed) : '';
+      const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
       return {
         path,
         at: 'value',

@@ -173,7 +173,10 @@ describe('the promotion gate cannot be fooled', () => {
   it('proposes the serving format as the new fine-tuned variant when the suite has none', async () => {
     const noVariant = suiteYaml(simulator.url, 'intents.served')
       .replace(/^ {2}finetuned: .*\n/m, '')
-      .replace('training:\n', 'training:\n  serve_as: { system: "Route the message to its intent.", template: "{{input}}" }\n');
+      .replace(
+        'training:\n',
+        'training:\n  serve_as: { system: "Route the message to its intent.", template: "{{input}}" }\n',
+      );
     await repo.write({ 'fresh.yaml': noVariant });
     await repo.commit('a suite with no fine-tuned variant yet');
     const run = await promote('fresh.yaml', BETTER, '--create-key');
