@@ -1,3 +1,4 @@
+import type { FragilityComparison } from '../fragility/compare.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { DecisionSpec, Thresholds, VariantRole, VerdictName } from '../suite/types.js';
 import type { PairCounts } from './statistics.js';
@@ -103,6 +104,8 @@ export interface FineTuneProjection {
 export interface Comparison {
   baseline: string;
   candidate: string;
+  /** Flip rates of the two on the cases both were perturbed on (with the suite's `fragility` section). */
+  fragility?: FragilityComparison;
   /** Cases both variants answered: the pairs the statistics rest on. */
   n: number;
   counts: PairCounts;

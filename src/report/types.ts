@@ -1,5 +1,7 @@
 import type { BaseSuiteComparison, Comparison, Economics, Verdict } from '../decision/types.js';
 import type { CacheMode } from '../engine/types.js';
+import type { MeasuredFamily } from '../fragility/families.js';
+import type { FragilityStats } from '../fragility/measure.js';
 import type { PruneNote } from '../history/text.js';
 import type { SuiteDrift } from '../history/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
@@ -19,6 +21,33 @@ export interface VariantResult {
   passed: boolean;
   /** The model's announced shutdown (a fine-tune: its base's), when the run looked it up. */
   lifecycle?: VariantLifecycle;
+  /** How much its answers move under meaning-preserving changes (the suite's `fragility` section). */
+  fragility?: VariantFragility;
+}
+
+/** A variant's fragility in results.json: the clustered measurement, and what its extra calls cost. */
+export interface VariantFragility extends FragilityStats {
+  /** Money spent on the perturbed calls (cache hits cost nothing); null when the model has no price. */
+  cost_usd: number | null;
+}
+
+/** One of a variant's most fragile cases: a perturbation that changed its answer. */
+export interface FragileCase {
+  variant: string;
+  case_id: string;
+  family: MeasuredFamily;
+  /** The input as in the dataset, and as sent (the same for prompt perturbations and repeats). */
+  input: string;
+  perturbed_input: string;
+  /** What changed, in words: "typos", "system prompt reworded (2 of 3)", "few-shot examples reordered", … */
+  change: string;
+  expected: unknown;
+  /** The variant's unperturbed answer, and its answer to the perturbed request. */
+  answer: string;
+  perturbed_answer: string;
+  /** Of this variant's perturbed calls on the case: how many changed the answer, out of how many. */
+  flips: number;
+  calls: number;
 }
 
 /** What results.json says about a variant's model shutdown. */
@@ -61,6 +90,8 @@ export interface SuiteResult {
   flipped_cases: Record<string, { right_to_wrong: FlippedCase[]; wrong_to_right: FlippedCase[] }>;
   /** With a run history: this run against the suite's accepted reference run. */
   drift?: SuiteDrift;
+  /** With fragility measured: each variant's most fragile cases (capped), most flips first. */
+  fragile_cases?: FragileCase[];
   /** Every threshold passed, the verdict is not one the policy fails on, nor is drift when it lists drift. */
   passed: boolean;
 }
@@ -104,6 +135,8 @@ export interface RunResults {
     cached: number;
     /** Money actually spent in this run (cache hits cost nothing). */
     spent_usd: number;
+    /** The same money split by purpose: the evaluation itself and the fragility measurement. */
+    cost_usd?: { evaluation: number; fragility: number };
     budget_exhausted: boolean;
     /** Stopped before every call was made (SIGINT/SIGTERM): the calls not made are errors `not run: …`. */
     incomplete: boolean;
