@@ -6,6 +6,7 @@ import type {
   Decision,
   DecisionInput,
   FineTuneOption,
+  FragilityEvidence,
   ReferenceVariant,
   VariantEvidence,
   VariantLifecycle,
@@ -42,6 +43,8 @@ export interface DecideFacts {
   fineTuneOffers?: readonly FineTuneOffer[];
   /** The run's date, YYYY-MM-DD. */
   today?: string;
+  /** Measured fragility, when the suite has a `fragility` section and the run measured it. */
+  fragility?: FragilityEvidence;
 }
 
 /** The platform the suite's training backend trains on, when it names a provider tunegate knows. */
@@ -111,6 +114,7 @@ export function decideSuite(
     ...(facts.lifecycle ? { lifecycle: facts.lifecycle } : {}),
     fine_tune_options: fineTuneOptions,
     ...(today !== undefined ? { today } : {}),
+    ...(facts.fragility ? { fragility: facts.fragility } : {}),
   };
   return decide(input);
 }

@@ -1,10 +1,11 @@
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { effectiveCacheMode } from '../engine/cache-mode.js';
-import { iteratePlan } from '../engine/plan.js';
+import { iteratePlan, type Plan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import type { Problem } from '../errors.js';
+import type { InstructionRewordings } from '../fragility/plan.js';
 import { fineTuneOffers } from '../providers/fine-tune-prices.js';
 import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
@@ -15,6 +16,7 @@ import { isErrorRecord } from '../scoring/record.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
 import { type DecideFacts, decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
+import { FragilityRun } from './fragility-run.js';
 import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
 import { checkLifecycles, type ModelLifecycle, shutDownError } from './lifecycle.js';
 import type { SuiteWithCases } from './validate.js';
@@ -35,6 +37,12 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
    * model stops the run (exit 2), an announced shutdown is a warning and `lifecycle` in results.json.
    */
   lifecycle?: { now: Date; onWarning?: (warning: Problem) => void };
+  /**
+   * Measure fragility for suites with a `fragility` section (default true; `--no-fragility` sets false),
+   * with the instruction rewordings of each suite by name (see api/fragility-instructions.ts).
+   */
+  fragility?: boolean;
+  instructionRewordings?: ReadonlyMap<string, InstructionRewordings>;
 }
 
 interface VariantState {
@@ -92,9 +100,14 @@ function suiteResult(
   evidence: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts,
+  fragility: FragilityRun,
 ) {
   const { suite, cases } = state.input;
-  const decision = decideSuite(suite, state.input, evidence, reference, facts);
+  const measuredFragility = fragility.finish(suite, pickVariants(evidence, suite.decision).baseline.name);
+  const decision = decideSuite(suite, state.input, evidence, reference, {
+    ...facts,
+    ...(measuredFragility ? { fragility: measuredFragility.evidence } : {}),
+  });
   const variants: SuiteResult['variants'] = {};
   for (const v of evidence) {
     const spec = suite.variants.find((s) => s.name === v.name);
@@ -111,6 +124,7 @@ function suiteResult(
       thresholds: v.thresholds,
       passed: v.passed,
       ...(lifecycle ? { lifecycle: { ...lifecycle } } : {}),
+      ...(measuredFragility?.variants[v.name] ? { fragility: measuredFragility.variants[v.name] } : {}),
     };
   }
   const result: SuiteResult = {
@@ -125,6 +139,7 @@ function suiteResult(
     economics: decision.economics,
     verdict: decision.verdict,
     flipped_cases: {},
+    ...(measuredFragility ? { fragile_cases: measuredFragility.fragileCases } : {}),
     passed: evidence.every((v) => v.passed) && !decision.verdict.fails,
   };
   return result;
@@ -142,6 +157,18 @@ async function attachFlippedCases(casesPath: string, suites: SuiteResult[]): Pro
       if (flipped) suite.flipped_cases[name] = flipped;
     }
   }
+}
+
+/** The run's plan with the fragility calls after every regular call: a run stopped early keeps its paired data. */
+function withFragility(plan: Plan, extra: readonly PlannedCall[]): Plan {
+  if (extra.length === 0) return plan;
+  return {
+    size: plan.size + extra.length,
+    *[Symbol.iterator]() {
+      yield* plan;
+      yield* extra;
+    },
+  };
 }
 
 /**
@@ -165,18 +192,30 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     states.set(input.suite.name, { input, scorers, variants, simulated: false });
   }
   const run = stageRun(options.outDir);
+  const fragility = new FragilityRun(options.fragility === false ? [] : inputs, options.instructionRewordings);
   const onRecord: RunOptions['onRecord'] = async (record, call: PlannedCall) => {
     const state = states.get(record.suite);
     const variant = state?.variants.get(record.variant);
     if (!state || !variant) return;
     const scored = await scoreRecord(record, state.scorers, call.case.fields);
+    if (record.simulated) state.simulated = true;
+    // A fragility call measures the variant's steadiness, not its accuracy: it stays out of the metrics.
+    if (fragility.record(call, scored)) return;
     variant.metrics.add(scored);
     if (!isErrorRecord(scored)) variant.answered[record.index] = 1;
     if (scored.correct) variant.outcomes[record.index] = 1;
-    if (record.simulated) state.simulated = true;
     await run.cases.write(scored);
   };
-  const { reference, history: historyOptions, lifecycle, outDir: _outDir, version: _version, ...runOptions } = options;
+  const {
+    reference,
+    history: historyOptions,
+    lifecycle,
+    outDir: _outDir,
+    version: _version,
+    fragility: _fragility,
+    instructionRewordings: _rewordings,
+    ...runOptions
+  } = options;
   // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
   const beforeFirstCall = lifecycle
     ? async () => {
@@ -195,7 +234,11 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
   try {
     // Read before any call: the accepted run is the `retrain` reference when --reference is not given.
     const history = historyOptions ? await openHistory(historyOptions) : undefined;
-    const summary = await runCalls(iteratePlan(inputs), { ...runOptions, onRecord, beforeFirstCall });
+    const summary = await runCalls(withFragility(iteratePlan(inputs), fragility.calls), {
+      ...runOptions,
+      onRecord,
+      beforeFirstCall,
+    });
     await run.cases.close();
     if (inputs.some(needsPrefixTokens)) await loadTokenizer();
     const measured = [...states.values()].map((state): MeasuredSuite => {
@@ -213,7 +256,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
         suite,
         caseIds: cases.map((c) => c.id),
         evidence,
-        result: suiteResult(state, evidence, accepted, facts),
+        result: suiteResult(state, evidence, accepted, facts, fragility),
       };
     });
     const suites = measured.map((m) => m.result);
@@ -246,6 +289,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
         errors: summary.errors,
         cached: summary.cached,
         spent_usd: summary.spent_usd,
+        cost_usd: { evaluation: Math.max(0, summary.spent_usd - fragility.spentUsd), fragility: fragility.spentUsd },
         budget_exhausted: summary.budget_exhausted,
         incomplete: summary.interrupted,
         recovered: summary.recovered,

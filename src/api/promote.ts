@@ -66,8 +66,10 @@ function contestSuite(
     ...(prompted ? [{ ...prompted, name: PROMPTED }] : []),
     candidate,
   ];
+  // The gate judges accuracy, thresholds and cost on the same cases; fragility is the suite runs' to measure.
+  const { fragility: _fragility, ...rest } = suite;
   return {
-    ...suite,
+    ...rest,
     variants,
     decision: { ...suite.decision, baseline: variants[0]?.name, candidate: 'candidate', fail_on: [] },
   };

@@ -1,5 +1,6 @@
 import type { RunResults } from '../report/types.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
+import { prepareRewordings } from './fragility-instructions.js';
 import { type RunningSimulator, startSuitesSimulator } from './simulate.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -11,6 +12,8 @@ export interface RunSuitesOptions extends EvaluateOptions {
   simulate?: { configPath?: string; unserved?: string[] };
   /** Told where the simulator listens, for logs. */
   onSimulator?: (url: string) => void;
+  /** Told when the teacher wrote a suite's instruction rewordings (fragility), so the user reviews them. */
+  onRewordingsWritten?: (file: string, count: number) => void;
 }
 
 /**
@@ -18,14 +21,25 @@ export interface RunSuitesOptions extends EvaluateOptions {
  * always stopped). The one path the CLI and the Action share.
  */
 export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOptions): Promise<RunResults> {
-  const { simulate, onSimulator, ...evaluateOptions } = options;
+  const { simulate, onSimulator, onRewordingsWritten, ...evaluateOptions } = options;
   let simulator: RunningSimulator | undefined;
   if (simulate) {
     simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir);
     onSimulator?.(simulator.url);
   }
   try {
-    return await evaluate(suites, evaluateOptions);
+    const instructionRewordings =
+      evaluateOptions.fragility === false
+        ? undefined
+        : await prepareRewordings(
+            suites.map(({ suite }) => suite),
+            {
+              env: evaluateOptions.env,
+              ...(evaluateOptions.clientFor ? { clientFor: evaluateOptions.clientFor } : {}),
+              ...(onRewordingsWritten ? { onWritten: onRewordingsWritten } : {}),
+            },
+          );
+    return await evaluate(suites, { ...evaluateOptions, ...(instructionRewordings ? { instructionRewordings } : {}) });
   } finally {
     await simulator?.close();
   }

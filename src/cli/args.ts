@@ -39,6 +39,7 @@ Run options:
                          promotion, or a run made with --accept), which also serves as the reference
   --accept               make this run the accepted reference of its suites (needs --history)
   --history-keep N       runs kept per suite in the history (default 365); older ones are pruned
+  --no-fragility         skip the suites' fragility measurement (their perturbed calls)
   --quiet                no progress output
 
 Training options:
@@ -82,6 +83,8 @@ export interface RunCliOptions {
   markdown: string | undefined;
   reference: string | undefined;
   history: HistoryCliOptions | undefined;
+  /** Measure fragility for suites with a `fragility` section (false: `--no-fragility`). */
+  fragility: boolean;
   quiet: boolean;
 }
 
@@ -250,6 +253,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
         history: { type: 'string' },
         accept: { type: 'boolean' },
         'history-keep': { type: 'string' },
+        'no-fragility': { type: 'boolean' },
         quiet: { type: 'boolean' },
         dataset: { type: 'string' },
         config: { type: 'string' },
@@ -301,6 +305,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       markdown: str('markdown'),
       reference: str('reference'),
       history: historyOptions(values),
+      fragility: values['no-fragility'] !== true,
       quiet: values.quiet === true,
     },
   };

@@ -1,6 +1,7 @@
 import { milliseconds, percent, usd } from '../format.js';
 import { projectFineTune } from './economics.js';
 import { chooseFineTuneOption, trainingEnds } from './fine-tune-choice.js';
+import { fragilityPain } from './fragility-words.js';
 import { daysBetween, inDays, monthsText } from './lifespan.js';
 import type { DecisionInput, Economics, FineTuneProjection, VariantEvidence, Verdict } from './types.js';
 
@@ -32,6 +33,8 @@ function painSentences(input: DecisionInput, baseline: VariantEvidence, economic
       `Its accuracy of ${percent(baseline.metrics.accuracy)} is below the ${percent(minAccuracy)} threshold: prompting has hit a ceiling.`,
     );
   }
+  const fragile = fragilityPain(input, baseline);
+  if (fragile !== null) pains.push(fragile);
   const promptTokens = baseline.metrics.tokens.prompt_per_request;
   if (promptTokens > policy.long_prompt_tokens) {
     pains.push(
@@ -107,6 +110,8 @@ export function fineTuneVerdict(input: DecisionInput, baseline: VariantEvidence,
   const base = economics.variants[baseline.name];
   const pains = painSentences(input, baseline, economics);
   const monthly = base?.monthly_cost_usd ?? null;
+  const fragile = fragilityPain(input, baseline);
+  if (fragile !== null) pains.push(fragile);
   const promptTokens = baseline.metrics.tokens.prompt_per_request;
   if (pains.length === 0) {
     return {

@@ -1,4 +1,5 @@
 import type { FragilityComparison } from '../fragility/compare.js';
+import type { FragilityStats } from '../fragility/measure.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { DecisionSpec, Thresholds, VariantRole, VerdictName } from '../suite/types.js';
 import type { PairCounts } from './statistics.js';
@@ -55,6 +56,14 @@ export interface DecisionInput {
   fine_tune_options?: FineTuneOption[];
   /** The run's date, YYYY-MM-DD (decide stays pure: no clock). */
   today?: string;
+  /** Measured fragility (the suite's `fragility` section): by variant, and each comparison's paired difference. */
+  fragility?: FragilityEvidence;
+}
+
+export interface FragilityEvidence {
+  variants: Record<string, FragilityStats>;
+  /** By compared variant name (baseline vs it), like `comparisons`. */
+  comparisons: Record<string, FragilityComparison>;
 }
 
 /** When a variant's model stops being served, as the caller learnt it. */

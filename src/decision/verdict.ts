@@ -5,6 +5,7 @@ import type { DecisionSpec, VerdictName } from '../suite/types.js';
 import { compareVariants } from './compare.js';
 import { computeEconomics } from './economics.js';
 import { fineTuneVerdict, type Outcome } from './fine-tune-verdict.js';
+import { fragilityContrast } from './fragility-words.js';
 import { regressionAgainstReference } from './regression.js';
 import {
   baselineShutdownSentence,
@@ -273,6 +274,19 @@ function candidateVerdict(
     };
   }
   if (comparison.non_inferior) {
+    const fragility = fragilityContrast(input, baseline, candidate);
+    if (fragility.against !== null) {
+      return {
+        decision: 'keep-prompting',
+        reasons: [
+          fragility.against,
+          `Its accuracy on the dataset as written: ${interval(comparison)}, above ${margin}.`,
+          ...economicsSentences(economics, policy, baseline, candidate),
+        ],
+        confidence: null,
+        notCompetitive: true,
+      };
+    }
     // A candidate that shuts down soon but is already trained still saves money every day it is
     // served, and nothing is left to pay back: switch, and tell the team to plan the next move.
     const planMove = planMoveSentence(input, candidate, economics);
@@ -280,6 +294,7 @@ function candidateVerdict(
       decision: 'switch',
       reasons: [
         `${candidate.name} is at most ${allowedLoss} less accurate than ${baseline.name}: ${interval(comparison)}, above ${margin}.`,
+        ...(fragility.favour === null ? [] : [fragility.favour]),
         ...(planMove === null ? [] : [planMove]),
         ...economicsSentences(economics, policy, baseline, candidate),
         `It passes every threshold. ${comparison.counts.n10} cases went right → wrong and ${comparison.counts.n01} wrong → right.`,
@@ -340,6 +355,8 @@ export function decide(input: DecisionInput): Decision {
   const comparisons: Record<string, Comparison> = {};
   for (const variant of others) {
     comparisons[variant.name] = compareVariants(baseline, variant, input.policy, input.case_ids);
+    const fragility = input.fragility?.comparisons[variant.name];
+    if (fragility) comparisons[variant.name] = { ...(comparisons[variant.name] as Comparison), fragility };
   }
   const economics = computeEconomics(
     input.policy,

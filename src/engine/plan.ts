@@ -4,7 +4,7 @@ import type { ChatMessage } from '../providers/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 import { endpointOf, prefixKeyer } from './cache-key.js';
 import { readField, renderWith, templateFields } from './template.js';
-import type { PlannedCall } from './types.js';
+import type { PerturbationTag, PlannedCall } from './types.js';
 
 export { cacheKey, canonicalJson } from './cache-key.js';
 export { renderTemplate, templateFields } from './template.js';
@@ -95,6 +95,7 @@ class LazyKeyedCall implements PlannedCall {
   readonly case: Case;
   readonly messages: ChatMessage[];
   readonly sample: number;
+  readonly perturbation?: PerturbationTag;
   #cacheKey: string | null = null;
   readonly #keyFor: KeyFor;
   readonly #last: ChatMessage;
@@ -105,8 +106,10 @@ class LazyKeyedCall implements PlannedCall {
     testCase: Case,
     request: { prefix: ChatMessage[]; last: ChatMessage; sample: number },
     keyFor: KeyFor,
+    perturbation?: PerturbationTag,
   ) {
     this.suite = suite;
+    if (perturbation) this.perturbation = perturbation;
     this.variant = variant;
     this.case = testCase;
     this.messages = [...request.prefix, request.last];
@@ -119,6 +122,22 @@ class LazyKeyedCall implements PlannedCall {
     this.#cacheKey ??= this.#keyFor(this.#last, this.sample);
     return this.#cacheKey;
   }
+}
+
+/**
+ * One call outside the regular plan: a variant (possibly with a changed prompt) on a case (possibly with a
+ * changed input), e.g. a fragility call. Its cache key covers exactly what is sent, like every call's.
+ */
+export function singleCall(
+  suite: LoadedSuite,
+  variant: VariantSpec,
+  testCase: Case,
+  options: { sample?: number; perturbation?: PerturbationTag } = {},
+): PlannedCall {
+  const prefix = messagePrefix(variant);
+  const keyFor = prefixKeyer(endpointOf(providerOf(suite, variant)), variant.model, prefix, variant.params);
+  const request = { prefix, last: userMessage(variant, testCase), sample: options.sample ?? 0 };
+  return new LazyKeyedCall(suite, variant, testCase, request, keyFor, options.perturbation);
 }
 
 export interface PlanOptions {

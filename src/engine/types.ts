@@ -18,6 +18,16 @@ export interface PlannedCall {
   sample: number;
   /** Content-addressed cache key (endpoint: base URL, API version, headers; model, messages, params, sample). */
   cacheKey: string;
+  /** Set on a fragility call: a meaning-preserving change of the case's request (the engine only passes it on). */
+  perturbation?: PerturbationTag;
+}
+
+/** What a fragility call changed, for the measurement and the report of fragile cases. */
+export interface PerturbationTag {
+  family: string;
+  index: number;
+  /** The change in words: "typos", "system prompt reworded (2 of 3)", … */
+  change: string;
 }
 
 /** What happened to one case × variant. Never dropped: failures carry `error`. */

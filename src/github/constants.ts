@@ -30,6 +30,7 @@ export const Input = {
   accept: 'accept',
   triggerOn: 'trigger-on',
   createKey: 'create-key',
+  fragility: 'fragility',
 } as const;
 
 export const Output = {

@@ -53,6 +53,8 @@ export interface ActionInputs {
   triggerOn: string[];
   /** (promote) Add the registry key when it is missing (else a missing key is an error). */
   createKey: boolean;
+  /** Measure fragility for suites with a `fragility` section. */
+  fragility: boolean;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -179,6 +181,7 @@ export function getInputs(): ActionInputs {
     accept: flag(Input.accept, false),
     triggerOn: listInput(Input.triggerOn),
     createKey: flag(Input.createKey, false),
+    fragility: flag(Input.fragility, true),
   };
 }
 

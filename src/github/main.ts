@@ -201,6 +201,11 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   const results = await runSuites(selection.suites, {
     ...runOptions,
     outDir,
+    fragility: inputs.fragility,
+    onRewordingsWritten: (file, count) =>
+      log.warning(
+        `Fragility: the teacher wrote ${count} rewordings of the system prompt to ${file}; commit the file (after review) so later runs reuse them.`,
+      ),
     lifecycle: { now: new Date(), onWarning: (warning) => annotateProblems([warning], workdir, workspace, 'warning') },
     ...(history
       ? {

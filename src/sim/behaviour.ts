@@ -6,6 +6,7 @@ import type { SimConfig, SimFaults, SimModel } from './config.js';
 import { generationCount, InputGenerator } from './distill.js';
 import { flips, PerturbationRecogniser, RepeatCounter, requestText, temperatureOf } from './fragility.js';
 import { hash32, key, unitHash } from './hash.js';
+import { rewordingRequest, simulatedRewordings } from './rewordings.js';
 
 export type Fault = 'rate_limited' | 'server_error' | 'reset' | 'slow' | null;
 
@@ -111,8 +112,11 @@ export class SimBehaviour {
     const model = this.modelConfig(modelName) ?? this.config.default_model ?? { accuracy: 1 };
     const lastUser = lastUserMessage(messages);
     const wanted = generationCount(lastUser);
+    const rewording = wanted === null ? rewordingRequest(lastUser) : null;
     const { index, family } =
-      wanted === null ? this.recogniser.recognise(messages, lastUser) : { index: -1, family: null };
+      wanted === null && rewording === null
+        ? this.recogniser.recognise(messages, lastUser)
+        : { index: -1, family: null };
     let text: string;
     let completion: number;
     let outcome: SimAnswer['outcome'];
@@ -126,6 +130,10 @@ export class SimBehaviour {
       completion = countTokens(text);
       outcome = 'generated';
       generated = inputs.length;
+    } else if (rewording !== null) {
+      text = simulatedRewordings(rewording.system, rewording.count);
+      completion = countTokens(text);
+      outcome = 'generated';
     } else if (index < 0) {
       text = UNKNOWN_INPUT_ANSWER;
       completion = countTokens(text);

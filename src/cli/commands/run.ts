@@ -55,6 +55,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       concurrency: options.concurrency,
       onProgress: options.quiet ? undefined : progress.update,
       reference,
+      fragility: options.fragility,
       ...(history ? { history } : {}),
       lifecycle: {
         now: io.now?.() ?? new Date(),
@@ -62,6 +63,10 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       },
       simulate: options.simulate ? { configPath: options.simConfig && resolve(io.cwd, options.simConfig) } : undefined,
       onSimulator: (url) => io.stderr.write(`simulator: serving ${validation.suites.length} suite(s) at ${url}\n`),
+      onRewordingsWritten: (file, count) =>
+        io.stderr.write(
+          `fragility: the teacher wrote ${count} rewordings of the system prompt to ${file}; review them\n`,
+        ),
       ...stopping.options,
     });
   } finally {
