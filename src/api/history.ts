@@ -176,7 +176,13 @@ export async function openHistory(options: HistoryOptions) {
         const { list, variants: outcomes } = sorted[index] as ReturnType<typeof sortedSuite>;
         const variants: Record<string, HistoryVariant> = {};
         for (const evidence of measured.evidence) {
-          variants[evidence.name] = historyVariant(evidence, outcomes.get(evidence.name) as SortedOutcomes);
+          const fragility = Object.hasOwn(result.variants, evidence.name)
+            ? result.variants[evidence.name]?.fragility
+            : undefined;
+          variants[evidence.name] = historyVariant(
+            { ...evidence, fragility },
+            outcomes.get(evidence.name) as SortedOutcomes,
+          );
         }
         const run = historyRun(options, facts, {
           suite: suite.name,

@@ -43,7 +43,8 @@ export function fitJobSummary(
 }
 
 /**
- * Fits a report into a limit by its structure, never by re-reading its text: first every collapsed table
+ * Fits a report into a limit by its structure, never by re-reading its text: first the collapsed sections
+ * marked `trimFirst` show fewer rows, then are dropped; then every other collapsed table
  * shows fewer rows (the same number each, so every comparison keeps its first cases); when even one row
  * each is too much, whole collapsed sections are dropped, last first; then charts; and if the text blocks
  * alone are still too long, the report is cut after a whole line. Whenever something was cut, the pointer
@@ -59,10 +60,41 @@ export function fitMarkdown(blocks: readonly MarkdownBlock[], options: FitOption
   if (budget < 0) {
     throw new RangeError(`a limit of ${options.limit} cannot hold the head and the pointer line`);
   }
-  const sizes = new BlockSizes(blocks, options.size);
-  const layout = bestLayout(sizes, budget);
-  const lines = layout ? layoutLines(blocks, layout) : longestPrefixWithin(textLines(blocks), budget, options.size);
+  const lines =
+    linesWithFewerTrimFirstRows(blocks, budget, options.size) ??
+    fittedLines(
+      blocks.filter((block) => !trimsFirst(block)),
+      budget,
+      options.size,
+    );
   return { text: head + joinWithoutTrailingBlanks(lines) + tail, trimmed: true };
+}
+
+const trimsFirst = (block: MarkdownBlock) => block.kind === 'details' && block.trimFirst === true;
+
+/**
+ * Sections marked `trimFirst` give way before anything else: every other block whole, and as many of their
+ * rows as fit (the same number each). Undefined when not even one row each fits: they are dropped instead.
+ */
+function linesWithFewerTrimFirstRows(
+  blocks: readonly MarkdownBlock[],
+  budget: number,
+  size: (text: string) => number,
+): string[] | undefined {
+  const expendable = blocks.filter(trimsFirst);
+  if (expendable.length === 0) return undefined;
+  const withRows = (rows: number) =>
+    blocks.flatMap((block) => (trimsFirst(block) ? blockLines(block, rows) : blockLines(block)));
+  const fits = (rows: number) => withRows(rows).reduce((total, line) => total + size(line) + 1, 0) <= budget;
+  const maxRows = Math.max(...expendable.map((block) => (block.kind === 'details' ? block.rows.length : 0)));
+  const rows = largestFitting(maxRows, fits);
+  return rows === undefined ? undefined : withRows(rows);
+}
+
+/** The other blocks shortened by structure (see fitMarkdown), or cut after a whole line as a last resort. */
+function fittedLines(blocks: readonly MarkdownBlock[], budget: number, size: (text: string) => number): string[] {
+  const layout = bestLayout(new BlockSizes(blocks, size), budget);
+  return layout ? layoutLines(blocks, layout) : longestPrefixWithin(textLines(blocks), budget, size);
 }
 
 interface Layout {

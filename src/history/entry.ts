@@ -1,5 +1,5 @@
 import { compareIds, encodeBits, idsHash } from './bitset.js';
-import type { HistoryVariant } from './types.js';
+import type { HistoryFragility, HistoryVariant } from './types.js';
 
 /** A suite's case ids sorted as the history stores them, the order that sorts them, and their hash. */
 export interface SortedCaseList {
@@ -39,6 +39,8 @@ export interface VariantSummary {
     latency_ms: { p50: number; p95: number } | null;
     cost_usd: { per_1k: number | null };
   };
+  /** results.json's `variants.<name>.fragility`, of which the history keeps the flip rate. */
+  fragility?: HistoryFragility | undefined;
 }
 
 export function historyVariant(summary: VariantSummary, outcomes: SortedOutcomes): HistoryVariant {
@@ -56,5 +58,10 @@ export function historyVariant(summary: VariantSummary, outcomes: SortedOutcomes
     correct: encodeBits(outcomes.correct),
     answered: encodeBits(outcomes.answered),
     passed: summary.passed,
+    ...(summary.fragility ? { fragility: historyFragility(summary.fragility) } : {}),
   };
+}
+
+function historyFragility({ flip_rate, flip_rate_ci, n_calls }: HistoryFragility): HistoryFragility {
+  return { flip_rate, flip_rate_ci: [flip_rate_ci[0], flip_rate_ci[1]], n_calls };
 }

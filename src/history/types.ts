@@ -27,6 +27,16 @@ export interface HistoryVariant {
   answered: string;
   /** Every threshold passed: only a passing variant is a reference for `retrain`. */
   passed?: boolean;
+  /** With fragility measured (absent in runs without it and in older files). */
+  fragility?: HistoryFragility;
+}
+
+/** A variant's fragility as the history keeps it: enough for a trend of the flip rate. */
+export interface HistoryFragility {
+  flip_rate: number;
+  flip_rate_ci: [number, number];
+  /** Perturbed calls the rate rests on. */
+  n_calls: number;
 }
 
 export interface HistoryRun {

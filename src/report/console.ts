@@ -10,24 +10,17 @@ import {
   thresholdValue,
   usd,
 } from './format.js';
+import { fragilityConsoleLines } from './fragility-console.js';
+import { fragilitySpent } from './fragility-text.js';
 import { lifecycleLines } from './lifecycle-text.js';
 import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
+import { padTable } from './text-table.js';
 import type { RunResults, SuiteResult } from './types.js';
 
 const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
 
 /** Text from data on one line of the report: no control characters, no newline, no workflow command. */
 const oneLine = (text: string) => forLog(text, { singleLine: true });
-
-function padTable(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 function suiteLines(suite: SuiteResult): string[] {
   const rows = [COLUMNS];
@@ -62,6 +55,7 @@ function suiteLines(suite: SuiteResult): string[] {
       ([name, variant]) => `  price of ${oneLine(name)}: ${oneLine(priceWithSource(variant))}`,
     ),
     ...failures,
+    ...fragilityConsoleLines(suite),
     ...lifecycleLines(suite, (name, sentence) => `  ⏳ ${oneLine(name)}: ${sentence}`, oneLine),
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
     ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),
@@ -78,7 +72,7 @@ export function renderConsoleReport(results: RunResults): string {
   const stopped = stopReason(results);
   lines.push(...historyConsoleLines(results.history));
   lines.push(
-    `${s.calls} calls, ${s.errors} errors${s.recovered > 0 ? ` (${s.recovered} recovered on retry)` : ''}, ${s.cached} from cache, ${usd(s.spent_usd)} spent in ${(results.duration_ms / 1000).toFixed(1)} s` +
+    `${s.calls} calls, ${s.errors} errors${s.recovered > 0 ? ` (${s.recovered} recovered on retry)` : ''}, ${s.cached} from cache, ${usd(s.spent_usd)} spent${fragilitySpent(results)} in ${(results.duration_ms / 1000).toFixed(1)} s` +
       (stopped ? ` — stopped: ${stopped}` : ''),
     cacheModeText(results.cache_mode),
     outcomeLine(results),

@@ -54,7 +54,9 @@ export const DASHBOARD_SCRIPT = `
   var W = 900, H = 200, ML = 64, MR = 14, MT = 16, MB = 28, PW = W - ML - MR, PH = H - MT - MB;
   var DEFAULT_RUNS = 90, RANGES = [30, 90, 180];
   var METRICS = [
-    { key: 'acc', title: 'Accuracy (band: 95% interval)', format: percent, band: true },
+    { key: 'acc', title: 'Accuracy (band: 95% interval)', format: percent, band: 'ci' },
+    // Drawn only for a suite with fragility measured in some run.
+    { key: 'flip', title: 'Flip rate under meaning-preserving rewording (band: 95% interval)', format: percent, band: 'fci', fromZero: true, optional: true },
     { key: 'p95', title: 'Latency p95', format: milliseconds, fromZero: true },
     { key: 'cost', title: 'Cost per 1k requests', format: usd, fromZero: true }
   ];
@@ -118,10 +120,16 @@ export const DASHBOARD_SCRIPT = `
       charts.textContent = '';
       var offset = suite.runs.length - state.count;
       var runs = suite.runs.slice(offset);
-      METRICS.forEach(function (metric) { charts.appendChild(chart(suite, runs, offset, metric, state, charts)); });
+      METRICS.forEach(function (metric) {
+        if (!metric.optional || measured(suite, metric.key)) charts.appendChild(chart(suite, runs, offset, metric, state, charts));
+      });
     }
     draw();
     return section;
+  }
+
+  function measured(suite, key) {
+    return suite.runs.some(function (run) { return run.v.some(function (p) { return p && p[key] !== null && p[key] !== undefined; }); });
   }
 
   function statusLine(suite) {
@@ -133,6 +141,12 @@ export const DASHBOARD_SCRIPT = `
     p.appendChild(element('span', last.drift === 'drift' ? 'drift' : '', 'drift: ' + last.drift));
     if (reference) p.appendChild(document.createTextNode(' \\u00b7 reference: ' + day(reference.date) + (reference.reason ? ' (' + reference.reason + ')' : '')));
     if (last.simulated) p.appendChild(document.createTextNode(' \\u00b7 simulated'));
+    var flips = [];
+    suite.variants.forEach(function (name, vi) {
+      var point = last.v[vi];
+      if (point && typeof point.flip === 'number') flips.push(name + ' ' + percent(point.flip));
+    });
+    if (flips.length) p.appendChild(element('span', 'flip', ' \\u00b7 latest flip rate: ' + flips.join(', ')));
     return p;
   }
 
@@ -187,7 +201,8 @@ export const DASHBOARD_SCRIPT = `
         var p = run.v[vi];
         if (!p || p[metric.key] === null) return;
         lo = Math.min(lo, p[metric.key]); hi = Math.max(hi, p[metric.key]);
-        if (metric.band && p.ci) { lo = Math.min(lo, p.ci[0]); hi = Math.max(hi, p.ci[1]); }
+        var band = metric.band && p[metric.band];
+        if (band) { lo = Math.min(lo, band[0]); hi = Math.max(hi, band[1]); }
       });
     });
     if (lo === Infinity) return null;
@@ -236,10 +251,10 @@ export const DASHBOARD_SCRIPT = `
       var colour = suite.colours[vi];
       segments(runs, vi, metric.key).forEach(function (seg) {
         if (metric.band) {
-          var withCi = seg.filter(function (i) { return runs[i].v[vi].ci; });
+          var withCi = seg.filter(function (i) { return runs[i].v[vi][metric.band]; });
           if (withCi.length) {
-            var upper = withCi.map(function (i) { return x(i) + ',' + y(runs[i].v[vi].ci[1]); });
-            var lower = withCi.slice().reverse().map(function (i) { return x(i) + ',' + y(runs[i].v[vi].ci[0]); });
+            var upper = withCi.map(function (i) { return x(i) + ',' + y(runs[i].v[vi][metric.band][1]); });
+            var lower = withCi.slice().reverse().map(function (i) { return x(i) + ',' + y(runs[i].v[vi][metric.band][0]); });
             svg('polygon', { points: upper.concat(lower).join(' '), class: 'band', fill: colour, 'data-variant': vi }, root);
           }
         }
@@ -329,7 +344,8 @@ export const DASHBOARD_SCRIPT = `
     tip.appendChild(facts);
     var table = element('table');
     var head = element('tr');
-    ['variant', 'model', 'accuracy [95% CI]', 'p50', 'p95', 'cost / 1k', 'n'].forEach(function (h) { head.appendChild(element('th', null, h)); });
+    var fragile = run.v.some(function (p) { return p && typeof p.flip === 'number'; });
+    ['variant', 'model', 'accuracy [95% CI]'].concat(fragile ? ['flip rate [95% CI]'] : [], ['p50', 'p95', 'cost / 1k', 'n']).forEach(function (h) { head.appendChild(element('th', null, h)); });
     table.appendChild(head);
     suite.variants.forEach(function (name, vi) {
       var p = run.v[vi];
@@ -344,6 +360,7 @@ export const DASHBOARD_SCRIPT = `
       row.appendChild(cell);
       row.appendChild(element('td', 'model', p.model));
       row.appendChild(element('td', 'acc', p.acc === null ? '\\u2013' : percent(p.acc) + (p.ci ? ' [' + percent(p.ci[0]) + ', ' + percent(p.ci[1]) + ']' : '')));
+      if (fragile) row.appendChild(element('td', 'flip', typeof p.flip !== 'number' ? '\\u2013' : percent(p.flip) + (p.fci ? ' [' + percent(p.fci[0]) + ', ' + percent(p.fci[1]) + ']' : '')));
       row.appendChild(element('td', 'p50', p.p50 === null ? '\\u2013' : milliseconds(p.p50)));
       row.appendChild(element('td', 'p95', p.p95 === null ? '\\u2013' : milliseconds(p.p95)));
       row.appendChild(element('td', 'cost', p.cost === null ? 'price unknown' : usd(p.cost)));

@@ -1,4 +1,4 @@
-import type { HistoryRun } from '../history/types.js';
+import type { HistoryRun, HistoryVariant } from '../history/types.js';
 import { linkTarget, stripControl } from './escape.js';
 import { historyBySuite, seriesColour, variantOf } from './history-series.js';
 
@@ -12,6 +12,10 @@ export interface DashboardPoint {
   p50: number | null;
   p95: number | null;
   cost: number | null;
+  /** Flip rate under meaning-preserving changes, its interval and the perturbed calls; null when not measured. */
+  flip: number | null;
+  fci: [number, number] | null;
+  fn: number | null;
 }
 
 export interface DashboardRun {
@@ -44,6 +48,22 @@ export interface DashboardData {
   suites: DashboardSuite[];
 }
 
+const isRate = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= 1;
+
+/** The history's fragility when it is well formed (a hand-edited or foreign line may hold anything). */
+function fragilityOf(variant: HistoryVariant): Pick<DashboardPoint, 'flip' | 'fci' | 'fn'> {
+  const fragility: unknown = variant.fragility;
+  if (typeof fragility !== 'object' || fragility === null) return { flip: null, fci: null, fn: null };
+  const { flip_rate, flip_rate_ci, n_calls } = fragility as Record<string, unknown>;
+  if (!isRate(flip_rate)) return { flip: null, fci: null, fn: null };
+  const [low, high] = Array.isArray(flip_rate_ci) ? flip_rate_ci : [];
+  return {
+    flip: flip_rate,
+    fci: isRate(low) && isRate(high) ? [low, high] : null,
+    fn: typeof n_calls === 'number' && Number.isFinite(n_calls) ? n_calls : null,
+  };
+}
+
 function point(run: HistoryRun, name: string): DashboardPoint | null {
   const variant = variantOf(run, name);
   if (!variant) return null;
@@ -56,6 +76,7 @@ function point(run: HistoryRun, name: string): DashboardPoint | null {
     p50: variant.latency_p50_ms,
     p95: variant.latency_p95_ms,
     cost: variant.cost_per_1k_usd,
+    ...fragilityOf(variant),
   };
 }
 

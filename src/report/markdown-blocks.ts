@@ -9,7 +9,14 @@ export type MarkdownBlock =
   /** A fenced chart: kept whole or dropped. */
   | { kind: 'chart'; lines: string[] }
   /** A collapsed table: rows may be shortened, or the whole section dropped. */
-  | { kind: 'details'; summary: string; header: string[]; rows: string[] };
+  | {
+      kind: 'details';
+      summary: string;
+      header: string[];
+      rows: string[];
+      /** Shortened, then dropped, before any other block when the report must fit a limit. */
+      trimFirst?: boolean;
+    };
 
 export function textBlock(lines: string[]): MarkdownBlock {
   return { kind: 'text', lines };

@@ -12,6 +12,8 @@ import {
   thresholdValue,
   usd,
 } from './format.js';
+import { fragileCasesBlock, fragilityBlocks } from './fragility-markdown.js';
+import { fragilitySpent } from './fragility-text.js';
 import { lifecycleLines } from './lifecycle-text.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
@@ -98,7 +100,9 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
     if (chart) blocks.push({ kind: 'chart', lines: [...chart.split('\n'), ''] });
     const trend = options.history ? suiteTrendBlock(options.history, suite.name) : null;
     if (trend) blocks.push(trend);
-    blocks.push(...flippedSections(suite));
+    blocks.push(...fragilityBlocks(suite), ...flippedSections(suite));
+    const fragile = fragileCasesBlock(suite);
+    if (fragile) blocks.push(fragile);
   }
   const tail: string[] = [];
   const skipped = results.base?.suites.filter((s) => s.status === 'skipped').map((s) => escapeMarkdownInline(s.suite));
@@ -106,7 +110,7 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
   const s = results.summary;
   const stopped = stopReason(results);
   tail.push(
-    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent · ${(results.duration_ms / 1000).toFixed(1)} s · ${cacheModeText(results.cache_mode)}${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
+    `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent${fragilitySpent(results)} · ${(results.duration_ms / 1000).toFixed(1)} s · ${cacheModeText(results.cache_mode)}${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
   );
   blocks.push(textBlock(tail));
   return blocks;

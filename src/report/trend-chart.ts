@@ -14,8 +14,8 @@ const DRIFT_COLUMN = '#f6c9c9';
  * the series it draws, so a variant has the same colour in every chart and the text can name it. Wider
  * than the default so 30 runs' labels do not overlap.
  */
-function mermaidInit(palette: readonly string[]): string {
-  return `%%{init: {"xyChart": {"width": 900, "height": 420, "xAxis": {"labelFontSize": 12}}, "themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`;
+export function mermaidInit(palette: readonly string[], size = { width: 900, height: 420 }): string {
+  return `%%{init: {"xyChart": {"width": ${size.width}, "height": ${size.height}, "xAxis": {"labelFontSize": 12}}, "themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 import { renderMarkdownBlocks } from '../../src/report/markdown.js';
 import { type MarkdownBlock, renderBlocks } from '../../src/report/markdown-blocks.js';
 import { comparedResults } from '../report/fixtures.js';
+import { fragileCase, fragilityResults } from '../report/fragility-fixtures.js';
 
 const POINTER = '… truncated: the full report is in the job summary and the tunegate-results artifact';
 const MARKER = commentMarker('ci', 'pr');
@@ -26,6 +27,7 @@ function details(title: string, rows: number, rowText = 'x'.repeat(40)): Markdow
     rows: Array.from({ length: rows }, (_, i) => `| ${i} | ${rowText} |`),
   };
 }
+type DetailsBlock = Extract<MarkdownBlock, { kind: 'details' }>;
 const whole = (blocks: MarkdownBlock[]) => `${MARKER}\n${renderBlocks(blocks)}`;
 
 /** Every `<details>` closed and no code fence left open (``` lines toggle). */
@@ -122,6 +124,58 @@ describe('fitCommentBody', () => {
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body.length).toBeGreaterThan(65_000);
     expect(body.endsWith(`|\n\n${POINTER}`)).toBe(true);
+  });
+});
+
+describe('sections that are trimmed first (the most fragile cases)', () => {
+  const fragile = (rows: number): MarkdownBlock => ({ ...(details('fragile', rows) as DetailsBlock), trimFirst: true });
+
+  it('shows fewer of their rows while every other section keeps all of its rows', () => {
+    const blocks = [text('## Verdict'), details('first', 20), fragile(20), details('second', 20)];
+    const body = fitCommentBody(blocks, MARKER, { pointer: POINTER, limit: whole(blocks).length - 500 });
+    const rows = rowsBySection(body);
+    expect(rows.get('first')).toBe(20);
+    expect(rows.get('second')).toBe(20);
+    expect(rows.get('fragile')).toBeGreaterThan(0);
+    expect(rows.get('fragile')).toBeLessThan(20);
+    expectBalanced(body);
+  });
+
+  it('are dropped whole before any other section loses a row', () => {
+    const blocks = [text('## Verdict'), details('first', 20), fragile(20), details('second', 20)];
+    const withoutFragile = whole([text('## Verdict'), details('first', 20), details('second', 20)]).length;
+    const body = fitCommentBody(blocks, MARKER, { pointer: POINTER, limit: withoutFragile + POINTER.length + 2 });
+    expect([...rowsBySection(body).entries()]).toEqual([
+      ['first', 20],
+      ['second', 20],
+    ]);
+    const tighter = fitCommentBody(blocks, MARKER, { pointer: POINTER, limit: withoutFragile - 300 });
+    const rows = rowsBySection(tighter);
+    expect(rows.has('fragile')).toBe(false);
+    expect(rows.get('first')).toBe(rows.get('second'));
+    expect(rows.get('first')).toBeLessThan(20);
+    expectBalanced(tighter);
+  });
+
+  it('in a real report: the fragile cases give way while the fragility table, its chart and the flipped cases stay', () => {
+    const run = fragilityResults();
+    const suite = run.suites[0] as NonNullable<(typeof run.suites)[number]>;
+    const long = 'a reworded request that goes on '.repeat(5);
+    suite.fragile_cases = Array.from({ length: 300 }, (_, i) =>
+      fragileCase({ case_id: `case-${i}`, input: `${long}${i}`, perturbed_input: `${long.toUpperCase()}${i}` }),
+    );
+    const blocks = renderMarkdownBlocks(run);
+    expect(renderBlocks(blocks).length).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
+    const body = fitCommentBody(blocks, MARKER, { pointer: POINTER });
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(body).toContain('#### Fragility');
+    expect(body).toContain('xychart-beta horizontal');
+    expect(body).toMatch(/_\d+ more rows not shown here\._\n\n<\/details>\n\n<sub>400 calls/);
+    const sections = [...body.matchAll(/<summary>(.*?)<\/summary>/g)].map((match) => match[1]);
+    expect(sections).toHaveLength(3);
+    expect(sections[2]).toMatch(/^Most fragile cases: 300/);
+    expect(body.match(/more rows not shown here/g)).toHaveLength(1);
+    expectBalanced(body);
   });
 });
 

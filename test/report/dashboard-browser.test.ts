@@ -10,7 +10,7 @@ import type { HistoryRun } from '../../src/history/types.js';
 import { renderDashboard } from '../../src/report/dashboard.js';
 import { historyBySuite } from '../../src/report/history-series.js';
 import { ensureChromium, launchChromium } from './chromium.js';
-import { FOUR_VARIANTS, generateHistory } from './history-fixtures.js';
+import { FOUR_VARIANTS, generateHistory, withFragility } from './history-fixtures.js';
 
 const chromiumReady = ensureChromium();
 if (!chromiumReady.ok) console.warn(chromiumReady.reason);
@@ -165,6 +165,32 @@ describe.skipIf(!chromiumReady.ok)('the dashboard in headless Chromium', () => {
       expectedRow(focused, 'prompted').acc,
     );
     expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a flip-rate trend after accuracy once fragility is measured, and names the latest rates', async () => {
+    const runs = withFragility(generateHistory({ seed: 24, runs: 20 }), { prompted: 0.124, finetuned: 0.021 }, 8);
+    const { page, watch } = await open(runs, 'fragility');
+    expect(
+      await page.locator('svg[data-metric]').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('data-metric'))),
+    ).toEqual(['acc', 'flip', 'p95', 'cost']);
+    const flip = page.locator('svg[data-metric="flip"]');
+    expect(await flip.locator('circle.pt').count()).toBe(12 * 2);
+    expect(await flip.locator('polygon.band').count()).toBe(2);
+    const last = historyBySuite(runs)[0]?.runs.at(-1) as HistoryRun;
+    const rate = (name: string) => percent(last.variants[name]?.fragility?.flip_rate ?? Number.NaN);
+    expect(await page.locator('p.status .flip').textContent()).toBe(
+      ` · latest flip rate: prompted ${rate('prompted')}, finetuned ${rate('finetuned')}`,
+    );
+    await flip.locator('circle[data-run="19"][data-variant="0"]').hover({ force: true });
+    const fragility = last.variants.prompted?.fragility;
+    expect(await page.locator('div.tip tr[data-variant="prompted"] td.flip').textContent()).toBe(
+      `${rate('prompted')} [${percent(fragility?.flip_rate_ci[0] ?? 0)}, ${percent(fragility?.flip_rate_ci[1] ?? 0)}]`,
+    );
+    await flip.locator('circle[data-run="19"][data-variant="0"]').hover({ force: true });
+    await page.locator('svg[data-metric="acc"] circle[data-run="2"][data-variant="0"]').hover({ force: true });
+    expect(await page.locator('div.tip tr[data-variant="prompted"] td.flip').count()).toBe(0);
+    expect(watch).toEqual({ errors: [], dialogs: [], requests: [] });
     await page.close();
   });
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HistoryRun } from '../../src/history/types.js';
 import { renderDashboard } from '../../src/report/dashboard.js';
-import type { DashboardData } from '../../src/report/dashboard-data.js';
-import { generateHistory } from './history-fixtures.js';
+import { type DashboardData, dashboardData } from '../../src/report/dashboard-data.js';
+import { generateHistory, withFragility } from './history-fixtures.js';
 
 const HOSTILE_NAME = '</script><script>alert(1)</script><!--';
 
@@ -53,5 +53,32 @@ describe('the dashboard page', () => {
 
   it('says how many runs and suites it draws, and that runs were simulated', () => {
     expect(html).toContain('4 runs of 1 suite · generated 2026-03-01 00:00 UTC · includes simulated runs');
+  });
+});
+
+describe('fragility on the dashboard', () => {
+  const runs = withFragility(generateHistory({ seed: 12, runs: 4 }), { prompted: 0.124, finetuned: 0.021 }, 2);
+
+  it('carries each run’s flip rate, interval and calls; null before fragility was measured', () => {
+    const suite = dashboardData(runs, new Date()).suites[0];
+    const points = suite?.runs.map((run) => run.v[0]);
+    expect(points?.map((p) => p?.flip)).toEqual([null, null, 0.124, 0.125]);
+    expect(points?.[2]?.fci?.[0]).toBeCloseTo(0.0992, 6);
+    expect(points?.[2]?.fn).toBe(2400);
+    expect(points?.[0]?.fci).toBeNull();
+  });
+
+  it('ignores a malformed fragility field instead of drawing it', () => {
+    const broken = runs.map((run, index) => ({
+      ...run,
+      variants: Object.fromEntries(
+        Object.entries(run.variants).map(([name, v]) => [
+          name,
+          { ...v, fragility: (index === 2 ? 'lots' : { flip_rate: 7, flip_rate_ci: 'x' }) as never },
+        ]),
+      ),
+    }));
+    const points = dashboardData(broken, new Date()).suites[0]?.runs.map((run) => run.v[1]);
+    expect(points?.map((p) => [p?.flip, p?.fci, p?.fn])).toEqual(Array(4).fill([null, null, null]));
   });
 });

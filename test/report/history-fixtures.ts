@@ -126,3 +126,28 @@ export function generateHistory(plan: HistoryPlan): HistoryRun[] {
 export function historyText(runs: readonly HistoryRun[]): string {
   return runs.map((run) => `${JSON.stringify(run)}\n`).join('');
 }
+
+/**
+ * The runs from `from` on with each variant's flip rate, as a history written after fragility was
+ * measured: `rates` by variant name (a variant not listed stays without).
+ */
+export function withFragility(runs: readonly HistoryRun[], rates: Record<string, number>, from = 0): HistoryRun[] {
+  return runs.map((run, index) => {
+    if (index < from) return run;
+    const variants = Object.fromEntries(
+      Object.entries(run.variants).map(([name, variant]) => {
+        const rate = rates[name];
+        if (rate === undefined) return [name, variant];
+        const drift = ((index % 5) - 2) / 1000;
+        const flip_rate = rate + drift;
+        const fragility = {
+          flip_rate,
+          flip_rate_ci: [flip_rate * 0.8, flip_rate * 1.2] as [number, number],
+          n_calls: 2400,
+        };
+        return [name, { ...variant, fragility }];
+      }),
+    );
+    return { ...run, variants };
+  });
+}
