@@ -28,9 +28,11 @@ describe('parseCommandLine', () => {
         markdown: undefined,
         reference: undefined,
         history: undefined,
+        fragility: true,
         quiet: false,
       },
     });
+    expect(parseCommandLine(['run', 'a.yaml', '--no-fragility']).options).toMatchObject({ fragility: false });
   });
 
   it('reads the history options, with 365 runs kept per suite by default', () => {

@@ -180,3 +180,58 @@ describe('--no-fragility and the budget', () => {
     expect(fits.code).toBe(0);
   }, 120_000);
 });
+
+describe('instruction rewordings the teacher writes once', () => {
+  it('writes them next to the suite when the file is missing, for review, and reuses the file on the next run', async () => {
+    const text = await readFile(suite, 'utf8');
+    const written = join(dir, 'fresh.rewordings.yaml');
+    const fresh = await writeSuite(
+      dir,
+      'fresh.yaml',
+      text.replace('name: fragile', 'name: fresh').replace('  instructions: file://rewordings.yaml\n', ''),
+    );
+    const first = await runCli(['run', fresh, '--sim-config', 'sim.yaml', '--no-cache', '--quiet', '--out', 'fresh1'], {
+      cwd: dir,
+    });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(
+      `fragility: the teacher wrote 3 rewordings of the system prompt to ${written}; review them`,
+    );
+    const rewordings = await readFile(written, 'utf8');
+    expect(rewordings).toMatch(/^# Rewordings of the system prompt/);
+    const results = JSON.parse(await readFile(join(dir, 'fresh1', 'results.json'), 'utf8')) as RunResults;
+    expect(results.suites[0]?.variants.prompted?.fragility?.by_perturbation.instruction?.n).toBeGreaterThan(0);
+    // Reviewed and kept: the next run reads the file and asks the teacher nothing.
+    await writeFile(
+      written,
+      rewordings.replace('Read these instructions carefully', 'Read these instructions closely'),
+    );
+    const second = await runCli(
+      ['run', fresh, '--sim-config', 'sim.yaml', '--no-cache', '--quiet', '--out', 'fresh2'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain('the teacher wrote');
+    expect(await readFile(written, 'utf8')).toContain('Read these instructions closely');
+  }, 120_000);
+});
+
+describe('fragility in the run history', () => {
+  it("records each variant's flip rate with its interval in the history line", async () => {
+    const recorded = await run('--history', 'history.jsonl');
+    expect(recorded.code).toBe(0);
+    const lines = (await readFile(join(dir, 'history.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const last = lines.at(-1);
+    const prompted = recorded.results?.suites[0]?.variants.prompted?.fragility;
+    expect(last.variants.prompted.fragility).toEqual({
+      flip_rate: prompted?.flip_rate,
+      flip_rate_ci: prompted?.flip_rate_ci,
+      n_calls: prompted?.n_calls,
+    });
+  }, 120_000);
+});

@@ -42,7 +42,13 @@ describe('the example suite’s three simulated scenarios', () => {
     expect(suite.verdict.reasons[0]).toMatch(
       /finetuned is at most 3\.0 points less accurate than prompted: −1\.0 points \(95% CI −\d\.\d points to \+\d\.\d points\), above −3\.0 points\./,
     );
-    expect(suite.verdict.reasons[1]).toMatch(/finetuned saves \$3,99\d a month at 1,000,000 requests/);
+    // The demo's simulated gpt-5.5 is fragile, its fine-tune steady: a reason given for the switch.
+    expect(suite.verdict.reasons[1]).toMatch(
+      /^It is steadier: finetuned changes its answer on [\d.]+% of perturbed inputs, prompted on [\d.]+%/,
+    );
+    expect(suite.verdict.reasons[2]).toMatch(/finetuned saves \$3,99\d a month at 1,000,000 requests/);
+    expect(suite.variants.prompted.fragility?.flip_rate).toBeGreaterThan(0.04);
+    expect(markdown).toContain('#### Fragility');
     expect(suite.comparison.finetuned.non_inferior).toBe(true);
     expect(markdown).toContain('> **✅ Switch to the fine-tuned model** — **finetuned** vs **prompted**');
     expect(markdown).toContain('quadrantChart');
