@@ -81,7 +81,8 @@ export class FragilityRun {
       ...(isErrorRecord(scored) ? { error: true } : {}),
       perturbedInput: call.case.input,
       change: call.perturbation.change,
-      cost: scored.cost_usd,
+      // What this run paid: an answer from the response cache cost nothing now, whatever it cost when stored.
+      cost: scored.cached ? 0 : scored.cost_usd,
     });
     return true;
   }

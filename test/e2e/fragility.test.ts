@@ -235,3 +235,22 @@ describe('fragility in the run history', () => {
     });
   }, 120_000);
 });
+
+describe('fragility and the response cache', () => {
+  it("serves a re-run's perturbed calls from the cache: nothing spent, the same measurement", async () => {
+    const cached = (out: string) =>
+      runCli(['run', suite, '--sim-config', 'sim.yaml', '--cache-dir', 'fragility-cache', '--quiet', '--out', out], {
+        cwd: dir,
+      });
+    expect((await cached('cached1')).code).toBe(0);
+    expect((await cached('cached2')).code).toBe(0);
+    const read = async (out: string) =>
+      JSON.parse(await readFile(join(dir, out, 'results.json'), 'utf8')) as RunResults;
+    const [first, second] = [await read('cached1'), await read('cached2')];
+    expect(second.summary.cached).toBe(second.summary.calls);
+    expect(second.summary.cost_usd).toEqual({ evaluation: 0, fragility: 0 });
+    expect(second.suites[0]?.variants.prompted?.fragility?.by_perturbation).toEqual(
+      first.suites[0]?.variants.prompted?.fragility?.by_perturbation,
+    );
+  }, 120_000);
+});
