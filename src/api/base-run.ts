@@ -115,8 +115,8 @@ function onBase(headRoot: string, baseRoot: string, target: string): string {
 
 /** Checks out the base commit in a temporary worktree and runs there the named suites that exist on it. */
 export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
-  const headRoot = await repoRoot(options.cwd);
-  const checkout = await checkoutAt(headRoot, options.baseSha);
+  const headRoot = await repoRoot(options.cwd, options.run.env);
+  const checkout = await checkoutAt(headRoot, options.baseSha, options.run.env);
   try {
     const cwd = onBase(headRoot, checkout.dir, path.resolve(options.cwd));
     const patterns = options.patterns.map((p) => (path.isAbsolute(p) ? onBase(headRoot, checkout.dir, p) : p));

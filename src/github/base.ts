@@ -41,7 +41,7 @@ export async function selectSuites(
 ): Promise<Selection> {
   const baseSha = inputs.baseRef ?? context.pullRequest?.baseSha;
   if (baseSha === undefined) return { suites, base: undefined };
-  const changed = await changedFiles(await repoRoot(workdir), baseSha, 'HEAD');
+  const changed = await changedFiles(await repoRoot(workdir, process.env), baseSha, 'HEAD', process.env);
   const touched = suitesTouched(
     suites.map((s) => s.suite),
     changed,

@@ -38,7 +38,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
     accept: options.history.accept,
     keep: options.history.keep,
     event: 'cli',
-    commit: await headCommit(io.cwd),
+    commit: await headCommit(io.cwd, io.env),
   };
   const progress = createProgressRenderer(io.stderr);
   const outDir = resolve(io.cwd, options.out);

@@ -144,7 +144,7 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
       maxCostUsd: options.maxCostUsd,
       ...(options.history
         ? {
-            history: { path: resolve(io.cwd, options.history), event: 'cli', commit: await headCommit(io.cwd) },
+            history: { path: resolve(io.cwd, options.history), event: 'cli', commit: await headCommit(io.cwd, io.env) },
           }
         : {}),
     },
