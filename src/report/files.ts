@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFile } from '../replace-file.js';
 import type { ScoredRecord } from '../scoring/types.js';
 import type { RunResults } from './types.js';
 
@@ -28,9 +29,7 @@ export function resultsJsonText(results: RunResults): string {
 export async function writeResultsJson(outDir: string, results: RunResults): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, RESULTS_FILE);
-  const temp = join(outDir, `${RUN_FOLDER_PREFIX}${newRunId()}.${RESULTS_FILE}`);
-  await writeFile(temp, resultsJsonText(results));
-  await rename(temp, path);
+  await replaceFile(path, resultsJsonText(results), join(outDir, `${RUN_FOLDER_PREFIX}${newRunId()}.${RESULTS_FILE}`));
   return path;
 }
 
