@@ -3,7 +3,7 @@ import { baseSection, compareRuns, evaluateBase, suitesTouched } from '../api/ba
 import { changedFiles, repoRoot } from '../api/git.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
 import type { SuiteWithCases } from '../api/validate.js';
-import { CASES_FILE } from '../report/files.js';
+import { CASES_FILE } from '../report/cases-file.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { OutsidePaths } from '../suite/workspace.js';
