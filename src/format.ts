@@ -14,6 +14,11 @@ export function usd(value: number | null): string {
   return `${sign}$${Math.round(size).toLocaleString('en-US')}`;
 }
 
+/** Exact dollars for prices and budgets, up to 4 decimals and no trailing zeros: `$0.0125`, `$2`. */
+export function exactUsd(value: number): string {
+  return `$${Number(value.toFixed(4))}`;
+}
+
 export function milliseconds(value: number | null | undefined): string {
   if (value === null || value === undefined) return '–';
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;

@@ -1,13 +1,10 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { compareWithBase } from '../decision/base-compare.js';
 import type { BaseSuiteComparison } from '../decision/types.js';
 import { formatProblem } from '../errors.js';
-import { CASES_FILE } from '../report/files.js';
+import { CASES_FILE, readCases } from '../report/cases-file.js';
 import type { RunResults } from '../report/types.js';
 import { isErrorRecord } from '../scoring/record.js';
-import type { ScoredRecord } from '../scoring/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 import { isWithin, type OutsidePaths } from '../suite/workspace.js';
 import { checkoutAt, repoRoot } from './git.js';
@@ -29,17 +26,14 @@ export type Outcomes = Map<string, Map<string, Map<string, boolean>>>;
  */
 export async function readOutcomes(casesJsonlPath: string): Promise<Outcomes> {
   const outcomes: Outcomes = new Map();
-  const lines = createInterface({ input: createReadStream(casesJsonlPath), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
-    const record = JSON.parse(line) as ScoredRecord;
-    if (isErrorRecord(record)) continue;
+  await readCases(casesJsonlPath, (record) => {
+    if (isErrorRecord(record)) return;
     const bySuite = outcomes.get(record.suite) ?? new Map<string, Map<string, boolean>>();
     outcomes.set(record.suite, bySuite);
     const byVariant = bySuite.get(record.variant) ?? new Map<string, boolean>();
     bySuite.set(record.variant, byVariant);
     byVariant.set(record.case_id, record.correct === true);
-  }
+  });
   return outcomes;
 }
 
@@ -115,8 +109,8 @@ function onBase(headRoot: string, baseRoot: string, target: string): string {
 
 /** Checks out the base commit in a temporary worktree and runs there the named suites that exist on it. */
 export async function evaluateBase(options: BaseRunOptions): Promise<BaseRun> {
-  const headRoot = await repoRoot(options.cwd);
-  const checkout = await checkoutAt(headRoot, options.baseSha);
+  const headRoot = await repoRoot(options.cwd, options.run.env);
+  const checkout = await checkoutAt(headRoot, options.baseSha, options.run.env);
   try {
     const cwd = onBase(headRoot, checkout.dir, path.resolve(options.cwd));
     const patterns = options.patterns.map((p) => (path.isAbsolute(p) ? onBase(headRoot, checkout.dir, p) : p));

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Case } from '../dataset/types.js';
 import { daysBetween } from '../decision/lifespan.js';
 import type {
@@ -17,8 +15,8 @@ import type { FineTuneOffer } from '../providers/fine-tune-prices.js';
 import { platformOf } from '../providers/platform.js';
 import { costOfCall, priceQueryOf, trainingPricePer1M } from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
+import { readCases } from '../report/cases-file.js';
 import type { FlippedCase } from '../report/types.js';
-import type { ScoredRecord } from '../scoring/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 
 /** Whether every request of the variant repeats a prefix (system prompt or few-shot turns). */
@@ -124,8 +122,6 @@ export function flippedKey(suite: string, candidate: string): string {
   return `${suite}\u0000${candidate}`;
 }
 
-type CaseLine = Pick<ScoredRecord, 'suite' | 'variant' | 'case_id' | 'input' | 'expected' | 'output' | 'error'>;
-
 /**
  * Reads the flipped cases' inputs and outputs back from cases.jsonl, so the run never has to hold
  * every output in memory to show a few dozen of them.
@@ -150,20 +146,17 @@ export async function readFlippedCases(
     roleOf.set(flippedKey(w.suite, w.candidate), w);
   }
   if (byCase.size > 0) {
-    const lines = createInterface({ input: createReadStream(casesPath), crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of lines) {
-      if (!line) continue;
-      const record = JSON.parse(line) as CaseLine;
+    await readCases(casesPath, (record) => {
       const pair = roleOf.get(flippedKey(record.suite, record.variant));
-      if (!pair) continue;
+      if (!pair) return;
       const flipped = byCase.get(`${flippedKey(pair.suite, pair.candidate)}\u0000${record.case_id}`);
-      if (!flipped) continue;
+      if (!flipped) return;
       flipped.input = record.input;
       flipped.expected = record.expected;
       const output = record.output ?? `(error: ${record.error ?? 'unknown'})`;
       if (record.variant === pair.baseline) flipped.baseline_output = output;
       else flipped.candidate_output = output;
-    }
+    });
   }
   const result = new Map<string, { right_to_wrong: FlippedCase[]; wrong_to_right: FlippedCase[] }>();
   for (const w of wanted) {

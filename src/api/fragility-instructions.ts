@@ -3,10 +3,11 @@ import { basename, extname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { pickVariants } from '../decision/verdict.js';
 import { TunegateError } from '../errors.js';
-import { instructionRewordingPrompt, loadInstructionVariants, parseRewordings } from '../fragility/instructions.js';
+import { instructionRewordingPrompt, parseRewordings } from '../fragility/instructions.js';
 import type { InstructionRewordings } from '../fragility/plan.js';
 import { createModelClient } from '../providers/client.js';
 import type { ModelClient } from '../providers/types.js';
+import { loadInstructionVariants } from '../suite/instruction-variants.js';
 import type { LoadedSuite, ProviderSpec } from '../suite/types.js';
 
 /** Rewordings the teacher writes when the suite has none yet: enough to vary, few enough to review. */

@@ -1,12 +1,12 @@
 import type { FragilityEvidence } from '../decision/types.js';
 import type { PlannedCall } from '../engine/types.js';
 import { compareFragility } from '../fragility/compare.js';
-import type { MeasuredFamily } from '../fragility/families.js';
 import { type FragilityObservation, measureFragility } from '../fragility/measure.js';
 import { fragilityCalls, type InstructionRewordings } from '../fragility/plan.js';
 import type { FragileCase, VariantFragility } from '../report/types.js';
 import { isErrorRecord } from '../scoring/record.js';
 import type { ScoredRecord } from '../scoring/types.js';
+import type { MeasuredFamily } from '../suite/fragility-families.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { SuiteWithCases } from './validate.js';
 

@@ -1,12 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { historyVariant, sortCaseList, sortFlags } from '../history/entry.js';
 import { appendRuns, type HistoryEntry, type PruneNote, pruneHistory } from '../history/text.js';
-import { CASES_FILE } from '../report/files.js';
+import { CASES_FILE, readCases } from '../report/cases-file.js';
 import type { RunResults } from '../report/types.js';
 import { isErrorRecord } from '../scoring/record.js';
-import type { ScoredRecord } from '../scoring/types.js';
 import type { FileChange } from '../training/file-change.js';
 import { DEFAULT_HISTORY_KEEP, type HistoryOptions, historyRun } from './history.js';
 
@@ -19,20 +16,14 @@ export async function variantFlags(outDir: string, suite: string, variant: strin
   const correct = new Uint8Array(caseIds.length);
   const answered = new Uint8Array(caseIds.length);
   let firstError: string | undefined;
-  const lines = createInterface({
-    input: createReadStream(join(outDir, CASES_FILE)),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const line of lines) {
-    if (!line) continue;
-    const record = JSON.parse(line) as ScoredRecord;
-    if (record.suite !== suite || record.variant !== variant) continue;
+  await readCases(join(outDir, CASES_FILE), (record) => {
+    if (record.suite !== suite || record.variant !== variant) return;
     const i = index.get(record.case_id);
-    if (i === undefined) continue;
+    if (i === undefined) return;
     if (!isErrorRecord(record)) answered[i] = 1;
     else firstError ??= record.error ?? 'no answer';
     if (record.correct) correct[i] = 1;
-  }
+  });
   return { correct, answered, ...(firstError === undefined ? {} : { firstError }) };
 }
 

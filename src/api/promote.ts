@@ -167,6 +167,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     key: registry.key,
     model: options.model,
     repoDir: options.repoDir,
+    env: options.run.env,
     message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
     evidence: promotionEvidence(judgement.reasons, results, served),
     ...(options.github ? { github: options.github } : {}),

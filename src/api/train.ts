@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TunegateError } from '../errors.js';
 import { createOpenAIFineTuneBackend } from '../providers/fine-tune.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../providers/fine-tune-types.js';
 import type { LoadedSuite, TrainingBackendSpec } from '../suite/types.js';
 import { backendIdentity, createBackend, type TrainingDataUploader } from '../training/backends/index.js';
 import { dpoUnsupported } from '../training/dpo.js';
 import { type FollowOptions, followJob } from '../training/follow.js';
 import { idempotencyKey, openLedger, startOnce } from '../training/ledger.js';
 import { PREFERENCE_FILE } from '../training/training-set.js';
-import type { FineTuneBackend, TrainingJob, TrainingJobSpec, TrainingSetReport } from '../training/types.js';
+import type { TrainingSetReport } from '../training/types.js';
 
 export interface TrainOptions {
   env: Record<string, string | undefined>;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Case } from '../dataset/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { listStoredCompletions } from '../providers/stored-completions.js';
-import { CASES_FILE } from '../report/files.js';
+import { CASES_FILE } from '../report/cases-file.js';
 import { expectedAsText } from '../scoring/normalize.js';
 import { examplesFromEval, examplesFromLogs, examplesFromStored } from '../training/collect.js';
 import { preferencePairsFromEval } from '../training/dpo.js';

@@ -3,6 +3,7 @@
  * assumption beyond "cases are exchangeable". Seeded, so the same run always reports the same interval.
  */
 import { mulberry32 } from '../dataset/sample.js';
+import { quantileOfSorted } from '../scoring/intervals.js';
 import type { PairedInterval } from './statistics.js';
 
 export interface BootstrapOptions {
@@ -10,15 +11,6 @@ export interface BootstrapOptions {
   iterations?: number;
   seed?: number;
   confidence?: number;
-}
-
-/** Linear interpolation between order statistics (the common "type 7" quantile) of a sorted sample. */
-export function quantileOfSorted(sorted: Float64Array, q: number): number {
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  const lower = sorted[below] as number;
-  return lower + (position - below) * ((sorted[above] as number) - lower);
 }
 
 /**

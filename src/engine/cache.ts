@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdirSync, readFileSync, rename, rm, writeFile } from 'node:fs';
+import { mkdir, readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive } from '../process-alive.js';
 import type { TokenUsage } from '../providers/types.js';
+import { removeQuietly, replaceFile, tempFileWriter } from '../replace-file.js';
 
 /** What a cache entry keeps of a successful response: enough to rebuild its record. */
 export interface CachedResponse {
@@ -42,12 +42,10 @@ export interface ResponseCache {
 
 /** A temp file this old belongs to no live write, whoever wrote it (a reused pid, another machine). */
 const ORPHAN_AGE_MS = 10 * 60_000;
-/** `<key>.json.<pid>.<tag>.<n>.tmp`, as `set` names them. */
-const TEMP_NAME = /\.json\.(\d+)\.[0-9a-f]+\.\d+\.tmp$/;
 
 async function isOrphan(path: string, now: number): Promise<boolean> {
-  const pid = Number(TEMP_NAME.exec(path)?.[1]);
-  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) return true;
+  const pid = tempFileWriter(path);
+  if (pid !== undefined && pid !== process.pid && !processAlive(pid)) return true;
   try {
     return now - (await stat(path)).mtimeMs > ORPHAN_AGE_MS;
   } catch {
@@ -93,23 +91,10 @@ function parseEntry(text: string): CachedResponse | null {
   };
 }
 
-/** Callback fs calls wrapped by hand: cheaper per call than fs/promises' FileHandle machinery. */
-function writeFileAsync(path: string, data: string): Promise<void> {
-  return new Promise((resolve, reject) => writeFile(path, data, (error) => (error ? reject(error) : resolve())));
-}
-
-function renameAsync(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => rename(from, to, (error) => (error ? reject(error) : resolve())));
-}
-
 function mkdirAsync(path: string): Promise<void> {
   return new Promise((resolve, reject) =>
     mkdir(path, { recursive: true }, (error) => (error ? reject(error) : resolve())),
   );
-}
-
-function removeQuietly(path: string): Promise<void> {
-  return new Promise((resolve) => rm(path, { force: true }, () => resolve()));
 }
 
 /** A content-addressed response cache on disk: `dir/<first 2 hex of key>/<key>.json`. */
@@ -117,9 +102,6 @@ export function openResponseCache(dir: string): ResponseCache {
   // Each shard directory is created at most once per process (a failed creation is retried next time).
   const madeShards = new Map<string, Promise<void>>();
   const shardOf = (key: string) => join(dir, key.slice(0, 2));
-  // Temp names: unique per cache instance (random tag) and per write (counter), without a random draw per write.
-  const tempTag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  let writes = 0;
 
   function ensureShard(shard: string): Promise<void> {
     let made = madeShards.get(shard);
@@ -145,8 +127,6 @@ export function openResponseCache(dir: string): ResponseCache {
       checkKey(key);
       const shard = shardOf(key);
       const target = join(shard, `${key}.json`);
-      writes += 1;
-      const temp = `${target}.${tempTag}.${writes}.tmp`;
       const entry: CachedResponse = {
         text: response.text,
         usage: response.usage,
@@ -155,13 +135,7 @@ export function openResponseCache(dir: string): ResponseCache {
         simulated: response.simulated,
       };
       await ensureShard(shard);
-      try {
-        await writeFileAsync(temp, JSON.stringify(entry));
-        await renameAsync(temp, target);
-      } catch (error) {
-        await removeQuietly(temp);
-        throw error;
-      }
+      await replaceFile(target, JSON.stringify(entry));
     },
 
     keys() {

@@ -1,4 +1,5 @@
 import { ExitCode, TunegateError } from '../errors.js';
+import { exactUsd } from '../format.js';
 import { createAttemptClient } from '../providers/client.js';
 import { costOfCall } from '../providers/pricing.js';
 import { sleep } from '../providers/retry.js';
@@ -24,10 +25,6 @@ import type { CaseRecord, PlannedCall, RunOptions, RunSummary } from './types.js
 
 /** Cache writes in progress before the dispatcher pauses; a slow disk must not queue responses without bound. */
 const MAX_PENDING_STORES = 256;
-
-function usd(value: number): string {
-  return `$${Number(value.toFixed(4))}`;
-}
 
 /** Arrays and sized re-iterables (such as `iteratePlan`) are used as is; a one-shot iterable is collected. */
 function asPlan(calls: Iterable<PlannedCall>): { calls: Iterable<PlannedCall>; total: number } {
@@ -61,7 +58,7 @@ export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], opt
     if (estimate.usd > options.maxCostUsd) {
       throw new TunegateError(
         'budget-estimate',
-        `estimated cost ${usd(estimate.usd)} exceeds --max-cost-usd ${usd(options.maxCostUsd)}; lower the sample size or raise the budget`,
+        `estimated cost ${exactUsd(estimate.usd)} exceeds --max-cost-usd ${exactUsd(options.maxCostUsd)}; lower the sample size or raise the budget`,
         { exitCode: ExitCode.runtime },
       );
     }
@@ -244,7 +241,7 @@ class Run {
   }
 
   private budgetReason(): string {
-    return `not run: budget of ${usd(this.options.maxCostUsd ?? 0)} reached`;
+    return `not run: budget of ${exactUsd(this.options.maxCostUsd ?? 0)} reached`;
   }
 
   /** A call not made: a held call keeps the error it had; a fresh one is recorded as not run. */

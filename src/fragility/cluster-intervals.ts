@@ -3,8 +3,7 @@
  * independent: a case the model finds ambiguous flips under every perturbation).
  */
 import { mulberry32 } from '../dataset/sample.js';
-import { quantileOfSorted } from '../decision/statistics-bootstrap.js';
-import { wilsonAt } from '../scoring/intervals.js';
+import { quantileOfSorted, wilsonAt } from '../scoring/intervals.js';
 
 /** Per case: how many calls (`calls`) and how many of them had the property (`hits`). */
 export interface ClusterCounts {

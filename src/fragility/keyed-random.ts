@@ -1,5 +1,5 @@
 import { mulberry32 } from '../dataset/sample.js';
-import { hash32, key } from '../sim/hash.js';
+import { hash32, key } from '../hash.js';
 
 /** What makes one perturbation reproducible: the case, the suite's fragility seed, and which of its perturbations. */
 export interface PerturbationKey {

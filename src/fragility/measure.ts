@@ -6,8 +6,8 @@
  * by_perturbation only, since it measures sampling noise, not sensitivity to wording.
  */
 import { zForConfidence } from '../scoring/intervals.js';
+import { type MeasuredFamily, PERTURBATION_FAMILIES, type PerturbationFamily } from '../suite/fragility-families.js';
 import { type ClusterCounts, clusteredWilson } from './cluster-intervals.js';
-import { type MeasuredFamily, PERTURBATION_FAMILIES, type PerturbationFamily } from './families.js';
 
 /** One perturbed call; answers already normalised by the scorer. */
 export interface FragilityObservation {

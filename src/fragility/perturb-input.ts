@@ -4,7 +4,7 @@
  * addresses, `{{…}}`), never two words into one. The expected answer is not an argument, so it cannot
  * be touched. Positions are UTF-16 indices, but every edit lands on whole code points.
  */
-import { FILLER_PREFIXES, FILLER_SUFFIXES, type InputFamily } from './families.js';
+import { FILLER_PREFIXES, FILLER_SUFFIXES, type InputFamily } from '../suite/fragility-families.js';
 import { keyedRandom, type PerturbationKey, pick, rotatingChoice } from './keyed-random.js';
 import { perturbTypos } from './perturb-typos.js';
 import { protectedMask, touchesProtected } from './protected-spans.js';

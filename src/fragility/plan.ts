@@ -1,8 +1,13 @@
 import type { Case } from '../dataset/types.js';
 import { singleCall } from '../engine/plan.js';
 import type { PerturbationTag, PlannedCall } from '../engine/types.js';
+import {
+  INPUT_FAMILIES,
+  type InputFamily,
+  type PerturbationFamily,
+  REPEAT_FAMILY,
+} from '../suite/fragility-families.js';
 import type { FragilitySpec, LoadedSuite, VariantSpec } from '../suite/types.js';
-import { INPUT_FAMILIES, type InputFamily, type PerturbationFamily, REPEAT_FAMILY } from './families.js';
 import type { PerturbationKey } from './keyed-random.js';
 import { rotatingChoice } from './keyed-random.js';
 import { perturbInput } from './perturb-input.js';

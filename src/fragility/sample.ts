@@ -1,4 +1,4 @@
-import { hash32 } from '../sim/hash.js';
+import { hash32 } from '../hash.js';
 
 /**
  * The cases fragility is measured on: each id ranked by a hash of (id, seed), the lowest `sample`

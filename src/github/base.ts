@@ -3,7 +3,7 @@ import { baseSection, compareRuns, evaluateBase, suitesTouched } from '../api/ba
 import { changedFiles, repoRoot } from '../api/git.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
 import type { SuiteWithCases } from '../api/validate.js';
-import { CASES_FILE } from '../report/files.js';
+import { CASES_FILE } from '../report/cases-file.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { OutsidePaths } from '../suite/workspace.js';
@@ -41,7 +41,7 @@ export async function selectSuites(
 ): Promise<Selection> {
   const baseSha = inputs.baseRef ?? context.pullRequest?.baseSha;
   if (baseSha === undefined) return { suites, base: undefined };
-  const changed = await changedFiles(await repoRoot(workdir), baseSha, 'HEAD');
+  const changed = await changedFiles(await repoRoot(workdir, process.env), baseSha, 'HEAD', process.env);
   const touched = suitesTouched(
     suites.map((s) => s.suite),
     changed,

@@ -53,9 +53,6 @@ export const Output = {
 export const COMMANDS = ['evaluate', 'promote', 'train'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
-export const FAIL_ON = ['threshold', 'regression', 'verdict', 'drift', 'never'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
-
 /** Where the run history is kept: a branch of the repository, workflow artifacts, or nowhere. */
 export type HistorySetting = { kind: 'branch'; branch: string } | { kind: 'artifact'; name: string } | { kind: 'none' };
 

@@ -1,16 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { storedOutcomes } from '../history/select.js';
 import type { ParsedHistory } from '../history/text.js';
 import type { HistoryRun } from '../history/types.js';
+import { readCases } from '../report/cases-file.js';
 import type { RunResults } from '../report/types.js';
-import type { ScoredRecord } from '../scoring/types.js';
 import type { DriftFlipCase, DriftFlips } from './drift-alert-body.js';
 
 /** Flipped cases shown per variant and direction in an alert; the totals are always exact. */
 export const FLIPS_SHOWN = 20;
-
-type CaseLine = Pick<ScoredRecord, 'suite' | 'variant' | 'case_id' | 'input' | 'expected' | 'output' | 'error'>;
 
 /**
  * For every suite of the run that drifted: per variant, the cases answered in both runs whose outcome
@@ -79,14 +75,11 @@ export async function describeFlips(
     }
   }
   if (wanted.size === 0) return;
-  const lines = createInterface({ input: createReadStream(casesPath), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (!line) continue;
-    const record = JSON.parse(line) as CaseLine;
+  await readCases(casesPath, (record) => {
     for (const flipped of wanted.get(JSON.stringify([record.suite, record.variant, record.case_id])) ?? []) {
       flipped.input = record.input;
       flipped.expected = record.expected;
       flipped.output = record.error ? null : record.output;
     }
-  }
+  });
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { FAIL_ON, type FailOn } from '../api/gate.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
 import type { CacheMode } from '../engine/types.js';
 import { TunegateError } from '../errors.js';
@@ -10,8 +11,6 @@ import {
   COMMANDS,
   DEFAULT_HISTORY_BRANCH,
   DEFAULT_HISTORY_KEEP_RUNS,
-  FAIL_ON,
-  type FailOn,
   HISTORY_ARTIFACT,
   type HistorySetting,
   Input,

@@ -3,16 +3,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { driftedSuites, failedThresholds, failingVerdicts, runtimeFailure } from '../api/outcome.js';
+import { gate } from '../api/gate.js';
 import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
 import { formatProblem, TunegateError } from '../errors.js';
 import { parseHistory } from '../history/text.js';
+import { CASES_FILE } from '../report/cases-file.js';
 import { renderDashboard } from '../report/dashboard.js';
 import { historyConsoleLines, historyProblemLines } from '../report/drift-report.js';
 import { escapeMarkdownInline } from '../report/escape.js';
-import { CASES_FILE, RESULTS_FILE, writeResultsJson } from '../report/files.js';
+import { RESULTS_FILE, writeResultsJson } from '../report/files.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-blocks.js';
 import type { RunResults } from '../report/types.js';
@@ -100,30 +101,6 @@ async function openHistory(inputs: ActionInputs, context: RunContext): Promise<A
     tempRoot: process.env.RUNNER_TEMP || tmpdir(),
     keep: inputs.historyKeep,
   });
-}
-
-/** Which gates named by fail-on failed, as sentences for setFailed. */
-function failures(results: RunResults, inputs: ActionInputs): string[] {
-  const reasons: string[] = [];
-  const runtime = runtimeFailure(results);
-  if (runtime) reasons.push(runtime);
-  if (inputs.failOn.has('never')) return reasons;
-  if (inputs.failOn.has('threshold')) {
-    const missed = failedThresholds(results);
-    if (missed.length > 0) reasons.push(`thresholds missed: ${missed.join(', ')}`);
-  }
-  if (inputs.failOn.has('regression') && (results.base?.regressions ?? 0) > 0) {
-    reasons.push(`${results.base?.regressions} significant regression(s) against the base commit`);
-  }
-  if (inputs.failOn.has('verdict')) {
-    const failing = failingVerdicts(results);
-    if (failing.length > 0) reasons.push(`verdicts the suites fail on: ${failing.join(', ')}`);
-  }
-  if (inputs.failOn.has('drift')) {
-    const drifted = driftedSuites(results);
-    if (drifted.length > 0) reasons.push(`drift from the accepted reference: ${drifted.join('; ')}`);
-  }
-  return reasons;
 }
 
 async function evaluateAndReport(inputs: ActionInputs, context: RunContext, workspace: string): Promise<void> {
@@ -262,7 +239,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     accepted: inputs.accept,
   });
 
-  const failed = failures(results, inputs);
+  const failed = gate(results, { failOn: inputs.failOn }).failures;
   setResultOutputs(results, resultsPath, failed.length === 0);
   log.info(headline(results));
   if (failed.length > 0) log.failed(`tunegate: ${failed.join('; ')}`);

@@ -3,7 +3,6 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
 import { ExitCode, TunegateError } from '../errors.js';
-import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../training/types.js';
 import { redact } from './errors.js';
 import {
   type FineTuneCallContext,
@@ -13,6 +12,7 @@ import {
   serverMessage,
   toFineTuneError,
 } from './fine-tune-shared.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from './fine-tune-types.js';
 import { keyTag } from './key-tag.js';
 
 /** How many of the resource's files and jobs are scanned for the ones a key started. */

@@ -4,8 +4,8 @@ import type OpenAI from 'openai';
 import { APIConnectionError, APIError, APIUserAbortError, toFile } from 'openai';
 import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
 import { ExitCode, TunegateError } from '../errors.js';
-import type { JobStatus, TrainingJob } from '../training/types.js';
 import { redact } from './errors.js';
+import type { JobStatus, TrainingJob } from './fine-tune-types.js';
 
 /** More events than any job shows; stops a misbehaving server from paging forever. */
 const MAX_EVENTS = 10_000;

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type OpenAI from 'openai';
-import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../training/types.js';
 import { type FineTuneCallContext, fileUpload, fineTuneCall } from './fine-tune-shared.js';
+import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from './fine-tune-types.js';
 import { keyTag } from './key-tag.js';
 
 /** The parts of a Together fine-tune job this backend reads. */

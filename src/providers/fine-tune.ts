@@ -2,11 +2,11 @@ import { basename } from 'node:path';
 import type OpenAI from 'openai';
 import type { FineTuningJob, JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { ProviderSpec } from '../suite/types.js';
-import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../training/types.js';
 import { createOpenAIClient } from './client.js';
 import { createAzureFineTuneBackend, resourceName } from './fine-tune-azure.js';
 import { type FineTuneCallContext, fileUpload, fineTuneCall, readOpenAIJob } from './fine-tune-shared.js';
 import { createTogetherFineTuneBackend } from './fine-tune-together.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from './fine-tune-types.js';
 
 export { toFineTuneError } from './fine-tune-shared.js';
 

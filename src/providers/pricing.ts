@@ -1,3 +1,4 @@
+import { exactUsd } from '../format.js';
 import type { Platform, PriceSpec, ProviderSpec, VariantSpec } from '../suite/types.js';
 import { fineTuneOffer, offerPriceSource } from './fine-tune-prices.js';
 import { GENAI_PRICES_SOURCE, genaiPrice } from './genai-prices.js';
@@ -86,17 +87,13 @@ export function costOfCall(price: PriceSpec | null, usage: TokenUsage | null, la
   return (uncached * price.input + cached * cachedRate + usage.completion * price.output) / 1e6;
 }
 
-function usd(value: number): string {
-  return `$${Number(value.toFixed(4))}`;
-}
-
 /** One line for reports, e.g. `$2 in / $0.5 cached / $8 out per 1M tokens`. */
 export function describePrice(price: PriceSpec | null): string {
   if (price === null) return 'price unknown';
   if ('per_hour' in price) {
     const perRequest = price.requests_per_hour ? ` (${price.requests_per_hour} requests/hour)` : '';
-    return `${usd(price.per_hour)} per hour${perRequest}`;
+    return `${exactUsd(price.per_hour)} per hour${perRequest}`;
   }
-  const cached = price.cached_input === undefined ? '' : ` / ${usd(price.cached_input)} cached`;
-  return `${usd(price.input)} in${cached} / ${usd(price.output)} out per 1M tokens`;
+  const cached = price.cached_input === undefined ? '' : ` / ${exactUsd(price.cached_input)} cached`;
+  return `${exactUsd(price.input)} in${cached} / ${exactUsd(price.output)} out per 1M tokens`;
 }

@@ -2,7 +2,7 @@
  * The figures of the fragility section, formatted once for every report (console, Markdown, comment):
  * each renderer only lays them out and escapes the names in its own way.
  */
-import { type MeasuredFamily, PERTURBATION_FAMILIES, REPEAT_FAMILY } from '../fragility/families.js';
+import { type MeasuredFamily, PERTURBATION_FAMILIES, REPEAT_FAMILY } from '../suite/fragility-families.js';
 import { percent, usd } from './format.js';
 import type { RunResults, SuiteResult, VariantFragility } from './types.js';
 

@@ -1,10 +1,10 @@
 import type { BaseSuiteComparison, Comparison, Economics, Verdict } from '../decision/types.js';
 import type { CacheMode } from '../engine/types.js';
-import type { MeasuredFamily } from '../fragility/families.js';
 import type { FragilityStats } from '../fragility/measure.js';
 import type { PruneNote } from '../history/text.js';
 import type { SuiteDrift } from '../history/types.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
+import type { MeasuredFamily } from '../suite/fragility-families.js';
 import type { TaskKind, VariantRole } from '../suite/types.js';
 
 /** One variant of one suite, as written to results.json. */

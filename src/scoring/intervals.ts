@@ -63,3 +63,12 @@ export function wilsonAt(p: number, n: number, z: number): [number, number] {
   const high = p === 1 ? 1 : (center + spread) / scale;
   return [Math.max(0, low), Math.min(1, high)];
 }
+
+/** Linear interpolation between order statistics (the common "type 7" quantile) of a sorted sample. */
+export function quantileOfSorted(sorted: Float64Array, q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const lower = sorted[below] as number;
+  return lower + (position - below) * ((sorted[above] as number) - lower);
+}

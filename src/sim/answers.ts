@@ -1,6 +1,6 @@
+import { hash32, key, unitHash } from '../hash.js';
 import { countTokens } from '../providers/tokens.js';
 import type { SimCase } from './config.js';
-import { hash32, key, unitHash } from './hash.js';
 import { type InputMatch, PerturbedInputIndex } from './input-match.js';
 
 /** What a simulated model says for every case of the dataset, computed once per model. */

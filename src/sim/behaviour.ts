@@ -1,11 +1,11 @@
-import type { MeasuredFamily } from '../fragility/families.js';
+import { hash32, key, unitHash } from '../hash.js';
 import { countMessageTokens, countTokens } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
+import type { MeasuredFamily } from '../suite/fragility-families.js';
 import { AnswerBook, UNKNOWN_INPUT_ANSWER } from './answers.js';
 import type { SimConfig, SimFaults, SimModel } from './config.js';
 import { generationCount, InputGenerator } from './distill.js';
 import { flips, PerturbationRecogniser, RepeatCounter, requestText, temperatureOf } from './fragility.js';
-import { hash32, key, unitHash } from './hash.js';
 import { rewordingRequest, simulatedRewordings } from './rewordings.js';
 
 export type Fault = 'rate_limited' | 'server_error' | 'reset' | 'slow' | null;

@@ -1,5 +1,5 @@
 import { didYouMean } from '../edit-distance.js';
-import { type MeasuredFamily, PERTURBATION_FAMILIES, REPEAT_FAMILY } from '../fragility/families.js';
+import { type MeasuredFamily, PERTURBATION_FAMILIES, REPEAT_FAMILY } from '../suite/fragility-families.js';
 import { type Checker, isRecord } from './config-check.js';
 
 /**

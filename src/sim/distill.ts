@@ -1,4 +1,4 @@
-import { hash32, key, unitHash } from './hash.js';
+import { hash32, key, unitHash } from '../hash.js';
 
 /** A distillation teacher's request ends "Return a JSON array of N new inputs." (any words between N and inputs). */
 const GENERATION_PHRASE = 'Return a JSON array of ';

@@ -1,6 +1,6 @@
+import { hash32, key } from '../hash.js';
 import type { SimFineTuning } from './config.js';
 import { SimFileStore } from './files.js';
-import { hash32, key } from './hash.js';
 import { cursorPage, matchesMetadata, metadataFilter } from './pages.js';
 
 /**

@@ -1,10 +1,10 @@
 import { renderWith } from '../engine/template.js';
-import type { InputFamily, MeasuredFamily, PerturbationFamily } from '../fragility/families.js';
+import { hash32, key, unitHash } from '../hash.js';
 import type { ChatMessage } from '../providers/types.js';
+import type { InputFamily, MeasuredFamily, PerturbationFamily } from '../suite/fragility-families.js';
 import type { AnswerBook } from './answers.js';
 import type { SimModel } from './config.js';
 import type { SimPrompt } from './config-fragility.js';
-import { hash32, key, unitHash } from './hash.js';
 import { KnownPrompts } from './prompt-match.js';
 
 export interface Recognised {

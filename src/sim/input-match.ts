@@ -1,4 +1,4 @@
-import { FILLER_PREFIXES, FILLER_SUFFIXES, type InputFamily } from '../fragility/families.js';
+import { FILLER_PREFIXES, FILLER_SUFFIXES, type InputFamily } from '../suite/fragility-families.js';
 import { NearIndex } from './near-index.js';
 
 const PUNCTUATION = /\p{P}/gu;

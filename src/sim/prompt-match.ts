@@ -1,6 +1,6 @@
 import { templateFields } from '../engine/template.js';
-import type { PromptFamily } from '../fragility/families.js';
 import type { ChatMessage } from '../providers/types.js';
+import type { PromptFamily } from '../suite/fragility-families.js';
 import type { SimPrompt } from './config-fragility.js';
 
 const TURN = '\u0000';

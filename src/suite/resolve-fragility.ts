@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import type { PerturbationFamily } from '../fragility/families.js';
-import { parseInstructionVariants } from '../fragility/instructions.js';
+import type { PerturbationFamily } from './fragility-families.js';
+import { parseInstructionVariants } from './instruction-variants.js';
 import { fileRefPath } from './paths.js';
 import { checkInsideWorkspace, type FileContext, readRef } from './resolve-files.js';
 import { defaults, type RawSuite } from './schema.js';

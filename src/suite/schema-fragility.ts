@@ -1,5 +1,5 @@
 /** The suite's `fragility:` section: how often a variant's answer moves under meaning-preserving changes. */
-import { PERTURBATION_FAMILIES } from '../fragility/families.js';
+import { PERTURBATION_FAMILIES } from './fragility-families.js';
 
 export const fragilityOptions = {
   type: 'object',

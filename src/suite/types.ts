@@ -1,4 +1,4 @@
-import type { PerturbationFamily } from '../fragility/families.js';
+import type { PerturbationFamily } from './fragility-families.js';
 
 /**
  * The validated, resolved suite the rest of tunegate works with. The raw YAML shape is typed from

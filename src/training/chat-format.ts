@@ -3,7 +3,7 @@
  * returns every problem it finds, in words a person can act on, so a bad file is fixed in one pass.
  */
 import { parseJson } from '../suite/json-text.js';
-import { isRecord } from './jsonl-file.js';
+import { isRecord } from '../report/jsonl-file.js';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 const MESSAGE_KEYS = new Set(['role', 'content', 'name', 'weight', 'tool_calls', 'tool_call_id', 'function_call']);

@@ -1,26 +1,17 @@
-import type { ScoredRecord } from '../scoring/types.js';
+import { type CaseLine, readCases } from '../report/cases-file.js';
+import { isRecord, readJsonlFile } from '../report/jsonl-file.js';
 import { toTrainingExample } from './examples.js';
-import { isRecord, readJsonlFile } from './jsonl-file.js';
 import type { ServeFormat } from './serve-format.js';
 import type { TrainingExample } from './types.js';
 
+/** The code of the error a malformed line of a training source (a run's cases.jsonl, logs) raises. */
+const TRAINING_SOURCE_ERROR = 'training-source';
+
 /** The fields of a cases.jsonl line that training reads. */
 export type EvalCaseRecord = Pick<
-  ScoredRecord,
+  CaseLine,
   'suite' | 'variant' | 'case_id' | 'input' | 'expected' | 'output' | 'correct' | 'expected_label'
 >;
-
-function asEvalRecord(value: unknown): EvalCaseRecord | string {
-  if (!isRecord(value)) return 'expected a JSON object (a cases.jsonl record)';
-  const { suite, variant, case_id, input, output, correct } = value;
-  if (typeof suite !== 'string' || typeof variant !== 'string' || typeof case_id !== 'string') {
-    return 'expected string fields "suite", "variant" and "case_id" (is this a tunegate cases.jsonl?)';
-  }
-  if (typeof input !== 'string') return `case ${case_id}: "input" must be a string`;
-  if (output !== null && typeof output !== 'string') return `case ${case_id}: "output" must be a string or null`;
-  if (typeof correct !== 'boolean') return `case ${case_id}: "correct" must be true or false`;
-  return value as unknown as EvalCaseRecord;
-}
 
 /** The gold label a labels scorer recorded, if any. */
 export function recordedLabel(record: EvalCaseRecord): string | undefined {
@@ -33,12 +24,13 @@ export async function readSuiteRecords(
   suite: string,
   visit: (record: EvalCaseRecord) => void,
 ): Promise<void> {
-  await readJsonlFile(path, (value) => {
-    const record = asEvalRecord(value);
-    if (typeof record === 'string') return record;
-    if (record.suite === suite) visit(record);
-    return undefined;
-  });
+  await readCases(
+    path,
+    (record) => {
+      if (record.suite === suite) visit(record);
+    },
+    TRAINING_SOURCE_ERROR,
+  );
 }
 
 export interface EvalSourceOptions {
@@ -82,24 +74,28 @@ export interface LogsSourceOptions {
 /** A JSONL file of logged production pairs, one `{"input": "...", "output": "..."}` (optional "label") a line. */
 export async function examplesFromLogs(path: string, options: LogsSourceOptions): Promise<TrainingExample[]> {
   const examples: TrainingExample[] = [];
-  await readJsonlFile(path, (value, line) => {
-    if (!isRecord(value)) return 'expected a JSON object like {"input": "...", "output": "..."}';
-    const { input, output, label } = value;
-    if (typeof input !== 'string') return '"input" must be a string';
-    if (typeof output !== 'string') return '"output" must be a string';
-    if (label !== undefined && typeof label !== 'string') return '"label" must be a string when present';
-    examples.push(
-      toTrainingExample({
-        id: `logs:${line}`,
-        source: 'logs',
-        input,
-        output,
-        format: options.format,
-        ...(label === undefined ? {} : { label }),
-      }),
-    );
-    return undefined;
-  });
+  await readJsonlFile(
+    path,
+    (value, line) => {
+      if (!isRecord(value)) return 'expected a JSON object like {"input": "...", "output": "..."}';
+      const { input, output, label } = value;
+      if (typeof input !== 'string') return '"input" must be a string';
+      if (typeof output !== 'string') return '"output" must be a string';
+      if (label !== undefined && typeof label !== 'string') return '"label" must be a string when present';
+      examples.push(
+        toTrainingExample({
+          id: `logs:${line}`,
+          source: 'logs',
+          input,
+          output,
+          format: options.format,
+          ...(label === undefined ? {} : { label }),
+        }),
+      );
+      return undefined;
+    },
+    TRAINING_SOURCE_ERROR,
+  );
   return examples;
 }
 

@@ -1,5 +1,5 @@
 import { ExitCode, TunegateError } from '../errors.js';
-import type { FineTuneBackend, JobStatus, TrainingJob } from './types.js';
+import type { FineTuneBackend, JobStatus, TrainingJob } from '../providers/fine-tune-types.js';
 
 /** Statuses after which a job changes no more (a dispatched job is followed elsewhere). */
 const FINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'dispatched']);

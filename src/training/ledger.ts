@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../providers/fine-tune-types.js';
 import { replaceFile } from '../replace-file.js';
 import { withFileLock } from './file-lock.js';
-import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from './types.js';
 
 /** One training job tunegate started, remembered so a re-run never starts it again. */
 export interface LedgerEntry {

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { ExitCode, TunegateError } from '../errors.js';
+import { TunegateError } from '../errors.js';
+import { type GitEnv, runGit } from '../git.js';
 import { applyLocally, type FileChange, insideRepo } from './file-change.js';
 import { unifiedDiff } from './line-diff.js';
 import { openPromotionPullRequest } from './promote-pr.js';
@@ -15,6 +14,8 @@ export interface ApplyPromotionOptions {
   model: string;
   /** The repository's root (the registry's repository path is taken relative to it). */
   repoDir: string;
+  /** The environment git runs with. */
+  env: GitEnv;
   /** Commit message; its first line titles the pull request. */
   message: string;
   /** Markdown evidence: the pull request's body. */
@@ -44,7 +45,6 @@ export interface PromotionResult {
 }
 
 const GIT_IDENTITY = ['-c', 'user.name=tunegate', '-c', 'user.email=tunegate@users.noreply.github.com'];
-const exec = promisify(execFile);
 
 /**
  * Points the registry at the promoted model: `dry-run` computes the change and writes nothing,
@@ -103,36 +103,21 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
   const changed = update.text !== text;
   const diff = changed ? unifiedDiff(repoRelative, text, update.text) : '';
   const result: PromotionResult = { mode: options.mode, changed, diff, before: update.before };
+  const git = (args: string[], failure: string) => runGit(options.repoDir, args, options.env, failure);
   if (options.mode === 'dry-run' || !changed) return result;
 
   // Checked before writing, so a failed promotion leaves the working tree as it was.
-  await git(
-    options.repoDir,
-    ['rev-parse', '--is-inside-work-tree'],
-    `${options.repoDir} is not inside a git repository`,
-  );
+  await git(['rev-parse', '--is-inside-work-tree'], `${options.repoDir} is not inside a git repository`);
   const { inRepo, outside } = split({ mode: options.mode });
   const changes: FileChange[] = [{ file: repoRelative, update: () => update.text }, ...inRepo];
   for (const change of [...changes, ...outside]) await applyLocally(options.repoDir, change);
   const paths = [...new Set(changes.map((c) => c.file))];
-  await git(options.repoDir, ['add', '--', ...paths], `cannot stage ${paths.join(', ')}`);
+  await git(['add', '--', ...paths], `cannot stage ${paths.join(', ')}`);
   // A pathspec commits only the registry and its records, whatever else is staged.
   await git(
-    options.repoDir,
     [...GIT_IDENTITY, 'commit', '--quiet', '-m', options.message, '--', ...paths],
     `wrote ${paths.join(', ')} but could not commit them`,
   );
-  const commit = (await git(options.repoDir, ['rev-parse', 'HEAD'], 'cannot read the new commit')).trim();
+  const commit = (await git(['rev-parse', 'HEAD'], 'cannot read the new commit')).trim();
   return { ...result, commit, companions: paths.slice(1) };
-}
-
-async function git(cwd: string, args: string[], failure: string): Promise<string> {
-  try {
-    const { stdout } = await exec('git', args, { cwd });
-    return stdout;
-  } catch (error) {
-    const stderr = (error as { stderr?: unknown }).stderr;
-    const detail = typeof stderr === 'string' && stderr.trim() !== '' ? `: ${stderr.trim()}` : '';
-    throw new TunegateError('git', `${failure}${detail}`, { exitCode: ExitCode.runtime, cause: error });
-  }
 }

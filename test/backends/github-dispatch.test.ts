@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
+import type { TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { createGitHubDispatchBackend, type GitHubDispatchSpec } from '../../src/training/backends/github-dispatch.js';
 import { githubWebUrl } from '../../src/training/backends/github-rest.js';
-import type { TrainingJobSpec } from '../../src/training/types.js';
 import { type RecordingServer, type Reply, startRecordingServer } from './recording-server.js';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'tunegate-dispatch-'));

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
+import type { TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { createGitHubDispatchBackend, type GitHubDispatchSpec } from '../../src/training/backends/github-dispatch.js';
 import type { TrainingData, TrainingDataUploader } from '../../src/training/backends/training-data.js';
 import { createWebhookBackend } from '../../src/training/backends/webhook.js';
 import { openLedger, startOnce } from '../../src/training/ledger.js';
-import type { TrainingJobSpec } from '../../src/training/types.js';
 import { type RecordingServer, startRecordingServer } from './recording-server.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'tunegate-handoff-'));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
+import type { FineTuneBackend } from '../../src/providers/fine-tune-types.js';
 import type { LoadedSuite, ProviderSpec } from '../../src/suite/types.js';
 import { createBackend, type OpenAIBackendFactory } from '../../src/training/backends/index.js';
-import type { FineTuneBackend } from '../../src/training/types.js';
 
 const provider = { name: 'openai', headers: {} } as unknown as ProviderSpec;
 const suite = { file: 'evals/intents.yaml', providers: { openai: provider } } as unknown as LoadedSuite;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
+import type { TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { createWebhookBackend, type WebhookSpec } from '../../src/training/backends/webhook.js';
-import type { TrainingJobSpec } from '../../src/training/types.js';
 import { type RecordedRequest, type RecordingServer, type Reply, startRecordingServer } from './recording-server.js';
 
 const TRAINING_JSONL = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"greeting"}]}\n';

@@ -100,7 +100,7 @@ describe('a pull request measured against its base commit, on the simulator', ()
     expect(head.problems).toEqual([]);
     touched = suitesTouched(
       head.suites.map((s) => s.suite),
-      await changedFiles(cwd(), baseSha, headSha),
+      await changedFiles(cwd(), baseSha, headSha, process.env),
     );
     expect(touched).toEqual(new Set(['banking', 'fixed', 'fresh']));
 

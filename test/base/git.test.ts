@@ -19,11 +19,11 @@ async function twoCommits() {
 describe('repoRoot', () => {
   it('finds the top of the repository from a subdirectory', async () => {
     const { repo } = await twoCommits();
-    expect(await repoRoot(path.join(repo.dir, 'evals'))).toBe(repo.dir);
+    expect(await repoRoot(path.join(repo.dir, 'evals'), process.env)).toBe(repo.dir);
   });
 
   it('says so when the directory is not in a repository', async () => {
-    const error = await repoRoot(path.parse(process.cwd()).root).catch((e: unknown) => e);
+    const error = await repoRoot(path.parse(process.cwd()).root, process.env).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TunegateError);
     expect((error as TunegateError).code).toBe('git');
   });
@@ -32,7 +32,7 @@ describe('repoRoot', () => {
 describe('changedFiles', () => {
   it('lists added, modified and deleted files as absolute paths', async () => {
     const { repo, base, head } = await twoCommits();
-    const changed = await changedFiles(path.join(repo.dir, 'evals'), base, head);
+    const changed = await changedFiles(path.join(repo.dir, 'evals'), base, head, process.env);
     expect(changed.sort()).toEqual(
       ['README.md', 'evals/new.yaml', 'evals/prompt.md'].map((name) => path.join(repo.dir, name)).sort(),
     );
@@ -43,7 +43,7 @@ describe('changedFiles', () => {
     await repo.git('checkout', '--quiet', '-b', 'other', base);
     await repo.write({ 'evals/suite.yaml': 'name: changed on main\n' });
     const mainLater = await repo.commit('later on main');
-    const changed = await changedFiles(repo.dir, mainLater, head);
+    const changed = await changedFiles(repo.dir, mainLater, head, process.env);
     expect(changed).not.toContain(path.join(repo.dir, 'evals/suite.yaml'));
     expect(changed).toContain(path.join(repo.dir, 'evals/prompt.md'));
   });
@@ -58,14 +58,14 @@ describe('changedFiles', () => {
     const orphan = await repo.git('rev-parse', 'HEAD');
     await expect(repo.git('merge-base', orphan, head)).rejects.toThrow();
     // Neither side has the README; only the prompt differs.
-    expect(await changedFiles(repo.dir, orphan, head)).toEqual([path.join(repo.dir, 'evals/prompt.md')]);
+    expect(await changedFiles(repo.dir, orphan, head, process.env)).toEqual([path.join(repo.dir, 'evals/prompt.md')]);
   });
 });
 
 describe('checkoutAt', () => {
   it('checks the base commit out in a temporary worktree and removes it on cleanup', async () => {
     const { repo, base } = await twoCommits();
-    const checkout = await checkoutAt(path.join(repo.dir, 'evals'), base);
+    const checkout = await checkoutAt(path.join(repo.dir, 'evals'), base, process.env);
     expect(checkout.dir).not.toBe(repo.dir);
     expect(await readFile(path.join(checkout.dir, 'evals/prompt.md'), 'utf8')).toBe('v1\n');
     expect(existsSync(path.join(checkout.dir, 'evals/new.yaml'))).toBe(false);
@@ -82,7 +82,7 @@ describe('checkoutAt', () => {
   it('fails with advice when the commit is neither local nor fetchable', async () => {
     const { repo } = await twoCommits();
     const missing = 'f'.repeat(40);
-    const error = await checkoutAt(repo.dir, missing).catch((e: unknown) => e);
+    const error = await checkoutAt(repo.dir, missing, process.env).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TunegateError);
     expect((error as TunegateError).code).toBe('git');
     expect((error as TunegateError).message).toMatch(/fetch-depth: 0/);
@@ -97,7 +97,7 @@ describe('checkoutAt', () => {
     await clone.git('checkout', '--quiet', '--detach', head);
     await expect(clone.git('cat-file', '-e', `${base}^{commit}`)).rejects.toThrow();
 
-    const checkout = await checkoutAt(clone.dir, base);
+    const checkout = await checkoutAt(clone.dir, base, process.env);
     try {
       expect(await readFile(path.join(checkout.dir, 'evals/prompt.md'), 'utf8')).toBe('v1\n');
     } finally {

@@ -15,7 +15,9 @@ interface Line {
 async function writeCases(lines: Line[]): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tunegate-outcomes-'));
   const file = path.join(dir, 'cases.jsonl');
-  const text = lines.map((line) => JSON.stringify({ ...line, output: 'x', error: null, index: 0 })).join('\n');
+  const text = lines
+    .map((line) => JSON.stringify({ ...line, input: 'q', output: 'x', error: null, index: 0 }))
+    .join('\n');
   await writeFile(file, `${text}\n\n`);
   return file;
 }
@@ -50,8 +52,24 @@ describe('readOutcomes', () => {
 
   it('leaves out cases whose call failed: they were not answered, so they pair with nothing', async () => {
     const file = await writeCases([{ suite: 's', variant: 'a', case_id: '1', correct: true }]);
-    const failed = { suite: 's', variant: 'a', case_id: '2', correct: false, output: null, error: 'HTTP 500' };
-    const notRun = { suite: 's', variant: 'a', case_id: '3', correct: false, output: null, error: 'not run: aborted' };
+    const failed = {
+      suite: 's',
+      variant: 'a',
+      case_id: '2',
+      input: 'q',
+      correct: false,
+      output: null,
+      error: 'HTTP 500',
+    };
+    const notRun = {
+      suite: 's',
+      variant: 'a',
+      case_id: '3',
+      input: 'q',
+      correct: false,
+      output: null,
+      error: 'not run: aborted',
+    };
     await appendFile(file, `${JSON.stringify(failed)}\n${JSON.stringify(notRun)}\n`);
     const outcomes = await readOutcomes(file);
     expect([...(outcomes.get('s')?.get('a') ?? [])]).toEqual([['1', true]]);

@@ -6,13 +6,13 @@ import { followSuiteTraining, startSuiteTraining } from '../../src/api/train.js'
 import { ExitCode } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
 import { createOpenAIFineTuneBackend } from '../../src/providers/fine-tune.js';
+import type { TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import type { SimConfig } from '../../src/sim/index.js';
 import { loadSuites } from '../../src/suite/load.js';
 import type { AzureDeploymentSpec, LoadedSuite, ProviderSpec } from '../../src/suite/types.js';
 import { createBackend, deploymentName } from '../../src/training/backends/index.js';
 import { followJob } from '../../src/training/follow.js';
-import type { TrainingJobSpec } from '../../src/training/types.js';
 import {
   expectPlainWords,
   noSleep,

@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
 import { createOpenAIFineTuneBackend } from '../../src/providers/fine-tune.js';
+import type { TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import type { SimConfig } from '../../src/sim/index.js';
 import type { LoadedSuite } from '../../src/suite/types.js';
 import { createBackend } from '../../src/training/backends/index.js';
 import { followJob } from '../../src/training/follow.js';
-import type { TrainingJobSpec } from '../../src/training/types.js';
 import { expectPlainWords, noSleep, rejection, simProvider, startBankingSim, trainingFile } from './helpers.js';
 
 beforeAll(loadTokenizer);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
+import type { FineTuneBackend, TrainingJob } from '../../src/providers/fine-tune-types.js';
 import { followJob } from '../../src/training/follow.js';
-import type { FineTuneBackend, TrainingJob } from '../../src/training/types.js';
 
 /** A backend whose job goes through `states` one status call at a time, then stays at the last. */
 function scripted(states: Omit<TrainingJob, 'backend' | 'id'>[]): FineTuneBackend & { calls: number } {

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
 import { createModelClient } from '../../src/providers/client.js';
 import { createOpenAIFineTuneBackend } from '../../src/providers/fine-tune.js';
+import type { TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import { followJob } from '../../src/training/follow.js';
-import type { TrainingJobSpec } from '../../src/training/types.js';
 import { noSleep, simProvider, startBankingSim, trainingFile } from './helpers.js';
 
 beforeAll(loadTokenizer);

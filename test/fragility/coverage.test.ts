@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PerturbationFamily } from '../../src/fragility/families.js';
 import { measureFragility } from '../../src/fragility/measure.js';
 import { wilson } from '../../src/scoring/intervals.js';
+import type { PerturbationFamily } from '../../src/suite/fragility-families.js';
 import { syntheticWorld } from './synthetic-world.js';
 
 /**

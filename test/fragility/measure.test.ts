@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareFragility } from '../../src/fragility/compare.js';
-import type { MeasuredFamily } from '../../src/fragility/families.js';
 import { type FragilityObservation, measureFragility } from '../../src/fragility/measure.js';
+import type { MeasuredFamily } from '../../src/suite/fragility-families.js';
 import { syntheticWorld } from './synthetic-world.js';
 
 const options = { confidence: 0.95, seed: 1 };

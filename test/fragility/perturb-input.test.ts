@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FILLER_PREFIXES, FILLER_SUFFIXES, INPUT_FAMILIES, type InputFamily } from '../../src/fragility/families.js';
 import { perturbInput } from '../../src/fragility/perturb-input.js';
 import { LETTERS_PER_TYPO, QWERTY_NEIGHBOURS } from '../../src/fragility/perturb-typos.js';
+import {
+  FILLER_PREFIXES,
+  FILLER_SUFFIXES,
+  INPUT_FAMILIES,
+  type InputFamily,
+} from '../../src/suite/fragility-families.js';
 
 const SAMPLES = [
   'Where is my new card? I ordered it last week, and it still has not arrived.',

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
-import {
-  instructionRewordingPrompt,
-  loadInstructionVariants,
-  parseInstructionVariants,
-  parseRewordings,
-} from '../../src/fragility/instructions.js';
+import { instructionRewordingPrompt, parseRewordings } from '../../src/fragility/instructions.js';
 import { permuteExamples, permuteLabelList } from '../../src/fragility/perturb-prompt.js';
+import { loadInstructionVariants, parseInstructionVariants } from '../../src/suite/instruction-variants.js';
 
 const key = (index = 0) => ({ caseId: 'c1', seed: 3, index });
 const evals = path.resolve(import.meta.dirname, '../../evals');

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { InputFamily } from '../../src/fragility/families.js';
 import { type FragilityObservation, measureFragility } from '../../src/fragility/measure.js';
 import { perturbInput } from '../../src/fragility/perturb-input.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import type { ChatMessage } from '../../src/providers/types.js';
 import { SimBehaviour } from '../../src/sim/behaviour.js';
 import { loadSimCases, type SimCase } from '../../src/sim/index.js';
+import type { InputFamily } from '../../src/suite/fragility-families.js';
 import { BANKING_200 } from '../sim/helpers.js';
 
 /** The simulator's truth, and what tunegate's perturbations and intervals must recover from its answers. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
-import { PERTURBATION_FAMILIES } from '../../src/fragility/families.js';
+import { PERTURBATION_FAMILIES } from '../../src/suite/fragility-families.js';
 import { loadSuites } from '../../src/suite/load.js';
 import { minimal } from '../suite/minimal-suite.js';
 

@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../src/dataset/sample.js';
-import type { PerturbationFamily } from '../../src/fragility/families.js';
 import type { FragilityObservation } from '../../src/fragility/measure.js';
+import type { PerturbationFamily } from '../../src/suite/fragility-families.js';
 
 /**
  * A world with known flip probabilities and case-level heterogeneity: a quarter of the cases are

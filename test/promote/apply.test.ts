@@ -44,6 +44,7 @@ const base = {
   model: MODEL,
   message: `Promote ${MODEL} to models.router\n\nEvidence in the pull request.`,
   evidence: '## Promotion\n\naccuracy 91.0% vs 90.0%',
+  env: process.env,
 };
 
 describe('applyPromotion dry-run', () => {

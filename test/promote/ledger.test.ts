@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../../src/providers/fine-tune-types.js';
 import { idempotencyKey, LEDGER_FILE, openLedger, startOnce } from '../../src/training/ledger.js';
-import type { FineTuneBackend, TrainingJob, TrainingJobSpec } from '../../src/training/types.js';
 
 let dir: string;
 beforeEach(async () => {

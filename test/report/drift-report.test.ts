@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftedSuites } from '../../src/api/outcome.js';
+import { driftedSuites } from '../../src/api/gate.js';
 import type { SuiteDrift } from '../../src/history/types.js';
 import { renderConsoleReport } from '../../src/report/console.js';
 import { renderMarkdownReport } from '../../src/report/markdown.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../../src/api/outcome.js';
+import { gate, RUN_POLICY } from '../../src/api/gate.js';
 import { headline } from '../../src/github/publish.js';
 import { renderConsoleReport } from '../../src/report/console.js';
 import { escapeMarkdownInline } from '../../src/report/escape.js';
@@ -81,7 +81,7 @@ describe('the closing line matches the exit code: a failed run never reads as pa
   ];
 
   it.each(cases)('$name → exit $code, "$line"', ({ run, code, line }) => {
-    expect(exitCodeOf(run)).toBe(code);
+    expect(gate(run, RUN_POLICY).exitCode).toBe(code);
     const text = renderConsoleReport(run);
     expect(text.split('\n').at(-1)).toBe(line);
     if (code !== 0) expect(text).not.toContain('passed');

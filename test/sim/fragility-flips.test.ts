@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PERTURBATION_FAMILIES } from '../../src/fragility/families.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import type { ChatMessage } from '../../src/providers/types.js';
 import { SimBehaviour } from '../../src/sim/behaviour.js';
 import { loadSimCases, type SimCase, type SimModel, startSimulator } from '../../src/sim/index.js';
+import { PERTURBATION_FAMILIES } from '../../src/suite/fragility-families.js';
 import { innerLetters, seededRandom, trainOn, typo, user } from './fragility-helpers.js';
 import { answerOf, BANKING_200, chat } from './helpers.js';
 

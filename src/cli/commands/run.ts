@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gate, RUN_POLICY } from '../../api/gate.js';
 import { headCommit } from '../../api/git.js';
 import type { HistoryOptions } from '../../api/history.js';
-import { exitCodeOf, runtimeFailure } from '../../api/outcome.js';
 import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
@@ -38,7 +38,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
     accept: options.history.accept,
     keep: options.history.keep,
     event: 'cli',
-    commit: await headCommit(io.cwd),
+    commit: await headCommit(io.cwd, io.env),
   };
   const progress = createProgressRenderer(io.stderr);
   const outDir = resolve(io.cwd, options.out);
@@ -84,7 +84,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   }
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}${results.summary.incomplete ? ' (incomplete)' : ''}\n`);
-  const failure = runtimeFailure(results);
-  if (failure) io.stderr.write(`error: ${failure}; see cases.jsonl for the errors\n`);
-  return exitCodeOf(results);
+  const outcome = gate(results, RUN_POLICY);
+  if (outcome.runtime) io.stderr.write(`error: ${outcome.runtime}; see cases.jsonl for the errors\n`);
+  return outcome.exitCode;
 }

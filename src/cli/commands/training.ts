@@ -8,12 +8,13 @@ import { followSuiteTraining, startSuiteTraining } from '../../api/train.js';
 import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
 import { ExitCode } from '../../errors.js';
+import type { TrainingJob } from '../../providers/fine-tune-types.js';
 import { prunedLines } from '../../report/drift-report.js';
 import { stripControl } from '../../report/escape.js';
 import { LEAK_RULES, type LeakCounts } from '../../training/decontaminate.js';
 import { jobLedgerDir, legacyLedgerDirs } from '../../training/ledger.js';
 import { trainingSetFiles } from '../../training/training-set.js';
-import type { TrainingJob, TrainingSetReport } from '../../training/types.js';
+import type { TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
 
@@ -142,7 +143,9 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
       cacheMode: options.cacheMode,
       maxCostUsd: options.maxCostUsd,
       ...(options.history
-        ? { history: { path: resolve(io.cwd, options.history), event: 'cli', commit: await headCommit(io.cwd) } }
+        ? {
+            history: { path: resolve(io.cwd, options.history), event: 'cli', commit: await headCommit(io.cwd, io.env) },
+          }
         : {}),
     },
   });

@@ -1,6 +1,6 @@
 import { ExitCode, TunegateError } from '../../errors.js';
+import type { FineTuneBackend, TrainingJob } from '../../providers/fine-tune-types.js';
 import type { AzureDeploymentSpec } from '../../suite/types.js';
-import type { FineTuneBackend, TrainingJob } from '../types.js';
 import { answerDetail, type HttpAnswer, sendRequest } from './http.js';
 
 /** The parts of an Azure management `Deployment` resource this step reads. */

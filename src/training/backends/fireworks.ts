@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ExitCode, TunegateError } from '../../errors.js';
+import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../../providers/fine-tune-types.js';
 import { resolveHeaders } from '../../providers/headers.js';
 import { keyTag } from '../../providers/key-tag.js';
 import { stripControl } from '../../report/escape.js';
 import type { ProviderSpec, TrainingBackendSpec } from '../../suite/types.js';
-import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../types.js';
 import { answerDetail, type HttpAnswer, sendRequest } from './http.js';
 
 export type FireworksSpec = Extract<TrainingBackendSpec, { type: 'fireworks' }>;

@@ -1,6 +1,6 @@
 import { ExitCode, TunegateError } from '../../errors.js';
+import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../../providers/fine-tune-types.js';
 import type { TrainingBackendSpec } from '../../suite/types.js';
-import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../types.js';
 import { type GitHubApi, githubRequest, githubWebUrl, repoPath, resolveGitHubApiUrl } from './github-rest.js';
 import { answerDetail, type HttpAnswer } from './http.js';
 import { type JobData, jobData, receiverJob, type TrainingDataUploader } from './training-data.js';

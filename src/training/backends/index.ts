@@ -1,6 +1,6 @@
 import { TunegateError } from '../../errors.js';
+import type { FineTuneBackend } from '../../providers/fine-tune-types.js';
 import type { LoadedSuite, ProviderSpec, TrainingBackendSpec } from '../../suite/types.js';
-import type { FineTuneBackend } from '../types.js';
 import { withAzureDeployment } from './azure-deploy.js';
 import { createFireworksBackend } from './fireworks.js';
 import { createGitHubDispatchBackend } from './github-dispatch.js';

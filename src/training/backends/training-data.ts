@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ExitCode, TunegateError } from '../../errors.js';
-import type { TrainingJobSpec } from '../types.js';
+import type { TrainingJobSpec } from '../../providers/fine-tune-types.js';
 
 /**
  * A training file as the receiver gets it: inline (gzip, then base64) when it fits the payload, else

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ExitCode, TunegateError } from '../../errors.js';
+import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../../providers/fine-tune-types.js';
 import type { TrainingBackendSpec } from '../../suite/types.js';
-import type { FineTuneBackend, JobStatus, TrainingJob, TrainingJobSpec } from '../types.js';
 import { answerDetail, type HttpAnswer, redactUrl, sendRequest } from './http.js';
 import { jobData, receiverJob, type TrainingDataUploader } from './training-data.js';
 

@@ -4,14 +4,14 @@ import { type Problem, TunegateError } from '../errors.js';
 import { parseJson } from '../suite/json-text.js';
 
 /**
- * Streams a JSON Lines file (cases.jsonl of a 100k-case run never sits in memory whole), handing each parsed
+ * Streams a JSON Lines file (a 100k-case run's cases.jsonl never sits in memory whole), handing each parsed
  * non-blank line to `visit`. `visit` returns a message for a line of the wrong shape. Every bad line is
  * collected, then one TunegateError lists them all as `file:line:col message`.
  */
 export async function readJsonlFile(
   path: string,
   visit: (value: unknown, line: number) => string | undefined,
-  errorCode = 'training-source',
+  errorCode: string,
 ): Promise<void> {
   const problems: Problem[] = [];
   const stream = createReadStream(path, { encoding: 'utf8' });
