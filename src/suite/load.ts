@@ -2,9 +2,10 @@
  * Loads suite files. Guarantees:
  * - Nothing is thrown for bad input: every problem in every file is returned, each located as
  *   `file:line:col` (1-based) with a message that says what to fix. Problems of one file never hide
- *   those of another. Within a file, YAML syntax errors are reported first (the schema is checked
- *   once the YAML parses), then every schema error, then, once the file matches the schema, every
- *   cross-check (provider references, file:// targets, examples, labels, modules, API key variables).
+ *   those of another. Within a file, YAML syntax errors stop the file (the schema is checked once the
+ *   YAML parses); then every schema error and every cross-check (provider references, file:// targets,
+ *   examples, labels, modules, API key variables) are reported together, by position: the cross-checks
+ *   run on the part of the file that matches the schema (see well-formed.ts).
  * - `suites` holds only suites without problems, fully resolved: defaults applied (read from the
  *   schema), file:// contents read, relative paths absolute, variants in file order.
  * - File paths in problems are shown relative to `cwd` when the suite was named relatively.
@@ -25,6 +26,7 @@ import { type RawSuite, suiteSchema } from './schema.js';
 import { schemaProblems } from './schema-errors.js';
 import { readUtf8File } from './text-file.js';
 import type { LoadedSuite } from './types.js';
+import { wellFormedPart } from './well-formed.js';
 import { type OutsidePaths, repositoryRoot } from './workspace.js';
 
 export interface LoadOptions {
@@ -166,30 +168,48 @@ export async function loadSuites(patterns: string[], options: LoadOptions): Prom
       continue;
     }
     const validate = validateSuite();
-    if (!validate(parsed.data)) {
-      problems.push(...schemaProblems(validate.errors ?? [], parsed.source, file.shown));
+    const data = parsed.data;
+    const wellFormed = validate(data);
+    const schemaErrors = wellFormed ? [] : schemaProblems(validate.errors ?? [], parsed.source, file.shown);
+    // A schema error must not hide the problems of the rest: check what is well-formed too (never run it).
+    const part = wellFormed ? { raw: data, nameKept: true } : wellFormedPart(data, validate);
+    if (!part) {
+      problems.push(...schemaErrors);
       continue;
     }
-    const report = new SuiteReport(file.shown, parsed.source);
-    const dir = path.dirname(file.absolute);
-    const forbidden = options.outsidePaths === 'never';
-    const workspace = {
-      root: await repositoryRoot(dir),
-      allowOutside: parsed.data.allow_outside_paths === true && !forbidden,
-      forbidden,
-    };
-    const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
-    const requireApiKeys = options.requireApiKeys !== false;
-    const suite = await resolveSuite(parsed.data, context, { env: options.env, requireApiKeys });
-    const taken = fileByName.get(suite.name);
-    if (taken === undefined) fileByName.set(suite.name, file.shown);
-    else {
-      const message = `suite name "${suite.name}" is already used by ${taken}; give each suite a unique name`;
-      report.at(['name'], 'duplicate-name', message);
+    const { suite, report } = await resolveFile(file, parsed.source, part.raw, options);
+    if (part.nameKept) {
+      const taken = fileByName.get(suite.name);
+      if (taken === undefined) fileByName.set(suite.name, file.shown);
+      else {
+        const message = `suite name "${suite.name}" is already used by ${taken}; give each suite a unique name`;
+        report.at(['name'], 'duplicate-name', message);
+      }
     }
-    problems.push(...inReadingOrder(report.problems, file.shown));
-    warnings.push(...report.warnings);
-    if (report.problems.length === 0) suites.push(suite);
+    problems.push(...inReadingOrder([...schemaErrors, ...report.problems], file.shown));
+    // Warnings about a part of the suite are only sure once all of it is well-formed.
+    if (wellFormed) warnings.push(...report.warnings);
+    if (wellFormed && report.problems.length === 0) suites.push(suite);
   }
   return { suites, problems, warnings };
+}
+
+async function resolveFile(
+  file: SuiteFile,
+  source: SourceDoc,
+  raw: RawSuite,
+  options: LoadOptions,
+): Promise<{ suite: LoadedSuite; report: SuiteReport }> {
+  const report = new SuiteReport(file.shown, source);
+  const dir = path.dirname(file.absolute);
+  const forbidden = options.outsidePaths === 'never';
+  const workspace = {
+    root: await repositoryRoot(dir),
+    allowOutside: raw.allow_outside_paths === true && !forbidden,
+    forbidden,
+  };
+  const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
+  const requireApiKeys = options.requireApiKeys !== false;
+  const suite = await resolveSuite(raw, context, { env: options.env, requireApiKeys });
+  return { suite, report };
 }
