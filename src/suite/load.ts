@@ -19,6 +19,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '../errors.js';
+import { duplicateKeyMessage } from './duplicate-key.js';
 import type { SourceDoc } from './locate.js';
 import { SuiteReport } from './report.js';
 import { resolveSuite } from './resolve.js';
@@ -127,10 +128,11 @@ async function parseSuiteFile(file: SuiteFile): Promise<Parsed> {
   const located = (list: typeof doc.errors, code: string) =>
     list.map((error): Problem => {
       const { line, col } = lineCounter.linePos(error.pos[0]);
-      const reason =
-        error.code === 'MULTIPLE_DOCS'
-          ? 'a suite file holds one YAML document; remove the "---" separator and what follows'
-          : error.message;
+      const reasons: Partial<Record<typeof error.code, () => string>> = {
+        MULTIPLE_DOCS: () => 'a suite file holds one YAML document; remove the "---" separator and what follows',
+        DUPLICATE_KEY: () => duplicateKeyMessage(source, error.pos[0]),
+      };
+      const reason = reasons[error.code]?.() ?? error.message;
       return { file: file.shown, line, col, code, message: `invalid YAML: ${reason}` };
     });
   const problems = located(doc.errors, 'yaml');
