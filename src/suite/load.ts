@@ -22,7 +22,7 @@ import type { Problem } from '../errors.js';
 import { duplicateKeyMessage } from './duplicate-key.js';
 import type { SourceDoc } from './locate.js';
 import { SuiteReport } from './report.js';
-import { resolveSuite } from './resolve.js';
+import { type MissingApiKey, resolveSuite } from './resolve.js';
 import { type RawSuite, suiteSchema } from './schema.js';
 import { schemaProblems } from './schema-errors.js';
 import { readUtf8File } from './text-file.js';
@@ -35,6 +35,11 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   /** Report providers whose api_key_env is unset (default true). */
   requireApiKeys?: boolean;
+  /**
+   * What an unset key variable is when required: a `problem` (default; a run cannot call the model) or
+   * a `warning` (`validate` calls no model, so a suite checked without its secrets still passes).
+   */
+  missingApiKey?: MissingApiKey;
   /**
    * Paths that resolve outside the suite's repository: `suite` (default) allows them when the suite
    * sets allow_outside_paths: true; `never` refuses them even then (runs on untrusted events).
@@ -211,7 +216,10 @@ async function resolveFile(
     forbidden,
   };
   const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
-  const requireApiKeys = options.requireApiKeys !== false;
-  const suite = await resolveSuite(raw, context, { env: options.env, requireApiKeys });
+  const suite = await resolveSuite(raw, context, {
+    env: options.env,
+    requireApiKeys: options.requireApiKeys !== false,
+    missingApiKey: options.missingApiKey ?? 'problem',
+  });
   return { suite, report };
 }

@@ -32,9 +32,12 @@ import type {
  * relative paths made absolute, cross-references checked. Every problem is reported, none thrown.
  */
 
+export type MissingApiKey = 'problem' | 'warning';
+
 export interface ResolveOptions {
   env: Record<string, string | undefined>;
   requireApiKeys: boolean;
+  missingApiKey: MissingApiKey;
 }
 
 const formatsByExtension: Record<string, 'jsonl' | 'csv'> = {
@@ -156,9 +159,10 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   if (raw.platform !== undefined) spec.platform = raw.platform;
   // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
   const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
-    if (options.requireApiKeys && !options.env[variable]) {
-      report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
-    }
+    if (!options.requireApiKeys || options.env[variable]) return;
+    if (options.missingApiKey === 'warning') {
+      report.warnAt(yamlPath, 'api-key', `set ${variable} in the environment before a run (${otherwise})`);
+    } else report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
   };
   if (raw.api_key_env !== undefined) {
     spec.api_key_env = raw.api_key_env;
