@@ -1,6 +1,7 @@
 // Speeds that unit tests used to bound by wall-clock time (flaky on a loaded machine), measured here instead:
 // reading and sampling a 100,000-row dataset, folding 100,000 records into metrics, a call retried on 429 with
-// retry-after-ms honoured, perturbing a 100 KB input, and measuring and comparing fragility.
+// retry-after-ms honoured, perturbing a 100 KB input, measuring and comparing fragility, and estimating the
+// tokens of a 1 MB token and a 50 MB line.
 // Usage: node bench/units.mjs [--repeats N]
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { INPUT_FAMILIES } from '../src/fragility/families.js';
 import { measureFragility } from '../src/fragility/measure.js';
 import { perturbInput } from '../src/fragility/perturb-input.js';
 import { createModelClient } from '../src/providers/client.js';
-import { loadTokenizer } from '../src/providers/tokens.js';
+import { countTokens, loadTokenizer } from '../src/providers/tokens.js';
 import { createMetricsAccumulator } from '../src/scoring/metrics.js';
 import type { ScoredRecord } from '../src/scoring/types.js';
 import { startSimulator } from '../src/sim/index.js';
@@ -127,6 +128,15 @@ async function fragilityFigures(): Promise<string[]> {
   ];
 }
 
+async function tokenFigure(): Promise<string> {
+  await loadTokenizer();
+  const token = 'a'.repeat(1_000_000);
+  const line = 'x7Q'.repeat(50_000_000 / 3);
+  const tokenMs = await timed(() => countTokens(token));
+  const lineMs = await timed(() => countTokens(line));
+  return `tokens: a 1 MB unbroken token estimated in ${tokenMs.toFixed(0)} ms, a 50 MB line in ${lineMs.toFixed(0)} ms`;
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'tunegate-bench-units-'));
 try {
   console.log(`median of ${REPEATS} rounds each`);
@@ -134,6 +144,7 @@ try {
   console.log(await metricsFigure());
   console.log(await retryFigure());
   for (const line of await fragilityFigures()) console.log(line);
+  console.log(await tokenFigure());
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
