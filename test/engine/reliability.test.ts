@@ -219,9 +219,8 @@ describe('graceful stop', () => {
       stopSignal: stop.signal,
       stopGraceMs: 50,
     });
-    const started = performance.now();
+    // Calls answer after 10 s unless aborted: an answer would be a success, not the interrupted errors below.
     const summary = await runCalls(planCalls([{ suite: retrying(), cases: makeCases(10) }]), runOptions);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(summary).toMatchObject({ interrupted: true, errors: 20, completed: 0 });
     expect(records.filter((r) => r.error === 'interrupted: request aborted')).toHaveLength(2);
   });
