@@ -3,6 +3,8 @@ import type { Case } from '../dataset/types.js';
 import { templateFields } from '../engine/plan.js';
 import { configError, type Problem, TunegateError } from '../errors.js';
 import { loadSuites } from '../suite/load.js';
+import { shownPath } from '../suite/paths.js';
+import type { MissingApiKey } from '../suite/resolve.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { OutsidePaths } from '../suite/workspace.js';
 import { checkContextWindows } from './context-window.js';
@@ -26,6 +28,8 @@ export interface ValidateOptions {
   env: Record<string, string | undefined>;
   /** False when the run will not reach the suites' providers (e.g. on the simulator). */
   requireApiKeys?: boolean;
+  /** `warning` when nothing will call a model (`validate`): an unset key variable does not fail the check. */
+  missingApiKey?: MissingApiKey;
   /** Whether suites may read outside their repository (see LoadOptions.outsidePaths). */
   outsidePaths?: OutsidePaths;
 }
@@ -39,7 +43,7 @@ function checkTemplateFields({ suite, cases }: SuiteWithCases): Problem[] {
       const lacking = cases.find((c) => root !== 'input' && !(root in c.fields));
       if (lacking) {
         problems.push({
-          file: suite.dataset.path ?? suite.file,
+          file: suite.dataset.path ? shownPath(suite, suite.dataset.path) : suite.file,
           line: suite.dataset.path ? lacking.line : suite.dataset.ref.line,
           col: 1,
           code: 'template-field',

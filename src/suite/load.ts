@@ -2,9 +2,10 @@
  * Loads suite files. Guarantees:
  * - Nothing is thrown for bad input: every problem in every file is returned, each located as
  *   `file:line:col` (1-based) with a message that says what to fix. Problems of one file never hide
- *   those of another. Within a file, YAML syntax errors are reported first (the schema is checked
- *   once the YAML parses), then every schema error, then, once the file matches the schema, every
- *   cross-check (provider references, file:// targets, examples, labels, modules, API key variables).
+ *   those of another. Within a file, YAML syntax errors stop the file (the schema is checked once the
+ *   YAML parses); then every schema error and every cross-check (provider references, file:// targets,
+ *   examples, labels, modules, API key variables) are reported together, by position: the cross-checks
+ *   run on the part of the file that matches the schema (see well-formed.ts).
  * - `suites` holds only suites without problems, fully resolved: defaults applied (read from the
  *   schema), file:// contents read, relative paths absolute, variants in file order.
  * - File paths in problems are shown relative to `cwd` when the suite was named relatively.
@@ -18,13 +19,15 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '../errors.js';
+import { duplicateKeyMessage } from './duplicate-key.js';
 import type { SourceDoc } from './locate.js';
 import { SuiteReport } from './report.js';
-import { resolveSuite } from './resolve.js';
+import { type MissingApiKey, resolveSuite } from './resolve.js';
 import { type RawSuite, suiteSchema } from './schema.js';
 import { schemaProblems } from './schema-errors.js';
 import { readUtf8File } from './text-file.js';
 import type { LoadedSuite } from './types.js';
+import { wellFormedPart } from './well-formed.js';
 import { type OutsidePaths, repositoryRoot } from './workspace.js';
 
 export interface LoadOptions {
@@ -32,6 +35,11 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   /** Report providers whose api_key_env is unset (default true). */
   requireApiKeys?: boolean;
+  /**
+   * What an unset key variable is when required: a `problem` (default; a run cannot call the model) or
+   * a `warning` (`validate` calls no model, so a suite checked without its secrets still passes).
+   */
+  missingApiKey?: MissingApiKey;
   /**
    * Paths that resolve outside the suite's repository: `suite` (default) allows them when the suite
    * sets allow_outside_paths: true; `never` refuses them even then (runs on untrusted events).
@@ -125,10 +133,11 @@ async function parseSuiteFile(file: SuiteFile): Promise<Parsed> {
   const located = (list: typeof doc.errors, code: string) =>
     list.map((error): Problem => {
       const { line, col } = lineCounter.linePos(error.pos[0]);
-      const reason =
-        error.code === 'MULTIPLE_DOCS'
-          ? 'a suite file holds one YAML document; remove the "---" separator and what follows'
-          : error.message;
+      const reasons: Partial<Record<typeof error.code, () => string>> = {
+        MULTIPLE_DOCS: () => 'a suite file holds one YAML document; remove the "---" separator and what follows',
+        DUPLICATE_KEY: () => duplicateKeyMessage(source, error.pos[0]),
+      };
+      const reason = reasons[error.code]?.() ?? error.message;
       return { file: file.shown, line, col, code, message: `invalid YAML: ${reason}` };
     });
   const problems = located(doc.errors, 'yaml');
@@ -166,30 +175,51 @@ export async function loadSuites(patterns: string[], options: LoadOptions): Prom
       continue;
     }
     const validate = validateSuite();
-    if (!validate(parsed.data)) {
-      problems.push(...schemaProblems(validate.errors ?? [], parsed.source, file.shown));
+    const data = parsed.data;
+    const wellFormed = validate(data);
+    const schemaErrors = wellFormed ? [] : schemaProblems(validate.errors ?? [], parsed.source, file.shown);
+    // A schema error must not hide the problems of the rest: check what is well-formed too (never run it).
+    const part = wellFormed ? { raw: data, nameKept: true } : wellFormedPart(data, validate);
+    if (!part) {
+      problems.push(...schemaErrors);
       continue;
     }
-    const report = new SuiteReport(file.shown, parsed.source);
-    const dir = path.dirname(file.absolute);
-    const forbidden = options.outsidePaths === 'never';
-    const workspace = {
-      root: await repositoryRoot(dir),
-      allowOutside: parsed.data.allow_outside_paths === true && !forbidden,
-      forbidden,
-    };
-    const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
-    const requireApiKeys = options.requireApiKeys !== false;
-    const suite = await resolveSuite(parsed.data, context, { env: options.env, requireApiKeys });
-    const taken = fileByName.get(suite.name);
-    if (taken === undefined) fileByName.set(suite.name, file.shown);
-    else {
-      const message = `suite name "${suite.name}" is already used by ${taken}; give each suite a unique name`;
-      report.at(['name'], 'duplicate-name', message);
+    const { suite, report } = await resolveFile(file, parsed.source, part.raw, options);
+    if (part.nameKept) {
+      const taken = fileByName.get(suite.name);
+      if (taken === undefined) fileByName.set(suite.name, file.shown);
+      else {
+        const message = `suite name "${suite.name}" is already used by ${taken}; give each suite a unique name`;
+        report.at(['name'], 'duplicate-name', message);
+      }
     }
-    problems.push(...inReadingOrder(report.problems, file.shown));
-    warnings.push(...report.warnings);
-    if (report.problems.length === 0) suites.push(suite);
+    problems.push(...inReadingOrder([...schemaErrors, ...report.problems], file.shown));
+    // Warnings about a part of the suite are only sure once all of it is well-formed.
+    if (wellFormed) warnings.push(...report.warnings);
+    if (wellFormed && report.problems.length === 0) suites.push(suite);
   }
   return { suites, problems, warnings };
+}
+
+async function resolveFile(
+  file: SuiteFile,
+  source: SourceDoc,
+  raw: RawSuite,
+  options: LoadOptions,
+): Promise<{ suite: LoadedSuite; report: SuiteReport }> {
+  const report = new SuiteReport(file.shown, source);
+  const dir = path.dirname(file.absolute);
+  const forbidden = options.outsidePaths === 'never';
+  const workspace = {
+    root: await repositoryRoot(dir),
+    allowOutside: raw.allow_outside_paths === true && !forbidden,
+    forbidden,
+  };
+  const context = { file: file.shown, dir, report, sources: new Set([file.absolute]), workspace };
+  const suite = await resolveSuite(raw, context, {
+    env: options.env,
+    requireApiKeys: options.requireApiKeys !== false,
+    missingApiKey: options.missingApiKey ?? 'problem',
+  });
+  return { suite, report };
 }

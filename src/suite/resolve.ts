@@ -32,9 +32,12 @@ import type {
  * relative paths made absolute, cross-references checked. Every problem is reported, none thrown.
  */
 
+export type MissingApiKey = 'problem' | 'warning';
+
 export interface ResolveOptions {
   env: Record<string, string | undefined>;
   requireApiKeys: boolean;
+  missingApiKey: MissingApiKey;
 }
 
 const formatsByExtension: Record<string, 'jsonl' | 'csv'> = {
@@ -156,9 +159,10 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   if (raw.platform !== undefined) spec.platform = raw.platform;
   // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
   const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
-    if (options.requireApiKeys && !options.env[variable]) {
-      report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
-    }
+    if (!options.requireApiKeys || options.env[variable]) return;
+    if (options.missingApiKey === 'warning') {
+      report.warnAt(yamlPath, 'api-key', `set ${variable} in the environment before a run (${otherwise})`);
+    } else report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
   };
   if (raw.api_key_env !== undefined) {
     spec.api_key_env = raw.api_key_env;
@@ -175,29 +179,24 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   return spec;
 }
 
-function checkProviderName(
-  ctx: FileContext,
-  yamlPath: string[],
-  name: string,
-  providers: Record<string, ProviderSpec>,
-): void {
-  if (!providers[name]) {
-    ctx.report.at(
-      yamlPath,
-      'unknown-provider',
-      `unknown provider "${name}"; defined: ${Object.keys(providers).join(', ')}`,
-    );
-  }
+/**
+ * A reference to a provider or variant names one the file declares. Names are read from the file, not
+ * from what resolved: a declared entry with a schema error of its own is not also "unknown".
+ */
+function checkReference(ctx: FileContext, yamlPath: string[], section: 'providers' | 'variants', name: string): void {
+  const declared = keysInOrder(ctx.report.source, [section]);
+  if (declared.includes(name)) return;
+  const [code, kind] = section === 'providers' ? ['unknown-provider', 'provider'] : ['unknown-variant', 'variant'];
+  ctx.report.at(yamlPath, code, `unknown ${kind} "${name}"; defined: ${declared.join(', ')}`);
 }
 
-async function resolveVariant(
-  ctx: FileContext,
-  name: string,
-  raw: RawVariant,
-  providers: Record<string, ProviderSpec>,
-): Promise<VariantSpec> {
+function checkProviderName(ctx: FileContext, yamlPath: string[], name: string): void {
+  checkReference(ctx, yamlPath, 'providers', name);
+}
+
+async function resolveVariant(ctx: FileContext, name: string, raw: RawVariant): Promise<VariantSpec> {
   const yamlPath = ['variants', name];
-  checkProviderName(ctx, [...yamlPath, 'provider'], raw.provider, providers);
+  checkProviderName(ctx, [...yamlPath, 'provider'], raw.provider);
   const template = raw.template ?? defaults.variant.template;
   if (!template.includes('{{')) {
     ctx.report.warnAt(
@@ -240,31 +239,24 @@ async function resolveVariant(
 }
 
 /** Applies the decision defaults and checks that baseline/candidate name real variants. */
-function resolveDecision(ctx: FileContext, raw: RawSuite, variants: VariantSpec[]): DecisionSpec {
+function resolveDecision(ctx: FileContext, raw: RawSuite): DecisionSpec {
   const given = raw.decision ?? {};
   for (const key of ['baseline', 'candidate'] as const) {
     const name = given[key];
-    if (name !== undefined && !variants.some((v) => v.name === name)) {
-      const defined = variants.map((v) => v.name).join(', ');
-      ctx.report.at(['decision', key], 'unknown-variant', `unknown variant "${name}"; defined: ${defined}`);
-    }
+    if (name !== undefined) checkReference(ctx, ['decision', key], 'variants', name);
   }
   return { ...defaults.decision, fail_on: [...defaults.decision.fail_on], ...given };
 }
 
 type RawTraining = NonNullable<RawSuite['training']>;
 
-function resolveTrainingBackend(
-  ctx: FileContext,
-  raw: NonNullable<RawTraining['backend']>,
-  providers: Record<string, ProviderSpec>,
-): TrainingBackendSpec {
+function resolveTrainingBackend(ctx: FileContext, raw: NonNullable<RawTraining['backend']>): TrainingBackendSpec {
   if (raw.type === 'openai') {
-    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
+    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider);
     return { type: 'openai', provider: raw.provider, api: raw.api ?? defaults.training.openai_api };
   }
   if (raw.type === 'azure') {
-    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
+    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider);
     const { deployment } = raw;
     return {
       type: 'azure',
@@ -279,7 +271,7 @@ function resolveTrainingBackend(
     };
   }
   if (raw.type === 'fireworks') {
-    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider, providers);
+    checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider);
     return { ...raw };
   }
   if (raw.type === 'github-dispatch') {
@@ -292,11 +284,7 @@ function resolveTrainingBackend(
   return { ...raw, headers: raw.headers ?? {} };
 }
 
-async function resolveTrainingSources(
-  ctx: FileContext,
-  raw: RawTraining['sources'],
-  providers: Record<string, ProviderSpec>,
-): Promise<TrainingSourceSpec[]> {
+async function resolveTrainingSources(ctx: FileContext, raw: RawTraining['sources']): Promise<TrainingSourceSpec[]> {
   const sources: TrainingSourceSpec[] = [];
   for (const [index, source] of (raw ?? ['dataset']).entries()) {
     const yamlPath = ['training', 'sources', String(index)];
@@ -306,7 +294,7 @@ async function resolveTrainingSources(
       if (await checkFileExists(ctx, [...yamlPath, 'logs'], absolute)) sources.push({ type: 'logs', path: absolute });
     } else {
       const { provider, model, metadata, limit } = source.stored;
-      checkProviderName(ctx, [...yamlPath, 'stored', 'provider'], provider, providers);
+      checkProviderName(ctx, [...yamlPath, 'stored', 'provider'], provider);
       sources.push({
         type: 'stored',
         provider,
@@ -320,23 +308,12 @@ async function resolveTrainingSources(
 }
 
 /** The training section: defaults, absolute paths, seeds read, cross-references checked. */
-async function resolveTraining(
-  ctx: FileContext,
-  raw: RawTraining | undefined,
-  providers: Record<string, ProviderSpec>,
-  variants: VariantSpec[],
-): Promise<TrainingSpec | undefined> {
+async function resolveTraining(ctx: FileContext, raw: RawTraining | undefined): Promise<TrainingSpec | undefined> {
   if (raw === undefined) return undefined;
-  if (raw.variant !== undefined && !variants.some((v) => v.name === raw.variant)) {
-    ctx.report.at(
-      ['training', 'variant'],
-      'unknown-variant',
-      `unknown variant "${raw.variant}"; defined: ${variants.map((v) => v.name).join(', ')}`,
-    );
-  }
+  if (raw.variant !== undefined) checkReference(ctx, ['training', 'variant'], 'variants', raw.variant);
   const spec: TrainingSpec = {
     trigger: raw.trigger ?? defaults.training.trigger,
-    sources: await resolveTrainingSources(ctx, raw.sources, providers),
+    sources: await resolveTrainingSources(ctx, raw.sources),
     validation_split: raw.validation_split ?? defaults.training.validation_split,
     epochs: raw.epochs ?? defaults.training.epochs,
     method: raw.method ?? defaults.training.method,
@@ -353,10 +330,10 @@ async function resolveTraining(
   if (raw.serve_as !== undefined) {
     spec.serve_as = { ...raw.serve_as };
     if (raw.serve_as.provider !== undefined)
-      checkProviderName(ctx, ['training', 'serve_as', 'provider'], raw.serve_as.provider, providers);
+      checkProviderName(ctx, ['training', 'serve_as', 'provider'], raw.serve_as.provider);
   }
   if (raw.suffix !== undefined) spec.suffix = raw.suffix;
-  if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend, providers);
+  if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend);
   if (raw.registry !== undefined) {
     const file = isFileRef(raw.registry.file)
       ? fileRefPath(ctx.dir, raw.registry.file)
@@ -367,13 +344,7 @@ async function resolveTraining(
   }
   if (raw.distill !== undefined) {
     const { seeds: seedsRef, teacher, count, batch, max_cost_usd, similarity } = raw.distill;
-    if (teacher !== undefined && !variants.some((v) => v.name === teacher)) {
-      ctx.report.at(
-        ['training', 'distill', 'teacher'],
-        'unknown-variant',
-        `unknown variant "${teacher}"; defined: ${variants.map((v) => v.name).join(', ')}`,
-      );
-    }
+    if (teacher !== undefined) checkReference(ctx, ['training', 'distill', 'teacher'], 'variants', teacher);
     const seeds = isFileRef(seedsRef) ? await readExamples(ctx, ['training', 'distill', 'seeds'], seedsRef) : undefined;
     if (!isFileRef(seedsRef)) {
       ctx.report.at(
@@ -406,7 +377,7 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
   const variants: VariantSpec[] = [];
   for (const name of keysInOrder(ctx.report.source, ['variants'])) {
     const variant = raw.variants[name];
-    if (variant) variants.push(await resolveVariant(ctx, name, variant, providers));
+    if (variant) variants.push(await resolveVariant(ctx, name, variant));
   }
   const suite: LoadedSuite = {
     file: ctx.file,
@@ -420,11 +391,11 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     pricing: raw.pricing ?? {},
     // The error-rate gate is on unless the suite sets its own limit: errors must never pass silently.
     thresholds: { error_rate: { ...defaults.thresholds.error_rate }, ...raw.thresholds },
-    decision: resolveDecision(ctx, raw, variants),
+    decision: resolveDecision(ctx, raw),
     sources: [...ctx.sources],
   };
   if (raw.description !== undefined) suite.description = raw.description;
-  const training = await resolveTraining(ctx, raw.training, providers, variants);
+  const training = await resolveTraining(ctx, raw.training);
   if (training) suite.training = training;
   const fragility = await resolveFragility(ctx, raw.fragility, { variants, labels });
   if (fragility) suite.fragility = fragility;

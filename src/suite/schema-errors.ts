@@ -201,9 +201,14 @@ function reduceComposites(errors: ErrorObject[]): { kept: ErrorObject[]; summari
   return { kept: errors.filter((e) => !dropped.has(e)), summaries };
 }
 
-export function schemaProblems(errors: ErrorObject[], source: SourceDoc, file: string): Problem[] {
+/** The errors worth reporting: a failed anyOf/oneOf reduced to its intended branch, key errors at the key. */
+export function meaningfulErrors(errors: ErrorObject[]): ReturnType<typeof reduceComposites> {
   // A propertyNames error only wraps the errors of the key (reported at the key, see explainKey).
-  const { kept, summaries } = reduceComposites(errors.filter((e) => e.keyword !== 'propertyNames'));
+  return reduceComposites(errors.filter((e) => e.keyword !== 'propertyNames'));
+}
+
+export function schemaProblems(errors: ErrorObject[], source: SourceDoc, file: string): Problem[] {
+  const { kept, summaries } = meaningfulErrors(errors);
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const error of kept) {

@@ -652,7 +652,7 @@ const decision = {
 
 export const suiteSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://unpkg.com/tunegate/schemas/suite.schema.json',
+  $id: 'https://cdn.jsdelivr.net/npm/tunegate/schemas/suite.schema.json',
   title: 'tunegate suite',
   description: 'An evaluation suite: a task, a dataset, scorers, thresholds and the variants to compare.',
   type: 'object',

@@ -125,20 +125,18 @@ describe('loadCases', () => {
     expect(result.problems.map(formatProblem)).toEqual(['sampled.yaml:2:1 dataset file not found: data/gone.jsonl']);
   });
 
-  it('reads and samples 100,000 rows quickly', async () => {
+  it('reads and samples 100,000 rows (their speed is measured by bench/units.ts)', async () => {
     const rows = Array.from({ length: 100_000 }, (_, i) =>
       JSON.stringify({ input: `message ${i}`, expected: `label ${i % 77}` }),
     );
     const loaded = await tempSuite('big.jsonl', `${rows.join('\n')}\n`, '  sample: { size: 1000, seed: 3 }');
     const csvRows = Array.from({ length: 100_000 }, (_, i) => `message ${i},label ${i % 77}`);
     const csv = await tempSuite('big.csv', `input,expected\n${csvRows.join('\n')}\n`, '');
-    const started = performance.now();
     const sampled = await cases(loaded);
     const all = await cases(csv);
-    const elapsed = performance.now() - started;
     expect(sampled).toHaveLength(1000);
+    expect(new Set(sampled.map((c) => c.id)).size).toBe(1000);
     expect(all).toHaveLength(100_000);
     expect(all[99_999]).toMatchObject({ id: '99999', line: 100_001, input: 'message 99999' });
-    expect(elapsed).toBeLessThan(5000);
   });
 });

@@ -187,15 +187,23 @@ variants:
     }
   });
 
-  it('names an unset API key variable instead of calling the provider', async () => {
+  it('names an unset API key variable: a warning for validate, an error before run calls the provider', async () => {
     const suite = await writeSuite(
       dir,
       'key.yaml',
       suiteYaml(simulator.url).replace('sim: { base_url', 'sim: { api_key_env: TUNEGATE_TEST_KEY, base_url'),
     );
-    const { code, stderr } = await runCli(['validate', suite], { cwd: dir, env: {} });
+    const checked = await runCli(['validate', suite], { cwd: dir, env: {} });
+    expect(checked.code).toBe(0);
+    expect(checked.stderr).toMatch(/^warning: \S*key\.yaml:5:\d+ .*TUNEGATE_TEST_KEY/m);
+    const before = simulator.stats.requests;
+    const { code, stderr } = await runCli(['run', suite, '--out', 'out-key', '--no-cache', '--quiet'], {
+      cwd: dir,
+      env: {},
+    });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/key\.yaml:5:\d+ .*TUNEGATE_TEST_KEY/);
+    expect(stderr).toMatch(/^\S*key\.yaml:5:\d+ .*TUNEGATE_TEST_KEY/m);
+    expect(simulator.stats.requests).toBe(before);
     const ok = await runCli(['validate', suite], { cwd: dir, env: { TUNEGATE_TEST_KEY: 'secret-value' } });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('banking-failures, 40 cases, 2 variants');

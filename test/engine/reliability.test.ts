@@ -84,9 +84,8 @@ describe('final retry sweep', () => {
       throw failure('server_error', 503, { retryAfterMs: 5 });
     });
     const { records, runOptions } = collect({ client: down.client, finalRetryMs: 300 });
-    const started = performance.now();
+    // A sweep that ignored its bound would retry forever: the test's timeout fails it.
     const summary = await runCalls(planCalls([{ suite: retrying(), cases: makeCases(2) }]), runOptions);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(summary).toMatchObject({ errors: 4, recovered: 0 });
     expect(records.every((r) => r.error?.includes('503'))).toBe(true);
     // The main pass made 3 attempts per call; the sweep made more.
@@ -220,9 +219,8 @@ describe('graceful stop', () => {
       stopSignal: stop.signal,
       stopGraceMs: 50,
     });
-    const started = performance.now();
+    // Calls answer after 10 s unless aborted: an answer would be a success, not the interrupted errors below.
     const summary = await runCalls(planCalls([{ suite: retrying(), cases: makeCases(10) }]), runOptions);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(summary).toMatchObject({ interrupted: true, errors: 20, completed: 0 });
     expect(records.filter((r) => r.error === 'interrupted: request aborted')).toHaveLength(2);
   });

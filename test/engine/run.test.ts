@@ -273,11 +273,25 @@ describe('runCalls', () => {
   });
 
   it('awaits async onRecord one record at a time, in completion order', async () => {
+    // Every call waits until the test releases it, so the test decides the order calls complete in.
+    const pending: { key: string; release: () => void }[] = [];
+    let allInFlight: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      allInFlight = resolve;
+    });
+    const fake = fakeClient(
+      (request) =>
+        new Promise((resolve) => {
+          const caseId = String(request.messages.at(-1)?.content).replace('message ', '');
+          pending.push({ key: `${caseId}/${request.model.replace('model-', '')}`, release: () => resolve({}) });
+          if (pending.length === 20) allInFlight();
+        }),
+    );
     let active = 0;
     let maxActive = 0;
     const seen: string[] = [];
-    const fake = fakeClient();
-    const summary = await runCalls(planCalls([{ suite: suite(), cases: makeCases(10) }]), {
+    const wide = suite({ providers: { local: provider('local', { concurrency: 20 }) } });
+    const run = runCalls(planCalls([{ suite: wide, cases: makeCases(10) }]), {
       env: {},
       clientFor: () => fake.client,
       onRecord: async (record, call: PlannedCall) => {
@@ -289,10 +303,15 @@ describe('runCalls', () => {
         active -= 1;
       },
     });
+    await inFlight;
+    // An order unlike the plan's (every 7th call, wrapping around): records must follow it, not the plan.
+    const completion = Array.from({ length: 20 }, (_, i) => nth(pending, (i * 7) % 20));
+    for (const call of completion) call.release();
+    const summary = await run;
+    expect(seen).toEqual(completion.map((call) => call.key));
+    expect(seen).not.toEqual(pending.map((call) => call.key));
     expect(maxActive).toBe(1);
-    expect(seen).toHaveLength(20);
     expect(summary.completed).toBe(20);
-    expect(fake.stats.maxInFlight).toBeGreaterThan(1);
   });
 
   it('reports progress throttled, with a final report of the totals', async () => {

@@ -143,16 +143,13 @@ describe('each family keeps the meaning', () => {
   });
 
   it.each(['typos', 'case', 'whitespace', 'punctuation', 'filler'] as InputFamily[])(
-    '%s on a 100 KB input is fast and keeps every number',
+    '%s on a 100 KB input keeps every number (its speed is measured by bench/units.ts)',
     (family) => {
       const input = 'Order 12,345.67 arrived late; email help@shop.example or call 555-0100. '.repeat(1400);
       expect(input.length).toBeGreaterThan(100_000);
-      const started = performance.now();
       const output = perturbInput(input, family, key()) as string;
-      const elapsed = performance.now() - started;
       expect(output).not.toBe(input);
       expect(protectedTexts(output)).toEqual(protectedTexts(input));
-      expect(elapsed).toBeLessThan(1000);
     },
   );
 });

@@ -153,9 +153,8 @@ describe('createAttemptClient', () => {
     const controller = new AbortController();
     const client = createAttemptClient(provider(sim.url, { stream }), {});
     setTimeout(() => controller.abort(), 100);
-    const started = performance.now();
+    // The answer takes 5 s: an abort that waited for it would end the call with that answer, not this error.
     const thrown = await client.complete(ask, controller.signal).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(thrown).toMatchObject({ kind: 'unknown', message: 'provider "local": request aborted (after 1 attempt)' });
   });
 

@@ -31,15 +31,11 @@ describe('countTokens', () => {
     expect(countTokens(system)).toBe(first);
   });
 
-  it('estimates a 1 MB unbroken token and a 50 MB line in well under a second each', () => {
+  it('estimates a 1 MB unbroken token and a 50 MB line (their speed is measured by bench/units.ts)', () => {
     const token = 'a'.repeat(1_000_000);
-    let started = performance.now();
     expect(countTokens(token)).toBe(125_000); // o200k puts 8 "a" in a token
-    expect(performance.now() - started).toBeLessThan(1000);
     const line = 'x7Q'.repeat(50_000_000 / 3);
-    started = performance.now();
     expect(countTokens(line)).toBeGreaterThan(0);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('estimates long prose a little high, never low', () => {

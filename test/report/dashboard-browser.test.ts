@@ -206,8 +206,6 @@ describe.skipIf(!chromiumReady.ok)('the dashboard in headless Chromium', () => {
     const { page, watch, loadMs } = await open(year, 'year');
     const size = (await stat(join(outDir, 'year.html'))).size;
     console.log(`365 runs × 4 variants: ${Math.round(size / 1024)} KiB page, drawn in ${Math.round(loadMs)} ms`);
-    // A coarse bound: seconds, not minutes, on a busy machine.
-    expect(loadMs).toBeLessThan(20_000);
     const acc = page.locator('svg[data-metric="acc"]');
     // The last 90 runs by default; every variant with an accuracy is drawn, `local` has no price.
     expect(await page.locator('.ranges button[aria-pressed="true"]').textContent()).toBe('Last 90');

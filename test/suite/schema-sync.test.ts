@@ -35,4 +35,19 @@ describe('schemas/suite.schema.json', () => {
     visit(suiteSchema, '#');
     expect(missing).toEqual([]);
   });
+
+  it('is served from the published package at its $id, the URL the SchemaStore catalog entry gives', () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const entry = JSON.parse(readFileSync(path.join(root, 'schemas/schemastore-catalog-entry.json'), 'utf8'));
+    // jsDelivr serves a published npm package's files: the schema must ship in it, at the path in the URL.
+    expect(pkg.files).toContain('schemas');
+    expect(suiteSchema.$id).toBe(`https://cdn.jsdelivr.net/npm/${pkg.name}/schemas/suite.schema.json`);
+    expect(entry).toEqual({
+      name: expect.any(String),
+      description: expect.any(String),
+      fileMatch: ['*.tunegate.yaml', '*.tunegate.yml'],
+      url: suiteSchema.$id,
+    });
+  });
 });

@@ -8,7 +8,13 @@ import type { CliIo } from '../io.js';
 
 /** Prints every problem as `file:line:col message`; exit 2 when there is any. */
 export async function validateCommand(options: RunCliOptions, io: CliIo): Promise<number> {
-  const result = await validateSuites(options.suites, { cwd: io.cwd, env: io.env, requireApiKeys: !options.simulate });
+  // Nothing here calls a model: an unset key variable is a warning (it stays an error for `run`).
+  const result = await validateSuites(options.suites, {
+    cwd: io.cwd,
+    env: io.env,
+    requireApiKeys: !options.simulate,
+    missingApiKey: 'warning',
+  });
   // Model shutdowns: providers whose key is at hand are asked (never on --simulate), the built-in table otherwise.
   const lifecycle = await checkLifecycles(
     result.suites.map(({ suite }) => suite),
