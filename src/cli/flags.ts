@@ -27,10 +27,9 @@ export function unknownCommand(name: string): TunegateError {
 function unknownFlag(command: CommandName, rawName: string, name: string): TunegateError {
   const owners = COMMAND_NAMES.filter((other) => name in COMMANDS[other].flags).map((other) => `\`tunegate ${other}\``);
   const ours = Object.keys(COMMANDS[command].flags).map((flag) => `--${flag}`);
-  const reason =
-    owners.length > 0
-      ? `: --${name} is an option of ${owners.join(', ')}`
-      : didYouMean(rawName.startsWith('--') ? rawName : `--${name}`, ours);
+  // A one-letter flag (`-q`) is too short for a suggestion to mean anything.
+  const suggestion = rawName.startsWith('--') ? didYouMean(rawName, ours) : '';
+  const reason = owners.length > 0 ? `: --${name} is an option of ${owners.join(', ')}` : suggestion;
   return usageError(`Unknown option '${rawName}' for \`tunegate ${command}\`${reason}`, command);
 }
 

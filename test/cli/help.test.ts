@@ -55,6 +55,7 @@ describe('help and flag scoping', () => {
     [['valdiate'], /unknown command "valdiate" \(did you mean "validate"\?\)/],
     [['help', 'promte'], /unknown command "promte" \(did you mean "promote"\?\)/],
     [['run', 'a.yaml', '--zzzzzz'], /Unknown option '--zzzzzz' for `tunegate run`\n/],
+    [['run', 'a.yaml', '-q'], /Unknown option '-q' for `tunegate run`\n/],
   ])('suggests the closest name for %j', async (argv, message) => {
     const { code, stderr } = await runCli(argv, { cwd });
     expect(code).toBe(2);
