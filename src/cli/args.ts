@@ -1,74 +1,8 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_HISTORY_KEEP } from '../api/history.js';
 import { CACHE_MODES } from '../engine/cache-mode.js';
 import type { CacheMode } from '../engine/types.js';
-import { ExitCode, TunegateError } from '../errors.js';
-
-export const HELP = `tunegate — measure whether fine-tuning is worth it yet
-
-Usage:
-  tunegate run <suites or globs...> [options]   run every variant on the same cases
-  tunegate validate <suites or globs...>         check suites and datasets; calls no model
-  tunegate sim --dataset FILE [--config FILE]    serve the OpenAI-compatible simulator
-  tunegate training-set <suite> [--results DIR]  build the fine-tuning set (train/validation/DPO JSONL)
-  tunegate distill <suite>                       a teacher turns seed examples into a training set
-  tunegate train <suite> --training-set DIR      start fine-tuning (once per training set), --follow it
-  tunegate train <suite> --job ID                follow (resume) a started job to its end
-  tunegate promote <suite> --model ID            evaluate a candidate vs the champion; promote if it passes
-  tunegate report --history FILE --html OUT.html the run history as an offline HTML dashboard
-  tunegate help | --help                         this text
-  tunegate --version
-
-Run options:
-  --out DIR              where results.json and cases.jsonl go (default: tunegate-results)
-  --cache MODE           use (default): replay stored answers, call models only for new requests;
-                         refresh: call every model and store the new answers (scheduled runs: a
-                         changed model behind the same id shows); off: neither read nor store
-  --no-cache             the same as --cache off
-  --cache-dir DIR        response cache (default: .tunegate/cache)
-  --max-cost-usd N       refuse when the estimate exceeds N; stop when spend reaches N
-  --concurrency N        parallel calls per provider (overrides the suites)
-  --simulate             run offline on the built-in simulator (no API key, no cost)
-  --sim-config FILE      simulator behaviour: per-model accuracy and latency, faults (implies --simulate)
-  --markdown FILE        also write the Markdown summary to FILE
-  --reference FILE       results.json of the run that accepted the current models; a fine-tuned
-                         variant that has since lost accuracy or fails a threshold gets "retrain"
-                         (wins over the history's accepted run)
-  --history FILE         remember the run in FILE (JSONL, created if absent): one line per suite;
-                         measures drift against the suite's accepted run (its first run, a
-                         promotion, or a run made with --accept), which also serves as the reference
-  --accept               make this run the accepted reference of its suites (needs --history)
-  --history-keep N       runs kept per suite in the history (default 365); older ones are pruned
-  --no-fragility         skip the suites' fragility measurement (their perturbed calls)
-  --quiet                no progress output
-
-Training options:
-  --out DIR              training set / results directory (default: tunegate-training)
-  --results DIR          a run's results (its cases.jsonl feeds the eval source and DPO pairs)
-  --training-set DIR     the directory training-set or distill wrote
-  --verdict NAME         what the job answers (fine-tune, retrain; default fine-tune), part of its identity
-  --follow               follow the started job until it ends
-  --job ID               the job to follow
-  --model ID             the candidate model to promote
-  --mode MODE            dry-run (default), commit, or pull-request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
-  --create-key           (promote) add training.registry.key to the registry when it is missing
-                         (without it a missing key is an error: a typo must not create one)
-  --history FILE         (promote) a promotion is recorded there as the suite's accepted reference
-  --sim-config FILE      serve the suite's providers from the simulator (offline; fine-tuning included)
-
-Report options:
-  --history FILE         the run history (JSONL) to chart
-  --html FILE            write the dashboard: one self-contained page, opens from a file
-  --markdown FILE        write the trend of each suite (last 30 runs) as Mermaid charts
-
-Simulator options:
-  --dataset FILE         JSONL of {"input","expected"} lines the simulator answers from
-  --config FILE          YAML/JSON: models (accuracy, latency_ms, jitter_ms), faults, seed
-  --port N               port on 127.0.0.1 (default: 8787; 0 picks a free one)
-
-Exit codes: 0 all gates passed · 1 a gate failed · 2 usage or configuration error (no model called)
-            · 3 runtime failure (provider unreachable after retries, budget exhausted, interrupted)
-`;
+import { type FlagValues, parseFlags, unknownCommand, usageError } from './flags.js';
+import { COMMAND_NAMES, type CommandName } from './help.js';
 
 export interface RunCliOptions {
   suites: string[];
@@ -81,6 +15,8 @@ export interface RunCliOptions {
   simulate: boolean;
   simConfig: string | undefined;
   markdown: string | undefined;
+  /** Also write JUnit XML here. */
+  junit: string | undefined;
   reference: string | undefined;
   history: HistoryCliOptions | undefined;
   /** Measure fragility for suites with a `fragility` section (false: `--no-fragility`). */
@@ -133,14 +69,21 @@ export interface ReportCliOptions {
 }
 
 export type ParsedCommand =
-  | { command: 'help' | 'version'; options: undefined }
+  | { command: 'version'; options: undefined }
+  /** `topic`: the command whose help was asked for; undefined for the overview. */
+  | { command: 'help'; options: { topic: CommandName | undefined } }
+  | { command: 'init'; options: InitCliOptions }
   | { command: 'report'; options: ReportCliOptions }
   | { command: 'run' | 'validate'; options: RunCliOptions }
   | { command: 'sim'; options: SimCliOptions }
   | { command: LoopCommand; options: LoopCliOptions };
 
-function usageError(message: string): TunegateError {
-  return new TunegateError('usage', `${message}\nRun "tunegate help" for usage.`, { exitCode: ExitCode.usage });
+export const INIT_TASKS = ['classification'] as const;
+
+export interface InitCliOptions {
+  dir: string;
+  name: string | undefined;
+  task: (typeof INIT_TASKS)[number];
 }
 
 function positiveNumber(flag: string, raw: string | undefined, integer: boolean): number | undefined {
@@ -153,7 +96,7 @@ function positiveNumber(flag: string, raw: string | undefined, integer: boolean)
 }
 
 /** `--cache MODE`, with `--no-cache` as the alias of `off`; both at once must agree. */
-function cacheOptions(values: Record<string, string | boolean | undefined>): {
+function cacheOptions(values: FlagValues): {
   cacheDir: string;
   cacheMode: CacheMode;
 } {
@@ -167,11 +110,7 @@ function cacheOptions(values: Record<string, string | boolean | undefined>): {
   return { cacheDir, cacheMode: raw as CacheMode };
 }
 
-function loopOptions(
-  command: LoopCommand,
-  positionals: string[],
-  values: Record<string, string | boolean | undefined>,
-): LoopCliOptions {
+function loopOptions(command: LoopCommand, positionals: string[], values: FlagValues): LoopCliOptions {
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   if (positionals.length !== 1) throw usageError(`"tunegate ${command}" takes one suite file`);
   const mode = str('mode') ?? 'dry-run';
@@ -201,7 +140,7 @@ function loopOptions(
   };
 }
 
-function historyOptions(values: Record<string, string | boolean | undefined>): HistoryCliOptions | undefined {
+function historyOptions(values: FlagValues): HistoryCliOptions | undefined {
   const path = typeof values.history === 'string' ? values.history : undefined;
   const keepRaw = typeof values['history-keep'] === 'string' ? values['history-keep'] : undefined;
   if (path === undefined) {
@@ -223,57 +162,35 @@ function reportOptions(positionals: string[], str: (name: string) => string | un
   return { history, html: str('html'), markdown: str('markdown') };
 }
 
+function initOptions(positionals: string[], str: (name: string) => string | undefined): InitCliOptions {
+  if (positionals.length > 1) throw usageError('"tunegate init" takes at most one folder', 'init');
+  const task = str('task') ?? 'classification';
+  if (!(INIT_TASKS as readonly string[]).includes(task)) {
+    throw usageError(`--task expects one of ${INIT_TASKS.join(', ')}, got "${task}"`, 'init');
+  }
+  return { dir: positionals[0] ?? '.', name: str('name'), task: task as InitCliOptions['task'] };
+}
+
+function helpTopic(rest: string[]): ParsedCommand {
+  const [topic] = rest;
+  if (topic === undefined) return { command: 'help', options: { topic: undefined } };
+  if (!(COMMAND_NAMES as readonly string[]).includes(topic)) throw unknownCommand(topic);
+  return { command: 'help', options: { topic: topic as CommandName } };
+}
+
 export function parseCommandLine(argv: string[]): ParsedCommand {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    return { command: 'help', options: undefined };
+  if (command === undefined || command === '--help' || command === '-h') {
+    return { command: 'help', options: { topic: undefined } };
   }
+  if (command === 'help') return helpTopic(rest);
   if (command === '--version' || command === '-v') return { command: 'version', options: undefined };
-  const known = ['run', 'validate', 'sim', 'report', ...LOOP_COMMANDS];
-  if (!known.includes(command)) {
-    throw usageError(`unknown command "${command}"`);
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        cache: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        'max-cost-usd': { type: 'string' },
-        concurrency: { type: 'string' },
-        simulate: { type: 'boolean' },
-        'sim-config': { type: 'string' },
-        markdown: { type: 'string' },
-        reference: { type: 'string' },
-        history: { type: 'string' },
-        accept: { type: 'boolean' },
-        'history-keep': { type: 'string' },
-        'no-fragility': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        dataset: { type: 'string' },
-        config: { type: 'string' },
-        port: { type: 'string' },
-        results: { type: 'string' },
-        'training-set': { type: 'string' },
-        verdict: { type: 'string' },
-        follow: { type: 'boolean' },
-        'create-key': { type: 'boolean' },
-        job: { type: 'string' },
-        model: { type: 'string' },
-        mode: { type: 'string' },
-        html: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw usageError((error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (!(COMMAND_NAMES as readonly string[]).includes(command)) throw unknownCommand(command);
+  const parsed = parseFlags(command as CommandName, rest);
+  if (parsed.help) return { command: 'help', options: { topic: command as CommandName } };
+  const values = parsed.values;
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  if (command === 'init') return { command, options: initOptions(parsed.positionals, str) };
   if (command === 'sim') {
     return {
       command,
@@ -303,6 +220,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       simulate: values.simulate === true || str('sim-config') !== undefined,
       simConfig: str('sim-config'),
       markdown: str('markdown'),
+      junit: str('junit'),
       reference: str('reference'),
       history: historyOptions(values),
       fragility: values['no-fragility'] !== true,

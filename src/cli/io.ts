@@ -13,7 +13,8 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** `columns`: the terminal's width, when it is one (the progress bar fits it). */
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   /**
    * Takes over SIGINT/SIGTERM for a command that can stop cleanly; other commands leave them to the
    * default (the process ends at once). Absent: the command cannot be interrupted this way.

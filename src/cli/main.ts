@@ -1,10 +1,12 @@
 import { ExitCode, TunegateError } from '../errors.js';
-import { HELP, parseCommandLine } from './args.js';
+import { parseCommandLine } from './args.js';
+import { initCommand } from './commands/init.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import { trainingCommand } from './commands/training.js';
 import { validateCommand } from './commands/validate.js';
+import { commandHelp, globalHelp } from './help.js';
 import { type CliIo, VERSION } from './io.js';
 
 /** argv → command → exit code. Never throws: every failure becomes a message and a code. */
@@ -13,7 +15,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseCommandLine(argv);
     switch (parsed.command) {
       case 'help':
-        io.stdout.write(HELP);
+        io.stdout.write(parsed.options.topic ? commandHelp(parsed.options.topic) : globalHelp());
         return ExitCode.ok;
       case 'version':
         io.stdout.write(`tunegate ${VERSION}\n`);
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await validateCommand(parsed.options, io);
       case 'sim':
         return await simCommand(parsed.options, io);
+      case 'init':
+        return await initCommand(parsed.options, io);
       case 'report':
         return await reportCommand(parsed.options, io);
       default:

@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
+import type { Progress } from '../engine/types.js';
 import { forLog, stripControl } from '../report/escape.js';
+import { throttledProgressLines } from '../report/progress-text.js';
 
 /**
  * Everything the Action prints goes through here, since much of it carries data (names, model ids, error
@@ -16,6 +18,14 @@ export const log = {
   /** Marks the step failed, with the message as an error annotation. */
   failed: (text: string) => core.setFailed(forLog(text)),
 };
+
+/** How often the Action logs the progress of a run: often enough to see it move, rarely enough to read the log. */
+export const PROGRESS_LOG_INTERVAL_MS = 10_000;
+
+/** A run's `onProgress` for the Action's log: a `progress: …` line about every 10 s of the run, and the last one. */
+export function progressLogger(write: (text: string) => void = log.info): (progress: Progress) => void {
+  return throttledProgressLines(write, PROGRESS_LOG_INTERVAL_MS);
+}
 
 /** Annotation titles and file names on one line, without control characters (core escapes `:` and `,`). */
 function safeProperties(properties: core.AnnotationProperties | undefined): core.AnnotationProperties | undefined {

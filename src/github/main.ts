@@ -27,7 +27,7 @@ import { keepsHistory, outsidePathPolicy, type RunContext, readRunContext } from
 import { reportDrift } from './drift-run.js';
 import { type ActionHistory, openActionHistory } from './history-sync.js';
 import { type ActionInputs, cacheModeFor, getInputs, simulateOption } from './inputs.js';
-import { log } from './log.js';
+import { log, progressLogger } from './log.js';
 import {
   annotateProblems,
   commentPointer,
@@ -171,7 +171,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     concurrency: inputs.concurrency,
     reference: inputs.reference ? await readReferenceResults(resolve(workdir, inputs.reference)) : undefined,
     simulate: simulateOption(inputs, workdir),
-    onProgress: undefined,
+    onProgress: progressLogger(),
   };
   const history = await openHistory(inputs, context);
   // Published with its cases.jsonl by the run; a base section is added to the same run's file.

@@ -74,7 +74,7 @@ export function createOpenAIClient(
     defaultQuery: provider.api_version === undefined ? undefined : { 'api-version': provider.api_version },
     timeout: provider.timeout_ms,
     maxRetries,
-    fetch: wrapFetch(createKeepAliveFetch()),
+    fetch: wrapFetch(createKeepAliveFetch(env)),
     logLevel: 'off',
   });
   return { client, secrets: apiKey === NO_KEY_PLACEHOLDER ? secrets : [apiKey, ...secrets] };

@@ -11,21 +11,49 @@ import { Readable } from 'node:stream';
 export const CALLER_SIGNAL = Symbol('tunegate.callerSignal');
 export type CallerAbortableInit = RequestInit & { [CALLER_SIGNAL]?: AbortSignal };
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+
+/**
+ * The proxy settings of `env` as node's agents take them (`proxyEnv`, Node ≥ 24.5: absolute-form requests
+ * for http, CONNECT tunnels for https, NO_PROXY honoured), or undefined when none is set.
+ */
+export function proxyEnvironment(env: Record<string, string | undefined>): Record<string, string> | undefined {
+  const set = PROXY_VARIABLES.filter((name) => env[name]).map((name) => [name, env[name] as string]);
+  return set.length > 0 ? Object.fromEntries(set) : undefined;
+}
+
 /**
  * A `fetch` for the openai SDK over node:http with keep-alive agents. Node's global fetch (undici)
  * costs about twice the CPU and far more memory per call; at thousands of calls per second that,
  * not the model, becomes the bottleneck. Event streams are passed through as they arrive; other
- * bodies are read whole.
+ * bodies are read whole. Requests go through the proxy `env` names (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
  */
-export function createKeepAliveFetch(): typeof fetch {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+export function createKeepAliveFetch(env: Record<string, string | undefined> = {}): typeof fetch {
+  const proxyEnv = proxyEnvironment(env);
+  const options = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
+  const agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
+  const send = sendWith(agents);
   return (input, init) => {
     const body = init?.body;
     if (body !== undefined && body !== null && typeof body !== 'string') {
-      // The SDK sends JSON strings for chat completions; anything else goes through the platform fetch.
-      return fetch(input, init);
+      // The SDK sends JSON strings for chat completions; a form or bytes (an upload) is encoded whole first,
+      // so it takes the same agents (and proxy). A stream is left to the platform's fetch.
+      if (body instanceof ReadableStream) return fetch(input, init);
+      const request = new Request(input, init);
+      return request
+        .arrayBuffer()
+        .then((bytes) => send(request.url, { ...init, headers: request.headers, body: Buffer.from(bytes) }));
     }
-    const url = new URL(input instanceof Request ? input.url : String(input));
+    return send(input instanceof Request ? input.url : String(input), init as SendInit | undefined);
+  };
+}
+
+type SendInit = Omit<RequestInit, 'body'> & { body?: string | Buffer | null };
+
+function sendWith(agents: { http: HttpAgent; https: HttpsAgent }) {
+  return (target: string, init: SendInit | undefined): Promise<Response> => {
+    const body = init?.body;
+    const url = new URL(target);
     const secure = url.protocol === 'https:';
     const headers = plainHeaders(init?.headers);
     if (body) headers['content-length'] = String(Buffer.byteLength(body));

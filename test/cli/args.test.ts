@@ -26,6 +26,7 @@ describe('parseCommandLine', () => {
         simulate: false,
         simConfig: undefined,
         markdown: undefined,
+        junit: undefined,
         reference: undefined,
         history: undefined,
         fragility: true,

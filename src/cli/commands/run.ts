@@ -17,6 +17,7 @@ import type { RunResults } from '../../report/types.js';
 import type { RunCliOptions } from '../args.js';
 import { stopOnInterrupt } from '../interrupts.js';
 import { type CliIo, VERSION } from '../io.js';
+import { writeJunitFile } from '../junit-file.js';
 import { createProgressRenderer } from '../progress.js';
 
 export async function runCommand(options: RunCliOptions, io: CliIo): Promise<number> {
@@ -82,6 +83,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
     const trend = history ? { history: (await readHistoryFile(history.path)).runs } : {};
     await writeFile(resolve(io.cwd, options.markdown), renderMarkdownReport(results, trend));
   }
+  if (options.junit) await writeJunitFile(resolve(io.cwd, options.junit), results, outDir);
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}${results.summary.incomplete ? ' (incomplete)' : ''}\n`);
   const outcome = gate(results, RUN_POLICY);
