@@ -31,6 +31,8 @@ export interface PromoteOptions {
   mode: ApplyPromotionOptions['mode'];
   repoDir: string;
   github?: ApplyPromotionOptions['github'];
+  /** For GitHub's REST API (a pull-request promotion): the CLI passes its proxy-aware fetch. */
+  fetch?: typeof fetch;
   /** Add the registry key when it does not exist yet (else a missing key is an error: a typo must not create one). */
   createKey?: boolean;
   run: RunSuitesOptions;
@@ -171,6 +173,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     message: `Promote ${options.model} for ${suite.name}\n\n${judgement.reasons.join('\n')}`,
     evidence: promotionEvidence(judgement.reasons, results, served),
     ...(options.github ? { github: options.github } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     // The ledger line, the accepted run and the suite's variant go into the promotion's own commit.
     companions: (pending) => [
       appendLineChange(ledger, JSON.stringify(entry({ ...pending, changed: true }))),

@@ -1,14 +1,13 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { promoteModel } from '../api/promote.js';
-import { followSuiteTraining, startSuiteTraining } from '../api/train.js';
+import { promotionTarget, trainCommand as runTraining } from '../api/train-command.js';
 import { loadOneSuite, type SuiteWithCases } from '../api/validate.js';
 import { TunegateError } from '../errors.js';
+import type { TrainingJob } from '../providers/fine-tune-types.js';
 import { codeSpan, escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
 import { textBlock } from '../report/markdown-blocks.js';
-import { jobLedgerDir, legacyLedgerDirs } from '../training/ledger.js';
-import { trainingSetFiles } from '../training/training-set.js';
 import { VERSION } from '../version.js';
 import { Output } from './constants.js';
 import { outsidePathPolicy, type RunContext } from './context.js';
@@ -33,23 +32,16 @@ async function oneSuite(inputs: ActionInputs, context: RunContext, workdir: stri
 export async function promoteCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
   if (!inputs.model) throw new TunegateError('input', 'input "model": set the candidate model id to promote');
   const loaded = await oneSuite(inputs, context, workdir);
-  const defaultBranch = process.env.GITHUB_BASE_REF || 'main';
+  const target =
+    inputs.promoteMode === 'pull-request'
+      ? promotionTarget({ ...process.env, GITHUB_REPOSITORY: `${context.owner}/${context.repo}` }, inputs.githubToken)
+      : undefined;
   const outcome = await promoteModel(loaded, {
     model: inputs.model,
     mode: inputs.promoteMode,
     createKey: inputs.createKey,
     repoDir: process.env.GITHUB_WORKSPACE ?? workdir,
-    ...(inputs.promoteMode === 'pull-request'
-      ? {
-          github: {
-            apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-            token: inputs.githubToken,
-            owner: context.owner,
-            repo: context.repo,
-            base: defaultBranch,
-          },
-        }
-      : {}),
+    ...(target ? { github: target } : {}),
     run: {
       outDir: resolve(workdir, inputs.out),
       version: VERSION,
@@ -87,26 +79,22 @@ export async function promoteCommand(inputs: ActionInputs, context: RunContext, 
 /** command: train — starts training on a built set (once), or follows a started job (resume). */
 export async function trainCommand(inputs: ActionInputs, context: RunContext, workdir: string): Promise<void> {
   const { suite } = await oneSuite(inputs, context, workdir);
-  const options = {
+  if (!inputs.job && !inputs.trainingSet)
+    throw new TunegateError('input', 'input "training-set" (to start) or "job" (to follow) is needed');
+  const outcome = await runTraining(suite, {
+    cwd: workdir,
     env: process.env,
-    ledgerDir: jobLedgerDir(workdir),
-    legacyLedgerDirs: legacyLedgerDirs(workdir),
-    uploadData: artifactUploader(process.env),
-  };
-  let id = inputs.job;
-  if (!id) {
-    if (!inputs.trainingSet)
-      throw new TunegateError('input', 'input "training-set" (to start) or "job" (to follow) is needed');
-    const files = trainingSetFiles(resolve(workdir, inputs.trainingSet));
-    const { job, started } = await startSuiteTraining(suite, files, 'fine-tune', options);
-    log.info(`Training job ${job.id} on ${job.backend} ${started ? 'started' : 'was already started'}.`);
-    id = job.id;
-  }
-  const job = await followSuiteTraining(suite, id, {
-    ...options,
+    ...(inputs.trainingSet ? { trainingSet: inputs.trainingSet } : {}),
+    ...(inputs.job ? { job: inputs.job } : {}),
+    verdict: 'fine-tune',
+    follow: true,
     intervalMs: inputs.pollSeconds * 1000,
+    uploadData: artifactUploader(process.env),
+    onStarted: (job, started) =>
+      log.info(`Training job ${job.id} on ${job.backend} ${started ? 'started' : 'was already started'}.`),
     onEvent: (e) => log.info(`${e.at} ${e.message}`),
   });
+  const job = outcome.done as TrainingJob;
   core.setOutput(Output.jobId, job.id);
   core.setOutput(Output.jobStatus, job.status);
   if (job.model) core.setOutput(Output.trainedModel, job.model);

@@ -31,6 +31,7 @@ export const Input = {
   triggerOn: 'trigger-on',
   createKey: 'create-key',
   fragility: 'fragility',
+  junit: 'junit',
 } as const;
 
 export const Output = {

@@ -54,6 +54,8 @@ export interface ActionInputs {
   createKey: boolean;
   /** Measure fragility for suites with a `fragility` section. */
   fragility: boolean;
+  /** Where to write the run's JUnit XML (relative to the working directory); empty: none. */
+  junit: string | undefined;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -181,6 +183,7 @@ export function getInputs(): ActionInputs {
     triggerOn: listInput(Input.triggerOn),
     createKey: flag(Input.createKey, false),
     fragility: flag(Input.fragility, true),
+    junit: core.getInput(Input.junit) || undefined,
   };
 }
 

@@ -2,8 +2,8 @@ import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive } from '../process-alive.js';
 import type { ScoredRecord } from '../scoring/types.js';
-import { newRunId, RESULTS_FILE, RUN_FOLDER_PREFIX, resultsJsonText } from './files.js';
 import { CASES_FILE, type CasesWriter, openCasesWriter } from './cases-file.js';
+import { newRunId, RESULTS_FILE, RUN_FOLDER_PREFIX, resultsJsonText } from './files.js';
 import type { RunResults } from './types.js';
 
 /**

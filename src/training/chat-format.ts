@@ -2,8 +2,9 @@
  * Checks for OpenAI's fine-tuning JSONL: chat (supervised) lines and DPO preference lines. Each check
  * returns every problem it finds, in words a person can act on, so a bad file is fixed in one pass.
  */
-import { parseJson } from '../suite/json-text.js';
+
 import { isRecord } from '../report/jsonl-file.js';
+import { parseJson } from '../suite/json-text.js';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 const MESSAGE_KEYS = new Set(['role', 'content', 'name', 'weight', 'tool_calls', 'tool_call_id', 'function_call']);

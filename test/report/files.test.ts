@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newRunId, RESULTS_FILE, writeResultsJson } from '../../src/report/files.js';
 import { CASES_FILE, openCasesWriter } from '../../src/report/cases-file.js';
+import { newRunId, RESULTS_FILE, writeResultsJson } from '../../src/report/files.js';
 import { stageRun } from '../../src/report/run-folder.js';
 import type { ScoredRecord } from '../../src/scoring/types.js';
 import { caseRecord } from '../scoring/records.js';

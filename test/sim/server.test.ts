@@ -143,12 +143,13 @@ describe('rate limit', () => {
   });
 
   it('refills at requests_per_second', async () => {
-    const sim = await start({ rate_limit: { requests_per_second: 20, burst: 1, headers: false } });
+    // One token every 500 ms: the second request comes long before it, even on a loaded machine.
+    const sim = await start({ rate_limit: { requests_per_second: 2, burst: 1, headers: false } });
     expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
     const limited = await post(sim.url, chat('m', 'question number 1'));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-ratelimit-remaining-requests')).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 550));
     expect((await post(sim.url, chat('m', 'question number 1'))).status).toBe(200);
   });
 

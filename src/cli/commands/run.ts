@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { gate, RUN_POLICY } from '../../api/gate.js';
 import { headCommit } from '../../api/git.js';
 import type { HistoryOptions } from '../../api/history.js';
+import { writeJunitFile } from '../../api/junit.js';
 import { readReferenceResults } from '../../api/reference.js';
 import { runSuites } from '../../api/run-suites.js';
 import { validateSuites } from '../../api/validate.js';
@@ -17,7 +18,6 @@ import type { RunResults } from '../../report/types.js';
 import type { RunCliOptions } from '../args.js';
 import { stopOnInterrupt } from '../interrupts.js';
 import { type CliIo, VERSION } from '../io.js';
-import { writeJunitFile } from '../junit-file.js';
 import { createProgressRenderer } from '../progress.js';
 
 export async function runCommand(options: RunCliOptions, io: CliIo): Promise<number> {

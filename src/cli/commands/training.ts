@@ -4,16 +4,15 @@ import { headCommit } from '../../api/git.js';
 import { DEFAULT_HISTORY_KEEP } from '../../api/history.js';
 import { promoteModel } from '../../api/promote.js';
 import { type RunningSimulator, readSimConfigFile, simulateSuites } from '../../api/simulate.js';
-import { followSuiteTraining, startSuiteTraining } from '../../api/train.js';
+import { promotionTarget, trainCommand, trainingSucceeded } from '../../api/train-command.js';
 import { buildSuiteTrainingSet } from '../../api/training-set.js';
 import { loadOneSuite, type SuiteWithCases } from '../../api/validate.js';
 import { ExitCode } from '../../errors.js';
 import type { TrainingJob } from '../../providers/fine-tune-types.js';
+import { createKeepAliveFetch } from '../../providers/http-fetch.js';
 import { prunedLines } from '../../report/drift-report.js';
 import { stripControl } from '../../report/escape.js';
 import { LEAK_RULES, type LeakCounts } from '../../training/decontaminate.js';
-import { jobLedgerDir, legacyLedgerDirs } from '../../training/ledger.js';
-import { trainingSetFiles } from '../../training/training-set.js';
 import type { TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
@@ -95,46 +94,33 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
 
 async function train(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
   const { suite } = await load();
-  const trainOptions = { env: io.env, ledgerDir: jobLedgerDir(io.cwd), legacyLedgerDirs: legacyLedgerDirs(io.cwd) };
-  let job: TrainingJob;
-  if (options.trainingSet) {
-    const files = trainingSetFiles(resolve(io.cwd, options.trainingSet));
-    const started = await startSuiteTraining(suite, files, options.verdict, trainOptions);
-    printJob(started.job, started.started, io);
-    if (!options.follow) return ExitCode.ok;
-    job = started.job;
-  } else {
-    job = { id: options.job as string, backend: '', status: 'queued', events: [] };
-  }
-  const done = await followSuiteTraining(suite, job.id, {
-    ...trainOptions,
+  const outcome = await trainCommand(suite, {
+    cwd: io.cwd,
+    env: io.env,
+    ...(options.trainingSet ? { trainingSet: options.trainingSet } : {}),
+    ...(options.job ? { job: options.job } : {}),
+    verdict: options.verdict,
+    follow: options.follow,
     intervalMs: 2_000,
+    fetch: createKeepAliveFetch(io.env),
+    onStarted: (job, started) => printJob(job, started, io),
     onEvent: (event) => io.stderr.write(`${event.at} ${event.message}\n`),
   });
-  printJob(done, undefined, io);
-  return done.status === 'succeeded' || done.status === 'dispatched' ? ExitCode.ok : ExitCode.runtime;
+  if (!outcome.done) return ExitCode.ok;
+  printJob(outcome.done, undefined, io);
+  return trainingSucceeded(outcome.done) ? ExitCode.ok : ExitCode.runtime;
 }
 
 async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<SuiteWithCases>): Promise<number> {
   const loaded = await load();
-  const token = io.env.GITHUB_TOKEN;
-  const [owner, repo] = (io.env.GITHUB_REPOSITORY ?? '').split('/');
+  const target = options.mode === 'pull-request' ? promotionTarget(io.env, io.env.GITHUB_TOKEN) : undefined;
   const outcome = await promoteModel(loaded, {
     model: options.model as string,
     mode: options.mode,
     repoDir: io.cwd,
     createKey: options.createKey,
-    ...(options.mode === 'pull-request' && token && owner && repo
-      ? {
-          github: {
-            apiUrl: io.env.GITHUB_API_URL ?? 'https://api.github.com',
-            token,
-            owner,
-            repo,
-            base: io.env.GITHUB_BASE_REF || 'main',
-          },
-        }
-      : {}),
+    fetch: createKeepAliveFetch(io.env),
+    ...(target ? { github: target } : {}),
     run: {
       outDir: resolve(io.cwd, options.out),
       version: VERSION,
