@@ -13,9 +13,15 @@ export function failedThresholds(results: RunResults): string[] {
   );
 }
 
-/** Suites whose verdict the policy (decision.fail_on) makes fail. */
+/**
+ * Suites whose own policy (decision.fail_on) fails them: on their verdict, or on drift from the accepted
+ * run when fail_on lists drift (a run made with --accept excepted).
+ */
 export function failingVerdicts(results: RunResults): string[] {
-  return results.suites.filter((s) => s.verdict.fails).map((s) => `${s.name}: ${s.verdict.decision}`);
+  return results.suites.flatMap((s) => [
+    ...(s.verdict.fails ? [`${s.name}: ${s.verdict.decision}`] : []),
+    ...(s.drift?.fails ? [`${s.name}: drift`] : []),
+  ]);
 }
 
 /** `suite: variant, variant` for every suite that drifted from its accepted reference run (with a history). */

@@ -8,6 +8,8 @@ function run(options: {
   verdictFails?: boolean;
   regressions?: number;
   drifted?: boolean;
+  /** The suite's own decision.fail_on lists drift. */
+  driftFails?: boolean;
   incomplete?: boolean;
 }): RunResults {
   const variant = {
@@ -18,7 +20,9 @@ function run(options: {
     name: 's',
     variants: { prompted: variant },
     verdict: { decision: 'keep_prompting', fails: options.verdictFails ?? false },
-    ...(options.drifted ? { drift: { status: 'drift', variants: { prompted: { drifted: true } } } } : {}),
+    ...(options.drifted
+      ? { drift: { status: 'drift', fails: options.driftFails ?? false, variants: { prompted: { drifted: true } } } }
+      : {}),
   };
   return {
     suites: [suite],
@@ -30,6 +34,15 @@ function run(options: {
 const policy = (...failOn: FailOn[]) => ({ failOn: new Set(failOn) });
 
 describe('gate', () => {
+  it("fails `tunegate run` on drift exactly when the suite's own fail_on lists drift", () => {
+    expect(gate(run({ drifted: true, driftFails: true }), RUN_POLICY)).toMatchObject({
+      passed: false,
+      exitCode: 1,
+      failures: ['verdicts the suites fail on: s: drift'],
+    });
+    expect(gate(run({ drifted: true, driftFails: false }), RUN_POLICY)).toMatchObject({ passed: true, exitCode: 0 });
+  });
+
   it('fails on each gate only when the policy names it', () => {
     const missed = run({ thresholdPass: false });
     expect(gate(missed, policy('threshold'))).toMatchObject({ passed: false, exitCode: 1 });
