@@ -11,6 +11,7 @@ import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
 import { FragilityRun } from './fragility-run.js';
 import { type HistoryOptions, openHistory } from './history.js';
 import { checkLifecycles, shutDownError } from './lifecycle.js';
+import type { ShardStamp } from './shard.js';
 import { measureSuites, openTally, type SuiteTally, tallyRecord } from './suite-tally.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -36,6 +37,8 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
    */
   fragility?: boolean;
   instructionRewordings?: ReadonlyMap<string, InstructionRewordings>;
+  /** Set when the inputs are one shard of the suites: results.json says which, for `merge`. */
+  shard?: ShardStamp;
 }
 
 interface SuiteState {
@@ -87,6 +90,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     version: _version,
     fragility: _fragility,
     instructionRewordings: _rewordings,
+    shard,
     ...runOptions
   } = options;
   // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
@@ -146,6 +150,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       simulated: suites.some((s) => s.simulated),
       cache_mode: effectiveCacheMode(options),
       suites,
+      ...(shard ? { shard } : {}),
       ...(historySummary ? { history: historySummary } : {}),
       summary: {
         calls: summary.total,

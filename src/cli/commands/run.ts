@@ -57,6 +57,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       onProgress: options.quiet ? undefined : progress.update,
       reference,
       fragility: options.fragility,
+      ...(options.shard ? { shard: { spec: options.shard, cwd: io.cwd } } : {}),
       ...(history ? { history } : {}),
       lifecycle: {
         now: io.now?.() ?? new Date(),
