@@ -1,4 +1,4 @@
-import { cp, readFile } from 'node:fs/promises';
+import { appendFile, cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/report/types.js';
@@ -163,5 +163,12 @@ decision: { monthly_requests: 100000, max_accuracy_loss: 0.05 }
     const history = await runCli(['run', suite, '--shard', '1/2', '--history', 'h.jsonl'], { cwd: dir });
     expect(history.code).toBe(2);
     expect(history.stderr).toContain('--shard cannot be combined with --history');
+  });
+
+  it('refuses shards of a dataset that has changed since (merge must see the case lists they split)', async () => {
+    await appendFile(join(dir, 'banking.jsonl'), '{"input":"where is my card","expected":"card_arrival"}\n');
+    const changed = await runCli(['merge', 'bad', 's1', 's2', 's3'], { cwd: dir });
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain('the suites (suite.yaml) or their datasets changed since the shards ran');
   });
 });
