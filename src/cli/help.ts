@@ -63,7 +63,8 @@ export const COMMANDS = {
       shard: text(
         'K/N',
         'evaluate only shard K of N (cases split by id, the same on every machine);',
-        '`tunegate merge` joins the N out dirs; fragility is not measured',
+        '`tunegate merge` joins the N out dirs and gates the run (a shard fails only',
+        'when its calls do); fragility is not measured',
       ),
       quiet: flag('no progress output'),
     },

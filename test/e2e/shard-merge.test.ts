@@ -76,6 +76,8 @@ variants:
 pricing:
   sim-big: { input: 2, output: 8 }
   sim-small: { input: 0.2, output: 0.8 }
+thresholds:
+  accuracy: { min: 0.88 }
 decision: { monthly_requests: 100000, max_accuracy_loss: 0.05 }
 `,
     );
@@ -89,6 +91,8 @@ decision: { monthly_requests: 100000, max_accuracy_loss: 0.05 }
         },
       );
       expect(shard.stderr).not.toMatch(/error/);
+      // A shard's gates rest on part of the cases: merge gates the run (its small variant misses 0.88 on all).
+      expect(shard.code).toBe(0);
     }
   });
 
@@ -122,6 +126,8 @@ decision: { monthly_requests: 100000, max_accuracy_loss: 0.05 }
   it('merges into the results.json, verdict and cases of the unsharded run', async () => {
     const merged = await runCli(['merge', 'merged', 's1', 's2', 's3', '--markdown', 'merged.md'], { cwd: dir });
     expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toMatch(/small: accuracy ≥ 0\.88, got 86\.0%/);
     const full: RunResults = JSON.parse(await readFile(join(dir, 'full', 'results.json'), 'utf8'));
     const result: RunResults = JSON.parse(await readFile(join(dir, 'merged', 'results.json'), 'utf8'));
     expect(result.shard).toBeUndefined();
