@@ -1,24 +1,18 @@
-import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
-import { pickVariants } from '../decision/verdict.js';
+import type { ReferenceVariant } from '../decision/types.js';
 import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan, type Plan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import type { Problem } from '../errors.js';
 import type { InstructionRewordings } from '../fragility/plan.js';
-import { fineTuneOffers } from '../providers/fine-tune-prices.js';
-import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
-import { loadTokenizer } from '../providers/tokens.js';
 import { stageRun } from '../report/run-folder.js';
-import type { RunResults, SuiteResult } from '../report/types.js';
-import { createMetricsAccumulator } from '../scoring/metrics.js';
-import { isErrorRecord } from '../scoring/record.js';
+import type { RunResults } from '../report/types.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
-import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
-import { type DecideFacts, decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import { FragilityRun } from './fragility-run.js';
-import { type HistoryOptions, type MeasuredSuite, openHistory } from './history.js';
-import { checkLifecycles, type ModelLifecycle, shutDownError } from './lifecycle.js';
+import { type HistoryOptions, openHistory } from './history.js';
+import { checkLifecycles, shutDownError } from './lifecycle.js';
+import type { ShardStamp } from './shard.js';
+import { measureSuites, openTally, type SuiteTally, tallyRecord } from './suite-tally.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
@@ -43,120 +37,13 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
    */
   fragility?: boolean;
   instructionRewordings?: ReadonlyMap<string, InstructionRewordings>;
-}
-
-interface VariantState {
-  metrics: ReturnType<typeof createMetricsAccumulator>;
-  /** 1 where the case was answered correctly, by case index. */
-  outcomes: Uint8Array;
-  /** 1 where the case was answered at all: the paired statistics pair only cases both variants answered. */
-  answered: Uint8Array;
+  /** Set when the inputs are one shard of the suites: results.json says which, for `merge`. */
+  shard?: ShardStamp;
 }
 
 interface SuiteState {
-  input: SuiteWithCases;
+  tally: SuiteTally;
   scorers: Scorer[];
-  variants: Map<string, VariantState>;
-  simulated: boolean;
-  /** Each variant's model shutdown, by variant name, when the run looked them up. */
-  lifecycle?: Record<string, ModelLifecycle>;
-}
-
-/**
- * Prefix sizes matter only to a `fine-tune` verdict, which needs a suite without a fine-tuned
- * candidate: other runs never load the tokenizer (tens of MB).
- */
-function needsPrefixTokens({ suite }: SuiteWithCases): boolean {
-  return pickVariants(suite.variants, suite.decision).candidate === null && suite.variants.some(hasPrefix);
-}
-
-function variantEvidence(state: SuiteState): VariantEvidence[] {
-  const { suite, cases } = state.input;
-  const countPrefix = needsPrefixTokens(state.input);
-  return suite.variants.map((variant) => {
-    const measured = state.variants.get(variant.name) as VariantState;
-    const metrics = measured.metrics.finish();
-    const lifecycle = state.lifecycle?.[variant.name];
-    const thresholds = [
-      ...evaluateThresholds(suite.thresholds, metrics),
-      ...(lifecycle ? shutdownThreshold(suite.thresholds, lifecycle.days_left) : []),
-    ];
-    return {
-      name: variant.name,
-      role: variant.role,
-      model: variant.model,
-      metrics,
-      thresholds,
-      passed: thresholds.every((t) => t.pass),
-      outcomes: measured.outcomes,
-      answered: measured.answered,
-      prefix_tokens: countPrefix ? prefixTokens(variant, cases[0]) : 0,
-    };
-  });
-}
-
-function suiteResult(
-  state: SuiteState,
-  evidence: VariantEvidence[],
-  reference: Record<string, ReferenceVariant> | undefined,
-  facts: DecideFacts,
-  fragility: FragilityRun,
-) {
-  const { suite, cases } = state.input;
-  const measuredFragility = fragility.finish(suite, pickVariants(evidence, suite.decision).baseline.name);
-  const decision = decideSuite(suite, state.input, evidence, reference, {
-    ...facts,
-    ...(measuredFragility ? { fragility: measuredFragility.evidence } : {}),
-  });
-  const variants: SuiteResult['variants'] = {};
-  for (const v of evidence) {
-    const spec = suite.variants.find((s) => s.name === v.name);
-    const query = spec ? priceQueryOf(suite, spec) : { model: v.model, platform: null, base_model: null };
-    const { price, source } = resolvePrice(query, suite.pricing);
-    const lifecycle = state.lifecycle?.[v.name];
-    variants[v.name] = {
-      role: v.role,
-      provider: spec?.provider ?? '',
-      model: v.model,
-      price: describePrice(price),
-      price_source: source,
-      metrics: v.metrics,
-      thresholds: v.thresholds,
-      passed: v.passed,
-      ...(lifecycle ? { lifecycle: { ...lifecycle } } : {}),
-      ...(measuredFragility?.variants[v.name] ? { fragility: measuredFragility.variants[v.name] } : {}),
-    };
-  }
-  const result: SuiteResult = {
-    name: suite.name,
-    file: suite.file,
-    ...(suite.description ? { description: suite.description } : {}),
-    task: suite.task.kind,
-    simulated: state.simulated,
-    dataset: { path: suite.dataset.path ?? null, cases: cases.length, sampled: suite.dataset.sample !== undefined },
-    variants,
-    comparison: decision.comparisons,
-    economics: decision.economics,
-    verdict: decision.verdict,
-    flipped_cases: {},
-    ...(measuredFragility ? { fragile_cases: measuredFragility.fragileCases } : {}),
-    passed: evidence.every((v) => v.passed) && !decision.verdict.fails,
-  };
-  return result;
-}
-
-/** Fills each comparison's flipped cases with their inputs and both answers, read back from cases.jsonl. */
-async function attachFlippedCases(casesPath: string, suites: SuiteResult[]): Promise<void> {
-  const wanted = suites.flatMap((suite) =>
-    Object.values(suite.comparison).map((c) => ({ suite: suite.name, ...c, ...c.flipped })),
-  );
-  const found = await readFlippedCases(casesPath, wanted);
-  for (const suite of suites) {
-    for (const name of Object.keys(suite.comparison)) {
-      const flipped = found.get(flippedKey(suite.name, name));
-      if (flipped) suite.flipped_cases[name] = flipped;
-    }
-  }
 }
 
 /** The run's plan with the fragility calls after every regular call: a run stopped early keeps its paired data. */
@@ -180,30 +67,19 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
   const startedAt = new Date();
   const states = new Map<string, SuiteState>();
   for (const input of inputs) {
-    const variants = new Map<string, VariantState>();
-    for (const v of input.suite.variants) {
-      variants.set(v.name, {
-        metrics: createMetricsAccumulator(input.suite.task),
-        outcomes: new Uint8Array(input.cases.length),
-        answered: new Uint8Array(input.cases.length),
-      });
-    }
     const scorers = await buildScorers(input.suite.scoring, input.suite.task);
-    states.set(input.suite.name, { input, scorers, variants, simulated: false });
+    states.set(input.suite.name, { tally: openTally(input), scorers });
   }
   const run = stageRun(options.outDir);
   const fragility = new FragilityRun(options.fragility === false ? [] : inputs, options.instructionRewordings);
   const onRecord: RunOptions['onRecord'] = async (record, call: PlannedCall) => {
     const state = states.get(record.suite);
-    const variant = state?.variants.get(record.variant);
-    if (!state || !variant) return;
+    if (!state?.tally.variants.has(record.variant)) return;
     const scored = await scoreRecord(record, state.scorers, call.case.fields);
-    if (record.simulated) state.simulated = true;
+    if (record.simulated) state.tally.simulated = true;
     // A fragility call measures the variant's steadiness, not its accuracy: it stays out of the metrics.
     if (fragility.record(call, scored)) return;
-    variant.metrics.add(scored);
-    if (!isErrorRecord(scored)) variant.answered[record.index] = 1;
-    if (scored.correct) variant.outcomes[record.index] = 1;
+    tallyRecord(state.tally, record.index, scored);
     await run.cases.write(scored);
   };
   const {
@@ -214,6 +90,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     version: _version,
     fragility: _fragility,
     instructionRewordings: _rewordings,
+    shard,
     ...runOptions
   } = options;
   // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
@@ -227,7 +104,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
         for (const warning of check.warnings) lifecycle.onWarning?.(warning);
         for (const [name, byVariant] of check.bySuite) {
           const state = states.get(name);
-          if (state) state.lifecycle = byVariant;
+          if (state) state.tally.lifecycle = byVariant;
         }
       }
     : undefined;
@@ -240,27 +117,17 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       beforeFirstCall,
     });
     await run.cases.close();
-    if (inputs.some(needsPrefixTokens)) await loadTokenizer();
-    const measured = [...states.values()].map((state): MeasuredSuite => {
-      const evidence = variantEvidence(state);
-      const name = state.input.suite.name;
-      const accepted = reference?.[name] ?? history?.retrainReference(name);
-      const { suite, cases } = state.input;
-      // The verdict is told the shutdowns and the date they were counted from; it reads no clock itself.
-      const facts: DecideFacts = {
-        fineTuneOffers: fineTuneOffers(),
+    // The verdict is told the shutdowns and the date they were counted from; it reads no clock itself.
+    const measured = await measureSuites(
+      [...states.values()].map((state) => state.tally),
+      {
+        casesPath: run.casesPath,
+        referenceOf: (name) => reference?.[name] ?? history?.retrainReference(name),
         today: (lifecycle?.now ?? startedAt).toISOString().slice(0, 10),
-        ...(state.lifecycle ? { lifecycle: state.lifecycle } : {}),
-      };
-      return {
-        suite,
-        caseIds: cases.map((c) => c.id),
-        evidence,
-        result: suiteResult(state, evidence, accepted, facts, fragility),
-      };
-    });
+        fragilityOf: (suite, baseline) => fragility.finish(suite, baseline),
+      },
+    );
     const suites = measured.map((m) => m.result);
-    await attachFlippedCases(run.casesPath, suites);
     const finishedAt = new Date();
     // Drift of every suite against the history, then the run appended to it.
     const historySummary = history
@@ -283,6 +150,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       simulated: suites.some((s) => s.simulated),
       cache_mode: effectiveCacheMode(options),
       suites,
+      ...(shard ? { shard } : {}),
       ...(historySummary ? { history: historySummary } : {}),
       summary: {
         calls: summary.total,

@@ -48,6 +48,12 @@ export interface GatePolicy {
  */
 export const RUN_POLICY: GatePolicy = { failOn: new Set(['threshold', 'verdict']) };
 
+/**
+ * One shard of a run (`run --shard K/N`) fails only when the run itself failed: its gates and verdict
+ * rest on part of the cases, so `merge` gates the whole run instead.
+ */
+export const SHARD_POLICY: GatePolicy = { failOn: new Set(['never']) };
+
 export interface GateOutcome {
   /** Why the run itself failed (interrupted, budget reached, a provider down), or null. */
   runtime: string | null;

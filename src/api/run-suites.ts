@@ -1,10 +1,16 @@
 import type { RunResults } from '../report/types.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
 import { prepareRewordings } from './fragility-instructions.js';
+import { type ShardSpec, selectShard, shardStamp } from './shard.js';
 import { type RunningSimulator, startSuitesSimulator } from './simulate.js';
 import type { SuiteWithCases } from './validate.js';
 
-export interface RunSuitesOptions extends EvaluateOptions {
+export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard'> {
+  /**
+   * Evaluate only this shard's cases (see shard.ts), run from `cwd` (the stamp names the suite files
+   * relative to it). Fragility is not measured in a sharded run.
+   */
+  shard?: { spec: ShardSpec; cwd: string };
   /**
    * Run on the built-in simulator; `configPath` sets its behaviour (else the suites' models answer
    * correctly, but for the `unserved` ones, which answer 404 unless a training job made them).
@@ -21,7 +27,11 @@ export interface RunSuitesOptions extends EvaluateOptions {
  * always stopped). The one path the CLI and the Action share.
  */
 export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOptions): Promise<RunResults> {
-  const { simulate, onSimulator, onRewordingsWritten, ...evaluateOptions } = options;
+  const { simulate, onSimulator, onRewordingsWritten, shard, ...rest } = options;
+  const evaluateOptions: EvaluateOptions = shard
+    ? { ...rest, fragility: false, shard: shardStamp(suites, shard.spec, shard.cwd) }
+    : rest;
+  const evaluated = shard ? selectShard(suites, shard.spec) : suites;
   let simulator: RunningSimulator | undefined;
   if (simulate) {
     simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir);
@@ -39,7 +49,10 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
               ...(onRewordingsWritten ? { onWritten: onRewordingsWritten } : {}),
             },
           );
-    return await evaluate(suites, { ...evaluateOptions, ...(instructionRewordings ? { instructionRewordings } : {}) });
+    return await evaluate(evaluated, {
+      ...evaluateOptions,
+      ...(instructionRewordings ? { instructionRewordings } : {}),
+    });
   } finally {
     await simulator?.close();
   }

@@ -1,4 +1,5 @@
 import { DEFAULT_HISTORY_KEEP } from '../api/history.js';
+import { parseShard, type ShardSpec } from '../api/shard.js';
 import { CACHE_MODES } from '../engine/cache-mode.js';
 import type { CacheMode } from '../engine/types.js';
 import { type FlagValues, parseFlags, unknownCommand, usageError } from './flags.js';
@@ -21,7 +22,17 @@ export interface RunCliOptions {
   history: HistoryCliOptions | undefined;
   /** Measure fragility for suites with a `fragility` section (false: `--no-fragility`). */
   fragility: boolean;
+  /** Evaluate only this shard of the cases (`--shard K/N`). */
+  shard: ShardSpec | undefined;
   quiet: boolean;
+}
+
+export interface MergeCliOptions {
+  out: string;
+  dirs: string[];
+  markdown: string | undefined;
+  junit: string | undefined;
+  reference: string | undefined;
 }
 
 export interface HistoryCliOptions {
@@ -76,6 +87,7 @@ export type ParsedCommand =
   | { command: 'report'; options: ReportCliOptions }
   | { command: 'run' | 'validate'; options: RunCliOptions }
   | { command: 'sim'; options: SimCliOptions }
+  | { command: 'merge'; options: MergeCliOptions }
   | { command: LoopCommand; options: LoopCliOptions };
 
 export const INIT_TASKS = ['classification'] as const;
@@ -162,6 +174,29 @@ function reportOptions(positionals: string[], str: (name: string) => string | un
   return { history, html: str('html'), markdown: str('markdown') };
 }
 
+function mergeOptions(positionals: string[], str: (name: string) => string | undefined): MergeCliOptions {
+  const [out, ...dirs] = positionals;
+  if (out === undefined || dirs.length === 0) {
+    throw usageError('"tunegate merge" needs OUT and at least one shard folder: tunegate merge OUT DIR...', 'merge');
+  }
+  return { out, dirs, markdown: str('markdown'), junit: str('junit'), reference: str('reference') };
+}
+
+/** `--shard K/N`; a shard records no history: each would remember a part of the run as the whole. */
+function shardOption(values: FlagValues, raw: string | undefined): ShardSpec | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof values.history === 'string') {
+    throw usageError(
+      '--shard cannot be combined with --history: a shard is only part of a run and must not be remembered as one',
+    );
+  }
+  try {
+    return parseShard(raw);
+  } catch (error) {
+    throw usageError((error as Error).message, 'run');
+  }
+}
+
 function initOptions(positionals: string[], str: (name: string) => string | undefined): InitCliOptions {
   if (positionals.length > 1) throw usageError('"tunegate init" takes at most one folder', 'init');
   const task = str('task') ?? 'classification';
@@ -202,6 +237,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
     };
   }
   if (command === 'report') return { command, options: reportOptions(parsed.positionals, str) };
+  if (command === 'merge') return { command, options: mergeOptions(parsed.positionals, str) };
   if (parsed.positionals.length === 0) throw usageError(`"tunegate ${command}" needs at least one suite file or glob`);
   if ((LOOP_COMMANDS as readonly string[]).includes(command)) {
     return {
@@ -224,6 +260,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       reference: str('reference'),
       history: historyOptions(values),
       fragility: values['no-fragility'] !== true,
+      shard: shardOption(values, str('shard')),
       quiet: values.quiet === true,
     },
   };

@@ -60,7 +60,22 @@ export const COMMANDS = {
       accept: flag('make this run the accepted reference of its suites (needs --history)'),
       'history-keep': text('N', 'runs kept per suite in the history (default 365); older ones are pruned'),
       'no-fragility': flag("skip the suites' fragility measurement (their perturbed calls)"),
+      shard: text(
+        'K/N',
+        'evaluate only shard K of N (cases split by id, the same on every machine);',
+        '`tunegate merge` joins the N out dirs and gates the run (a shard fails only',
+        'when its calls do); fragility is not measured',
+      ),
       quiet: flag('no progress output'),
+    },
+  },
+  merge: {
+    usage: 'OUT DIR... [options]',
+    summary: 'join the out dirs of `run --shard K/N` into the results of one run',
+    flags: {
+      markdown: text('FILE', 'also write the Markdown summary to FILE'),
+      junit: text('FILE', 'also write JUnit XML to FILE'),
+      reference: text('FILE', 'as for `run --reference`: results.json of the accepted models'),
     },
   },
   validate: {

@@ -1,6 +1,7 @@
 import { ExitCode, TunegateError } from '../errors.js';
 import { parseCommandLine } from './args.js';
 import { initCommand } from './commands/init.js';
+import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
@@ -28,6 +29,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await simCommand(parsed.options, io);
       case 'init':
         return await initCommand(parsed.options, io);
+      case 'merge':
+        return await mergeCommand(parsed.options, io);
       case 'report':
         return await reportCommand(parsed.options, io);
       default:

@@ -125,6 +125,8 @@ export interface RunResults {
   /** How the response cache was used: `use` (stored answers replayed), `refresh` (every model called, answers stored), `off`. */
   cache_mode: CacheMode;
   suites: SuiteResult[];
+  /** Set on one shard of a run (`--shard K/N`): its suites hold only that shard's cases; `merge` joins them. */
+  shard?: { index: number; count: number; suite_case_ids_hash: string; suite_files: string[] };
   /** Set when the run used a history (`--history`). */
   history?: HistorySummary;
   /** On a pull request: the same suites on the base commit, compared variant by variant. */

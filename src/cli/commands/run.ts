@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { gate, RUN_POLICY } from '../../api/gate.js';
+import { gate, RUN_POLICY, SHARD_POLICY } from '../../api/gate.js';
 import { headCommit } from '../../api/git.js';
 import type { HistoryOptions } from '../../api/history.js';
 import { writeJunitFile } from '../../api/junit.js';
@@ -57,6 +57,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       onProgress: options.quiet ? undefined : progress.update,
       reference,
       fragility: options.fragility,
+      ...(options.shard ? { shard: { spec: options.shard, cwd: io.cwd } } : {}),
       ...(history ? { history } : {}),
       lifecycle: {
         now: io.now?.() ?? new Date(),
@@ -86,7 +87,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   if (options.junit) await writeJunitFile(resolve(io.cwd, options.junit), results, outDir);
   io.stdout.write(`${renderConsoleReport(results)}\n`);
   io.stdout.write(`results: ${resultsPath}${results.summary.incomplete ? ' (incomplete)' : ''}\n`);
-  const outcome = gate(results, RUN_POLICY);
+  const outcome = gate(results, options.shard ? SHARD_POLICY : RUN_POLICY);
   if (outcome.runtime) io.stderr.write(`error: ${outcome.runtime}; see cases.jsonl for the errors\n`);
   return outcome.exitCode;
 }
