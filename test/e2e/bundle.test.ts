@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BANKING_SAMPLE, tempDir } from './helpers.js';
@@ -7,9 +7,14 @@ import { BANKING_SAMPLE, tempDir } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 
-function runBundled(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `nodeArgs` go before the CLI's path; `env` adds to a bare PATH (no provider keys: nothing is asked over the network). */
+function runBundled(
+  args: string[],
+  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' } });
+    const env = { PATH: process.env.PATH ?? '', ...options.env };
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { cwd: root, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -65,5 +70,31 @@ describe('the bundled CLI (dist/cli.js)', () => {
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+  });
+
+  it('loads only the entry and the argument parser for --version and --help: no engine, SDK or tokenizer', async () => {
+    for (const args of [['--version'], ['--help']]) {
+      const recorder = join(root, 'scripts', 'record-loads.mjs');
+      const { code, stderr } = await runBundled(args, { nodeArgs: ['--import', recorder] });
+      expect(code).toBe(0);
+      const line = stderr.split('\n').find((text) => text.startsWith('tunegate-loads '));
+      const files: string[] = JSON.parse(line?.slice('tunegate-loads '.length) ?? 'null');
+      expect(files).toContain(cli);
+      const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+      const bytes = sizes.reduce((sum, size) => sum + size, 0);
+      // Today about 16 KB; the whole CLI with its dependencies is over 4 MB.
+      expect(bytes, `tunegate ${args.join(' ')} loads ${files.length} files`).toBeLessThan(64 * 1024);
+    }
+  });
+
+  it("turns on Node's compile cache, so later starts read compiled code instead of compiling it again", async () => {
+    const tmp = await tempDir();
+    const { code } = await runBundled(['validate', 'evals/banking77.yaml'], { env: { TMPDIR: tmp } });
+    expect(code).toBe(0);
+    // Node keeps the cache in <os.tmpdir()>/node-compile-cache/<node version and flags>/<one file per module>.
+    const [versionDir] = await readdir(join(tmp, 'node-compile-cache'));
+    expect(versionDir).toBeDefined();
+    const entries = await readdir(join(tmp, 'node-compile-cache', versionDir ?? ''));
+    expect(entries.length).toBeGreaterThan(3);
   });
 });
