@@ -4,11 +4,17 @@ import { historyVariant, type SortedCaseList, type SortedOutcomes, sortCaseList,
 import { type SuiteReference, storedCounts, storedOutcomes, suiteReferences } from '../history/select.js';
 import { appendHistoryFile, readHistoryFile } from '../history/store.js';
 import type { HistoryEntry, ParsedHistory } from '../history/text.js';
-import { type CacheMode, HISTORY_VERSION, type HistoryRun, type HistoryVariant } from '../history/types.js';
+import {
+  type CacheMode,
+  DEFAULT_HISTORY_KEEP,
+  HISTORY_VERSION,
+  type HistoryRun,
+  type HistoryVariant,
+} from '../history/types.js';
 import type { HistorySummary, SuiteResult } from '../report/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 
-export const DEFAULT_HISTORY_KEEP = 365;
+export { DEFAULT_HISTORY_KEEP };
 
 /** Where and how a run is remembered: the CLI and the Action pass the same option. */
 export interface HistoryOptions {

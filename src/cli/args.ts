@@ -1,7 +1,7 @@
-import { DEFAULT_HISTORY_KEEP } from '../api/history.js';
 import { parseShard, type ShardSpec } from '../api/shard.js';
 import { CACHE_MODES } from '../engine/cache-mode.js';
 import type { CacheMode } from '../engine/types.js';
+import { DEFAULT_HISTORY_KEEP } from '../history/types.js';
 import { type FlagValues, parseFlags, unknownCommand, usageError } from './flags.js';
 import { COMMAND_NAMES, type CommandName } from './help.js';
 

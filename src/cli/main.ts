@@ -1,16 +1,13 @@
 import { ExitCode, TunegateError } from '../errors.js';
 import { parseCommandLine } from './args.js';
-import { initCommand } from './commands/init.js';
-import { mergeCommand } from './commands/merge.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { simCommand } from './commands/sim.js';
-import { trainingCommand } from './commands/training.js';
-import { validateCommand } from './commands/validate.js';
 import { commandHelp, globalHelp } from './help.js';
 import { type CliIo, VERSION } from './io.js';
 
-/** argv → command → exit code. Never throws: every failure becomes a message and a code. */
+/**
+ * argv → command → exit code. Never throws: every failure becomes a message and a code.
+ * Each command's module is imported only when that command runs, so `--version` and `--help` load none
+ * of the engine, providers, tokenizer or price tables (the bundle puts them in chunks: scripts/build.mjs).
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const parsed = parseCommandLine(argv);
@@ -22,19 +19,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(`tunegate ${VERSION}\n`);
         return ExitCode.ok;
       case 'run':
-        return await runCommand(parsed.options, io);
+        return await (await import('./commands/run.js')).runCommand(parsed.options, io);
       case 'validate':
-        return await validateCommand(parsed.options, io);
+        return await (await import('./commands/validate.js')).validateCommand(parsed.options, io);
       case 'sim':
-        return await simCommand(parsed.options, io);
+        return await (await import('./commands/sim.js')).simCommand(parsed.options, io);
       case 'init':
-        return await initCommand(parsed.options, io);
+        return await (await import('./commands/init.js')).initCommand(parsed.options, io);
       case 'merge':
-        return await mergeCommand(parsed.options, io);
+        return await (await import('./commands/merge.js')).mergeCommand(parsed.options, io);
       case 'report':
-        return await reportCommand(parsed.options, io);
+        return await (await import('./commands/report.js')).reportCommand(parsed.options, io);
       default:
-        return await trainingCommand(parsed.command, parsed.options, io);
+        return await (await import('./commands/training.js')).trainingCommand(parsed.command, parsed.options, io);
     }
   } catch (error) {
     if (error instanceof TunegateError) {

@@ -6,6 +6,9 @@
  */
 export const HISTORY_VERSION = 1;
 
+/** Runs kept per suite in the history file unless told otherwise. */
+export const DEFAULT_HISTORY_KEEP = 365;
+
 export type CacheMode = 'use' | 'refresh' | 'off';
 export type DriftStatus = 'none' | 'drift' | 'recovered' | 'no-history';
 

@@ -1,4 +1,4 @@
-import { fineTunedBase, withoutDate } from './pricing.js';
+import { fineTunedBase, withoutDate } from './model-ids.js';
 
 /**
  * Context windows in tokens (prompt and completion together), from OpenAI's model pages

@@ -1,10 +1,10 @@
 export { createAttemptClient, createModelClient } from './client.js';
 export { type FineTuneOffer, fineTuneOffers } from './fine-tune-prices.js';
 export { GENAI_PRICES_VERSION } from './genai-prices.js';
+export { fineTunedBase } from './model-ids.js';
 export {
   costOfCall,
   describePrice,
-  fineTunedBase,
   type PriceQuery,
   priceQueryOf,
   type ResolvedPrice,

@@ -1,5 +1,5 @@
 import type { ProviderSpec, VariantSpec } from '../suite/types.js';
-import { createOpenAIClient } from './client.js';
+import type { createOpenAIClient } from './client.js';
 import type { LifecycleCache, ProviderAnswer } from './lifecycle-cache.js';
 import { builtInLifecycle } from './lifecycle-table.js';
 import { baseModelOf, platformOf } from './platform.js';
@@ -54,9 +54,11 @@ async function askProvider(provider: ProviderSpec, model: string, lookup: Lifecy
   const key = `${endpointKey(provider)} ${model}`;
   const cached = lookup.cache.get(key);
   if (cached) return cached.answer;
+  // The SDK loads only when a provider is asked: `validate` without keys (and --version) never pays for it.
+  const { createOpenAIClient: createClient } = await import('./client.js');
   let client: ReturnType<typeof createOpenAIClient>['client'];
   try {
-    client = createOpenAIClient(provider, lookup.env, undefined, 0).client;
+    client = createClient(provider, lookup.env, undefined, 0).client;
   } catch {
     return undefined; // no key: nothing to ask with
   }

@@ -5,20 +5,6 @@ import { GENAI_PRICES_SOURCE, genaiPrice } from './genai-prices.js';
 import { baseModelOf, platformOf } from './platform.js';
 import type { TokenUsage } from './types.js';
 
-const DATE_SUFFIX = /-\d{4}-\d{2}-\d{2}$/;
-
-/** `gpt-4.1-2025-04-14` → `gpt-4.1`; other ids unchanged. */
-export function withoutDate(model: string): string {
-  return model.replace(DATE_SUFFIX, '');
-}
-
-/** The base model of a fine-tuned id (`ft:<base>:org:suffix:id`), without its date; null for other ids. */
-export function fineTunedBase(model: string): string | null {
-  if (!model.startsWith('ft:')) return null;
-  const base = model.split(':')[1];
-  return base ? withoutDate(base) : null;
-}
-
 /** What pricing needs to know of a model: its id, who serves it, and the base it was fine-tuned from. */
 export interface PriceQuery {
   model: string;

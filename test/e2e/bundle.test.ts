@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BANKING_SAMPLE, tempDir } from './helpers.js';
@@ -7,9 +7,14 @@ import { BANKING_SAMPLE, tempDir } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 
-function runBundled(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `nodeArgs` go before the CLI's path; `env` adds to a bare PATH (no provider keys: nothing is asked over the network). */
+function runBundled(
+  args: string[],
+  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' } });
+    const env = { PATH: process.env.PATH ?? '', ...options.env };
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { cwd: root, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -65,5 +70,37 @@ describe('the bundled CLI (dist/cli.js)', () => {
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+  });
+
+  it('loads only what the command needs: the parser for --version/--help; no SDK or price tables for validate', async () => {
+    // Today about 16 KB, 16 KB and 470 KB; the CLI with all its dependencies is over 4 MB, and the openai SDK
+    // plus the price tables alone are 850 KB.
+    const limits: [string[], number][] = [
+      [['--version'], 64 * 1024],
+      [['--help'], 64 * 1024],
+      [['validate', 'evals/banking77.yaml'], 800 * 1024],
+    ];
+    const recorder = join(root, 'scripts', 'record-loads.mjs');
+    for (const [args, limit] of limits) {
+      const { code, stderr } = await runBundled(args, { nodeArgs: ['--import', recorder] });
+      expect(code).toBe(0);
+      const line = stderr.split('\n').find((text) => text.startsWith('tunegate-loads '));
+      const files: string[] = JSON.parse(line?.slice('tunegate-loads '.length) ?? 'null');
+      expect(files).toContain(cli);
+      const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+      const bytes = sizes.reduce((sum, size) => sum + size, 0);
+      expect(bytes, `tunegate ${args.join(' ')} loads ${files.length} files`).toBeLessThan(limit);
+    }
+  });
+
+  it("turns on Node's compile cache, so later starts read compiled code instead of compiling it again", async () => {
+    const tmp = await tempDir();
+    const { code } = await runBundled(['validate', 'evals/banking77.yaml'], { env: { TMPDIR: tmp } });
+    expect(code).toBe(0);
+    // Node keeps the cache in <os.tmpdir()>/node-compile-cache/<node version and flags>/<one file per module>.
+    const [versionDir] = await readdir(join(tmp, 'node-compile-cache'));
+    expect(versionDir).toBeDefined();
+    const entries = await readdir(join(tmp, 'node-compile-cache', versionDir ?? ''));
+    expect(entries.length).toBeGreaterThan(3);
   });
 });

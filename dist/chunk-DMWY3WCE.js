@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createRequire as __tgCreateRequire } from 'node:module';
+const require = __tgCreateRequire(import.meta.url);
+var o="0.1.0";export{o as a};
