@@ -1,4 +1,4 @@
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { pickVariants } from '../decision/verdict.js';
@@ -7,6 +7,7 @@ import { instructionRewordingPrompt, parseRewordings } from '../fragility/instru
 import type { InstructionRewordings } from '../fragility/plan.js';
 import { createModelClient } from '../providers/client.js';
 import type { ModelClient } from '../providers/types.js';
+import { pathExists } from '../read-if-exists.js';
 import { loadInstructionVariants } from '../suite/instruction-variants.js';
 import type { LoadedSuite, ProviderSpec } from '../suite/types.js';
 
@@ -27,13 +28,6 @@ export function rewordingsFile(suite: LoadedSuite): string {
   return join(suite.dir, `${basename(suite.file, extname(suite.file))}.rewordings.yaml`);
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * The instruction rewordings of each suite that perturbs its baseline's system prompt: read from the
  * file, or written once by the teacher (the baseline variant) next to the suite, for review, and reused
@@ -52,7 +46,7 @@ export async function prepareRewordings(
     if (system === undefined || system === '') continue;
     const file = rewordingsFile(suite);
     let variants = spec.instruction_variants;
-    if (!variants && (await exists(file))) variants = await loadInstructionVariants(file);
+    if (!variants && (await pathExists(file))) variants = await loadInstructionVariants(file);
     if (!variants) {
       variants = await askTeacher(suite, teacher.name, system, options);
       await writeFile(file, rewordingsYaml(system, variants));

@@ -1,6 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TunegateError } from '../errors.js';
+import { readTextIfExists } from '../read-if-exists.js';
 import { replaceFile } from '../replace-file.js';
 
 /** An uploaded file as kept between runs (the bytes as base64). */
@@ -30,13 +31,13 @@ export interface SimSnapshot {
 
 /** The saved state, or undefined when none was saved yet. A damaged file says what to do. */
 export async function readSimState(file: string): Promise<SimSnapshot | undefined> {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextIfExists(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new TunegateError('sim-state', `cannot read the simulator state ${file}: ${(error as Error).message}`);
   }
+  if (text === undefined) return undefined;
   try {
     const parsed = JSON.parse(text) as SimSnapshot;
     if (parsed?.version === 1 && Array.isArray(parsed.jobs) && Array.isArray(parsed.files)) return parsed;

@@ -1,5 +1,6 @@
-import { access, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '../read-if-exists.js';
 
 /**
  * Where a suite may read files: its repository (the nearest ancestor of the suite file holding
@@ -19,17 +20,10 @@ export interface Workspace {
   forbidden: boolean;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Nearest ancestor of `dir` (itself included) holding `.git`, else `dir`; as a real path. */
 export async function repositoryRoot(dir: string): Promise<string> {
   for (let current = dir; ; current = path.dirname(current)) {
-    if (await exists(path.join(current, '.git'))) return realpathLoose(current);
+    if (await pathExists(path.join(current, '.git'))) return realpathLoose(current);
     if (path.dirname(current) === current) return realpathLoose(dir);
   }
 }

@@ -1,5 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextIfExists } from '../read-if-exists.js';
 import { replaceFile } from '../replace-file.js';
 
 /**
@@ -29,12 +30,7 @@ export function insideRepo(repoDir: string, file: string): string | undefined {
 /** Applies a change to the file on disk (created with its folder when missing; replaced atomically). */
 export async function applyLocally(repoDir: string, change: FileChange): Promise<string> {
   const file = path.resolve(repoDir, change.file);
-  let current: string | undefined;
-  try {
-    current = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const current = await readTextIfExists(file);
   await mkdir(path.dirname(file), { recursive: true });
   await replaceFile(file, change.update(current));
   return file;

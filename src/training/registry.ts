@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   isMap,
@@ -13,6 +13,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { TunegateError } from '../errors.js';
+import { readTextIfExists } from '../read-if-exists.js';
 import { replaceFile } from '../replace-file.js';
 import { parseJson } from '../suite/json-text.js';
 
@@ -46,9 +47,8 @@ function keyPath(key: string): string[] {
 /** The registry file's text, or undefined when it does not exist. */
 export async function readRegistryText(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await readTextIfExists(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new TunegateError(CODE, `cannot read the registry ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, TunegateError } from '../../errors.js';
+import { pathExists } from '../../read-if-exists.js';
 import { stripControl } from '../../report/escape.js';
 import type { InitCliOptions } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -32,15 +33,6 @@ function namesFor(name: string): InitNames {
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `tunegate init [DIR]`: writes a suite that runs offline, and never overwrites a file. */
 export async function initCommand(options: InitCliOptions, io: CliIo): Promise<number> {
   const root = resolve(io.cwd, options.dir);
@@ -62,7 +54,7 @@ export async function initCommand(options: InitCliOptions, io: CliIo): Promise<n
     ['.github/workflows/tunegate.yml', workflowYaml(names)],
   ];
   const taken: string[] = [];
-  for (const [file] of files) if (await exists(join(root, file))) taken.push(file);
+  for (const [file] of files) if (await pathExists(join(root, file))) taken.push(file);
   if (taken.length > 0) {
     throw new TunegateError(
       'init-exists',
