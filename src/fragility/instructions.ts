@@ -5,6 +5,10 @@
 import { cleanVariants } from '../suite/instruction-variants.js';
 import { parseJson } from '../suite/json-text.js';
 
+const ASKS = /^Rewrite the system prompt below in (\d+) different ways\./;
+const OPEN = '<system_prompt>';
+const CLOSE = '</system_prompt>';
+
 /** What the teacher is asked, to write `count` rewordings of `system` (answered as a JSON array). */
 export function instructionRewordingPrompt(system: string, count: number): string {
   return [
@@ -13,10 +17,22 @@ export function instructionRewordingPrompt(system: string, count: number): strin
     'written, add nothing and leave nothing out; change only the wording and the order of sentences.',
     `Answer with a JSON array of ${count} strings and nothing else.`,
     '',
-    '<system_prompt>',
+    OPEN,
     system,
-    '</system_prompt>',
+    CLOSE,
   ].join('\n');
+}
+
+/**
+ * The prompt and count of a message made by instructionRewordingPrompt, or null for any other message
+ * (the simulator's teacher answers such a request as a real model would).
+ */
+export function rewordingRequestOf(message: string): { system: string; count: number } | null {
+  const count = ASKS.exec(message);
+  const start = message.indexOf(`\n${OPEN}\n`);
+  const end = message.lastIndexOf(`\n${CLOSE}`);
+  if (!count || start < 0 || end < start) return null;
+  return { system: message.slice(start + OPEN.length + 2, end), count: Number(count[1]) };
 }
 
 /** The rewordings in a teacher's answer: a JSON array (fenced or not), else a numbered or bulleted list. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
-import { instructionRewordingPrompt, parseRewordings } from '../../src/fragility/instructions.js';
+import { instructionRewordingPrompt, parseRewordings, rewordingRequestOf } from '../../src/fragility/instructions.js';
 import { permuteExamples, permuteLabelList } from '../../src/fragility/perturb-prompt.js';
 import { loadInstructionVariants, parseInstructionVariants } from '../../src/suite/instruction-variants.js';
 
@@ -132,5 +132,12 @@ describe('instruction rewordings', () => {
       'Third.',
     ]);
     expect(parseRewordings('no list here')).toEqual([]);
+  });
+
+  it('recognises its own request (for the simulated teacher), the prompt whole, and nothing else', () => {
+    const system = 'Pick a label.\n\nLabels:\n- a\n- b';
+    expect(rewordingRequestOf(instructionRewordingPrompt(system, 3))).toEqual({ system, count: 3 });
+    expect(rewordingRequestOf('Rewrite the system prompt below in 3 different ways.')).toBeNull();
+    expect(rewordingRequestOf('Message: where is my card?')).toBeNull();
   });
 });
