@@ -83,17 +83,15 @@ export class AnswerBook {
   ) {
     const labels = new Set<string>();
     const seenFieldValues = new Map<string, Set<string>>();
-    let evaluated = 0;
-    for (const [position, item] of [...cases, ...teacherSources].entries()) {
-      if (position === cases.length) evaluated = this.cases.length;
+    const add = (item: SimCase) => {
       const input = item.input.trim();
       // A repeated input keeps its first answer, so every lookup of it behaves the same.
-      if (this.byInput.has(input)) continue;
+      if (this.byInput.has(input)) return;
       this.byInput.set(input, this.cases.length);
       this.cases.push(item);
       if (!isPlainObject(item.expected)) {
         labels.add(answerText(item.expected));
-        continue;
+        return;
       }
       for (const [field, value] of Object.entries(item.expected)) {
         const seen = seenFieldValues.get(field) ?? new Set<string>();
@@ -106,9 +104,11 @@ export class AnswerBook {
         }
         seenFieldValues.set(field, seen);
       }
-    }
+    };
+    for (const item of cases) add(item);
+    this.evaluated = this.cases.length;
+    for (const item of teacherSources) add(item);
     this.labels = [...labels];
-    this.evaluated = teacherSources.length === 0 ? this.cases.length : evaluated || this.cases.length;
   }
 
   /** Indices the simulated teacher rewords: the teacher sources, or every case when there are none. */
