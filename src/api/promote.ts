@@ -6,6 +6,7 @@ import { escapeMarkdownInline } from '../report/escape.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import type { RunResults } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
+import { resolveGitHubApiUrl } from '../training/backends/github-rest.js';
 import { appendLineChange } from '../training/file-change.js';
 import {
   type ApplyPromotionOptions,
@@ -47,6 +48,26 @@ export interface PromoteOutcome {
   ledger: string;
   /** The run history the promotion was recorded in as the suite's accepted reference (run.history). */
   history?: { path: string; pruned: PruneNote[] };
+}
+
+/**
+ * Where a pull-request promotion goes, from the environment both adapters see: GITHUB_API_URL,
+ * GITHUB_REPOSITORY and GITHUB_BASE_REF (default `main`), with the token given. Undefined when
+ * something is missing (the promotion then says what it needs).
+ */
+export function promotionTarget(
+  env: Record<string, string | undefined>,
+  token: string | undefined,
+): ApplyPromotionOptions['github'] {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!token || !owner || !repo) return undefined;
+  return {
+    apiUrl: resolveGitHubApiUrl(undefined, undefined, env),
+    token,
+    owner,
+    repo,
+    base: env.GITHUB_BASE_REF || 'main',
+  };
 }
 
 const PROMPTED = 'prompted';

@@ -69,23 +69,3 @@ export async function trainCommand(suite: LoadedSuite, options: TrainCommandOpti
 export function trainingSucceeded(job: TrainingJob): boolean {
   return job.status === 'succeeded' || job.status === 'dispatched';
 }
-
-/**
- * Where a pull-request promotion goes, from the environment both adapters see: GITHUB_API_URL,
- * GITHUB_REPOSITORY and GITHUB_BASE_REF (default `main`), with the token given. Undefined when
- * something is missing (the promotion then says what it needs).
- */
-export function promotionTarget(
-  env: Record<string, string | undefined>,
-  token: string | undefined,
-): { apiUrl: string; token: string; owner: string; repo: string; base: string } | undefined {
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!token || !owner || !repo) return undefined;
-  return {
-    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-    token,
-    owner,
-    repo,
-    base: env.GITHUB_BASE_REF || 'main',
-  };
-}

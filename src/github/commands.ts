@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { promoteModel } from '../api/promote.js';
-import { promotionTarget, trainCommand as runTraining } from '../api/train-command.js';
+import { promoteModel, promotionTarget } from '../api/promote.js';
+import { trainCommand as runTraining } from '../api/train-command.js';
 import { loadOneSuite, type SuiteWithCases } from '../api/validate.js';
 import { TunegateError } from '../errors.js';
 import type { TrainingJob } from '../providers/fine-tune-types.js';

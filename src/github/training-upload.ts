@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
+import { resolveGitHubApiUrl } from '../training/backends/github-rest.js';
 import type { TrainingDataUploader } from '../training/backends/index.js';
 import { uploadArtifactFiles } from './history-artifact.js';
 
@@ -27,7 +28,7 @@ export function artifactUploader(
         exitCode: ExitCode.runtime,
       });
     }
-    const api = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+    const api = resolveGitHubApiUrl(undefined, undefined, env);
     return { id, name, url: `${api}/repos/${repository}/actions/artifacts/${id}/zip` };
   };
 }
