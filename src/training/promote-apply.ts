@@ -58,12 +58,14 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
     throw new TunegateError('registry', `the registry ${file} lies outside the repository ${options.repoDir}`);
   }
   const split = (pending: Pick<PromotionResult, 'mode' | 'branch'>) => {
-    const changes = options.companions?.(pending) ?? [];
-    const inRepo = changes.flatMap((c) => {
-      const at = insideRepo(options.repoDir, c.file);
-      return at === undefined ? [] : [{ ...c, file: at }];
-    });
-    return { inRepo, outside: changes.filter((c) => insideRepo(options.repoDir, c.file) === undefined) };
+    const inRepo: FileChange[] = [];
+    const outside: FileChange[] = [];
+    for (const change of options.companions?.(pending) ?? []) {
+      const at = insideRepo(options.repoDir, change.file);
+      if (at === undefined) outside.push(change);
+      else inRepo.push({ ...change, file: at });
+    }
+    return { inRepo, outside };
   };
 
   if (options.mode === 'pull-request') {
