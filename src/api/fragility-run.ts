@@ -10,6 +10,13 @@ import type { MeasuredFamily } from '../suite/fragility-families.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { SuiteWithCases } from './validate.js';
 
+/** A suite's measured fragility, or null when the run did not measure it. */
+export type MeasuredFragility = {
+  evidence: FragilityEvidence;
+  variants: Record<string, VariantFragility>;
+  fragileCases: FragileCase[];
+} | null;
+
 /** Fragile cases shown per variant: enough to see a pattern, few enough for a pull request comment. */
 const FRAGILE_CASES_PER_VARIANT = 5;
 
@@ -96,10 +103,7 @@ export class FragilityRun {
   }
 
   /** Each variant's fragility, the paired comparisons against the baseline, and the most fragile cases. */
-  finish(
-    suite: LoadedSuite,
-    baseline: string,
-  ): { evidence: FragilityEvidence; variants: Record<string, VariantFragility>; fragileCases: FragileCase[] } | null {
+  finish(suite: LoadedSuite, baseline: string): MeasuredFragility {
     const byVariant = this.logs.get(suite.name);
     if (!byVariant) return null;
     const options = { confidence: suite.decision.confidence, seed: suite.fragility?.seed ?? 1 };

@@ -1,15 +1,16 @@
-import type { FragilityEvidence, ReferenceVariant, VariantEvidence } from '../decision/types.js';
+import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { fineTuneOffers } from '../providers/fine-tune-prices.js';
 import { describePrice, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { loadTokenizer } from '../providers/tokens.js';
-import type { FragileCase, SuiteResult, VariantFragility } from '../report/types.js';
+import type { SuiteResult } from '../report/types.js';
 import { createMetricsAccumulator } from '../scoring/metrics.js';
 import { isErrorRecord } from '../scoring/record.js';
 import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
 import type { ScoredRecord } from '../scoring/types.js';
 import type { LoadedSuite } from '../suite/types.js';
 import { type DecideFacts, decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
+import type { MeasuredFragility } from './fragility-run.js';
 import type { MeasuredSuite } from './history.js';
 import type { ModelLifecycle } from './lifecycle.js';
 import type { SuiteWithCases } from './validate.js';
@@ -90,13 +91,6 @@ function variantEvidence(tally: SuiteTally): VariantEvidence[] {
     };
   });
 }
-
-/** A suite's measured fragility, when the run measured it. */
-export type MeasuredFragility = {
-  evidence: FragilityEvidence;
-  variants: Record<string, VariantFragility>;
-  fragileCases: FragileCase[];
-} | null;
 
 function suiteResult(
   tally: SuiteTally,
