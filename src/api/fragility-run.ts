@@ -50,6 +50,8 @@ function comparable(record: ScoredRecord): string {
  */
 export class FragilityRun {
   private readonly logs = new Map<string, Map<string, VariantLog>>();
+  /** By suite: the cases perturbed, whose unperturbed answers the measurement needs. */
+  private readonly sampled = new Map<string, Set<string>>();
   readonly calls: PlannedCall[] = [];
 
   constructor(inputs: readonly SuiteWithCases[], rewordings: ReadonlyMap<string, InstructionRewordings> = new Map()) {
@@ -63,8 +65,6 @@ export class FragilityRun {
       this.sampled.set(suite.name, new Set(calls.map((call) => call.case.id)));
     }
   }
-
-  private readonly sampled = new Map<string, Set<string>>();
 
   /** Records a scored call: a perturbed one is kept for the measurement; true when the call was a fragility call. */
   record(call: PlannedCall, scored: ScoredRecord): boolean {
