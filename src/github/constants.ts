@@ -32,6 +32,8 @@ export const Input = {
   createKey: 'create-key',
   fragility: 'fragility',
   junit: 'junit',
+  shard: 'shard',
+  shards: 'shards',
 } as const;
 
 export const Output = {
@@ -51,7 +53,10 @@ export const Output = {
   alertUrl: 'alert-url',
 } as const;
 
-export const COMMANDS = ['evaluate', 'promote', 'train'] as const;
+export const COMMANDS = ['evaluate', 'promote', 'train', 'merge'] as const;
+
+/** Where the merge command looks for the shards' results by default (download-artifact's `path`). */
+export const DEFAULT_SHARDS = 'tunegate-shards/*';
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Where the run history is kept: a branch of the repository, workflow artifacts, or nowhere. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { FAIL_ON, type FailOn } from '../api/gate.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
+import { parseShard, type ShardSpec } from '../api/shard.js';
 import type { CacheMode } from '../engine/types.js';
 import { TunegateError } from '../errors.js';
 import {
@@ -11,6 +12,7 @@ import {
   COMMANDS,
   DEFAULT_HISTORY_BRANCH,
   DEFAULT_HISTORY_KEEP_RUNS,
+  DEFAULT_SHARDS,
   HISTORY_ARTIFACT,
   type HistorySetting,
   Input,
@@ -56,6 +58,10 @@ export interface ActionInputs {
   fragility: boolean;
   /** Where to write the run's JUnit XML (relative to the working directory); empty: none. */
   junit: string | undefined;
+  /** Evaluate only this shard of the cases (a matrix job); the merge command reports the whole run. */
+  shard: ShardSpec | undefined;
+  /** (merge) The shards' results directories or globs, relative to the working directory. */
+  shards: string[];
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -138,6 +144,17 @@ export function parseHistorySetting(raw: string): HistorySetting {
   throw inputError(Input.history, `expected branch:NAME, artifact or none, got "${value}"`);
 }
 
+/** `K/N`, as `run --shard` takes it; the error names the input. */
+function shardInput(): ShardSpec | undefined {
+  const raw = optionalString(Input.shard);
+  if (raw === undefined) return undefined;
+  try {
+    return parseShard(raw);
+  } catch {
+    throw inputError(Input.shard, `expected K/N with 1 ≤ K ≤ N (e.g. \${{ matrix.shard }}/4), got "${raw}"`);
+  }
+}
+
 /** A list input: items separated by commas, spaces or new lines. */
 function listInput(name: string): string[] {
   return core
@@ -184,6 +201,8 @@ export function getInputs(): ActionInputs {
     createKey: flag(Input.createKey, false),
     fragility: flag(Input.fragility, true),
     junit: core.getInput(Input.junit) || undefined,
+    shard: shardInput(),
+    shards: listInput(Input.shards).length > 0 ? listInput(Input.shards) : [DEFAULT_SHARDS],
   };
 }
 

@@ -1,10 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { gate } from '../api/gate.js';
-import { writeJunitFile } from '../api/junit.js';
+import { SHARD_POLICY } from '../api/gate.js';
 import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
 import { validateSuites } from '../api/validate.js';
@@ -16,29 +15,23 @@ import { historyConsoleLines, historyProblemLines } from '../report/drift-report
 import { escapeMarkdownInline } from '../report/escape.js';
 import { RESULTS_FILE, writeResultsJson } from '../report/files.js';
 import { renderMarkdownBlocks } from '../report/markdown.js';
-import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-blocks.js';
+import { textBlock } from '../report/markdown-blocks.js';
 import { jobLedgerDir } from '../training/ledger.js';
 import { VERSION } from '../version.js';
 import { compareAgainstBase, selectSuites } from './base.js';
 import { promoteCommand, trainCommand } from './commands.js';
-import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
 import { keepsHistory, outsidePathPolicy, type RunContext, readRunContext } from './context.js';
 import { reportDrift } from './drift-run.js';
 import { type ActionHistory, openActionHistory } from './history-sync.js';
 import { type ActionInputs, cacheModeFor, getInputs, simulateOption } from './inputs.js';
 import { log, progressLogger } from './log.js';
-import {
-  annotateProblems,
-  commentPointer,
-  headline,
-  setResultOutputs,
-  summaryPointer,
-  writeJobSummary,
-} from './publish.js';
+import { mergeAndReport, shardArtifactName, shardNote } from './merge-run.js';
+import { annotateProblems, writeJobSummary } from './publish.js';
+import { gateStep, publishReport } from './report-run.js';
 import { triggerTraining } from './retrain.js';
 import { maskSecrets } from './secrets.js';
-import { restoreResponseCache, saveResponseCache, uploadResults } from './storage.js';
+import { restoreResponseCache, saveResponseCache } from './storage.js';
 
 /** A fork PR has no secrets: say so plainly and skip, unless the workflow requires them. */
 async function skipForMissingKeys(names: string[], inputs: ActionInputs, context: RunContext): Promise<boolean> {
@@ -52,28 +45,6 @@ async function skipForMissingKeys(names: string[], inputs: ActionInputs, context
   core.setOutput(Output.passed, 'true');
   core.setOutput(Output.verdicts, '{}');
   return true;
-}
-
-async function postComment(
-  blocks: readonly MarkdownBlock[],
-  pointer: string,
-  inputs: ActionInputs,
-  context: RunContext,
-): Promise<void> {
-  if (!context.pullRequest || !inputs.comment || !inputs.githubToken) return;
-  const marker = commentMarker(context.workflow, inputs.commentKey);
-  const body = fitCommentBody(blocks, marker, { pointer });
-  try {
-    const octokit = github.getOctokit(inputs.githubToken);
-    const target = { owner: context.owner, repo: context.repo, issue_number: context.pullRequest.number };
-    const { action, url, notes } = await upsertStickyComment(octokit, target, marker, body);
-    for (const note of notes) log.info(`Pull-request comment: ${note}.`);
-    log.info(`Pull-request comment ${action}: ${url}`);
-    core.setOutput(Output.commentUrl, url);
-  } catch (error) {
-    // A missing permission must not hide the results: they are in the summary and the artifact.
-    log.warning(error instanceof TunegateError ? error.message : `could not comment: ${(error as Error).message}`);
-  }
 }
 
 /**
@@ -143,6 +114,12 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
 
   const selection = await selectSuites(validation.suites, inputs, context, workdir);
+  const { shard } = inputs;
+  if (shard && selection.base) {
+    log.notice(
+      `Shard ${shard.index}/${shard.count}: no comparison with the base commit (a shard holds part of the cases; run an unsharded job for it).`,
+    );
+  }
   if (selection.suites.length === 0) {
     const message =
       'No suite is touched by the files this pull request changes; nothing to evaluate (set run-all: true to evaluate anyway).';
@@ -173,12 +150,14 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     simulate: simulateOption(inputs, workdir),
     onProgress: progressLogger(),
   };
-  const history = await openHistory(inputs, context);
+  // A shard is part of a run: remembered as a whole run it would be measured as drift.
+  const history = shard ? undefined : await openHistory(inputs, context);
   // Published with its cases.jsonl by the run; a base section is added to the same run's file.
   const results = await runSuites(selection.suites, {
     ...runOptions,
     outDir,
     fragility: inputs.fragility,
+    ...(shard ? { shard: { spec: shard, cwd: workdir } } : {}),
     onRewordingsWritten: (file, count) =>
       log.warning(
         `Fragility: the teacher wrote ${count} rewordings of the system prompt to ${file}; commit the file (after review) so later runs reuse them.`,
@@ -202,30 +181,35 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   for (const line of historyConsoleLines(historyShown)) log.info(line);
   for (const line of historyProblemLines(historyShown)) log.warning(line);
   let resultsPath = join(outDir, RESULTS_FILE);
-  if (selection.base) {
+  if (selection.base && !shard) {
     results.base = await compareAgainstBase(selection.base, results, { ...runOptions, outDir });
     resultsPath = await writeResultsJson(outDir, results);
   }
-  const training = await triggerTraining(selection.suites, results, {
-    outDir,
-    ledgerDir: jobLedgerDir(workdir),
-    env,
-    event: context,
-    triggerOn: inputs.triggerOn,
-    ...(runOptions.simulate ? { simulate: runOptions.simulate, cacheDir } : {}),
-  });
+  const training = shard
+    ? []
+    : await triggerTraining(selection.suites, results, {
+        outDir,
+        ledgerDir: jobLedgerDir(workdir),
+        env,
+        event: context,
+        triggerOn: inputs.triggerOn,
+        ...(runOptions.simulate ? { simulate: runOptions.simulate, cacheDir } : {}),
+      });
   // The history after this run: each suite's trend in the summary, and the dashboard beside the history.
   const historyRuns = history ? parseHistory(await readFile(history.path, 'utf8').catch(() => '')).runs : undefined;
   const blocks = [
+    ...(shard ? [shardNote(shard)] : []),
     ...renderMarkdownBlocks(results, historyRuns ? { history: historyRuns } : {}),
     ...(training.length > 0 ? [textBlock(['', ...training])] : []),
   ];
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'summary.md'), renderBlocks(blocks));
-  if (inputs.junit) await writeJunitFile(resolve(workdir, inputs.junit), results, outDir);
-  const summaryTrimmed = await writeJobSummary(blocks, summaryPointer(inputs.artifact));
-  await postComment(blocks, commentPointer(inputs.artifact, summaryTrimmed), inputs, context);
-  if (inputs.artifact) await uploadResults(inputs.artifact, outDir);
+  await publishReport(blocks, results, {
+    inputs,
+    context,
+    workdir,
+    outDir,
+    artifact: shard ? shardArtifactName(inputs.artifact, shard) : inputs.artifact,
+    comment: !shard,
+  });
   if (carryCache) await saveResponseCache(cacheDir, context.runId);
   await history?.save(results, { dashboard: (text) => renderDashboard(parseHistory(text).runs) });
   await reportDrift(results, {
@@ -240,10 +224,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
     accepted: inputs.accept,
   });
 
-  const failed = gate(results, { failOn: inputs.failOn }).failures;
-  setResultOutputs(results, resultsPath, failed.length === 0);
-  log.info(headline(results));
-  if (failed.length > 0) log.failed(`tunegate: ${failed.join('; ')}`);
+  gateStep(results, resultsPath, shard ? SHARD_POLICY : { failOn: inputs.failOn });
 }
 
 /** The Action: inputs → evaluate (head, and base on pull requests) → summary, comment, outputs, gate. */
@@ -255,6 +236,7 @@ export async function run(): Promise<void> {
     const workdir = resolve(workspace, inputs.workingDirectory);
     if (inputs.command === 'promote') await promoteCommand(inputs, context, workdir);
     else if (inputs.command === 'train') await trainCommand(inputs, context, workdir);
+    else if (inputs.command === 'merge') await mergeAndReport(inputs, context, workdir);
     else await evaluateAndReport(inputs, context, workspace);
   } catch (error) {
     if (error instanceof TunegateError) {
