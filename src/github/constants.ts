@@ -32,6 +32,7 @@ export const Input = {
   createKey: 'create-key',
   fragility: 'fragility',
   junit: 'junit',
+  batch: 'batch',
 } as const;
 
 export const Output = {
@@ -49,6 +50,7 @@ export const Output = {
   trainedModel: 'trained-model',
   drift: 'drift',
   alertUrl: 'alert-url',
+  status: 'status',
 } as const;
 
 export const COMMANDS = ['evaluate', 'promote', 'train'] as const;

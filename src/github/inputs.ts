@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import type { BatchMode } from '../api/batch-run.js';
 import { FAIL_ON, type FailOn } from '../api/gate.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
 import type { CacheMode } from '../engine/types.js';
@@ -56,6 +57,8 @@ export interface ActionInputs {
   fragility: boolean;
   /** Where to write the run's JUnit XML (relative to the working directory); empty: none. */
   junit: string | undefined;
+  /** Make the calls through the providers' Batch APIs: `submit` (input `true`) or `wait`; undefined: `false`. */
+  batch: BatchMode | undefined;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -184,7 +187,14 @@ export function getInputs(): ActionInputs {
     createKey: flag(Input.createKey, false),
     fragility: flag(Input.fragility, true),
     junit: core.getInput(Input.junit) || undefined,
+    batch: batchInput(),
   };
+}
+
+/** `batch`: false (default), true (submit; a later run collects) or wait (poll until the batches finish). */
+function batchInput(): BatchMode | undefined {
+  const mode = oneOf(Input.batch, ['false', 'true', 'wait'] as const, 'false');
+  return mode === 'false' ? undefined : mode === 'true' ? 'submit' : 'wait';
 }
 
 /** The run's simulator option from simulate / sim-config (paths relative to the working directory). */

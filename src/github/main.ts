@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { BatchPendingError } from '../api/batch-run.js';
 import { gate } from '../api/gate.js';
 import { writeJunitFile } from '../api/junit.js';
 import { readReferenceResults } from '../api/reference.js';
@@ -20,6 +21,7 @@ import { type MarkdownBlock, renderBlocks, textBlock } from '../report/markdown-
 import { jobLedgerDir } from '../training/ledger.js';
 import { VERSION } from '../version.js';
 import { compareAgainstBase, selectSuites } from './base.js';
+import { reportPending } from './batch-pending.js';
 import { promoteCommand, trainCommand } from './commands.js';
 import { commentMarker, fitCommentBody, upsertStickyComment } from './comment.js';
 import { Output } from './constants.js';
@@ -154,7 +156,9 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
 
   const cacheDir = join(workdir, '.tunegate', 'cache');
-  const cacheMode = cacheModeFor(inputs.cacheMode, context.eventName);
+  // Batches are collected through the cache: `auto` reads it on every event then (a refresh would read nothing).
+  const cacheMode =
+    inputs.batch && inputs.cacheMode === 'auto' ? 'use' : cacheModeFor(inputs.cacheMode, context.eventName);
   log.info(
     `Response cache: ${cacheMode}${inputs.cacheMode === 'auto' ? ` (auto, on a ${context.eventName} event)` : ''}.`,
   );
@@ -177,6 +181,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   // Published with its cases.jsonl by the run; a base section is added to the same run's file.
   const results = await runSuites(selection.suites, {
     ...runOptions,
+    ...(inputs.batch ? { batch: { mode: inputs.batch, onProgress: (line: string) => log.info(line) } } : {}),
     outDir,
     fragility: inputs.fragility,
     onRewordingsWritten: (file, count) =>
@@ -196,7 +201,13 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
           },
         }
       : {}),
-  });
+  }).catch((error: unknown) => (error instanceof BatchPendingError ? error : Promise.reject(error)));
+  if (results instanceof BatchPendingError) {
+    await reportPending(results);
+    // The batch records live in the cache folder: the run that collects must find them.
+    if (carryCache) await saveResponseCache(cacheDir, context.runId);
+    return;
+  }
   // The local copy's path means nothing to the reader of the log: name where the history is kept.
   const historyShown = results.history && history ? { ...results.history, file: history.place } : undefined;
   for (const line of historyConsoleLines(historyShown)) log.info(line);
@@ -242,6 +253,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
 
   const failed = gate(results, { failOn: inputs.failOn }).failures;
   setResultOutputs(results, resultsPath, failed.length === 0);
+  core.setOutput(Output.status, 'completed');
   log.info(headline(results));
   if (failed.length > 0) log.failed(`tunegate: ${failed.join('; ')}`);
 }
