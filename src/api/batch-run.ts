@@ -20,7 +20,12 @@ import type { SuiteWithCases } from './validate.js';
 /** `submit`: submit what is missing, collect if finished, else stop pending; `wait`: poll until finished. */
 export type BatchMode = 'submit' | 'wait';
 
-/** Batch calls cost half the synchronous price unless the provider's `batch_discount` says otherwise. */
+/**
+ * Batch calls cost half the synchronous price unless the provider's `batch_discount` says otherwise. OpenAI bills
+ * batches at 50% of the synchronous price (https://platform.openai.com/docs/guides/batch, "50% lower costs");
+ * Together gives "up to 50% off serverless rates", on selected models only
+ * (https://docs.together.ai/docs/inference/batch/overview): set `batch_discount` for a model it discounts less.
+ */
 export const DEFAULT_BATCH_DISCOUNT = 0.5;
 /** OpenAI's limit of requests per batch. */
 const MAX_BATCH_REQUESTS = 50_000;
@@ -180,7 +185,7 @@ export async function runBatches(suites: SuiteWithCases[], options: BatchRunOpti
     const done = states.length - running.length;
     const progress = pending.map((b) => `${b.batch_id} ${b.status} ${b.completed}/${b.total}`).join(', ');
     options.onProgress?.(
-      `batch: ${done} of ${states.length} finished; waiting for ${progress}; next check in ${Math.round(delay / 1000)} s`,
+      `batch: ${done} of ${states.length} finished; waiting for ${progress}; next check in ${delay < 1000 ? `${Math.round(delay)} ms` : `${Math.round(delay / 1000)} s`}`,
     );
     await sleep(delay, options.signal);
     if (options.signal?.aborted)

@@ -347,7 +347,7 @@ const provider = {
       maximum: 1,
       title: 'Batch discount',
       description:
-        'Share of the synchronous price saved by a Batch API call (run --batch). Default 0.5: OpenAI and Together bill batches at 50% of the synchronous price.',
+        'Share of the synchronous price saved by a Batch API call (run --batch). Default 0.5: OpenAI bills batches at half the synchronous price (platform.openai.com/docs/guides/batch); Together discounts selected models by up to 50% (docs.together.ai/docs/inference/batch/overview).',
     },
   },
 } as const;
