@@ -1,8 +1,7 @@
 import { openResponseCache } from '../engine/cache.js';
 import { endpointOf } from '../engine/cache-key.js';
-import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan } from '../engine/plan.js';
-import type { CacheMode, PlannedCall } from '../engine/types.js';
+import type { PlannedCall } from '../engine/types.js';
 import { ExitCode, TunegateError } from '../errors.js';
 import {
   BATCH_ENDPOINT,
@@ -11,22 +10,15 @@ import {
   createBatchClient,
   FINISHED_STATUSES,
 } from '../providers/batch.js';
-import { priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { sleep } from '../providers/retry.js';
 import type { ProviderSpec } from '../suite/types.js';
+import { batchDiscountOf } from './batch-check.js';
 import { type BatchRecord, BatchRecords } from './batch-records.js';
 import type { SuiteWithCases } from './validate.js';
 
 /** `submit`: submit what is missing, collect if finished, else stop pending; `wait`: poll until finished. */
 export type BatchMode = 'submit' | 'wait';
 
-/**
- * Batch calls cost half the synchronous price unless the provider's `batch_discount` says otherwise. OpenAI bills
- * batches at 50% of the synchronous price (https://platform.openai.com/docs/guides/batch, "50% lower costs");
- * Together gives "up to 50% off serverless rates", on selected models only
- * (https://docs.together.ai/docs/inference/batch/overview): set `batch_discount` for a model it discounts less.
- */
-export const DEFAULT_BATCH_DISCOUNT = 0.5;
 /** OpenAI's limit of requests per batch. */
 const MAX_BATCH_REQUESTS = 50_000;
 
@@ -74,45 +66,6 @@ export class BatchPendingError extends TunegateError {
 }
 
 const providerKey = (name: string, identity: string | null, model: string) => `${name}\u0000${identity}\u0000${model}`;
-
-export function batchDiscountOf(provider: Pick<ProviderSpec, 'batch_discount'>): number {
-  return provider.batch_discount ?? DEFAULT_BATCH_DISCOUNT;
-}
-
-/**
- * Refuses `--batch` before anything is uploaded where it cannot work: answers are collected into the response
- * cache, so the cache must be read and written; the cost is reported at the batch price, so every model's price
- * must be known; Azure's batch deployments take other routes.
- */
-export function checkBatchable(
-  suites: readonly SuiteWithCases[],
-  cache: { cacheDir?: string; cacheMode?: CacheMode },
-): void {
-  const mode = effectiveCacheMode(cache);
-  if (mode !== 'use') {
-    throw new TunegateError(
-      'batch-cache',
-      `--batch collects answers into the response cache, which this run ${mode === 'off' ? 'does not use' : 'does not read (--cache refresh)'}; drop --cache ${mode} / --no-cache`,
-    );
-  }
-  for (const { suite } of suites) {
-    for (const variant of suite.variants) {
-      const provider = suite.providers[variant.provider];
-      if (provider?.api_version !== undefined) {
-        throw new TunegateError(
-          'batch-provider',
-          `${suite.file}: variant "${variant.name}" uses provider "${variant.provider}" with api_version (Azure OpenAI), whose batch deployments --batch does not support; run without --batch`,
-        );
-      }
-      if (resolvePrice(priceQueryOf(suite, variant), suite.pricing).price === null) {
-        throw new TunegateError(
-          'batch-price',
-          `${suite.file}: variant "${variant.name}": the price of model "${variant.model}" is unknown, so its batch price is too; add it under pricing: (--batch reports what batches cost)`,
-        );
-      }
-    }
-  }
-}
 
 interface Needed {
   calls: Map<string, PlannedCall>;

@@ -1,5 +1,6 @@
 import type { RunResults } from '../report/types.js';
-import { type BatchRunOptions, checkBatchable, runBatches } from './batch-run.js';
+import { checkBatchable } from './batch-check.js';
+import { type BatchRunOptions, runBatches } from './batch-run.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
 import { prepareRewordings } from './fragility-instructions.js';
 import { type ShardSpec, selectShard, shardStamp } from './shard.js';
