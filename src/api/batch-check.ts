@@ -1,6 +1,8 @@
+import { estimateCost } from '../engine/budget.js';
 import { effectiveCacheMode } from '../engine/cache-mode.js';
-import type { CacheMode } from '../engine/types.js';
-import { TunegateError } from '../errors.js';
+import type { CacheMode, PlannedCall } from '../engine/types.js';
+import { ExitCode, TunegateError } from '../errors.js';
+import { exactUsd } from '../format.js';
 import { priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import type { ProviderSpec } from '../suite/types.js';
 import type { SuiteWithCases } from './validate.js';
@@ -49,5 +51,28 @@ export function checkBatchable(
         );
       }
     }
+  }
+}
+
+/**
+ * Refuses to submit when the calls, estimated as a synchronous run estimates them and priced at each provider's
+ * batch price, would cost more than `--max-cost-usd` (exit 3, nothing submitted).
+ */
+export async function checkBatchBudget(
+  groups: ReadonlyMap<string, readonly PlannedCall[]>,
+  providers: ReadonlyMap<string, ProviderSpec>,
+  maxCostUsd: number,
+): Promise<void> {
+  let usd = 0;
+  for (const [group, calls] of groups) {
+    const discount = batchDiscountOf(providers.get(group) ?? {});
+    usd += (await estimateCost(calls)).usd * (1 - discount);
+  }
+  if (usd > maxCostUsd) {
+    throw new TunegateError(
+      'budget-estimate',
+      `estimated batch cost ${exactUsd(usd)} exceeds --max-cost-usd ${exactUsd(maxCostUsd)}; lower the sample size or raise the budget`,
+      { exitCode: ExitCode.runtime },
+    );
   }
 }

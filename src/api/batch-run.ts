@@ -12,7 +12,7 @@ import {
 } from '../providers/batch.js';
 import { sleep } from '../providers/retry.js';
 import type { ProviderSpec } from '../suite/types.js';
-import { batchDiscountOf } from './batch-check.js';
+import { batchDiscountOf, checkBatchBudget } from './batch-check.js';
 import { type BatchRecord, BatchRecords } from './batch-records.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -34,6 +34,8 @@ export interface BatchRunOptions {
   pollMs?: { first: number; max: number };
   signal?: AbortSignal;
   now?: () => Date;
+  /** Refuse to submit batches whose estimate at the batch price exceeds it (exit 3), as a synchronous run does. */
+  maxCostUsd?: number;
 }
 
 /** What this run collected from finished batches: the answers are in the response cache now. */
@@ -163,8 +165,11 @@ async function submitUncovered(
     if (covered.has(key)) continue;
     const provider = call.suite.providers[call.variant.provider] as ProviderSpec;
     const group = providerKey(provider.name, endpointOf(provider).base_url ?? null, call.variant.model);
-    groups.set(group, [...(groups.get(group) ?? []), call]);
+    const calls = groups.get(group);
+    if (calls) calls.push(call);
+    else groups.set(group, [call]);
   }
+  if (options.maxCostUsd !== undefined) await checkBatchBudget(groups, needed.providers, options.maxCostUsd);
   const submitted: BatchRecord[] = [];
   for (const [group, calls] of groups) {
     const provider = needed.providers.get(group) as ProviderSpec;

@@ -62,6 +62,7 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
           ...batch,
           cacheDir: evaluateOptions.cacheDir as string,
           env: evaluateOptions.env,
+          ...(evaluateOptions.maxCostUsd === undefined ? {} : { maxCostUsd: evaluateOptions.maxCostUsd }),
           ...(evaluateOptions.stopSignal ? { signal: evaluateOptions.stopSignal } : {}),
         })
       : undefined;

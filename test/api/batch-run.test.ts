@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchAccount } from '../../src/api/batch-account.js';
 import { BatchPendingError, runBatches } from '../../src/api/batch-run.js';
 import { validateSuites } from '../../src/api/validate.js';
+import { estimateCost } from '../../src/engine/budget.js';
 import { openResponseCache } from '../../src/engine/cache.js';
 import { planCalls } from '../../src/engine/plan.js';
 import type { CaseRecord } from '../../src/engine/types.js';
@@ -121,6 +122,18 @@ describe('runBatches', () => {
     expect(client.submitted).toHaveLength(2);
     expect(lines.some((line) => line.includes('b1 is unknown to provider "p"; submitting its calls again'))).toBe(true);
     expect(collection.collected.size).toBe(6);
+  });
+
+  it('refuses to submit over --max-cost-usd at the batch price (exit 3), and submits at a budget that covers it', async () => {
+    const { inputs, cacheDir } = await suites();
+    const client = new FakeBatches(['completed']);
+    const options = { mode: 'submit' as const, cacheDir, env: {}, batchClientFor: () => client };
+    const full = (await estimateCost(planCalls(inputs))).usd;
+    const over = await runBatches(inputs, { ...options, maxCostUsd: full * 0.49 }).catch((e: unknown) => e);
+    expect(over).toMatchObject({ code: 'budget-estimate', exitCode: 3 });
+    expect(client.submitted).toHaveLength(0);
+    await runBatches(inputs, { ...options, maxCostUsd: full * 0.51 });
+    expect(client.submitted).toHaveLength(1);
   });
 
   it('leaves every call of a failed batch to the synchronous run', async () => {
