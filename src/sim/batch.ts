@@ -96,6 +96,18 @@ export class SimBatches {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The batches, for the saved simulator state (their output files are saved with the other files). */
+  save(): SimBatch[] {
+    return [...this.batches.values()];
+  }
+
+  /** Takes back the batches of a saved state; they go on ageing on the clock from when they were created. */
+  restore(saved: readonly unknown[]): void {
+    for (const batch of saved as SimBatch[]) {
+      if (typeof batch?.id === 'string' && Array.isArray(batch.lines)) this.batches.set(batch.id, batch);
+    }
+  }
+
   /** Handles the request when it is one of these routes (after an optional `/v1`); returns false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, send: Send): boolean {
     const parts = (path.startsWith('/v1/') ? path.slice(3) : path).split('/').filter((part) => part !== '');

@@ -111,7 +111,7 @@ export async function startSimulator(
   const persist = (): void => {
     const { statePath } = options;
     if (!statePath) return;
-    const snapshot = training.save();
+    const snapshot = { ...training.save(), batches: batches.save() };
     saving = saving.then(() => writeSimState(statePath, snapshot));
   };
   const sendAndPersist = (res: ServerResponse, status: number, body: string) => {
@@ -128,7 +128,10 @@ export async function startSimulator(
     stats.batch,
   );
   const saved = options.statePath ? await readSimState(options.statePath) : undefined;
-  if (saved) training.restore(saved);
+  if (saved) {
+    training.restore(saved);
+    batches.restore(saved.batches ?? []);
+  }
   const bucket = config.rate_limit ? new RequestBucket(config.rate_limit, performance.now()) : null;
   const timers = new Set<NodeJS.Timeout>();
   let completionCounter = 0;
@@ -380,7 +383,11 @@ export async function startSimulator(
       send(res, status, body);
       return;
     }
-    if (batches.handle(req, res, path, new URLSearchParams(query < 0 ? '' : url.slice(query + 1)), send)) return;
+    const batchSend: typeof send = (response, status, body, headers) => {
+      send(response, status, body, headers);
+      persist();
+    };
+    if (batches.handle(req, res, path, new URLSearchParams(query < 0 ? '' : url.slice(query + 1)), batchSend)) return;
     if (training.handle(req, res, path, query < 0 ? '' : url.slice(query + 1))) return;
     sendError(res, 404, `Unknown route: ${req.method} ${path}`, 'invalid_request_error', 'unknown_url');
   }

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchRequest, type BatchState, createBatchClient } from '../../src/providers/batch.js';
 import { createModelClient } from '../../src/providers/client.js';
@@ -14,8 +17,9 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-async function start(batch: SimConfig['batch'], models: SimConfig['models'] = { m: { accuracy: 0.7 } }) {
-  const sim = await startSimulator({ seed: 5, cases: CASES, models, batch });
+async function start(batch: SimConfig['batch'], statePath?: string) {
+  const models = { m: { accuracy: 0.7 } };
+  const sim = await startSimulator({ seed: 5, cases: CASES, models, batch }, statePath ? { statePath } : {});
   closers.push(sim.close);
   const provider: ProviderSpec = {
     name: 'sim',
@@ -93,6 +97,20 @@ describe('Batch API on the simulator', () => {
     const [unknown] = await client.results(done.state);
     expect(unknown).toMatchObject({ ok: false, expired: false });
     expect(unknown?.ok === false && unknown.error).toMatch(/HTTP 404: The model `other` does not exist/);
+  });
+
+  it('keeps its batches in the saved state: a batch submitted before a restart is collected after it', async () => {
+    const statePath = join(await mkdtemp(join(tmpdir(), 'tunegate-sim-batch-')), 'sim-state.json');
+    const first = await start({ validating_ms: 100, in_progress_ms: 100 }, statePath);
+    const { batch_id } = await first.client.submit(CASES.slice(0, 5).map((_, i) => request(i)));
+    expect((await first.client.retrieve(batch_id))?.status).toBe('validating');
+    closers.splice(closers.indexOf(first.sim.close), 1);
+    await first.sim.close();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const second = await start({ validating_ms: 100, in_progress_ms: 100 }, statePath);
+    const state = await second.client.retrieve(batch_id);
+    expect(state).toMatchObject({ status: 'completed', completed: 5 });
+    expect((await second.client.results(state as BatchState)).every((line) => line.ok)).toBe(true);
   });
 
   it('says a batch the provider does not know is gone (null), not an error', async () => {
