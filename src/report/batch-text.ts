@@ -18,6 +18,7 @@ export function batchSummaryText(results: RunResults): string | null {
       : '';
   return (
     `batch: ${plural(batch.batches, 'batch')} collected${expired}, ${batch.collected} answers at the batch price: ` +
-    `${usd(batch.spent_usd)} spent, ${usd(batch.saved_usd)} saved against the synchronous price${failed}`
+    `${usd(batch.spent_usd)} spent, ${usd(batch.saved_usd)} saved against the synchronous price${failed}; ` +
+    'a batch measures no latency, so latency comes from the synchronous calls only'
   );
 }
