@@ -4,6 +4,8 @@ export const ExitCode = {
   gateFailed: 1,
   usage: 2,
   runtime: 3,
+  /** Batch work submitted and not finished yet: a later run collects it (`run --batch`). */
+  pending: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -8,6 +8,8 @@ import type { InstructionRewordings } from '../fragility/plan.js';
 import { stageRun } from '../report/run-folder.js';
 import type { RunResults } from '../report/types.js';
 import { buildScorers, type Scorer, scoreRecord } from '../scoring/scorers.js';
+import { BatchAccount } from './batch-account.js';
+import type { BatchCollection } from './batch-run.js';
 import { FragilityRun } from './fragility-run.js';
 import { type HistoryOptions, openHistory } from './history.js';
 import { checkLifecycles, shutDownError } from './lifecycle.js';
@@ -39,6 +41,8 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   instructionRewordings?: ReadonlyMap<string, InstructionRewordings>;
   /** Set when the inputs are one shard of the suites: results.json says which, for `merge`. */
   shard?: ShardStamp;
+  /** Answers this run collected from batches (`--batch`, see batch-run.ts): paid for now, at the batch price. */
+  batch?: BatchCollection;
 }
 
 interface SuiteState {
@@ -72,7 +76,9 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
   }
   const run = stageRun(options.outDir);
   const fragility = new FragilityRun(options.fragility === false ? [] : inputs, options.instructionRewordings);
-  const onRecord: RunOptions['onRecord'] = async (record, call: PlannedCall) => {
+  const batch = options.batch ? new BatchAccount(options.batch) : undefined;
+  const onRecord: RunOptions['onRecord'] = async (made, call: PlannedCall) => {
+    const record = batch ? batch.account(made, call) : made;
     const state = states.get(record.suite);
     if (!state?.tally.variants.has(record.variant)) return;
     const scored = await scoreRecord(record, state.scorers, call.case.fields);
@@ -91,6 +97,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     fragility: _fragility,
     instructionRewordings: _rewordings,
     shard,
+    batch: _batch,
     ...runOptions
   } = options;
   // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
@@ -155,13 +162,17 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
       summary: {
         calls: summary.total,
         errors: summary.errors,
-        cached: summary.cached,
-        spent_usd: summary.spent_usd,
-        cost_usd: { evaluation: Math.max(0, summary.spent_usd - fragility.spentUsd), fragility: fragility.spentUsd },
+        cached: summary.cached - (batch?.records ?? 0),
+        spent_usd: summary.spent_usd + (batch?.spentUsd ?? 0),
+        cost_usd: {
+          evaluation: Math.max(0, summary.spent_usd + (batch?.spentUsd ?? 0) - fragility.spentUsd),
+          fragility: fragility.spentUsd,
+        },
         budget_exhausted: summary.budget_exhausted,
         incomplete: summary.interrupted,
         recovered: summary.recovered,
         passed: suites.every((s) => s.passed) && !summary.budget_exhausted && !summary.interrupted,
+        ...(batch ? { batch: batch.summary() } : {}),
       },
     };
     await run.publish(results);

@@ -1,11 +1,18 @@
 import type { RunResults } from '../report/types.js';
+import { checkBatchable } from './batch-check.js';
+import { type BatchRunOptions, runBatches } from './batch-run.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
 import { prepareRewordings } from './fragility-instructions.js';
 import { type ShardSpec, selectShard, shardStamp } from './shard.js';
 import { type RunningSimulator, startSuitesSimulator } from './simulate.js';
 import type { SuiteWithCases } from './validate.js';
 
-export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard'> {
+export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard' | 'batch'> {
+  /**
+   * Make the calls the cache lacks through the providers' Batch APIs first (see batch-run.ts); throws
+   * BatchPendingError (exit 4) when they are not finished and `mode` is `submit`.
+   */
+  batch?: Omit<BatchRunOptions, 'cacheDir' | 'env'>;
   /**
    * Evaluate only this shard's cases (see shard.ts), run from `cwd` (the stamp names the suite files
    * relative to it). Fragility is not measured in a sharded run.
@@ -27,11 +34,12 @@ export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard'> {
  * always stopped). The one path the CLI and the Action share.
  */
 export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOptions): Promise<RunResults> {
-  const { simulate, onSimulator, onRewordingsWritten, shard, ...rest } = options;
+  const { simulate, onSimulator, onRewordingsWritten, shard, batch, ...rest } = options;
   const evaluateOptions: EvaluateOptions = shard
     ? { ...rest, fragility: false, shard: shardStamp(suites, shard.spec, shard.cwd) }
     : rest;
   const evaluated = shard ? selectShard(suites, shard.spec) : suites;
+  if (batch) checkBatchable(evaluated, evaluateOptions);
   let simulator: RunningSimulator | undefined;
   if (simulate) {
     simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir);
@@ -49,8 +57,18 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
               ...(onRewordingsWritten ? { onWritten: onRewordingsWritten } : {}),
             },
           );
+    const collected = batch
+      ? await runBatches(evaluated, {
+          ...batch,
+          cacheDir: evaluateOptions.cacheDir as string,
+          env: evaluateOptions.env,
+          ...(evaluateOptions.maxCostUsd === undefined ? {} : { maxCostUsd: evaluateOptions.maxCostUsd }),
+          ...(evaluateOptions.stopSignal ? { signal: evaluateOptions.stopSignal } : {}),
+        })
+      : undefined;
     return await evaluate(evaluated, {
       ...evaluateOptions,
+      ...(collected ? { batch: collected } : {}),
       ...(instructionRewordings ? { instructionRewordings } : {}),
     });
   } finally {

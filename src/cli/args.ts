@@ -1,3 +1,4 @@
+import type { BatchMode } from '../api/batch-run.js';
 import { parseShard, type ShardSpec } from '../api/shard.js';
 import { CACHE_MODES } from '../engine/cache-mode.js';
 import type { CacheMode } from '../engine/types.js';
@@ -24,6 +25,8 @@ export interface RunCliOptions {
   fragility: boolean;
   /** Evaluate only this shard of the cases (`--shard K/N`). */
   shard: ShardSpec | undefined;
+  /** `--batch` (submit, collect when done) or `--batch wait` (poll until done); undefined without batches. */
+  batch: BatchMode | undefined;
   quiet: boolean;
 }
 
@@ -213,8 +216,30 @@ function helpTopic(rest: string[]): ParsedCommand {
   return { command: 'help', options: { topic: topic as CommandName } };
 }
 
+/**
+ * `--batch` takes an optional word, which node's parser cannot express: `--batch wait` (or `--batch=wait`) is
+ * taken out of the arguments here, and `--batch` alone stays a boolean flag.
+ */
+function takeBatchMode(args: string[]): { args: string[]; wait: boolean } {
+  const rest: string[] = [];
+  let wait = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--batch=wait' || (arg === '--batch' && args[i + 1] === 'wait')) {
+      wait = true;
+      rest.push('--batch');
+      if (arg === '--batch') i++;
+    } else if (arg.startsWith('--batch=')) {
+      throw usageError(`--batch takes no value or "wait", got "${arg.slice('--batch='.length)}"`, 'run');
+    } else rest.push(arg);
+  }
+  return { args: rest, wait };
+}
+
 export function parseCommandLine(argv: string[]): ParsedCommand {
-  const [command, ...rest] = argv;
+  const [command, ...given] = argv;
+  const batchWords = command === 'run' ? takeBatchMode(given) : { args: given, wait: false };
+  const rest = batchWords.args;
   if (command === undefined || command === '--help' || command === '-h') {
     return { command: 'help', options: { topic: undefined } };
   }
@@ -261,6 +286,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       history: historyOptions(values),
       fragility: values['no-fragility'] !== true,
       shard: shardOption(values, str('shard')),
+      batch: values.batch === true ? (batchWords.wait ? 'wait' : 'submit') : undefined,
       quiet: values.quiet === true,
     },
   };

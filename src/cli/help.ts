@@ -66,6 +66,11 @@ export const COMMANDS = {
         '`tunegate merge` joins the N out dirs and gates the run (a shard fails only',
         'when its calls do); fragility is not measured',
       ),
+      batch: flag(
+        "make the calls the cache lacks through the providers' Batch APIs (half price,",
+        'up to 24 h): submits them, then exits 4 (pending) until a later run collects;',
+        '`--batch wait` polls until they are done; failed lines are called synchronously',
+      ),
       quiet: flag('no progress output'),
     },
   },

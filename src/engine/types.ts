@@ -49,6 +49,8 @@ export interface CaseRecord {
   cached: boolean;
   attempts: number;
   simulated: boolean;
+  /** Set when the answer came from a Batch API batch this run collected (paid at the batch price). */
+  via?: 'batch';
 }
 
 export interface Progress {

@@ -34,6 +34,7 @@ export const Input = {
   junit: 'junit',
   shard: 'shard',
   shards: 'shards',
+  batch: 'batch',
 } as const;
 
 export const Output = {
@@ -51,6 +52,7 @@ export const Output = {
   trainedModel: 'trained-model',
   drift: 'drift',
   alertUrl: 'alert-url',
+  status: 'status',
 } as const;
 
 export const COMMANDS = ['evaluate', 'promote', 'train', 'merge'] as const;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import type { BatchMode } from '../api/batch-run.js';
 import { FAIL_ON, type FailOn } from '../api/gate.js';
 import type { RunSuitesOptions } from '../api/run-suites.js';
 import { parseShard, type ShardSpec } from '../api/shard.js';
@@ -62,6 +63,8 @@ export interface ActionInputs {
   shard: ShardSpec | undefined;
   /** (merge) The shards' results directories or globs, relative to the working directory. */
   shards: string[];
+  /** Make the calls through the providers' Batch APIs: `submit` (input `true`) or `wait`; undefined: `false`. */
+  batch: BatchMode | undefined;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -203,7 +206,14 @@ export function getInputs(): ActionInputs {
     junit: core.getInput(Input.junit) || undefined,
     shard: shardInput(),
     shards: listInput(Input.shards).length > 0 ? listInput(Input.shards) : [DEFAULT_SHARDS],
+    batch: batchInput(),
   };
+}
+
+/** `batch`: false (default), true (submit; a later run collects) or wait (poll until the batches finish). */
+function batchInput(): BatchMode | undefined {
+  const mode = oneOf(Input.batch, ['false', 'true', 'wait'] as const, 'false');
+  return mode === 'false' ? undefined : mode === 'true' ? 'submit' : 'wait';
 }
 
 /** The run's simulator option from simulate / sim-config (paths relative to the working directory). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { BatchPendingError } from '../api/batch-run.js';
 import { SHARD_POLICY } from '../api/gate.js';
 import { readReferenceResults } from '../api/reference.js';
 import { runSuites } from '../api/run-suites.js';
@@ -19,6 +20,7 @@ import { textBlock } from '../report/markdown-blocks.js';
 import { jobLedgerDir } from '../training/ledger.js';
 import { VERSION } from '../version.js';
 import { compareAgainstBase, selectSuites } from './base.js';
+import { reportPending } from './batch-pending.js';
 import { promoteCommand, trainCommand } from './commands.js';
 import { Output } from './constants.js';
 import { keepsHistory, outsidePathPolicy, type RunContext, readRunContext } from './context.js';
@@ -131,7 +133,9 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   }
 
   const cacheDir = join(workdir, '.tunegate', 'cache');
-  const cacheMode = cacheModeFor(inputs.cacheMode, context.eventName);
+  // Batches are collected through the cache: `auto` reads it on every event then (a refresh would read nothing).
+  const cacheMode =
+    inputs.batch && inputs.cacheMode === 'auto' ? 'use' : cacheModeFor(inputs.cacheMode, context.eventName);
   log.info(
     `Response cache: ${cacheMode}${inputs.cacheMode === 'auto' ? ` (auto, on a ${context.eventName} event)` : ''}.`,
   );
@@ -155,6 +159,7 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
   // Published with its cases.jsonl by the run; a base section is added to the same run's file.
   const results = await runSuites(selection.suites, {
     ...runOptions,
+    ...(inputs.batch ? { batch: { mode: inputs.batch, onProgress: (line: string) => log.info(line) } } : {}),
     outDir,
     fragility: inputs.fragility,
     ...(shard ? { shard: { spec: shard, cwd: workdir } } : {}),
@@ -175,7 +180,13 @@ async function evaluateAndReport(inputs: ActionInputs, context: RunContext, work
           },
         }
       : {}),
-  });
+  }).catch((error: unknown) => (error instanceof BatchPendingError ? error : Promise.reject(error)));
+  if (results instanceof BatchPendingError) {
+    await reportPending(results);
+    // The batch records live in the cache folder: the run that collects must find them.
+    if (carryCache) await saveResponseCache(cacheDir, context.runId);
+    return;
+  }
   // The local copy's path means nothing to the reader of the log: name where the history is kept.
   const historyShown = results.history && history ? { ...results.history, file: history.place } : undefined;
   for (const line of historyConsoleLines(historyShown)) log.info(line);

@@ -68,6 +68,7 @@ export async function publishReport(blocks: readonly MarkdownBlock[], results: R
 export function gateStep(results: RunResults, resultsPath: string, policy: GatePolicy): void {
   const failed = gate(results, policy).failures;
   setResultOutputs(results, resultsPath, failed.length === 0);
+  core.setOutput(Output.status, 'completed');
   log.info(headline(results));
   if (failed.length > 0) log.failed(`tunegate: ${failed.join('; ')}`);
 }

@@ -16,7 +16,8 @@ import type { ChatRequest, ChatResult, ModelClient, TokenUsage } from './types.j
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** Local servers (Ollama, vLLM, the simulator) take any key; the SDK insists on one. */
 const NO_KEY_PLACEHOLDER = 'no-key';
-const SIMULATOR_HEADER = 'x-tunegate-simulator';
+/** Sent by the tunegate simulator on every response. */
+export const SIMULATOR_HEADER = 'x-tunegate-simulator';
 
 type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
 
@@ -33,7 +34,7 @@ function resolveApiKey(provider: ProviderSpec, env: Record<string, string | unde
   return key;
 }
 
-function toUsage(usage: ChatCompletion['usage'] | null | undefined): TokenUsage | null {
+export function toUsage(usage: ChatCompletion['usage'] | null | undefined): TokenUsage | null {
   if (!usage) return null;
   return {
     prompt: usage.prompt_tokens,

@@ -1,3 +1,4 @@
+import { batchSummaryText } from './batch-text.js';
 import { driftConsoleLines, historyConsoleLines } from './drift-report.js';
 import { forLog } from './escape.js';
 import {
@@ -70,10 +71,12 @@ export function renderConsoleReport(results: RunResults): string {
   for (const suite of results.suites) lines.push(...suiteLines(suite), '');
   const s = results.summary;
   const stopped = stopReason(results);
+  const batchLine = batchSummaryText(results);
   lines.push(...historyConsoleLines(results.history));
   lines.push(
     `${s.calls} calls, ${s.errors} errors${s.recovered > 0 ? ` (${s.recovered} recovered on retry)` : ''}, ${s.cached} from cache, ${usd(s.spent_usd)} spent${fragilitySpent(results)} in ${(results.duration_ms / 1000).toFixed(1)} s` +
       (stopped ? ` — stopped: ${stopped}` : ''),
+    ...(batchLine ? [batchLine] : []),
     cacheModeText(results.cache_mode),
     outcomeLine(results),
   );

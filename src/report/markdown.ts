@@ -1,5 +1,6 @@
 import type { HistoryRun } from '../history/types.js';
 import { baseStatusLine, renderBaseComparison } from './base-markdown.js';
+import { batchSummaryText } from './batch-text.js';
 import { costAccuracyChart } from './chart.js';
 import { driftMarkdown } from './drift-report.js';
 import { codeSpan, escapeMarkdownInline } from './escape.js';
@@ -112,6 +113,8 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
   tail.push(
     `<sub>${s.calls} calls · ${s.errors} errors · ${s.cached} from cache · ${usd(s.spent_usd)} spent${fragilitySpent(results)} · ${(results.duration_ms / 1000).toFixed(1)} s · ${cacheModeText(results.cache_mode)}${stopped ? ` · stopped: ${stopped}` : ''}</sub>`,
   );
+  const batchLine = batchSummaryText(results);
+  if (batchLine) tail.push('', `<sub>${escapeMarkdownInline(batchLine)}</sub>`);
   blocks.push(textBlock(tail));
   return blocks;
 }

@@ -145,5 +145,25 @@ export interface RunResults {
     /** Calls that failed in the main pass and were answered by the final retry sweep. */
     recovered: number;
     passed: boolean;
+    /** Set on a `--batch` run: the batches this run collected, and what their answers cost at the batch price. */
+    batch?: BatchSummary;
   };
+}
+
+/** The batches a `--batch` run collected. Their answers count as spent in the run that collects them. */
+export interface BatchSummary {
+  /** Batches collected by this run. */
+  batches: number;
+  /** Requests those batches covered. */
+  requests: number;
+  /** Records of this run answered from them (`via: 'batch'` in cases.jsonl). */
+  collected: number;
+  /** Lines that failed (error file, or a status other than 200): called synchronously instead. */
+  failed_lines: number;
+  /** Batches that expired: their answered lines were kept, the rest called synchronously. */
+  expired: number;
+  /** What the collected answers cost at the batch price (included in summary.spent_usd). */
+  spent_usd: number;
+  /** What they would have cost more at the synchronous price. */
+  saved_usd: number;
 }

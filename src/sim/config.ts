@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Problem, TunegateError } from '../errors.js';
 import { parseJsonRow } from '../suite/json-text.js';
+import { parseBatchConfig, type SimBatchConfig } from './batch-config.js';
 import { Checker, isRecord } from './config-check.js';
 import { parseFragility, parsePrompts, type SimFragility, type SimPrompt } from './config-fragility.js';
 
@@ -100,6 +101,8 @@ export interface SimConfig {
   fine_tuning?: SimFineTuning;
   /** The prompts requests are expected to carry, to recognise reworded or reordered ones (see SimPrompt). */
   prompts?: SimPrompt[];
+  /** The Batch API: how batches progress and which lines fail or expire (see batch-config.ts). */
+  batch?: SimBatchConfig;
 }
 
 const CONFIG_KEYS = [
@@ -113,6 +116,7 @@ const CONFIG_KEYS = [
   'shared_difficulty',
   'fine_tuning',
   'prompts',
+  'batch',
 ];
 const RATE_LIMIT_KEYS = ['requests_per_second', 'burst', 'retry_after_ms', 'headers'];
 const FINE_TUNING_KEYS = [
@@ -312,6 +316,8 @@ export function parseSimConfig(raw: unknown, source: string): SimConfig {
   if (fineTuning) config.fine_tuning = fineTuning;
   const prompts = parsePrompts(raw.prompts, check);
   if (prompts) config.prompts = prompts;
+  const batch = parseBatchConfig(raw.batch, check);
+  if (batch) config.batch = batch;
   if (check.messages.length > 0) {
     const count = check.messages.length === 1 ? '1 problem' : `${check.messages.length} problems`;
     throw new TunegateError(

@@ -72,7 +72,8 @@ export class SimFileStore {
     return typeof form === 'string' ? form : this.put(id, form.bytes, form.file.name, purpose);
   }
 
-  private put(id: string, bytes: Buffer, filename: string, purpose: string): SimFile {
+  /** Stores a file the simulator made itself (a batch's output). */
+  put(id: string, bytes: Buffer, filename: string, purpose: string): SimFile {
     const file: SimFile = {
       id,
       bytes,

@@ -2,8 +2,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { TunegateError } from '../errors.js';
 import { loadTokenizer } from '../providers/tokens.js';
-import type { ChatMessage } from '../providers/types.js';
+import { emptyBatchStats, SimBatches, type SimBatchStats } from './batch.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
+import {
+  type CompletionEnvelope,
+  chatRequestProblem,
+  completionObject,
+  modelNotFoundMessage,
+  openAiUsage,
+  type SimChatRequest,
+  toChatMessages,
+} from './chat-body.js';
 import type { SimConfig } from './config.js';
 import { modelList as listModels, retrieveModel } from './models.js';
 import { RequestBucket } from './rate-limit.js';
@@ -35,6 +44,8 @@ export interface SimStats {
   perturbed: Record<string, { requests: number; flipped: number }>;
   /** Files, fine-tuning jobs, stored completions and generated (distillation) inputs. */
   training: SimTrainingStats;
+  /** The Batch API routes. */
+  batch: SimBatchStats;
 }
 
 export interface RunningSimulator {
@@ -52,31 +63,6 @@ const SSE_HEADERS = { ...BASE_HEADERS, 'content-type': 'text/event-stream', 'cac
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** Message content as text: a string, or the text parts of a content array. */
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
-}
-
-function toChatMessages(raw: unknown[]): ChatMessage[] {
-  return raw.map((message) => {
-    const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
-    return { role: String(role) as ChatMessage['role'], content: contentText(content) };
-  });
-}
-
-function openAiUsage(answer: SimAnswer) {
-  const { prompt, completion, cached } = answer.usage;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cached },
-    completion_tokens_details: { reasoning_tokens: 0 },
-  };
 }
 
 function splitText(text: string, pieces: number): string[] {
@@ -116,6 +102,7 @@ export async function startSimulator(
     by_model: {},
     perturbed: {},
     training: emptyTrainingStats(),
+    batch: emptyBatchStats(),
   };
   let modelList = listModels(behaviour, config);
   // Fine-tuning jobs that succeed add the models they made.
@@ -124,7 +111,7 @@ export async function startSimulator(
   const persist = (): void => {
     const { statePath } = options;
     if (!statePath) return;
-    const snapshot = training.save();
+    const snapshot = { ...training.save(), batches: batches.save() };
     saving = saving.then(() => writeSimState(statePath, snapshot));
   };
   const sendAndPersist = (res: ServerResponse, status: number, body: string) => {
@@ -134,8 +121,17 @@ export async function startSimulator(
   const training = new SimTrainingRoutes(config, behaviour, stats.training, sendAndPersist, () => {
     modelList = listModels(behaviour, config);
   });
+  const batches = new SimBatches(
+    config.batch ?? {},
+    training.fileStore,
+    (request, id) => answerBatchLine(request, id),
+    stats.batch,
+  );
   const saved = options.statePath ? await readSimState(options.statePath) : undefined;
-  if (saved) training.restore(saved);
+  if (saved) {
+    training.restore(saved);
+    batches.restore(saved.batches ?? []);
+  }
   const bucket = config.rate_limit ? new RequestBucket(config.rate_limit, performance.now()) : null;
   const timers = new Set<NodeJS.Timeout>();
   let completionCounter = 0;
@@ -152,7 +148,12 @@ export async function startSimulator(
     timers.add(timer);
   }
 
-  function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+  ): void {
     if (res.destroyed) return;
     stats.by_status[status] = (stats.by_status[status] ?? 0) + 1;
     res.writeHead(status, { ...BASE_HEADERS, 'content-type': 'application/json', ...headers });
@@ -183,25 +184,78 @@ export async function startSimulator(
     return entry;
   }
 
-  function complete(req: IncomingMessage, res: ServerResponse, body: string): void {
-    let request: {
-      model?: unknown;
-      messages?: unknown;
-      stream?: unknown;
-      stream_options?: unknown;
-      temperature?: unknown;
-      store?: unknown;
-      metadata?: unknown;
+  /** Answers a served model's request and counts it as every answer is counted; `id` names the completion. */
+  function answerRequest(
+    request: SimChatRequest & { model: string; messages: unknown[] },
+    perModel: SimModelStats,
+    id: string,
+  ) {
+    const messages = toChatMessages(request.messages);
+    const answer = behaviour.answer(request.model, messages, { temperature: request.temperature });
+    if (answer.outcome === 'generated') training.countGenerated(answer.generated ?? 0);
+    else perModel[answer.outcome]++;
+    if (answer.perturbation !== undefined) {
+      stats.perturbed[answer.perturbation] ??= { requests: 0, flipped: 0 };
+      const family = stats.perturbed[answer.perturbation];
+      if (family) {
+        family.requests++;
+        if (answer.flipped) family.flipped++;
+      }
+    }
+    const envelope: CompletionEnvelope = {
+      id,
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      system_fingerprint: 'tunegate-simulator',
     };
+    if (request.store === true) {
+      training.remember(
+        { model: request.model, messages, store: true, metadata: request.metadata },
+        completionObject(envelope, answer),
+      );
+    }
+    return { answer, envelope };
+  }
+
+  /** One line of a batch, answered as the synchronous route answers (no rate limit or faults: the batch has none). */
+  function answerBatchLine(request: SimChatRequest, id: string): { status: number; body: unknown } {
+    const problem = chatRequestProblem(request);
+    if (problem !== null || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
+      return {
+        status: 400,
+        body: { error: { message: problem, type: 'invalid_request_error', param: null, code: null } },
+      };
+    }
+    const perModel = modelStats(request.model);
+    perModel.requests++;
+    if (!behaviour.serves(request.model)) {
+      const error = {
+        message: modelNotFoundMessage(request.model),
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+      };
+      return { status: 404, body: { error } };
+    }
+    const { answer, envelope } = answerRequest(
+      { ...request, model: request.model, messages: request.messages },
+      perModel,
+      id,
+    );
+    return { status: 200, body: completionObject(envelope, answer) };
+  }
+
+  function complete(req: IncomingMessage, res: ServerResponse, body: string): void {
+    let request: SimChatRequest;
     try {
       request = JSON.parse(body);
     } catch {
       sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', null);
       return;
     }
-    if (typeof request?.model !== 'string' || !Array.isArray(request.messages)) {
-      const message = 'The request needs a string `model` and a `messages` array.';
-      sendError(res, 400, message, 'invalid_request_error', 'missing_required_parameter');
+    const problem = chatRequestProblem(request);
+    if (problem !== null || typeof request.model !== 'string' || !Array.isArray(request.messages)) {
+      sendError(res, 400, problem ?? '', 'invalid_request_error', 'missing_required_parameter');
       return;
     }
     const requestNumber = completionCounter++;
@@ -217,8 +271,14 @@ export async function startSimulator(
     }
     const limitHeaders = bucket?.headers(now) ?? {};
     if (!behaviour.serves(request.model)) {
-      const message = `The model \`${request.model}\` does not exist or you do not have access to it (simulated).`;
-      sendError(res, 404, message, 'invalid_request_error', 'model_not_found', limitHeaders);
+      sendError(
+        res,
+        404,
+        modelNotFoundMessage(request.model),
+        'invalid_request_error',
+        'model_not_found',
+        limitHeaders,
+      );
       return;
     }
     const fault = behaviour.faultFor(requestNumber);
@@ -244,40 +304,15 @@ export async function startSimulator(
       stats.faults.slow++;
       extraDelay = behaviour.slowMs;
     }
-    const messages = toChatMessages(request.messages);
-    const answer = behaviour.answer(request.model, messages, { temperature: request.temperature });
-    if (answer.outcome === 'generated') training.countGenerated(answer.generated ?? 0);
-    else perModel[answer.outcome]++;
-    if (answer.perturbation !== undefined) {
-      stats.perturbed[answer.perturbation] ??= { requests: 0, flipped: 0 };
-      const family = stats.perturbed[answer.perturbation];
-      if (family) {
-        family.requests++;
-        if (answer.flipped) family.flipped++;
-      }
-    }
-    const envelope = {
-      id: `chatcmpl-sim-${requestNumber}`,
-      created: Math.floor(Date.now() / 1000),
-      model: request.model,
-      system_fingerprint: 'tunegate-simulator',
-    };
-    if (request.store === true) {
-      const message = { role: 'assistant', content: answer.text, refusal: null };
-      const choices = [{ index: 0, message, finish_reason: 'stop', logprobs: null }];
-      const completion = { ...envelope, object: 'chat.completion', choices, usage: openAiUsage(answer) };
-      training.remember({ model: request.model, messages, store: true, metadata: request.metadata }, completion);
-    }
+    const chat = { ...request, model: request.model, messages: request.messages };
+    const { answer, envelope } = answerRequest(chat, perModel, `chatcmpl-sim-${requestNumber}`);
     if (request.stream === true) {
       const includeUsage = (request.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
       stream(res, answer, envelope, { includeUsage, extraDelay, headers: limitHeaders });
       return;
     }
     later(answer.latencyMs + extraDelay, () => {
-      const message = { role: 'assistant', content: answer.text, refusal: null };
-      const choices = [{ index: 0, message, finish_reason: 'stop', logprobs: null }];
-      const body = JSON.stringify({ ...envelope, object: 'chat.completion', choices, usage: openAiUsage(answer) });
-      send(res, 200, body, limitHeaders);
+      send(res, 200, JSON.stringify(completionObject(envelope, answer)), limitHeaders);
     });
   }
 
@@ -285,7 +320,7 @@ export async function startSimulator(
   function stream(
     res: ServerResponse,
     answer: SimAnswer,
-    envelope: Record<string, unknown>,
+    envelope: CompletionEnvelope,
     {
       includeUsage,
       extraDelay,
@@ -348,6 +383,11 @@ export async function startSimulator(
       send(res, status, body);
       return;
     }
+    const batchSend: typeof send = (response, status, body, headers) => {
+      send(response, status, body, headers);
+      persist();
+    };
+    if (batches.handle(req, res, path, new URLSearchParams(query < 0 ? '' : url.slice(query + 1)), batchSend)) return;
     if (training.handle(req, res, path, query < 0 ? '' : url.slice(query + 1))) return;
     sendError(res, 404, `Unknown route: ${req.method} ${path}`, 'invalid_request_error', 'unknown_url');
   }

@@ -27,6 +27,8 @@ export interface SimSnapshot {
   datasets: SavedFile[];
   fireworks_datasets: [string, unknown][];
   deployments: [string, unknown][];
+  /** Batch API batches (owned by batch.ts), so a batch submitted by one command is collected by the next. */
+  batches?: unknown[];
 }
 
 /** The saved state, or undefined when none was saved yet. A damaged file says what to do. */

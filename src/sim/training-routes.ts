@@ -110,6 +110,11 @@ export class SimTrainingRoutes {
     );
   }
 
+  /** The uploaded files, shared with the batch routes (their input and output files). */
+  get fileStore(): SimFileStore {
+    return this.files;
+  }
+
   /** Everything the training routes made, for the saved simulator state. */
   save(): SimSnapshot {
     const { jobs, trained } = this.fineTuning.save();

@@ -157,6 +157,7 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
   if (raw.context_window !== undefined) spec.context_window = raw.context_window;
   if (raw.platform !== undefined) spec.platform = raw.platform;
+  if (raw.batch_discount !== undefined) spec.batch_discount = raw.batch_discount;
   // A secret the run needs but the environment lacks: code `api-key`, so the Action can skip fork PRs.
   const requireVariable = (yamlPath: string[], variable: string, otherwise: string) => {
     if (!options.requireApiKeys || options.env[variable]) return;

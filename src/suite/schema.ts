@@ -341,6 +341,14 @@ const provider = {
         'Who serves the models, for built-in model lifecycles and fine-tune prices. Default: read from base_url (api.openai.com or none: openai; *.openai.azure.com: azure; api.together.xyz: together; api.fireworks.ai: fireworks).',
     },
     context_window: contextWindow,
+    batch_discount: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      title: 'Batch discount',
+      description:
+        'Share of the synchronous price saved by a Batch API call (run --batch). Default 0.5: OpenAI bills batches at half the synchronous price (platform.openai.com/docs/guides/batch); Together discounts selected models by up to 50% (docs.together.ai/docs/inference/batch/overview).',
+    },
   },
 } as const;
 

@@ -63,6 +63,8 @@ export interface ProviderSpec {
   context_window?: number;
   /** Who serves the models, when base_url does not say (see providers/platform.ts). */
   platform?: Platform;
+  /** Share of the synchronous price a Batch API call saves (`run --batch`); unset: 0.5. */
+  batch_discount?: number;
 }
 
 /** The services tunegate knows model lifecycles and fine-tune prices for. */

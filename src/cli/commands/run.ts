@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { BatchPendingError } from '../../api/batch-run.js';
 import { gate, RUN_POLICY, SHARD_POLICY } from '../../api/gate.js';
 import { headCommit } from '../../api/git.js';
 import type { HistoryOptions } from '../../api/history.js';
@@ -58,6 +59,7 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       reference,
       fragility: options.fragility,
       ...(options.shard ? { shard: { spec: options.shard, cwd: io.cwd } } : {}),
+      ...(options.batch ? { batch: { mode: options.batch, onProgress: (line) => io.stderr.write(`${line}\n`) } } : {}),
       ...(history ? { history } : {}),
       lifecycle: {
         now: io.now?.() ?? new Date(),
@@ -71,6 +73,10 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
         ),
       ...stopping.options,
     });
+  } catch (error) {
+    if (!(error instanceof BatchPendingError)) throw error;
+    io.stderr.write(`${pendingMessage(error, options.suites)}\n`);
+    return ExitCode.pending;
   } finally {
     stopping.release();
     progress.finish();
@@ -90,4 +96,14 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
   const outcome = gate(results, options.shard ? SHARD_POLICY : RUN_POLICY);
   if (outcome.runtime) io.stderr.write(`error: ${outcome.runtime}; see cases.jsonl for the errors\n`);
   return outcome.exitCode;
+}
+
+/** What is pending and the command that collects it (the same run again, or with `--batch wait`). */
+function pendingMessage(error: BatchPendingError, suites: readonly string[]): string {
+  const again = `tunegate run ${suites.join(' ')} --batch`;
+  return (
+    `pending: ${stripControl(error.message)}\n` +
+    `Nothing was reported yet. Collect with the same options: \`${again}\` (exits 4 again while batches run), ` +
+    `or wait for them: \`${again} wait\`.`
+  );
 }
