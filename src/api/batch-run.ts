@@ -222,7 +222,7 @@ async function collect(
         if (!line.expired) collection.failed_lines++;
         continue;
       }
-      const answer = { text: line.text, usage: line.usage, latency_ms: 0, ttft_ms: null, simulated: line.simulated };
+      const answer = { text: line.text, usage: line.usage, latency_ms: null, ttft_ms: null, simulated: line.simulated };
       await cache.set(line.custom_id, answer);
       if (needed.calls.has(line.custom_id)) collection.collected.set(line.custom_id, batchDiscountOf(provider));
     }

@@ -9,7 +9,8 @@ import { removeQuietly, replaceFile, tempFileWriter } from '../replace-file.js';
 export interface CachedResponse {
   text: string;
   usage: TokenUsage | null;
-  latency_ms: number;
+  /** null for an answer collected from a batch: a batch measures no latency, and a replay must not invent one. */
+  latency_ms: number | null;
   ttft_ms: number | null;
   simulated: boolean;
 }
@@ -78,14 +79,14 @@ function parseEntry(text: string): CachedResponse | null {
   const valid =
     typeof entry.text === 'string' &&
     (entry.usage === null || isUsage(entry.usage)) &&
-    typeof entry.latency_ms === 'number' &&
+    (entry.latency_ms === null || typeof entry.latency_ms === 'number') &&
     (entry.ttft_ms === null || typeof entry.ttft_ms === 'number') &&
     typeof entry.simulated === 'boolean';
   if (!valid) return null;
   return {
     text: entry.text as string,
     usage: entry.usage as TokenUsage | null,
-    latency_ms: entry.latency_ms as number,
+    latency_ms: entry.latency_ms as number | null,
     ttft_ms: entry.ttft_ms as number | null,
     simulated: entry.simulated as boolean,
   };

@@ -336,7 +336,7 @@ class Run {
     return lane.client;
   }
 
-  private costOf(call: PlannedCall, usage: TokenUsage | null, latencyMs: number): number | null {
+  private costOf(call: PlannedCall, usage: TokenUsage | null, latencyMs: number | null): number | null {
     return costOfCall(this.priceOf(call), usage, latencyMs);
   }
 
