@@ -1,3 +1,4 @@
+import { type CaseSource, caseIdsOf } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { daysBetween } from '../decision/lifespan.js';
 import type {
@@ -57,7 +58,7 @@ function trainingPlatform(suite: LoadedSuite): string | null {
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
-  { cases, trainable }: { cases: Case[]; trainable: readonly Case[] },
+  { cases, trainable, caseIds }: { cases: CaseSource; trainable: CaseSource; caseIds?: readonly string[] },
   variants: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts = {},
@@ -97,7 +98,7 @@ export function decideSuite(
     policy,
     thresholds: suite.thresholds,
     variants,
-    case_ids: cases.map((c) => c.id),
+    case_ids: caseIds ?? caseIdsOf(cases),
     // Readiness counts the rows training may use, never the evaluated ones (they must stay unseen).
     examples: {
       cases: trainable.length,
