@@ -58,7 +58,7 @@ function trainingPlatform(suite: LoadedSuite): string | null {
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
-  { cases, trainable, caseIds }: { cases: CaseSource; trainable: CaseSource; caseIds?: readonly string[] },
+  { cases, trainable, caseIds }: { cases: CaseSource; trainable: CaseSource; caseIds?: () => readonly string[] },
   variants: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts = {},
@@ -98,7 +98,10 @@ export function decideSuite(
     policy,
     thresholds: suite.thresholds,
     variants,
-    case_ids: caseIds ?? caseIdsOf(cases),
+    // Read only by a paired comparison (for its flipped cases): a one-variant suite never lists a million ids.
+    get case_ids() {
+      return caseIds ? caseIds() : caseIdsOf(cases);
+    },
     // Readiness counts the rows training may use, never the evaluated ones (they must stay unseen).
     examples: {
       cases: trainable.length,

@@ -99,7 +99,7 @@ function suiteResult(
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts,
   measuredFragility: MeasuredFragility,
-  caseIds: readonly string[],
+  caseIds: () => readonly string[],
 ): SuiteResult {
   const { suite, cases } = tally.input;
   const decision = decideSuite(suite, { ...tally.input, caseIds }, evidence, reference, {
@@ -179,10 +179,17 @@ export async function measureSuites(tallies: readonly SuiteTally[], options: Mea
       ...(tally.lifecycle ? { lifecycle: tally.lifecycle } : {}),
     };
     const fragility = options.fragilityOf?.(suite, pickVariants(evidence, suite.decision).baseline.name) ?? null;
-    const caseIds = caseIdsOf(cases);
+    // Listed once, on first use (a comparison's flipped cases, the history), never for a run that needs neither.
+    let ids: readonly string[] | undefined;
+    const caseIds = () => {
+      ids ??= caseIdsOf(cases);
+      return ids;
+    };
     return {
       suite,
-      caseIds,
+      get caseIds() {
+        return caseIds();
+      },
       evidence,
       result: suiteResult(tally, evidence, options.referenceOf(suite.name), facts, fragility, caseIds),
     };
