@@ -1,6 +1,6 @@
 // The benchmark: tunegate against the simulator side by side with a bare HTTP loop making the same calls (the
 // floor on this machine), a fully cached re-run, and large runs in bounded memory. Prints the figures.
-// Usage (bundled by bench/run.mjs): main.mjs <bundle dir> [--repeats N] [--scale N] [--profile | --no-profile]
+// Usage (bundled by bench/run.mjs): main.mjs <bundle dir> [--repeats N] [--scale N] [--million] [--profile | --no-profile]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { FINETUNED_MODEL, PROMPTED_MODEL, writeRequestBodies, writeWorkload } fr
 const CASES = 2000;
 const LATENCY_MS = 20;
 const CONCURRENCY = 64;
+const MILLION = 1_000_000;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +24,8 @@ const { values, positionals } = parseArgs({
     scale: { type: 'string', default: '100000' },
     // Default: profile only when the wall or CPU target is missed.
     profile: { type: 'boolean' },
+    // Also run 1,000,000 synthetic cases beside the --scale runs (about 5 minutes more).
+    million: { type: 'boolean' },
   },
 });
 const bundleDir = positionals[0];
@@ -31,6 +34,7 @@ const repeats = Math.min(20, Math.max(1, Number.parseInt(values.repeats, 10) || 
 const scaleSize = Math.max(0, Number.parseInt(values.scale, 10) || 0);
 // The large run, and one a tenth of its size, so bounded memory shows as RSS that barely grows.
 const scaleSizes = scaleSize >= 10 ? [Math.round(scaleSize / 10), scaleSize] : [];
+if (values.million && !scaleSizes.includes(MILLION)) scaleSizes.push(MILLION);
 
 const workDir = await mkdtemp(join(tmpdir(), 'tunegate-bench-'));
 const ctx: Context = { bundleDir, workDir, log: (message) => process.stderr.write(`bench: ${message}\n`) };

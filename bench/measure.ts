@@ -7,6 +7,7 @@ import { compareProfiles } from './profile.js';
 import type { FloorFigures, FloorJob, TunegateFigures, TunegateJob } from './protocol.js';
 
 const CHILD_TIMEOUT_MS = 120_000;
+/** Per 100,000 scale cases: a 1,000,000-case run (--million) gets ten times as long. */
 const SCALE_TIMEOUT_MS = 600_000;
 
 export interface Context {
@@ -146,7 +147,7 @@ export async function measureScale(
   for (const [size, suite] of [...suites].sort((a, b) => a[0] - b[0])) {
     ctx.log(`scale: ${size} cases × 1 variant`);
     const outDir = join(ctx.workDir, `scale-${size}`);
-    const run = await tunegate(ctx, { suite, url: sim.url, outDir }, SCALE_TIMEOUT_MS);
+    const run = await tunegate(ctx, { suite, url: sim.url, outDir }, SCALE_TIMEOUT_MS * Math.max(1, size / 100_000));
     const cases = join(outDir, 'cases.jsonl');
     results.push({ size, run, casesLines: await countLines(cases), casesBytes: (await stat(cases)).size });
   }

@@ -8,7 +8,7 @@ import { cpuMsSince, readJob, report, SIM_READY_PREFIX, type SimFigures, type Si
 const job = readJob<SimJob>();
 const { suites, problems } = await validateSuites([job.suite], { cwd: process.cwd(), env: {}, requireApiKeys: false });
 if (problems.length > 0) throw new Error(`bench suite is invalid: ${JSON.stringify(problems)}`);
-const cases = suites.flatMap((s) => s.cases.map((c) => ({ input: c.input, expected: c.expected })));
+const cases = suites.flatMap((s) => Array.from(s.cases, (c) => ({ input: c.input, expected: c.expected })));
 const simulator = await startSimulator({ seed: 7, cases, models: job.models });
 const started = process.cpuUsage();
 process.stdout.write(`${SIM_READY_PREFIX}${simulator.url}\n`);

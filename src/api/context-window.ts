@@ -35,20 +35,24 @@ function tokenBound(messages: ChatMessage[]): number {
  * table; models it does not know are not checked. Long texts are counted by estimate (see countTokens).
  */
 export async function checkContextWindows({ suite, cases }: SuiteWithCases): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  for (const variant of suite.variants) {
+  const checked = suite.variants.flatMap((variant) => {
     const window =
       variant.context_window ?? suite.providers[variant.provider]?.context_window ?? contextWindowOf(variant.model);
-    if (window === null || window === undefined) continue;
-    let over = 0;
-    for (const testCase of cases) {
+    return window === null || window === undefined ? [] : [{ variant, window, over: 0 }];
+  });
+  const problems: Problem[] = [];
+  if (checked.length === 0) return problems;
+  // One read of the cases for every variant: a streamed dataset is read from its file on each iteration.
+  for (const testCase of cases) {
+    for (const check of checked) {
+      const { variant, window } = check;
       const messages = buildMessages(variant, testCase);
       if (tokenBound(messages) <= window) continue;
       await loadTokenizer();
       const tokens = countMessageTokens(messages);
       if (tokens <= window) continue;
-      over += 1;
-      if (over > MAX_REPORTED_ROWS) continue;
+      check.over += 1;
+      if (check.over > MAX_REPORTED_ROWS) continue;
       const inSuite = suite.dataset.path === undefined ? '' : `${suite.file}: `;
       problems.push({
         file: suite.dataset.path ?? suite.file,
@@ -61,13 +65,14 @@ export async function checkContextWindows({ suite, cases }: SuiteWithCases): Pro
           'shorten or drop the row, or set context_window on the variant if the model takes more',
       });
     }
-    if (over > MAX_REPORTED_ROWS) {
-      problems.push({
-        ...suite.dataset.ref,
-        code: 'context-window',
-        message: `variant "${variant.name}": ${over - MAX_REPORTED_ROWS} more row(s) exceed the context window`,
-      });
-    }
+  }
+  for (const { variant, over } of checked) {
+    if (over <= MAX_REPORTED_ROWS) continue;
+    problems.push({
+      ...suite.dataset.ref,
+      code: 'context-window',
+      message: `variant "${variant.name}": ${over - MAX_REPORTED_ROWS} more row(s) exceed the context window`,
+    });
   }
   return problems;
 }

@@ -1,3 +1,4 @@
+import { type CaseSource, caseIdsOf } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { daysBetween } from '../decision/lifespan.js';
 import type {
@@ -57,7 +58,7 @@ function trainingPlatform(suite: LoadedSuite): string | null {
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
-  { cases, trainable }: { cases: Case[]; trainable: readonly Case[] },
+  { cases, trainable, caseIds }: { cases: CaseSource; trainable: CaseSource; caseIds?: () => readonly string[] },
   variants: VariantEvidence[],
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts = {},
@@ -97,7 +98,10 @@ export function decideSuite(
     policy,
     thresholds: suite.thresholds,
     variants,
-    case_ids: cases.map((c) => c.id),
+    // Read only by a paired comparison (for its flipped cases): a one-variant suite never lists a million ids.
+    get case_ids() {
+      return caseIds ? caseIds() : caseIdsOf(cases);
+    },
     // Readiness counts the rows training may use, never the evaluated ones (they must stay unseen).
     examples: {
       cases: trainable.length,

@@ -93,7 +93,7 @@ export async function mergeShards(options: MergeOptions): Promise<RunResults> {
   const tallies = new Map(
     inputs.map((input) => [
       input.suite.name,
-      { tally: openTally(input), indexById: new Map(input.cases.map((c, i) => [c.id, i])) },
+      { tally: openTally(input), indexById: new Map(Array.from(input.cases, (c, i) => [c.id, i])) },
     ]),
   );
   // Shutdown facts were looked up by every shard alike: the first shard's stand for the run.
@@ -109,7 +109,7 @@ export async function mergeShards(options: MergeOptions): Promise<RunResults> {
     await run.cases.close();
     const missing = inputs.flatMap(({ suite, cases }) =>
       suite.variants.flatMap((v) =>
-        cases
+        Array.from(cases)
           .filter((c) => !seen.has(`${suite.name}\u0000${v.name}\u0000${c.id}`))
           .map((c) => `${suite.name}/${v.name}/${c.id}`),
       ),

@@ -1,4 +1,5 @@
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { caseIdsOf } from '../dataset/source.js';
 import { compareVariants } from '../decision/compare.js';
 import { TunegateError } from '../errors.js';
 import type { PruneNote } from '../history/text.js';
@@ -132,7 +133,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
   if (!measured || !candidate)
     throw new TunegateError('promote', `suite ${suite.name}: the candidate was not evaluated`);
   const championResult = measured.variants.champion;
-  const caseIds = cases.map((c) => c.id);
+  const caseIds = caseIdsOf(cases);
   const flagsOf = (variant: string) => variantFlags(run.outDir, measured.name, variant, caseIds);
   const candidateFlags = await flagsOf('candidate');
   const prompted = measured.variants[PROMPTED]

@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import { caseIdsOf, filterCases } from '../dataset/source.js';
 import { TunegateError } from '../errors.js';
 import { hash32 } from '../hash.js';
 import { compareIds, idsHash } from '../history/bitset.js';
@@ -44,7 +45,7 @@ export function shardOfCase(caseId: string, count: number): number {
 export function suiteCaseIdsHash(inputs: readonly SuiteWithCases[]): string {
   const named = [...inputs]
     .sort((a, b) => compareIds(a.suite.name, b.suite.name))
-    .map(({ suite, cases }) => `${suite.name}\u0000${cases.map((c) => c.id).join('\u0000')}`);
+    .map(({ suite, cases }) => `${suite.name}\u0000${caseIdsOf(cases).join('\u0000')}`);
   return idsHash(named);
 }
 
@@ -65,8 +66,6 @@ export function shardStamp(inputs: readonly SuiteWithCases[], shard: ShardSpec, 
 export function selectShard(inputs: readonly SuiteWithCases[], shard: ShardSpec): SuiteWithCases[] {
   return inputs.map((input) => ({
     ...input,
-    cases: input.cases
-      .filter((c) => shardOfCase(c.id, shard.count) === shard.index)
-      .map((c, index) => ({ ...c, index })),
+    cases: filterCases(input.cases, (c) => shardOfCase(c.id, shard.count) === shard.index),
   }));
 }

@@ -82,9 +82,9 @@ export async function simulateSuites(
   cacheDir?: string,
 ): Promise<RunningSimulator> {
   const asSimCase = (c: { input: string; expected: unknown }) => ({ input: c.input, expected: c.expected });
-  const cases = suites.flatMap(({ cases }) => cases.map(asSimCase));
+  const cases = suites.flatMap(({ cases }) => Array.from(cases, asSimCase));
   // The train part: a simulated distillation teacher rewords these, as a real one writes text the eval set lacks.
-  const teacherSources = suites.flatMap(({ trainable }) => trainable.map(asSimCase));
+  const teacherSources = suites.flatMap(({ trainable }) => Array.from(trainable, asSimCase));
   // Files, jobs and trained models outlive the command: `train --job` and `promote` find them next time.
   const statePath = cacheDir === undefined ? undefined : join(cacheDir, SIM_STATE_FILE);
   const prompts = [...(behaviour.prompts ?? []), ...suitePrompts(suites)];

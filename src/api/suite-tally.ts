@@ -1,3 +1,4 @@
+import { caseIdsOf, firstCase } from '../dataset/source.js';
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { fineTuneOffers } from '../providers/fine-tune-prices.js';
@@ -87,7 +88,7 @@ function variantEvidence(tally: SuiteTally): VariantEvidence[] {
       passed: thresholds.every((t) => t.pass),
       outcomes: measured.outcomes,
       answered: measured.answered,
-      prefix_tokens: countPrefix ? prefixTokens(variant, cases[0]) : 0,
+      prefix_tokens: countPrefix ? prefixTokens(variant, firstCase(cases)) : 0,
     };
   });
 }
@@ -98,9 +99,10 @@ function suiteResult(
   reference: Record<string, ReferenceVariant> | undefined,
   facts: DecideFacts,
   measuredFragility: MeasuredFragility,
+  caseIds: () => readonly string[],
 ): SuiteResult {
   const { suite, cases } = tally.input;
-  const decision = decideSuite(suite, tally.input, evidence, reference, {
+  const decision = decideSuite(suite, { ...tally.input, caseIds }, evidence, reference, {
     ...facts,
     ...(measuredFragility ? { fragility: measuredFragility.evidence } : {}),
   });
@@ -177,11 +179,19 @@ export async function measureSuites(tallies: readonly SuiteTally[], options: Mea
       ...(tally.lifecycle ? { lifecycle: tally.lifecycle } : {}),
     };
     const fragility = options.fragilityOf?.(suite, pickVariants(evidence, suite.decision).baseline.name) ?? null;
+    // Listed once, on first use (a comparison's flipped cases, the history), never for a run that needs neither.
+    let ids: readonly string[] | undefined;
+    const caseIds = () => {
+      ids ??= caseIdsOf(cases);
+      return ids;
+    };
     return {
       suite,
-      caseIds: cases.map((c) => c.id),
+      get caseIds() {
+        return caseIds();
+      },
       evidence,
-      result: suiteResult(tally, evidence, options.referenceOf(suite.name), facts, fragility),
+      result: suiteResult(tally, evidence, options.referenceOf(suite.name), facts, fragility, caseIds),
     };
   });
   await attachFlippedCases(

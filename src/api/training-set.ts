@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { caseIdsOf } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { listStoredCompletions } from '../providers/stored-completions.js';
@@ -51,7 +52,7 @@ export async function buildSuiteTrainingSet(
   const training = suite.training;
   const format = servingFormat(suite);
   const { baseline, candidate } = pickVariants(suite.variants, suite.decision);
-  const trainableIds = new Set(trainable.map((c) => c.id));
+  const trainableIds = new Set(caseIdsOf(trainable));
   const mayTrain = (caseId: string) => trainableIds.has(caseId);
   const examples: TrainingExample[] = [];
   let preference: PreferenceExample[] = [];
@@ -71,7 +72,7 @@ export async function buildSuiteTrainingSet(
         });
       }
     } else if (source.type === 'dataset') {
-      examples.push(...examplesFromDataset(trainable, format));
+      examples.push(...examplesFromDataset([...trainable], format));
     } else if (source.type === 'logs') {
       examples.push(...(await examplesFromLogs(source.path, { format })));
     } else if (source.type === 'stored') {
@@ -91,7 +92,7 @@ export async function buildSuiteTrainingSet(
     examples.push(toTrainingExample({ id: `distilled:${index}`, source: 'distilled', ...pair, format }));
   }
   return buildTrainingSet(examples, {
-    evalInputs: evaluated.map((c) => c.input),
+    evalInputs: Array.from(evaluated, (c) => c.input),
     validationSplit: training?.validation_split ?? 0.1,
     maxTokensPerExample: training?.max_tokens_per_example ?? 65_536,
     outDir: options.outDir,

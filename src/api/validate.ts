@@ -1,4 +1,5 @@
 import { loadCases } from '../dataset/load.js';
+import type { CaseSource } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { templateFields } from '../engine/plan.js';
 import { configError, type Problem, TunegateError } from '../errors.js';
@@ -12,9 +13,9 @@ import { checkContextWindows } from './context-window.js';
 export interface SuiteWithCases {
   suite: LoadedSuite;
   /** The cases a run evaluates. */
-  cases: Case[];
+  cases: CaseSource;
   /** Gold rows training may use (the holdout's train part, or rows outside the sample); never evaluated. */
-  trainable: Case[];
+  trainable: CaseSource;
 }
 
 export interface ValidationResult {
@@ -34,23 +35,30 @@ export interface ValidateOptions {
   outsidePaths?: OutsidePaths;
 }
 
-/** Every template field a variant uses must exist on every row; reports the first row lacking each. */
+/** Every template field a variant uses must exist on every row; reports the first row lacking each (one read). */
 function checkTemplateFields({ suite, cases }: SuiteWithCases): Problem[] {
   const problems: Problem[] = [];
-  for (const variant of suite.variants) {
-    for (const field of templateFields(variant.template)) {
-      const root = field.split('.')[0] ?? field;
-      const lacking = cases.find((c) => root !== 'input' && !(root in c.fields));
-      if (lacking) {
-        problems.push({
-          file: suite.dataset.path ? shownPath(suite, suite.dataset.path) : suite.file,
-          line: suite.dataset.path ? lacking.line : suite.dataset.ref.line,
-          col: 1,
-          code: 'template-field',
-          message: `variant "${variant.name}" template uses {{${field}}} but this row has no "${root}" field; add it to the dataset or change the template`,
-        });
-      }
-    }
+  const wanted = suite.variants.flatMap((variant) =>
+    templateFields(variant.template)
+      .map((field) => ({ variant, field, root: field.split('.')[0] ?? field }))
+      .filter(({ root }) => root !== 'input'),
+  );
+  if (wanted.length === 0) return problems;
+  const firstLacking = new Map<(typeof wanted)[number], Case>();
+  for (const testCase of cases) {
+    for (const use of wanted)
+      if (!firstLacking.has(use) && !(use.root in testCase.fields)) firstLacking.set(use, testCase);
+  }
+  for (const use of wanted) {
+    const lacking = firstLacking.get(use);
+    if (!lacking) continue;
+    problems.push({
+      file: suite.dataset.path ? shownPath(suite, suite.dataset.path) : suite.file,
+      line: suite.dataset.path ? lacking.line : suite.dataset.ref.line,
+      col: 1,
+      code: 'template-field',
+      message: `variant "${use.variant.name}" template uses {{${use.field}}} but this row has no "${use.root}" field; add it to the dataset or change the template`,
+    });
   }
   return problems;
 }

@@ -1,3 +1,4 @@
+import type { CaseSource } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { TunegateError } from '../errors.js';
 import type { ChatMessage } from '../providers/types.js';
@@ -11,7 +12,7 @@ export { renderTemplate, templateFields } from './template.js';
 
 export interface SuiteCases {
   suite: LoadedSuite;
-  cases: Case[];
+  cases: CaseSource;
 }
 
 /** The calls of a run, produced lazily; iterable any number of times, each time in the same order. */

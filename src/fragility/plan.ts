@@ -71,18 +71,18 @@ function perturb(
  */
 export function fragilityCalls(
   suite: LoadedSuite,
-  cases: readonly Case[],
+  cases: Iterable<Case>,
   spec: FragilitySpec,
   rewordings?: InstructionRewordings,
 ): PlannedCall[] {
   const chosen = new Set(
     fragilityCases(
-      cases.map((c) => c.id),
+      Array.from(cases, (c) => c.id),
       spec.sample,
       spec.seed,
     ),
   );
-  const sampled = cases.filter((c) => chosen.has(c.id));
+  const sampled = Array.from(cases).filter((c) => chosen.has(c.id));
   const calls: PlannedCall[] = [];
   // Variants interleave per case, as in the regular plan: every provider stays busy, and a run stopped
   // early still has paired cases.

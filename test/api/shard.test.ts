@@ -38,13 +38,14 @@ describe('shards', () => {
     const suites = [input('a', ids.slice(0, 500)), input('b', ids.slice(250, 750))];
     const parts = [1, 2, 3, 4].map((index) => selectShard(suites, { index, count: 4 }));
     for (const [s, suite] of suites.entries()) {
-      const joined = parts.flatMap((part) => part[s]?.cases.map((c) => c.id) ?? []);
-      expect(joined.sort()).toEqual(suite.cases.map((c) => c.id).sort());
+      const joined = parts.flatMap((part) => Array.from(part[s]?.cases ?? [], (c) => c.id));
+      expect(joined.sort()).toEqual(Array.from(suite.cases, (c) => c.id).sort());
       // Re-indexed within the shard: a case's index is its position in the list the shard evaluates.
-      for (const part of parts) expect(part[s]?.cases.map((c) => c.index)).toEqual(part[s]?.cases.map((_, i) => i));
+      for (const part of parts)
+        expect(Array.from(part[s]?.cases ?? [], (c) => c.index)).toEqual(Array.from(part[s]?.cases ?? [], (_, i) => i));
     }
     // The same case is in the same shard whichever suite holds it.
-    const inA = new Set(parts[0]?.[0]?.cases.map((c) => c.id));
+    const inA = new Set(Array.from(parts[0]?.[0]?.cases ?? [], (c) => c.id));
     for (const c of parts[0]?.[1]?.cases ?? []) if (Number(c.id.slice(5)) < 500) expect(inA.has(c.id)).toBe(true);
   });
 

@@ -20,7 +20,7 @@ async function suite(file: string, cwd = suitesDir): Promise<LoadedSuite> {
 async function cases(loaded: LoadedSuite) {
   const result = await loadCases(loaded);
   expect(result.problems.map(formatProblem)).toEqual([]);
-  return result.cases;
+  return [...result.cases];
 }
 
 /** A temp folder holding a dataset file and a suite that reads it. */
@@ -111,7 +111,7 @@ describe('loadCases', () => {
       '{"id": "a", "input": "x", "expected": "y"}\n{"id": "a", "input": "x", "expected": "y"}\n{"input": "x", "expected": "y"}\n';
     const loaded = await tempSuite('data.jsonl', jsonl, '  id: id');
     const result = await loadCases(loaded);
-    expect(result.cases).toEqual([]);
+    expect([...result.cases]).toEqual([]);
     expect(result.problems.map(formatProblem)).toEqual([
       'data.jsonl:2:1 duplicate id "a" (dataset.id), first used on line 1; ids must be unique',
       'data.jsonl:3:1 row lacks field "id" (dataset.id); fields present: input, expected',

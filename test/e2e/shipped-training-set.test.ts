@@ -31,6 +31,6 @@ describe('the example suite’s training data', () => {
     );
     // Rows are rendered as the fine-tuned variant is called: no system prompt, template "{{input}}".
     expect(JSON.parse(lines[0] as string).messages[0].role).toBe('user');
-    expect(loaded.cases.filter((c) => trainedInputs.has(c.input))).toEqual([]);
+    expect([...loaded.cases].filter((c) => trainedInputs.has(c.input))).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe('fragilityCalls', () => {
     const sampled = new Set(first.calls.map((c) => c.case.id));
     expect(sampled.size).toBe(2);
     for (const call of first.calls) {
-      const original = first.cases.find((c) => c.id === call.case.id);
+      const original = [...first.cases].find((c) => c.id === call.case.id);
       expect(call.case.expected).toBe(original?.expected);
       expect(call.perturbation).toBeDefined();
     }

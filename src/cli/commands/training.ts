@@ -73,7 +73,7 @@ async function distill(options: LoopCliOptions, io: CliIo, load: () => Promise<S
   const { result, file } = await distillSuite(loaded.suite, {
     env: io.env,
     outDir,
-    evalInputs: loaded.cases.map((c) => c.input),
+    evalInputs: Array.from(loaded.cases, (c) => c.input),
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.quiet
       ? {}
