@@ -1,5 +1,6 @@
 import type { Case } from '../dataset/types.js';
 import { daysBetween } from '../decision/lifespan.js';
+import type { SequentialEvidence } from '../decision/sequential-verdict.js';
 import type {
   Decision,
   DecisionInput,
@@ -43,6 +44,8 @@ export interface DecideFacts {
   today?: string;
   /** Measured fragility, when the suite has a `fragility` section and the run measured it. */
   fragility?: FragilityEvidence;
+  /** What the looks settled, when the suite ran sequentially. */
+  sequential?: SequentialEvidence;
 }
 
 /** The platform the suite's training backend trains on, when it names a provider tunegate knows. */
@@ -113,6 +116,7 @@ export function decideSuite(
     fine_tune_options: fineTuneOptions,
     ...(today !== undefined ? { today } : {}),
     ...(facts.fragility ? { fragility: facts.fragility } : {}),
+    ...(facts.sequential ? { sequential: facts.sequential } : {}),
   };
   return decide(input);
 }

@@ -29,7 +29,13 @@ export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard'> {
 export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOptions): Promise<RunResults> {
   const { simulate, onSimulator, onRewordingsWritten, shard, ...rest } = options;
   const evaluateOptions: EvaluateOptions = shard
-    ? { ...rest, fragility: false, shard: shardStamp(suites, shard.spec, shard.cwd) }
+    ? {
+        ...rest,
+        fragility: false,
+        shard: shardStamp(suites, shard.spec, shard.cwd),
+        // A shard holds part of the cases: looks over it would decide on a part; merge decides on the whole.
+        sequential: { ...rest.sequential, all: false, off: 'a shard evaluates only part of the cases' },
+      }
     : rest;
   const evaluated = shard ? selectShard(suites, shard.spec) : suites;
   let simulator: RunningSimulator | undefined;

@@ -1,3 +1,4 @@
+import type { SequentialEvidence } from '../decision/sequential-verdict.js';
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { fineTuneOffers } from '../providers/fine-tune-prices.js';
@@ -163,6 +164,8 @@ export interface MeasureOptions {
   today: string;
   /** The suite's measured fragility against the baseline, when the run measured it. */
   fragilityOf?: (suite: LoadedSuite, baseline: string) => MeasuredFragility;
+  /** What the looks settled, for a suite that ran sequentially. */
+  sequentialOf?: (suite: string) => SequentialEvidence | undefined;
 }
 
 /** Decides every tallied suite: metrics, thresholds, paired comparisons, economics, verdict, flipped cases. */
@@ -176,6 +179,8 @@ export async function measureSuites(tallies: readonly SuiteTally[], options: Mea
       today: options.today,
       ...(tally.lifecycle ? { lifecycle: tally.lifecycle } : {}),
     };
+    const sequential = options.sequentialOf?.(suite.name);
+    if (sequential) facts.sequential = sequential;
     const fragility = options.fragilityOf?.(suite, pickVariants(evidence, suite.decision).baseline.name) ?? null;
     return {
       suite,

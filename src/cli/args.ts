@@ -24,6 +24,8 @@ export interface RunCliOptions {
   fragility: boolean;
   /** Evaluate only this shard of the cases (`--shard K/N`). */
   shard: ShardSpec | undefined;
+  /** Decide in sequential looks for every suite with a baseline and a candidate (`--sequential`). */
+  sequential: boolean;
   quiet: boolean;
 }
 
@@ -261,6 +263,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       history: historyOptions(values),
       fragility: values['no-fragility'] !== true,
       shard: shardOption(values, str('shard')),
+      sequential: values.sequential === true,
       quiet: values.quiet === true,
     },
   };

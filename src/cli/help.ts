@@ -66,6 +66,10 @@ export const COMMANDS = {
         '`tunegate merge` joins the N out dirs and gates the run (a shard fails only',
         'when its calls do); fragility is not measured',
       ),
+      sequential: flag(
+        'decide every suite with a baseline and a candidate in looks (decision.sequential:',
+        'true): stop once non-inferior, worse or futile; saves calls, keeps α',
+      ),
       quiet: flag('no progress output'),
     },
   },

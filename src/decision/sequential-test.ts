@@ -10,7 +10,10 @@ import { type PairCounts, pairedDiffInterval, pairTotal } from './statistics.js'
 
 export type SequentialStopReason = 'non-inferior' | 'worse' | 'futile' | 'max-reached';
 
-/** Conditional power under the current trend below which a look stops for futility (non-binding). */
+/**
+ * Conditional power under the current trend below which a look stops for futility (non-binding), from the
+ * second look on: the trend of the first look alone is too noisy to give up on.
+ */
 export const FUTILITY_CONDITIONAL_POWER = 0.1;
 
 /** The largest two-sided level a look is assessed at; beyond it the interval is [−1, 1] anyway. */
@@ -112,7 +115,7 @@ export function assessLook(plan: SequentialPlan, look: number, counts: PairCount
   if (n > 0 && repeated.low > -plan.margin) stop = 'non-inferior';
   else if (n > 0 && repeated.high < -plan.margin) stop = 'worse';
   else if (last) stop = 'max-reached';
-  else if (n > 0 && power < FUTILITY_CONDITIONAL_POWER) stop = 'futile';
+  else if (look > 1 && n > 0 && power < FUTILITY_CONDITIONAL_POWER) stop = 'futile';
   return {
     look,
     n,

@@ -7,6 +7,7 @@ import { computeEconomics } from './economics.js';
 import { fineTuneVerdict, type Outcome } from './fine-tune-verdict.js';
 import { fragilityContrast } from './fragility-words.js';
 import { regressionAgainstReference } from './regression.js';
+import { withSequential } from './sequential-verdict.js';
 import {
   baselineShutdownSentence,
   planMoveSentence,
@@ -357,6 +358,9 @@ export function decide(input: DecisionInput): Decision {
     comparisons[variant.name] = compareVariants(baseline, variant, input.policy, input.case_ids);
     const fragility = input.fragility?.comparisons[variant.name];
     if (fragility) comparisons[variant.name] = { ...(comparisons[variant.name] as Comparison), fragility };
+  }
+  if (candidate && input.sequential) {
+    comparisons[candidate.name] = withSequential(comparisons[candidate.name] as Comparison, input.sequential);
   }
   const economics = computeEconomics(
     input.policy,
