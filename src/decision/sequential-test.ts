@@ -11,8 +11,8 @@ import { type PairCounts, pairedDiffInterval, pairTotal } from './statistics.js'
 export type SequentialStopReason = 'non-inferior' | 'worse' | 'futile' | 'max-reached';
 
 /**
- * Conditional power under the current trend below which a look stops for futility (non-binding), from the
- * second look on: the trend of the first look alone is too noisy to give up on.
+ * Conditional power under the current trend below which a look stops for futility (non-binding). It costs
+ * power (bench/sequential.mjs prints how much) in exchange for the calls it saves on hopeless candidates.
  */
 export const FUTILITY_CONDITIONAL_POWER = 0.1;
 
@@ -115,7 +115,7 @@ export function assessLook(plan: SequentialPlan, look: number, counts: PairCount
   if (n > 0 && repeated.low > -plan.margin) stop = 'non-inferior';
   else if (n > 0 && repeated.high < -plan.margin) stop = 'worse';
   else if (last) stop = 'max-reached';
-  else if (look > 1 && n > 0 && power < FUTILITY_CONDITIONAL_POWER) stop = 'futile';
+  else if (n > 0 && power < FUTILITY_CONDITIONAL_POWER) stop = 'futile';
   return {
     look,
     n,

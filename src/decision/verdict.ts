@@ -69,7 +69,9 @@ export function pickVariants<V extends { name: string; role: string }>(
 
 function interval(comparison: Comparison): string {
   const [low, high] = comparison.accuracy_diff_ci;
-  return `${points(comparison.accuracy_diff)} (${percent(comparison.confidence, 0)} CI ${points(low)} to ${points(high)})`;
+  // A sequential run's adjusted level (e.g. 99.92%) must not round to "100%".
+  const digits = Number.isInteger(Math.round(comparison.confidence * 1e6) / 1e4) ? 0 : 1;
+  return `${points(comparison.accuracy_diff)} (${percent(comparison.confidence, digits)} CI ${points(low)} to ${points(high)})`;
 }
 
 function failedThresholdSentences(variant: VariantEvidence): string[] {

@@ -9,12 +9,16 @@ const root = join(import.meta.dirname, '..', '..');
 let dir: string;
 
 /** The example suite (603 cases) on the simulator with the two models at these accuracies. */
-async function banking(name: string, accuracy: { prompted: number; finetuned: number }, extra: string[] = []) {
+async function banking(
+  name: string,
+  accuracy: { prompted: number; finetuned: number; shared?: number },
+  extra: string[] = [],
+) {
   const simConfig = join(dir, `${name}.yaml`);
   await writeFile(
     simConfig,
     `seed: 7
-shared_difficulty: 0.95
+shared_difficulty: ${accuracy.shared ?? 0.95}
 models:
   gpt-5.5: { accuracy: ${accuracy.prompted}, latency_ms: 1 }
   accounts/acme/models/banking77-llama-v3p1-8b: { accuracy: ${accuracy.finetuned}, latency_ms: 1 }
@@ -56,7 +60,9 @@ describe('run --sequential on the simulator', () => {
     expect(records).toHaveLength(sequential?.calls_evaluated ?? -1);
     expect(results.summary.errors).toBe(0);
     expect(suite.dataset.cases).toBe(sequential?.cases_evaluated);
-    expect(suite.verdict.decision).toBe('switch');
+    expect(suite.comparison.finetuned?.non_inferior).toBe(true);
+    // A loaded machine can push the simulator's p95 latency over the suite's gate: the verdict then says so.
+    if (Object.values(suite.variants).every((v) => v.passed)) expect(suite.verdict.decision).toBe('switch');
     expect(suite.comparison.finetuned?.accuracy_diff_ci).toEqual([
       sequential?.adjusted_interval.low,
       sequential?.adjusted_interval.high,
@@ -71,17 +77,27 @@ describe('run --sequential on the simulator', () => {
     expect(validate(results), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it('a candidate close to the margin goes to the last look, judged by the last bound’s adjusted interval', async () => {
-    // True loss 1.5 points against a 3-point margin: too close to settle early on 603 cases.
-    const { run, suite, records } = await banking('close', { prompted: 0.93, finetuned: 0.915 }, ['--sequential']);
+  it('a candidate whose interval keeps straddling the margin goes to the last look', async () => {
+    // Equal accuracy but independent errors: ~13% discordant cases, so on 603 cases the interval stays
+    // about ±3.8 points wide and keeps the 3-point margin inside it, look after look.
+    const { run, suite, records } = await banking('close', { prompted: 0.93, finetuned: 0.93, shared: 0 }, [
+      '--sequential',
+    ]);
     expect([0, 1], run.stderr).toContain(run.code);
-    expect(suite.sequential).toMatchObject({ stopped_at_look: 5, cases_evaluated: 603, calls_saved: 0, usd_saved: 0 });
+    expect(suite.sequential).toMatchObject({
+      stopped_at_look: 5,
+      stopped_because: 'max-reached',
+      cases_evaluated: 603,
+      calls_saved: 0,
+      usd_saved: 0,
+    });
     expect(records).toHaveLength(1206);
     // The last look's bound is 2.031, not 1.960: its interval is the wider 95.8% one.
     expect(suite.sequential?.adjusted_interval.level).toBeCloseTo(0.9578, 3);
     expect(suite.comparison.finetuned?.confidence).toBeCloseTo(0.9578, 3);
-    const crossed = suite.sequential?.stopped_because === 'non-inferior';
-    expect(suite.verdict.decision === 'switch').toBe(crossed);
+    // Not crossed: no switch, whatever the unadjusted 95% interval says.
+    expect(suite.comparison.finetuned?.non_inferior).toBe(false);
+    expect(suite.verdict.decision).not.toBe('switch');
   });
 
   it('a candidate at the margin (true loss = δ) does not switch and stops for futility', async () => {
