@@ -62,9 +62,8 @@ export async function evaluate(given: SuiteWithCases[], options: EvaluateOptions
     states.set(input.suite.name, { tally: openTally(input), scorers });
   }
   const run = stageRun(options.outDir);
-  const measuredForFragility = inputs.filter((input) => !looks.has(input.suite.name));
   const fragility = new FragilityRun(
-    options.fragility === false ? [] : measuredForFragility,
+    options.fragility === false ? [] : looks.fragilityInputs(),
     options.instructionRewordings,
   );
   const onRecord: RunOptions['onRecord'] = async (record, call: PlannedCall) => {

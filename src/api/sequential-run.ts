@@ -13,8 +13,9 @@ import type { PlannedCall, RunOptions, RunSummary } from '../engine/types.js';
 import { ExitCode, TunegateError } from '../errors.js';
 import { exactUsd } from '../format.js';
 import { hash32 } from '../hash.js';
-import type { SequentialSummary, SuiteResult } from '../report/types.js';
+import type { SuiteResult } from '../report/types.js';
 import type { SequentialSpec } from '../suite/types.js';
+import { addSummaries, summarise } from './sequential-summary.js';
 import type { SuiteTally } from './suite-tally.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -62,25 +63,12 @@ function concatPlans(plans: readonly Plan[], extra: readonly PlannedCall[] = [])
   };
 }
 
-function addSummaries(a: RunSummary | null, b: RunSummary): RunSummary {
-  if (!a) return b;
-  return {
-    total: a.total + b.total,
-    completed: a.completed + b.completed,
-    errors: a.errors + b.errors,
-    cached: a.cached + b.cached,
-    spent_usd: a.spent_usd + b.spent_usd,
-    budget_exhausted: a.budget_exhausted || b.budget_exhausted,
-    interrupted: a.interrupted || b.interrupted,
-    recovered: a.recovered + b.recovered,
-    elapsed_ms: a.elapsed_ms + b.elapsed_ms,
-  };
-}
-
 export class SequentialLooks {
   /** The inputs to evaluate: sequential suites with their cases in look order. */
   readonly inputs: SuiteWithCases[];
   private readonly staged = new Map<string, StagedSuite>();
+  /** Calls of the planned maximum (every case of every suite), for progress. */
+  private plannedCalls = 0;
 
   constructor(inputs: readonly SuiteWithCases[], options: SequentialOptions = {}) {
     this.inputs = inputs.map((input) => {
@@ -106,18 +94,19 @@ export class SequentialLooks {
         margin: suite.decision.max_accuracy_loss,
       });
       this.staged.set(suite.name, { plan, baseline: baseline.name, candidate: candidate.name, last: null });
-      if (suite.fragility) {
-        options.onWarning?.(
-          `${suite.file}: suite "${suite.name}" runs in sequential looks; its fragility is not measured in this run`,
-        );
-      }
       return { ...input, cases: shuffledCases(input) };
     });
   }
 
-  /** Whether a suite runs in looks (its fragility calls are then left out: see the report). */
-  has(suite: string): boolean {
-    return this.staged.has(suite);
+  /**
+   * The cases fragility may sample: for a sequential suite the first look's, which every run evaluates
+   * (in a random order, so still a random sample of the suite); its perturbed calls run after the last look.
+   */
+  fragilityInputs(): SuiteWithCases[] {
+    return this.inputs.map((input) => {
+      const first = this.staged.get(input.suite.name)?.plan.sizes[0];
+      return first === undefined ? input : { ...input, cases: input.cases.slice(0, first) };
+    });
   }
 
   /**
@@ -131,6 +120,7 @@ export class SequentialLooks {
   ): Promise<RunSummary> {
     const flat = this.inputs.filter((input) => !this.staged.has(input.suite.name));
     if (this.staged.size === 0) return runCalls(concatPlans([iteratePlan(flat)], extra), options);
+    this.plannedCalls = iteratePlan(this.inputs).size + extra.length;
     await this.checkWholeEstimate(extra, options);
     let summary: RunSummary | null = null;
     for (let look = 1; ; look++) {
@@ -167,8 +157,23 @@ export class SequentialLooks {
   /** One stage's calls within what is left of the budget; null when the budget cannot cover the stage. */
   private async runStage(plan: Plan, options: RunOptions, before: RunSummary | null, first: boolean) {
     const spent = before?.spent_usd ?? 0;
+    const { onProgress } = options;
     const stageOptions: RunOptions = {
       ...options,
+      // Progress counts the whole run so far against the planned maximum, not one stage.
+      ...(onProgress
+        ? {
+            onProgress: (progress) =>
+              onProgress({
+                done: (before?.total ?? 0) + progress.done,
+                total: Math.max(this.plannedCalls, (before?.total ?? 0) + progress.total),
+                errors: (before?.errors ?? 0) + progress.errors,
+                cached: (before?.cached ?? 0) + progress.cached,
+                spent_usd: spent + progress.spent_usd,
+                elapsed_ms: (before?.elapsed_ms ?? 0) + progress.elapsed_ms,
+              }),
+          }
+        : {}),
       ...(options.maxCostUsd !== undefined ? { maxCostUsd: Math.max(0, options.maxCostUsd - spent) } : {}),
       ...(first ? {} : { beforeFirstCall: undefined }),
     };
@@ -240,37 +245,7 @@ export class SequentialLooks {
       const staged = this.staged.get(result.name);
       const last = staged?.last;
       if (!staged || !last?.stop) continue;
-      result.sequential = summarise(staged, last, last.stop, result);
+      result.sequential = summarise(staged.plan, last, last.stop, result);
     }
   }
-}
-
-function summarise(
-  staged: StagedSuite,
-  last: LookAssessment,
-  stop: SequentialSummary['stopped_because'],
-  result: SuiteResult,
-): SequentialSummary {
-  const { plan } = staged;
-  const variants = Object.values(result.variants);
-  const evaluated = plan.sizes[last.look - 1] as number;
-  const callsEvaluated = variants.reduce((sum, v) => sum + v.metrics.n, 0);
-  const callsPlanned = evaluated === 0 ? 0 : Math.round((callsEvaluated * plan.planned) / evaluated);
-  const callsSaved = Math.max(0, callsPlanned - callsEvaluated);
-  const priced = variants.every((v) => v.metrics.cost_usd.total !== null);
-  const spent = variants.reduce((sum, v) => sum + (v.metrics.cost_usd.total ?? 0), 0);
-  return {
-    looks_planned: plan.sizes.length,
-    stopped_at_look: last.look,
-    stopped_because: stop,
-    cases_evaluated: evaluated,
-    cases_planned: plan.planned,
-    calls_evaluated: callsEvaluated,
-    calls_saved: callsSaved,
-    // The calls not made would have cost what the evaluated ones did on average: an estimate.
-    usd_saved: priced && callsEvaluated > 0 ? (spent / callsEvaluated) * callsSaved : null,
-    alpha: plan.alpha,
-    boundaries: plan.bounds,
-    adjusted_interval: last.interval,
-  };
 }

@@ -115,6 +115,27 @@ describe('run --sequential on the simulator', () => {
   });
 });
 
+describe('fragility with sequential looks', () => {
+  it('is measured after the last look on cases the looks evaluated', async () => {
+    const out = join(dir, 'out-fragility');
+    const run = await runCli(
+      ['run', 'evals/banking77.yaml', '--sim-config', 'evals/sim/banking77.yaml', '--out', out, '--no-cache']
+        .concat('--quiet', '--sequential'),
+      { cwd: root },
+    );
+    expect([0, 1], run.stderr).toContain(run.code);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    const suite = results.suites[0] as RunResults['suites'][number];
+    const evaluated = new Set((await readJsonl<{ case_id: string }>(join(out, 'cases.jsonl'))).map((r) => r.case_id));
+    expect(suite.sequential?.stopped_at_look).toBeLessThan(5);
+    expect(suite.variants.prompted?.fragility?.flip_rate).toBeGreaterThan(0);
+    // Its calls come on top of the regular ones, and every fragile case shown is an evaluated one.
+    expect(results.summary.calls).toBeGreaterThan(suite.sequential?.calls_evaluated ?? Infinity);
+    expect(results.summary.cost_usd?.fragility).toBeGreaterThan(0);
+    for (const fragile of suite.fragile_cases ?? []) expect(evaluated.has(fragile.case_id)).toBe(true);
+  });
+});
+
 describe('decision.sequential in a suite', () => {
   it('a suite without a candidate ignores it with a warning and evaluates every case', async () => {
     const suiteDir = await tempDir();
