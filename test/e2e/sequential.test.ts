@@ -7,6 +7,7 @@ import { copyBankingSample, readJsonl, runCli, tempDir, writeSuite } from './hel
 
 const root = join(import.meta.dirname, '..', '..');
 let dir: string;
+const QUIET_SEQUENTIAL = ['--no-cache', '--quiet', '--sequential'];
 
 /** The example suite (603 cases) on the simulator with the two models at these accuracies. */
 async function banking(
@@ -119,8 +120,7 @@ describe('fragility with sequential looks', () => {
   it('is measured after the last look on cases the looks evaluated', async () => {
     const out = join(dir, 'out-fragility');
     const run = await runCli(
-      ['run', 'evals/banking77.yaml', '--sim-config', 'evals/sim/banking77.yaml', '--out', out, '--no-cache']
-        .concat('--quiet', '--sequential'),
+      ['run', 'evals/banking77.yaml', '--sim-config', 'evals/sim/banking77.yaml', '--out', out, ...QUIET_SEQUENTIAL],
       { cwd: root },
     );
     expect([0, 1], run.stderr).toContain(run.code);
