@@ -128,18 +128,15 @@ export class SequentialLooks {
       if (slices.length === 0 && look > 1) break;
       const plans = look === 1 ? [iteratePlan(flat), iteratePlan(slices)] : [iteratePlan(slices)];
       const stage = await this.runStage(concatPlans(plans), options, summary, look === 1);
-      if (!stage) break;
+      if (!stage) return { ...(summary as RunSummary), budget_exhausted: true };
       summary = addSummaries(summary, stage);
       for (const { suite } of slices) this.assess(suite.name, look, tallyOf(suite.name));
       if (summary.budget_exhausted || summary.interrupted) break;
     }
-    const fragility = summary && !summary.budget_exhausted && !summary.interrupted && extra.length > 0;
-    if (fragility)
-      summary = addSummaries(
-        summary,
-        (await this.runStage(concatPlans([], extra), options, summary, false)) as RunSummary,
-      );
-    return summary as RunSummary;
+    const done = summary as RunSummary;
+    if (done.budget_exhausted || done.interrupted || extra.length === 0) return done;
+    const fragility = await this.runStage(concatPlans([], extra), options, done, false);
+    return fragility ? addSummaries(done, fragility) : { ...done, budget_exhausted: true };
   }
 
   /** The cases each open suite evaluates at this look (those after the previous look). */
@@ -147,7 +144,7 @@ export class SequentialLooks {
     const slices: SuiteWithCases[] = [];
     for (const input of this.inputs) {
       const staged = this.staged.get(input.suite.name);
-      if (!staged || staged.last?.stop) continue;
+      if (!staged || staged.last?.stop || look > staged.plan.sizes.length) continue;
       const from = look === 1 ? 0 : (staged.plan.sizes[look - 2] as number);
       slices.push({ ...input, cases: input.cases.slice(from, staged.plan.sizes[look - 1]) });
     }

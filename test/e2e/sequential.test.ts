@@ -116,6 +116,28 @@ describe('run --sequential on the simulator', () => {
   });
 });
 
+describe('--max-cost-usd with sequential looks', () => {
+  it('covers the planned maximum: an estimate over it stops the run before any call', async () => {
+    const out = join(dir, 'out-budget');
+    const run = await runCli(
+      [
+        'run',
+        'evals/banking77.yaml',
+        '--sim-config',
+        'evals/sim/banking77.yaml',
+        '--out',
+        out,
+        ...QUIET_SEQUENTIAL,
+      ].concat('--no-fragility', '--max-cost-usd', '1'),
+      { cwd: root },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /estimated cost of the planned maximum \(every look\) \$[\d.]+ exceeds --max-cost-usd \$1/,
+    );
+  });
+});
+
 describe('fragility with sequential looks', () => {
   it('is measured after the last look on cases the looks evaluated', async () => {
     const out = join(dir, 'out-fragility');
