@@ -1,6 +1,7 @@
 import { type CaseSource, caseIdsOf } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { daysBetween } from '../decision/lifespan.js';
+import type { SequentialEvidence } from '../decision/sequential-verdict.js';
 import type {
   Decision,
   DecisionInput,
@@ -44,6 +45,8 @@ export interface DecideFacts {
   today?: string;
   /** Measured fragility, when the suite has a `fragility` section and the run measured it. */
   fragility?: FragilityEvidence;
+  /** What the looks settled, when the suite ran sequentially. */
+  sequential?: SequentialEvidence;
 }
 
 /** The platform the suite's training backend trains on, when it names a provider tunegate knows. */
@@ -117,6 +120,7 @@ export function decideSuite(
     fine_tune_options: fineTuneOptions,
     ...(today !== undefined ? { today } : {}),
     ...(facts.fragility ? { fragility: facts.fragility } : {}),
+    ...(facts.sequential ? { sequential: facts.sequential } : {}),
   };
   return decide(input);
 }

@@ -1,7 +1,5 @@
 import type { ReferenceVariant } from '../decision/types.js';
 import { effectiveCacheMode } from '../engine/cache-mode.js';
-import { iteratePlan, type Plan } from '../engine/plan.js';
-import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions } from '../engine/types.js';
 import type { Problem } from '../errors.js';
 import type { InstructionRewordings } from '../fragility/plan.js';
@@ -13,6 +11,7 @@ import type { BatchCollection } from './batch-run.js';
 import { FragilityRun } from './fragility-run.js';
 import { type HistoryOptions, openHistory } from './history.js';
 import { checkLifecycles, shutDownError } from './lifecycle.js';
+import { SequentialLooks, type SequentialOptions } from './sequential-run.js';
 import type { ShardStamp } from './shard.js';
 import { measureSuites, openTally, type SuiteTally, tallyRecord } from './suite-tally.js';
 import type { SuiteWithCases } from './validate.js';
@@ -43,6 +42,8 @@ export interface EvaluateOptions extends Omit<RunOptions, 'onRecord'> {
   shard?: ShardStamp;
   /** Answers this run collected from batches (`--batch`, see batch-run.ts): paid for now, at the batch price. */
   batch?: BatchCollection;
+  /** Sequential looks (decision.sequential; `all` for --sequential): see sequential-run.ts. */
+  sequential?: SequentialOptions;
 }
 
 interface SuiteState {
@@ -50,32 +51,25 @@ interface SuiteState {
   scorers: Scorer[];
 }
 
-/** The run's plan with the fragility calls after every regular call: a run stopped early keeps its paired data. */
-function withFragility(plan: Plan, extra: readonly PlannedCall[]): Plan {
-  if (extra.length === 0) return plan;
-  return {
-    size: plan.size + extra.length,
-    *[Symbol.iterator]() {
-      yield* plan;
-      yield* extra;
-    },
-  };
-}
-
 /**
  * Runs every variant of every suite on the same cases, scores each response as it arrives, streams
  * cases.jsonl, then decides and publishes results.json with it (see run-folder.ts). Records are never
  * held: memory stays bounded by the case list.
  */
-export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOptions): Promise<RunResults> {
+export async function evaluate(given: SuiteWithCases[], options: EvaluateOptions): Promise<RunResults> {
   const startedAt = new Date();
+  const looks = new SequentialLooks(given, options.sequential);
+  const inputs = looks.inputs;
   const states = new Map<string, SuiteState>();
   for (const input of inputs) {
     const scorers = await buildScorers(input.suite.scoring, input.suite.task);
     states.set(input.suite.name, { tally: openTally(input), scorers });
   }
   const run = stageRun(options.outDir);
-  const fragility = new FragilityRun(options.fragility === false ? [] : inputs, options.instructionRewordings);
+  const fragility = new FragilityRun(
+    options.fragility === false ? [] : looks.fragilityInputs(),
+    options.instructionRewordings,
+  );
   const batch = options.batch ? new BatchAccount(options.batch) : undefined;
   const onRecord: RunOptions['onRecord'] = async (made, call: PlannedCall) => {
     const record = batch ? batch.account(made, call) : made;
@@ -98,6 +92,7 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
     instructionRewordings: _rewordings,
     shard,
     batch: _batch,
+    sequential: _sequential,
     ...runOptions
   } = options;
   // Once the run may start and before its first call: a shut-down model stops it with nothing spent.
@@ -118,12 +113,13 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
   try {
     // Read before any call: the accepted run is the `retrain` reference when --reference is not given.
     const history = historyOptions ? await openHistory(historyOptions) : undefined;
-    const summary = await runCalls(withFragility(iteratePlan(inputs), fragility.calls), {
-      ...runOptions,
-      onRecord,
-      beforeFirstCall,
-    });
+    const summary = await looks.run(
+      fragility.calls,
+      { ...runOptions, onRecord, beforeFirstCall },
+      (name) => states.get(name)?.tally,
+    );
     await run.cases.close();
+    looks.narrow([...states.values()].map((state) => state.tally));
     // The verdict is told the shutdowns and the date they were counted from; it reads no clock itself.
     const measured = await measureSuites(
       [...states.values()].map((state) => state.tally),
@@ -132,9 +128,11 @@ export async function evaluate(inputs: SuiteWithCases[], options: EvaluateOption
         referenceOf: (name) => reference?.[name] ?? history?.retrainReference(name),
         today: (lifecycle?.now ?? startedAt).toISOString().slice(0, 10),
         fragilityOf: (suite, baseline) => fragility.finish(suite, baseline),
+        sequentialOf: (name) => looks.evidenceOf(name),
       },
     );
     const suites = measured.map((m) => m.result);
+    looks.annotate(suites);
     const finishedAt = new Date();
     // Drift of every suite against the history, then the run appended to it.
     const historySummary = history

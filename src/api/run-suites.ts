@@ -35,9 +35,18 @@ export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard' | 'batch
  */
 export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOptions): Promise<RunResults> {
   const { simulate, onSimulator, onRewordingsWritten, shard, batch, ...rest } = options;
-  const evaluateOptions: EvaluateOptions = shard
-    ? { ...rest, fragility: false, shard: shardStamp(suites, shard.spec, shard.cwd) }
-    : rest;
+  // Looks over a shard would decide on part of the cases (merge decides on the whole); with batches every
+  // planned call is submitted at once, so stopping early would save nothing.
+  const looksOff = shard
+    ? 'a shard evaluates only part of the cases'
+    : batch
+      ? 'with --batch every planned call is submitted at once (at the batch price), so looks would save nothing'
+      : undefined;
+  const evaluateOptions: EvaluateOptions = {
+    ...rest,
+    ...(shard ? { fragility: false, shard: shardStamp(suites, shard.spec, shard.cwd) } : {}),
+    ...(looksOff ? { sequential: { ...rest.sequential, all: false, off: looksOff } } : {}),
+  };
   const evaluated = shard ? selectShard(suites, shard.spec) : suites;
   if (batch) checkBatchable(evaluated, evaluateOptions);
   let simulator: RunningSimulator | undefined;

@@ -1,4 +1,5 @@
 import { caseIdsOf, firstCase } from '../dataset/source.js';
+import type { SequentialEvidence } from '../decision/sequential-verdict.js';
 import type { ReferenceVariant, VariantEvidence } from '../decision/types.js';
 import { pickVariants } from '../decision/verdict.js';
 import { fineTuneOffers } from '../providers/fine-tune-prices.js';
@@ -165,6 +166,8 @@ export interface MeasureOptions {
   today: string;
   /** The suite's measured fragility against the baseline, when the run measured it. */
   fragilityOf?: (suite: LoadedSuite, baseline: string) => MeasuredFragility;
+  /** What the looks settled, for a suite that ran sequentially. */
+  sequentialOf?: (suite: string) => SequentialEvidence | undefined;
 }
 
 /** Decides every tallied suite: metrics, thresholds, paired comparisons, economics, verdict, flipped cases. */
@@ -178,6 +181,8 @@ export async function measureSuites(tallies: readonly SuiteTally[], options: Mea
       today: options.today,
       ...(tally.lifecycle ? { lifecycle: tally.lifecycle } : {}),
     };
+    const sequential = options.sequentialOf?.(suite.name);
+    if (sequential) facts.sequential = sequential;
     const fragility = options.fragilityOf?.(suite, pickVariants(evidence, suite.decision).baseline.name) ?? null;
     // Listed once, on first use (a comparison's flipped cases, the history), never for a run that needs neither.
     let ids: readonly string[] | undefined;

@@ -27,6 +27,8 @@ export interface RunCliOptions {
   shard: ShardSpec | undefined;
   /** `--batch` (submit, collect when done) or `--batch wait` (poll until done); undefined without batches. */
   batch: BatchMode | undefined;
+  /** Decide in sequential looks for every suite with a baseline and a candidate (`--sequential`). */
+  sequential: boolean;
   quiet: boolean;
 }
 
@@ -287,6 +289,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       fragility: values['no-fragility'] !== true,
       shard: shardOption(values, str('shard')),
       batch: values.batch === true ? (batchWords.wait ? 'wait' : 'submit') : undefined,
+      sequential: values.sequential === true,
       quiet: values.quiet === true,
     },
   };

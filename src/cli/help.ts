@@ -71,6 +71,10 @@ export const COMMANDS = {
         'up to 24 h): submits them, then exits 4 (pending) until a later run collects;',
         '`--batch wait` polls until they are done; failed lines are called synchronously',
       ),
+      sequential: flag(
+        'decide every suite with a baseline and a candidate in looks (decision.sequential:',
+        'true): stop once non-inferior, worse or futile; saves calls, keeps α',
+      ),
       quiet: flag('no progress output'),
     },
   },

@@ -45,3 +45,20 @@ export function filterCases(source: CaseSource, keep: (testCase: Case) => boolea
     },
   };
 }
+
+/** The cases at positions from..to−1 of a source, their indexes kept (an array is sliced; a file is walked). */
+export function sliceCases(source: CaseSource, from: number, to: number = source.length): CaseSource {
+  if (Array.isArray(source)) return (source as Case[]).slice(from, to);
+  const end = Math.min(to, source.length);
+  return {
+    length: Math.max(0, end - from),
+    *[Symbol.iterator]() {
+      let position = 0;
+      for (const testCase of source) {
+        if (position >= end) return;
+        if (position >= from) yield testCase;
+        position += 1;
+      }
+    },
+  };
+}

@@ -21,7 +21,7 @@ function flippedIds(baseline: Uint8Array, candidate: Uint8Array, caseIds: readon
  * them failed (or never ran) is no evidence about either's answers, so it is left out of the pairs
  * rather than counted as wrong.
  */
-function answeredPairs(
+export function answeredPairs(
   baseline: Pick<VariantEvidence, 'outcomes' | 'answered'>,
   candidate: Pick<VariantEvidence, 'outcomes' | 'answered'>,
   caseIds: readonly string[],

@@ -2,6 +2,7 @@ import type { FragilityComparison } from '../fragility/compare.js';
 import type { FragilityStats } from '../fragility/measure.js';
 import type { ThresholdResult, VariantMetrics } from '../scoring/types.js';
 import type { DecisionSpec, Thresholds, VariantRole, VerdictName } from '../suite/types.js';
+import type { SequentialEvidence } from './sequential-verdict.js';
 import type { PairCounts } from './statistics.js';
 
 /** What the decision needs to know about one measured variant. */
@@ -30,6 +31,8 @@ export interface ReferenceVariant {
 }
 
 export interface DecisionInput {
+  /** With decision.sequential: what the looks settled about the candidate (it overrides the fixed reading). */
+  sequential?: SequentialEvidence;
   suite: string;
   policy: DecisionSpec;
   thresholds: Thresholds;

@@ -7,6 +7,7 @@ import { computeEconomics } from './economics.js';
 import { fineTuneVerdict, type Outcome } from './fine-tune-verdict.js';
 import { fragilityContrast } from './fragility-words.js';
 import { regressionAgainstReference } from './regression.js';
+import { withSequential } from './sequential-verdict.js';
 import {
   baselineShutdownSentence,
   planMoveSentence,
@@ -68,7 +69,9 @@ export function pickVariants<V extends { name: string; role: string }>(
 
 function interval(comparison: Comparison): string {
   const [low, high] = comparison.accuracy_diff_ci;
-  return `${points(comparison.accuracy_diff)} (${percent(comparison.confidence, 0)} CI ${points(low)} to ${points(high)})`;
+  // A sequential run's adjusted level (e.g. 99.92%) must not round to "100%".
+  const digits = Number.isInteger(Math.round(comparison.confidence * 1e6) / 1e4) ? 0 : 1;
+  return `${points(comparison.accuracy_diff)} (${percent(comparison.confidence, digits)} CI ${points(low)} to ${points(high)})`;
 }
 
 function failedThresholdSentences(variant: VariantEvidence): string[] {
@@ -357,6 +360,9 @@ export function decide(input: DecisionInput): Decision {
     comparisons[variant.name] = compareVariants(baseline, variant, input.policy, input.case_ids);
     const fragility = input.fragility?.comparisons[variant.name];
     if (fragility) comparisons[variant.name] = { ...(comparisons[variant.name] as Comparison), fragility };
+  }
+  if (candidate && input.sequential) {
+    comparisons[candidate.name] = withSequential(comparisons[candidate.name] as Comparison, input.sequential);
   }
   const economics = computeEconomics(
     input.policy,

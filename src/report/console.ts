@@ -15,6 +15,7 @@ import { fragilityConsoleLines } from './fragility-console.js';
 import { fragilitySpent } from './fragility-text.js';
 import { lifecycleLines } from './lifecycle-text.js';
 import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
+import { sequentialLine } from './sequential-text.js';
 import { padTable } from './text-table.js';
 import type { RunResults, SuiteResult } from './types.js';
 
@@ -48,6 +49,7 @@ function suiteLines(suite: SuiteResult): string[] {
   }
   const header = `${oneLine(suite.name)}${suite.simulated ? ' (simulated)' : ''} — ${suite.dataset.cases} cases, ${suite.task}`;
   const { verdict } = suite;
+  const sequential = sequentialLine(suite);
   const confidence = verdict.confidence === null ? '' : ` (confidence ${percent(verdict.confidence)})`;
   return [
     header,
@@ -58,6 +60,7 @@ function suiteLines(suite: SuiteResult): string[] {
     ...failures,
     ...fragilityConsoleLines(suite),
     ...lifecycleLines(suite, (name, sentence) => `  ⏳ ${oneLine(name)}: ${sentence}`, oneLine),
+    ...(sequential ? [`  sequential: ${oneLine(sequential)}`] : []),
     `  verdict: ${verdict.decision.toUpperCase()}${confidence}${verdict.fails ? ' — fails this run (decision.fail_on)' : ''}`,
     ...verdict.reasons.map((reason) => `    - ${oneLine(reason)}`),
     ...driftConsoleLines(suite),

@@ -18,6 +18,7 @@ import { fragilitySpent } from './fragility-text.js';
 import { lifecycleLines } from './lifecycle-text.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
+import { sequentialLine } from './sequential-text.js';
 import { suiteTrendBlock } from './trend-chart.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
@@ -81,6 +82,8 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
     const lines = [`### ${status} ${escapeMarkdownInline(suite.name)}`, ''];
     if (suite.description) lines.push(escapeMarkdownInline(suite.description, 500), '');
     lines.push(...verdictBlock(suite), ...driftMarkdown(suite));
+    const sequential = sequentialLine(suite);
+    if (sequential) lines.push(`Sequential: ${escapeMarkdownInline(sequential)}`, '');
     lines.push(
       `${suite.dataset.cases} cases · task: ${suite.task}${suite.dataset.sampled ? ' · seeded sample' : ''}`,
       '',

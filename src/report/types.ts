@@ -92,6 +92,8 @@ export interface SuiteResult {
   drift?: SuiteDrift;
   /** With fragility measured: each variant's most fragile cases (capped), most flips first. */
   fragile_cases?: FragileCase[];
+  /** With decision.sequential: where the looks stopped and what that saved. */
+  sequential?: SequentialSummary;
   /** Every threshold passed, the verdict is not one the policy fails on, nor is drift when it lists drift. */
   passed: boolean;
 }
@@ -166,4 +168,25 @@ export interface BatchSummary {
   spent_usd: number;
   /** What they would have cost more at the synchronous price. */
   saved_usd: number;
+}
+
+/** A sequential suite's looks (decision.sequential / --sequential). */
+export interface SequentialSummary {
+  looks_planned: number;
+  stopped_at_look: number;
+  stopped_because: 'non-inferior' | 'worse' | 'futile' | 'max-reached';
+  cases_evaluated: number;
+  cases_planned: number;
+  /** Regular calls (every variant) made up to the stopping look. */
+  calls_evaluated: number;
+  /** Regular calls (every variant) the stop left out of the planned maximum. */
+  calls_saved: number;
+  /** calls_saved × the mean cost of the calls evaluated (an estimate); null when no price is known. */
+  usd_saved: number | null;
+  /** one-sided α the bounds spend: (1 − confidence) / 2 */
+  alpha: number;
+  /** one-sided efficacy bound (z) at each look */
+  boundaries: number[];
+  /** the repeated confidence interval of candidate − baseline at the stopping look's adjusted level */
+  adjusted_interval: { low: number; high: number; level: number };
 }

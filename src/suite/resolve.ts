@@ -246,7 +246,14 @@ function resolveDecision(ctx: FileContext, raw: RawSuite): DecisionSpec {
     const name = given[key];
     if (name !== undefined) checkReference(ctx, ['decision', key], 'variants', name);
   }
-  return { ...defaults.decision, fail_on: [...defaults.decision.fail_on], ...given };
+  const { sequential, ...rest } = given;
+  const { sequential_looks, ...decisionDefaults } = defaults.decision;
+  const resolved: DecisionSpec = { ...decisionDefaults, fail_on: [...defaults.decision.fail_on], ...rest };
+  if (sequential === true) resolved.sequential = { looks: sequential_looks, spending: 'obrien-fleming' };
+  else if (sequential && typeof sequential === 'object') {
+    resolved.sequential = { looks: sequential.looks ?? sequential_looks, spending: 'obrien-fleming' };
+  }
+  return resolved;
 }
 
 type RawTraining = NonNullable<RawSuite['training']>;

@@ -625,6 +625,38 @@ const decision = {
         'Share of reworded inputs on which the prompted variant may change its answer (fragility section) before ' +
         'fragility counts as a reason to fine-tune.',
     },
+    sequential: {
+      title: 'Sequential decision',
+      description:
+        'Evaluate the paired cases in looks (a seeded random order, equal information) and stop as soon as the ' +
+        'non-inferiority question is settled — non-inferior, worse beyond the margin, or futile — with Lan–DeMets ' +
+        "O'Brien–Fleming alpha spending keeping false switches at the verdict's α. true: 5 looks. Needs a baseline " +
+        'and a candidate; otherwise ignored with a warning.',
+      anyOf: [
+        { type: 'boolean' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            looks: {
+              type: 'integer',
+              minimum: 2,
+              maximum: 20,
+              default: 5,
+              title: 'Looks',
+              description: 'Looks at equal information, the last at every case (2..20).',
+            },
+            spending: {
+              type: 'string',
+              enum: ['obrien-fleming'],
+              default: 'obrien-fleming',
+              title: 'Spending function',
+              description: "Alpha spending function: Lan–DeMets O'Brien–Fleming type (the only one).",
+            },
+          },
+        },
+      ],
+    },
     drift_latency_pct: {
       type: 'number',
       minimum: 0,
@@ -760,6 +792,7 @@ export const defaults = {
     long_prompt_tokens: decision.properties.long_prompt_tokens.default,
     min_training_examples: decision.properties.min_training_examples.default,
     max_flip_rate: decision.properties.max_flip_rate.default,
+    sequential_looks: decision.properties.sequential.anyOf[1].properties.looks.default,
     drift_latency_pct: decision.properties.drift_latency_pct.default,
     drift_cost_pct: decision.properties.drift_cost_pct.default,
     fail_on: decision.properties.fail_on.default,

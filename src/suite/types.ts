@@ -136,6 +136,14 @@ export interface DecisionSpec {
   drift_latency_pct: number;
   drift_cost_pct: number;
   fail_on: FailOnName[];
+  /** Sequential looks (decision.sequential), when on. */
+  sequential?: SequentialSpec;
+}
+
+/** `decision.sequential`, defaults applied. */
+export interface SequentialSpec {
+  looks: number;
+  spending: 'obrien-fleming';
 }
 
 /** Where an Azure OpenAI fine-tune is deployed (Azure management API), defaults applied. */

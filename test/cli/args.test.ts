@@ -30,10 +30,12 @@ describe('parseCommandLine', () => {
         reference: undefined,
         history: undefined,
         fragility: true,
+        sequential: false,
         quiet: false,
       },
     });
     expect(parseCommandLine(['run', 'a.yaml', '--no-fragility']).options).toMatchObject({ fragility: false });
+    expect(parseCommandLine(['run', 'a.yaml', '--sequential']).options).toMatchObject({ sequential: true });
   });
 
   it('reads the history options, with 365 runs kept per suite by default', () => {

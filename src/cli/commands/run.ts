@@ -58,6 +58,10 @@ export async function runCommand(options: RunCliOptions, io: CliIo): Promise<num
       onProgress: options.quiet ? undefined : progress.update,
       reference,
       fragility: options.fragility,
+      sequential: {
+        all: options.sequential,
+        onWarning: (message: string) => io.stderr.write(`warning: ${stripControl(message)}\n`),
+      },
       ...(options.shard ? { shard: { spec: options.shard, cwd: io.cwd } } : {}),
       ...(options.batch ? { batch: { mode: options.batch, onProgress: (line) => io.stderr.write(`${line}\n`) } } : {}),
       ...(history ? { history } : {}),
