@@ -5,7 +5,7 @@ import type { BatchCollection } from './batch-run.js';
 /**
  * Prices the answers this run collected from batches: they reach the engine as cache hits, yet this run paid
  * for them, at the batch price (the synchronous price less the provider's batch discount). Their records say
- * `via: 'batch'`, are not counted as cached, and have no latency (a batch measures none).
+ * `via: 'batch'` with `batch_cost_usd`, are not counted as cached, and have no latency (a batch measures none).
  */
 export class BatchAccount {
   private spent = 0;
@@ -27,7 +27,8 @@ export class BatchAccount {
       this.spent += cost;
       this.saved += full - cost;
     }
-    return { ...record, cached: false, via: 'batch', cost_usd: cost, latency_ms: null, ttft_ms: null };
+    // cost_usd stays the synchronous price: the verdict's economics price live traffic, never batched.
+    return { ...record, cached: false, via: 'batch', batch_cost_usd: cost, latency_ms: null, ttft_ms: null };
   }
 
   get spentUsd(): number {

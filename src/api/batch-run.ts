@@ -36,6 +36,8 @@ export interface BatchRunOptions {
   now?: () => Date;
   /** Refuse to submit batches whose estimate at the batch price exceeds it (exit 3), as a synchronous run does. */
   maxCostUsd?: number;
+  /** Calls per variant kept out of the batch to measure latency (default: latencyProbeCalls of its cases). */
+  latencyProbe?: number;
 }
 
 /** What this run collected from finished batches: the answers are in the response cache now. */
@@ -74,11 +76,29 @@ interface Needed {
   providers: Map<string, ProviderSpec>;
 }
 
-/** The calls the cache does not hold, one per key, and the provider of each (provider, endpoint, model) group. */
-function neededCalls(suites: SuiteWithCases[], held: ReadonlySet<string>): Needed {
+/**
+ * Calls per variant kept out of the batch and made synchronously: a batch measures no latency, so without
+ * them a latency threshold or objective could never be judged. A tenth of the variant's calls, at most 30.
+ */
+export function latencyProbeCalls(cases: number): number {
+  return Math.min(MAX_LATENCY_PROBE_CALLS, Math.ceil(cases / 10));
+}
+export const MAX_LATENCY_PROBE_CALLS = 30;
+
+/**
+ * The calls the cache does not hold, one per key, and the provider of each (provider, endpoint, model) group;
+ * each variant's first calls (see latencyProbeCalls) are left to the synchronous run.
+ */
+function neededCalls(suites: SuiteWithCases[], held: ReadonlySet<string>, probe: number | undefined): Needed {
   const calls = new Map<string, PlannedCall>();
   const providers = new Map<string, ProviderSpec>();
+  const seen = new Map<string, number>();
   for (const call of iteratePlan(suites)) {
+    const variantKey = `${call.suite.name}\u0000${call.variant.name}`;
+    const position = seen.get(variantKey) ?? 0;
+    seen.set(variantKey, position + 1);
+    if (position < (probe ?? latencyProbeCalls(suites.find((s) => s.suite === call.suite)?.cases.length ?? 0)))
+      continue;
     const provider = call.suite.providers[call.variant.provider];
     if (!provider || held.has(call.cacheKey)) continue;
     calls.set(call.cacheKey, call);
@@ -96,7 +116,7 @@ function neededCalls(suites: SuiteWithCases[], held: ReadonlySet<string>): Neede
 export async function runBatches(suites: SuiteWithCases[], options: BatchRunOptions): Promise<BatchCollection> {
   const cache = openResponseCache(options.cacheDir);
   const records = new BatchRecords(options.cacheDir);
-  const needed = neededCalls(suites, cache.keys());
+  const needed = neededCalls(suites, cache.keys(), options.latencyProbe);
   const clients = new Map<ProviderSpec, BatchClient>();
   const clientOf = (provider: ProviderSpec) => {
     let client = clients.get(provider);

@@ -43,14 +43,19 @@ export interface CaseRecord {
   latency_ms: number | null;
   ttft_ms: number | null;
   usage: TokenUsage | null;
-  /** null when the model's price is unknown or usage is missing. */
+  /**
+   * What the call costs at the synchronous price, as if it ran live (also for cached and batch answers: the
+   * economics price production traffic, which is not batched); null when the price or usage is unknown.
+   */
   cost_usd: number | null;
   /** Served from the response cache: no money spent, latency is the recorded one. */
   cached: boolean;
   attempts: number;
   simulated: boolean;
-  /** Set when the answer came from a Batch API batch this run collected (paid at the batch price). */
+  /** Set when the answer came from a Batch API batch this run collected, paid at `batch_cost_usd`. */
   via?: 'batch';
+  /** What a batch answer cost: `cost_usd` less the provider's batch discount. */
+  batch_cost_usd?: number | null;
 }
 
 export interface Progress {

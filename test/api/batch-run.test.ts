@@ -2,7 +2,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchAccount } from '../../src/api/batch-account.js';
-import { BatchPendingError, runBatches } from '../../src/api/batch-run.js';
+import { BatchPendingError, latencyProbeCalls, runBatches } from '../../src/api/batch-run.js';
 import { validateSuites } from '../../src/api/validate.js';
 import { estimateCost } from '../../src/engine/budget.js';
 import { openResponseCache } from '../../src/engine/cache.js';
@@ -71,10 +71,21 @@ class FakeBatches implements BatchClient {
 }
 
 describe('runBatches', () => {
+  it("keeps each variant's first calls out of the batch, so latency is still measured synchronously", async () => {
+    expect([latencyProbeCalls(6), latencyProbeCalls(40), latencyProbeCalls(603), latencyProbeCalls(10_000)]).toEqual([
+      1, 4, 30, 30,
+    ]);
+    const { inputs, cacheDir } = await suites();
+    const client = new FakeBatches(['in_progress']);
+    await runBatches(inputs, { mode: 'submit', cacheDir, env: {}, batchClientFor: () => client }).catch(() => null);
+    const plan = [...planCalls(inputs)];
+    expect(client.submitted[0]?.map((r) => r.custom_id)).toEqual(plan.slice(1).map((call) => call.cacheKey));
+  });
+
   it('stops pending (exit 4) in submit mode and submits nothing again on the next run', async () => {
     const { inputs, cacheDir } = await suites();
     const client = new FakeBatches(['in_progress']);
-    const options = { mode: 'submit' as const, cacheDir, env: {}, batchClientFor: () => client };
+    const options = { mode: 'submit' as const, latencyProbe: 0, cacheDir, env: {}, batchClientFor: () => client };
     const error = await runBatches(inputs, options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BatchPendingError);
     expect((error as BatchPendingError).exitCode).toBe(4);
@@ -92,6 +103,7 @@ describe('runBatches', () => {
     const lines: string[] = [];
     const collection = await runBatches(inputs, {
       mode: 'wait',
+      latencyProbe: 0,
       cacheDir,
       env: {},
       batchClientFor: () => client,
@@ -114,6 +126,7 @@ describe('runBatches', () => {
     const lines: string[] = [];
     const collection = await runBatches(inputs, {
       mode: 'submit',
+      latencyProbe: 0,
       cacheDir,
       env: {},
       batchClientFor: () => client,
@@ -127,7 +140,7 @@ describe('runBatches', () => {
   it('refuses to submit over --max-cost-usd at the batch price (exit 3), and submits at a budget that covers it', async () => {
     const { inputs, cacheDir } = await suites();
     const client = new FakeBatches(['completed']);
-    const options = { mode: 'submit' as const, cacheDir, env: {}, batchClientFor: () => client };
+    const options = { mode: 'submit' as const, latencyProbe: 0, cacheDir, env: {}, batchClientFor: () => client };
     const full = (await estimateCost(planCalls(inputs))).usd;
     const over = await runBatches(inputs, { ...options, maxCostUsd: full * 0.49 }).catch((e: unknown) => e);
     expect(over).toMatchObject({ code: 'budget-estimate', exitCode: 3 });
@@ -140,6 +153,7 @@ describe('runBatches', () => {
     const { inputs, cacheDir } = await suites();
     const collection = await runBatches(inputs, {
       mode: 'submit',
+      latencyProbe: 0,
       cacheDir,
       env: {},
       batchClientFor: () => new FakeBatches(['failed']),
@@ -173,6 +187,7 @@ describe('BatchAccount', () => {
     const { inputs, cacheDir } = await suites(', batch_discount: 0.25');
     const collection = await runBatches(inputs, {
       mode: 'submit',
+      latencyProbe: 0,
       cacheDir,
       env: {},
       batchClientFor: () => new FakeBatches(['completed']),
@@ -184,7 +199,8 @@ describe('BatchAccount', () => {
     expect(account.account(record(true), call)).toMatchObject({
       cached: false,
       via: 'batch',
-      cost_usd: 0.003,
+      cost_usd: 0.004,
+      batch_cost_usd: 0.003,
       latency_ms: null,
     });
     expect(account.account(record(true), other)).toEqual(record(true));

@@ -15,6 +15,8 @@ interface CaseLine {
   cached: boolean;
   via?: string;
   cost_usd: number | null;
+  batch_cost_usd?: number | null;
+  latency_ms: number | null;
   error: string | null;
   usage: { prompt: number; completion: number; cached: number } | null;
 }
@@ -96,34 +98,38 @@ variants:
       await readFile(join(dir, '.tunegate', 'cache', 'batches', (await recorded())[0] as string), 'utf8'),
     );
     expect(record).toMatchObject({ provider: 'sim', endpoint: '/v1/chat/completions', keys: expect.any(Array) });
-    expect(record.keys).toHaveLength(40);
+    // Each variant's first 4 calls (a tenth of 40) stay out of the batch: they measure latency.
+    expect(record.keys).toHaveLength(36);
 
     const second = await run(['--batch'], 'out-2');
     expect(second.code).toBe(4);
     expect(sim.stats.batch.created).toBe(2); // the recorded batches are polled, not submitted again
 
     const third = await run(['--batch', 'wait'], 'out-3');
-    expect(third.stderr).toMatch(/batch: 0 of 2 finished; waiting for batch_sim_\d (validating|in_progress) \d+\/40, /);
+    expect(third.stderr).toMatch(/batch: 0 of 2 finished; waiting for batch_sim_\d (validating|in_progress) \d+\/36, /);
     // The one failing line (the 30th answered) falls in either batch, depending on which the simulator answered first.
     expect(third.stderr).toMatch(
-      /collected (14|15) of 40 answer\(s\) from batch_sim_\d \(expired\); (26|25) will be called synchronously/,
+      /collected (14|15) of 36 answer\(s\) from batch_sim_\d \(expired\); (22|21) will be called synchronously/,
     );
     expect([0, 1]).toContain(third.code);
     expect(sim.stats.batch.created).toBe(2);
-    expect(sim.stats.batch).toMatchObject({ lines: 55, failed_lines: 1, expired: 1 });
-    // 25 expired lines + 1 failed line, each called once synchronously.
-    expect(sim.stats.completions).toBe(26);
+    expect(sim.stats.batch).toMatchObject({ lines: 51, failed_lines: 1, expired: 1 });
+    // 8 latency calls, 21 expired lines and 1 failed line, each called once synchronously.
+    expect(sim.stats.completions).toBe(30);
     expect(await recorded()).toHaveLength(0);
 
     const summary = (await results('out-3')).summary;
     expect(summary).toMatchObject({ calls: 80, errors: 0, cached: 0 });
-    expect(summary.batch).toMatchObject({ batches: 2, requests: 80, collected: 54, failed_lines: 1, expired: 1 });
+    expect(summary.batch).toMatchObject({ batches: 2, requests: 72, collected: 50, failed_lines: 1, expired: 1 });
     const lines = await readJsonl<CaseLine>(join(dir, 'out-3', 'cases.jsonl'));
     expect(lines).toHaveLength(80);
     expect(new Set(lines.map((l) => `${l.variant}/${l.case_id}`)).size).toBe(80);
     expect(lines.every((l) => l.error === null && !l.cached)).toBe(true);
     const viaBatch = lines.filter((l) => l.via === 'batch');
-    expect(viaBatch).toHaveLength(54);
+    expect(viaBatch).toHaveLength(50);
+    // Latency is measured on the calls kept out of the batch: 4 per variant.
+    expect(lines.filter((l) => l.via === undefined && l.latency_ms !== null).length).toBeGreaterThanOrEqual(8);
+    expect(viaBatch.every((l) => l.latency_ms === null)).toBe(true);
     // Half the synchronous price, from each answer's own usage.
     const priceOf = (variant: string) => {
       const model = variant === 'baseline' ? 'gpt-4.1' : 'gpt-4.1-mini';
@@ -133,7 +139,9 @@ variants:
     let batchSpent = 0;
     for (const line of viaBatch) {
       const full = costOfCall(priceOf(line.variant), line.usage, null) as number;
-      expect(line.cost_usd).toBeCloseTo(full / 2, 12);
+      expect(line.batch_cost_usd).toBeCloseTo(full / 2, 12);
+      // The workload's cost (and so the verdict's monthly economics) stays at the synchronous price.
+      expect(line.cost_usd).toBeCloseTo(full, 12);
       batchSpent += full / 2;
     }
     expect(summary.batch.spent_usd).toBeCloseTo(batchSpent, 12);
@@ -141,7 +149,7 @@ variants:
     const syncSpent = lines.filter((l) => l.via === undefined).reduce((sum, l) => sum + (l.cost_usd ?? 0), 0);
     expect(summary.spent_usd).toBeCloseTo(batchSpent + syncSpent, 12);
     expect(third.stdout).toMatch(
-      /batch: 2 batches collected \(1 expired, answered lines kept\), 54 answers at the batch price: .* spent, .* saved against the synchronous price; 1 failed line called synchronously/,
+      /batch: 2 batches collected \(1 expired, answered lines kept\), 50 answers at the batch price: .* spent, .* saved against the synchronous price; 1 failed line called synchronously/,
     );
     expect(await readFile(join(dir, 'out-3.md'), 'utf8')).toContain('2 batches collected');
 
@@ -155,7 +163,7 @@ variants:
     const fourth = await run(['--batch'], 'out-4');
     expect([0, 1]).toContain(fourth.code);
     expect(sim.stats.batch.created).toBe(2);
-    expect(sim.stats.completions).toBe(26);
+    expect(sim.stats.completions).toBe(30);
     expect((await results('out-4')).summary).toMatchObject({
       cached: 80,
       spent_usd: 0,
