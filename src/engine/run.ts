@@ -28,6 +28,11 @@ import type { CaseRecord, PlannedCall, RunOptions, RunSummary } from './types.js
  */
 let clientModule: Promise<typeof import('../providers/client.js')> | undefined;
 
+function loadClientModule(): Promise<typeof import('../providers/client.js')> {
+  clientModule ??= import('../providers/client.js');
+  return clientModule;
+}
+
 /** Cache writes in progress before the dispatcher pauses; a slow disk must not queue responses without bound. */
 const MAX_PENDING_STORES = 256;
 
@@ -335,8 +340,7 @@ class Run {
   }
 
   private async clientOf(lane: Lane): Promise<ModelClient> {
-    const make =
-      this.options.clientFor ?? (await (clientModule ??= import('../providers/client.js'))).createAttemptClient;
+    const make = this.options.clientFor ?? (await loadClientModule()).createAttemptClient;
     lane.client ??= make(lane.provider, this.options.env);
     return lane.client;
   }
