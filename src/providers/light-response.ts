@@ -12,6 +12,8 @@
 class ResponseHeaders {
   /** Lower-case name, value; in arrival order. */
   #list: string[];
+  /** What entries() iterates, worked out on first use and again after a change. */
+  #sorted: (readonly [string, string])[] | null = null;
 
   constructor(raw: readonly string[]) {
     const list: string[] = new Array(raw.length);
@@ -51,6 +53,7 @@ class ResponseHeaders {
 
   append(name: string, value: string): void {
     this.#list.push(name.toLowerCase(), String(value));
+    this.#sorted = null;
   }
 
   delete(name: string): void {
@@ -60,23 +63,48 @@ class ResponseHeaders {
       if (this.#list[i] !== key) kept.push(this.#list[i] as string, this.#list[i + 1] as string);
     }
     this.#list = kept;
+    this.#sorted = null;
   }
 
   /** Sorted by name, one entry per name (its values joined), one per Set-Cookie value: as Headers iterates. */
-  *entries(): IterableIterator<[string, string]> {
-    const names = [...new Set(this.#list.filter((_, index) => index % 2 === 0))].sort();
-    for (const name of names) {
-      if (name === 'set-cookie') for (const cookie of this.getSetCookie()) yield [name, cookie];
-      else yield [name, this.get(name) as string];
+  entries(): IterableIterator<[string, string]> {
+    // Fresh pairs each time, as Headers gives; the SDK iterates every response's headers twice.
+    return this.#sortedEntries()
+      .map(([name, value]): [string, string] => [name, value])
+      .values();
+  }
+
+  #sortedEntries(): (readonly [string, string])[] {
+    if (this.#sorted !== null) return this.#sorted;
+    const joined = new Map<string, string>();
+    const cookies: string[] = [];
+    for (let i = 0; i < this.#list.length; i += 2) {
+      const name = this.#list[i] as string;
+      const value = this.#list[i + 1] as string;
+      if (name === 'set-cookie') cookies.push(value);
+      else {
+        const earlier = joined.get(name);
+        joined.set(name, earlier === undefined ? value : `${earlier}, ${value}`);
+      }
     }
+    const sorted: (readonly [string, string])[] = [...joined];
+    for (const cookie of cookies) sorted.push(['set-cookie', cookie]);
+    // Stable: Set-Cookie values keep their order.
+    sorted.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    this.#sorted = sorted;
+    return sorted;
   }
 
-  *keys(): IterableIterator<string> {
-    for (const [name] of this.entries()) yield name;
+  keys(): IterableIterator<string> {
+    return this.#sortedEntries()
+      .map(([name]) => name)
+      .values();
   }
 
-  *values(): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value;
+  values(): IterableIterator<string> {
+    return this.#sortedEntries()
+      .map(([, value]) => value)
+      .values();
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -84,7 +112,7 @@ class ResponseHeaders {
   }
 
   forEach(visit: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [name, value] of this.entries()) visit.call(thisArg, value, name, this as unknown as Headers);
+    for (const [name, value] of this.#sortedEntries()) visit.call(thisArg, value, name, this as unknown as Headers);
   }
 }
 Object.setPrototypeOf(ResponseHeaders.prototype, Headers.prototype);

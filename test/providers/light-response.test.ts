@@ -47,11 +47,20 @@ describe('responseHeaders', () => {
     expect([...new Headers(light)]).toEqual([...real]);
   });
 
-  it('can be changed like Headers', () => {
+  it('can be changed like Headers, and iterates every change whatever was iterated before', () => {
     const light = responseHeaders(RAW);
-    light.set('Vary', 'Cookie');
-    light.delete('set-cookie');
-    light.append('X-New', '1');
+    const real = platform(RAW);
+    const changes: ((headers: Headers) => void)[] = [
+      (headers) => headers.set('Vary', 'Cookie'),
+      (headers) => headers.delete('set-cookie'),
+      (headers) => headers.append('X-New', '1'),
+    ];
+    for (const change of changes) {
+      expect([...light]).toEqual([...real]);
+      change(light);
+      change(real);
+    }
+    expect([...light]).toEqual([...real]);
     expect(light.get('vary')).toBe('Cookie');
     expect(light.has('set-cookie')).toBe(false);
     expect(light.get('x-new')).toBe('1');
