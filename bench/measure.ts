@@ -71,8 +71,8 @@ function tunegate(ctx: Context, job: TunegateJob, timeoutMs = CHILD_TIMEOUT_MS) 
 }
 
 /**
- * Rounds of floor (fetch), tunegate and the node:http loop, one after the other, after one untimed floor run
- * that warms the simulator up.
+ * Rounds of floor (fetch), tunegate and the node:http loop, one after the other, after untimed floor and tunegate
+ * runs that warm the simulator and the compile cache up.
  */
 export async function measurePair(
   ctx: Context,
@@ -81,8 +81,10 @@ export async function measurePair(
   repeats: number,
 ): Promise<PairMeasurement> {
   const floorJob: FloorJob = { bodies: setup.bodies, url: sim.url, concurrency: setup.concurrency, transport: 'fetch' };
-  ctx.log(`simulator at ${sim.url}; one untimed floor run warms it up`);
+  ctx.log(`simulator at ${sim.url}; one untimed floor run and one untimed tunegate run warm it up`);
   await floor(ctx, floorJob);
+  // Fills Node's compile cache for the bundle, as any earlier run of the CLI would have.
+  await tunegate(ctx, { suite: setup.suite, url: sim.url, outDir: join(ctx.workDir, 'warm-up') });
   const result: PairMeasurement = {
     floors: [],
     httpFloors: [],
@@ -117,12 +119,15 @@ export async function measureCachedRerun(ctx: Context, sim: SimChild, suite: str
   return { fill, rerun: rerun.result, rerunSimCalls: rerun.simCalls };
 }
 
-/** Profiles the measured window of one floor run and one uncached tunegate run; returns the comparison. */
+/**
+ * Profiles the measured window of one node:http loop (the floor the targets refer to) and one uncached tunegate
+ * run; returns the comparison.
+ */
 export async function profilePair(ctx: Context, sim: SimChild, setup: PairSetup): Promise<string> {
   ctx.log('profiling one floor run and one uncached tunegate run (measured window only)');
   const floorProfile = join(ctx.workDir, 'floor.cpuprofile');
   const tunegateProfile = join(ctx.workDir, 'tunegate.cpuprofile');
-  const job: FloorJob = { bodies: setup.bodies, url: sim.url, concurrency: setup.concurrency, transport: 'fetch' };
+  const job: FloorJob = { bodies: setup.bodies, url: sim.url, concurrency: setup.concurrency, transport: 'http' };
   await floor(ctx, { ...job, profile: floorProfile });
   const outDir = join(ctx.workDir, 'profiled');
   await tunegate(ctx, { suite: setup.suite, url: sim.url, outDir, profile: tunegateProfile });

@@ -97,7 +97,7 @@ async function summarise(path: string, bundles: Map<string, SourceMap>): Promise
 const perCall = (us: number, calls: number) => (us / 1000 / calls).toFixed(4).padStart(7);
 
 /**
- * Where CPU goes in the measured window of the floor and of tunegate (profiles written by the children), as
+ * Where CPU goes in the measured window of the node:http loop and of tunegate (profiles written by the children), as
  * self time per call by origin side by side, then tunegate's top functions.
  */
 export async function compareProfiles(floorPath: string, tunegatePath: string, bundleDir: string, calls: number) {
@@ -109,7 +109,7 @@ export async function compareProfiles(floorPath: string, tunegatePath: string, b
   );
   const lines = [
     `CPU profile of the measured window, self time in ms per call (${calls} calls; sampled, so a little above the cpuUsage figures):`,
-    '    floor  tunegate  origin',
+    ' http loop  tunegate  origin',
     ...groups.map(
       (group) =>
         `  ${perCall(floor.byGroup.get(group) ?? 0, calls)}  ${perCall(tunegate.byGroup.get(group) ?? 0, calls)}   ${group}`,

@@ -15,6 +15,10 @@ try {
     outdir: bundleDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // Chunks as in the shipped build (scripts/build.mjs): a child loads only what it imports, and import()
+    // (the tokenizer, for one) stays lazy.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node24',

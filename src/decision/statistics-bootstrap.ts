@@ -2,7 +2,6 @@
  * The paired bootstrap: a distribution-free cross-check of the Newcombe interval that needs no
  * assumption beyond "cases are exchangeable". Seeded, so the same run always reports the same interval.
  */
-import { mulberry32 } from '../dataset/sample.js';
 import { quantileOfSorted } from '../scoring/intervals.js';
 import type { PairedInterval } from './statistics.js';
 
@@ -44,11 +43,19 @@ export function pairedBootstrap(
     observed += value;
   }
 
-  const random = mulberry32(seed);
+  // mulberry32(seed) (dataset/sample.ts), inlined: the same draws, about twice as fast as calling the closure
+  // n × iterations times (4 million calls for 2,000 paired cases), which was the largest cost of a cached re-run.
+  let state = seed >>> 0;
   const resampled = new Float64Array(iterations);
   for (let iteration = 0; iteration < iterations; iteration++) {
     let sum = 0;
-    for (let draw = 0; draw < n; draw++) sum += contribution[Math.floor(random() * n)] as number;
+    for (let draw = 0; draw < n; draw++) {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      sum += contribution[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)] as number;
+    }
     resampled[iteration] = sum / n;
   }
   resampled.sort();

@@ -1,6 +1,6 @@
 import { mkdir, readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { processAlive } from '../process-alive.js';
 import type { TokenUsage } from '../providers/types.js';
 import { removeQuietly, replaceFile, tempFileWriter } from '../replace-file.js';
@@ -102,7 +102,10 @@ function mkdirAsync(path: string): Promise<void> {
 export function openResponseCache(dir: string): ResponseCache {
   // Each shard directory is created at most once per process (a failed creation is retried next time).
   const madeShards = new Map<string, Promise<void>>();
-  const shardOf = (key: string) => join(dir, key.slice(0, 2));
+  // Paths by concatenation on the directory joined once: a key is hex (checked), so nothing needs normalising,
+  // and a fully cached re-run builds thousands of them.
+  const root = dir === '' ? '' : join(dir, sep);
+  const shardOf = (key: string) => `${root}${key.slice(0, 2)}`;
 
   function ensureShard(shard: string): Promise<void> {
     let made = madeShards.get(shard);
@@ -118,7 +121,7 @@ export function openResponseCache(dir: string): ResponseCache {
     get(key) {
       if (!KEY_PATTERN.test(key)) return null;
       try {
-        return parseEntry(readFileSync(join(shardOf(key), `${key}.json`), 'utf8'));
+        return parseEntry(readFileSync(`${shardOf(key)}${sep}${key}.json`, 'utf8'));
       } catch {
         return null;
       }

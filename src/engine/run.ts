@@ -1,6 +1,5 @@
 import { ExitCode, TunegateError } from '../errors.js';
 import { exactUsd } from '../format.js';
-import { createAttemptClient } from '../providers/client.js';
 import { costOfCall } from '../providers/pricing.js';
 import { sleep } from '../providers/retry.js';
 import type { ModelClient, TokenUsage } from '../providers/types.js';
@@ -22,6 +21,17 @@ import {
   worthSweeping,
 } from './sweep.js';
 import type { CaseRecord, PlannedCall, RunOptions, RunSummary } from './types.js';
+
+/**
+ * The provider client module (and the openai SDK under it), loaded when the first call is made: a run served
+ * from the cache never loads it.
+ */
+let clientModule: Promise<typeof import('../providers/client.js')> | undefined;
+
+function loadClientModule(): Promise<typeof import('../providers/client.js')> {
+  clientModule ??= import('../providers/client.js');
+  return clientModule;
+}
 
 /** Cache writes in progress before the dispatcher pauses; a slow disk must not queue responses without bound. */
 const MAX_PENDING_STORES = 256;
@@ -85,7 +95,6 @@ class Run {
   private readonly priceOf = createPriceLookup((suite) => suite.pricing);
   private readonly budget: BudgetGuard;
   private readonly stop: StopControl;
-  private readonly makeClient;
 
   constructor(
     private readonly calls: Iterable<PlannedCall>,
@@ -97,7 +106,6 @@ class Run {
     this.lanes = createLanes(options.concurrency, () => this.wake());
     this.budget = new BudgetGuard(options.maxCostUsd, this.priceOf);
     this.stop = new StopControl(options, () => this.wake());
-    this.makeClient = options.clientFor ?? createAttemptClient;
     this.records = new RecordSink(options, {
       progressOf: (counts) => ({
         ...counts,
@@ -259,7 +267,7 @@ class Run {
     let usage: TokenUsage | null = null;
     let answered = false;
     try {
-      const outcome = await attemptCall(call, lane, this.clientOf(lane), slot, signals);
+      const outcome = await attemptCall(call, lane, lane.client ?? (await this.clientOf(lane)), slot, signals);
       const attempts = (job.held?.record.attempts ?? 0) + outcome.attempts;
       if ('result' in outcome) {
         const { result } = outcome;
@@ -331,8 +339,9 @@ class Run {
       });
   }
 
-  private clientOf(lane: Lane): ModelClient {
-    lane.client ??= this.makeClient(lane.provider, this.options.env);
+  private async clientOf(lane: Lane): Promise<ModelClient> {
+    const make = this.options.clientFor ?? (await loadClientModule()).createAttemptClient;
+    lane.client ??= make(lane.provider, this.options.env);
     return lane.client;
   }
 

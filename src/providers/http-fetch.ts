@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import { bufferedResponse, responseHeaders } from './light-response.js';
 
 /**
  * A request option (a symbol key of RequestInit) with a second signal that aborts the request, besides
@@ -32,7 +33,7 @@ export function createKeepAliveFetch(env: Record<string, string | undefined> = {
   const proxyEnv = proxyEnvironment(env);
   const options = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
   const agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
-  const send = sendWith(agents);
+  const send = sendWith(agents, proxyEnv !== undefined);
   return (input, init) => {
     const body = init?.body;
     if (body !== undefined && body !== null && typeof body !== 'string') {
@@ -50,13 +51,64 @@ export function createKeepAliveFetch(env: Record<string, string | undefined> = {
 
 type SendInit = Omit<RequestInit, 'body'> & { body?: string | Buffer | null };
 
-function sendWith(agents: { http: HttpAgent; https: HttpsAgent }) {
-  return (target: string, init: SendInit | undefined): Promise<Response> => {
+/** What a request needs of its URL, parsed once per distinct URL (a run sends to one or two). */
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+  /** The Host header node would send. */
+  host: string;
+}
+
+/** Distinct URLs remembered; past this the memo is cleared (URLs with per-call query strings never grow it). */
+const MAX_TARGETS = 64;
+
+function targetOf(memo: Map<string, Target>, address: string): Target {
+  let target = memo.get(address);
+  if (target === undefined) {
+    const url = new URL(address);
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    target = {
+      secure: url.protocol === 'https:',
+      hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      host: url.host,
+    };
+    if (memo.size >= MAX_TARGETS) memo.clear();
+    memo.set(address, target);
+  }
+  return target;
+}
+
+/**
+ * Aborts in-flight requests when a long-lived signal shared by all of them (the caller's) fires: one listener
+ * per signal, not one added and removed per request.
+ */
+function createSignalWatch() {
+  const watched = new WeakMap<AbortSignal, Set<() => void>>();
+  return (signal: AbortSignal, onAbort: () => void): (() => void) => {
+    let listeners = watched.get(signal);
+    if (listeners === undefined) {
+      const set = new Set<() => void>();
+      signal.addEventListener('abort', () => {
+        for (const listener of [...set]) listener();
+      });
+      watched.set(signal, set);
+      listeners = set;
+    }
+    listeners.add(onAbort);
+    return () => listeners.delete(onAbort);
+  };
+}
+
+function sendWith(agents: { http: HttpAgent; https: HttpsAgent }, proxied: boolean) {
+  const targets = new Map<string, Target>();
+  const watch = createSignalWatch();
+  return (address: string, init: SendInit | undefined): Promise<Response> => {
     const body = init?.body;
-    const url = new URL(target);
-    const secure = url.protocol === 'https:';
-    const headers = plainHeaders(init?.headers);
-    if (body) headers['content-length'] = String(Buffer.byteLength(body));
+    const target = targetOf(targets, address);
     const signal = init?.signal ?? undefined;
     const caller = (init as CallerAbortableInit | undefined)?.[CALLER_SIGNAL];
     return new Promise<Response>((resolve, reject) => {
@@ -64,14 +116,21 @@ function sendWith(agents: { http: HttpAgent; https: HttpsAgent }) {
         reject(abortError(signal?.aborted ? signal : caller));
         return;
       }
-      const send = secure ? httpsRequest : httpRequest;
-      const req = send(url, { method: init?.method ?? 'GET', headers, agent: secure ? agents.https : agents.http });
+      const send = target.secure ? httpsRequest : httpRequest;
+      const req = send({
+        method: init?.method ?? 'GET',
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        headers: requestHeaders(init?.headers, body, target, proxied),
+        agent: target.secure ? agents.https : agents.http,
+      });
       const onAbort = () => req.destroy(abortError(signal?.aborted ? signal : caller));
       signal?.addEventListener('abort', onAbort, { once: true });
-      caller?.addEventListener('abort', onAbort, { once: true });
+      const unwatch = caller ? watch(caller, onAbort) : null;
       const done = () => {
         signal?.removeEventListener('abort', onAbort);
-        caller?.removeEventListener('abort', onAbort);
+        unwatch?.();
       };
       req.on('error', (error) => {
         done();
@@ -79,17 +138,17 @@ function sendWith(agents: { http: HttpAgent; https: HttpsAgent }) {
       });
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
-        const { headers: responseHeaders, contentType } = toHeaders(res);
+        const contentType = res.headers['content-type'] ?? '';
         if (status === 204 || status === 304) {
           res.resume();
           done();
-          resolve(new Response(null, { status, headers: responseHeaders }));
+          resolve(new Response(null, { status, headers: platformHeaders(res) }));
           return;
         }
         if (contentType.startsWith('text/event-stream')) {
           res.on('end', done);
           res.on('error', done);
-          resolve(new Response(Readable.toWeb(res) as ReadableStream, { status, headers: responseHeaders }));
+          resolve(new Response(Readable.toWeb(res) as ReadableStream, { status, headers: platformHeaders(res) }));
           return;
         }
         const chunks: Buffer[] = [];
@@ -101,7 +160,13 @@ function sendWith(agents: { http: HttpAgent; https: HttpsAgent }) {
         res.on('end', () => {
           done();
           const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-          resolve(bufferedResponse(whole, { status, headers: responseHeaders }));
+          resolve(
+            bufferedResponse(whole, {
+              status,
+              statusText: res.statusMessage,
+              headers: responseHeaders(res.rawHeaders),
+            }),
+          );
         });
       });
       req.end(body ?? undefined);
@@ -109,106 +174,45 @@ function sendWith(agents: { http: HttpAgent; https: HttpsAgent }) {
   };
 }
 
-/** Request headers as node:http takes them. The SDK passes a Headers object: read it in place, not copied. */
-function plainHeaders(init: RequestInit['headers']): Record<string, string> {
-  const headers: Record<string, string> = {};
+/**
+ * Request headers as node:http takes them. Without a proxy, a flat name/value list with Host and
+ * Content-Length added, which node writes as given (no per-header object store and lookups); through a proxy,
+ * an object, so that node can rewrite the request for it. The SDK passes a Headers object: read in place.
+ */
+function requestHeaders(
+  init: RequestInit['headers'],
+  body: string | Buffer | null | undefined,
+  target: Target,
+  proxied: boolean,
+): string[] | Record<string, string> {
   const source = init instanceof Headers ? init : new Headers(init);
+  const length = body ? String(Buffer.byteLength(body)) : null;
+  if (proxied) {
+    const headers: Record<string, string> = {};
+    source.forEach((value, name) => {
+      headers[name] = value;
+    });
+    if (length !== null) headers['content-length'] = length;
+    return headers;
+  }
+  const flat: string[] = [];
+  let host = false;
   source.forEach((value, name) => {
-    headers[name] = value;
+    if (name === 'content-length') return;
+    if (name === 'host') host = true;
+    flat.push(name, value);
   });
-  return headers;
+  if (!host) flat.push('host', target.host);
+  if (length !== null) flat.push('content-length', length);
+  return flat;
 }
 
-/** Response headers from the raw name/value list (skips node building its own header object first). */
-function toHeaders(res: IncomingMessage): { headers: Headers; contentType: string } {
+/** The platform's Headers, for the rare replies handed on as a platform Response (streams, no content). */
+function platformHeaders(res: IncomingMessage): Headers {
   const headers = new Headers();
-  let contentType = '';
   const raw = res.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    const value = raw[i + 1] as string;
-    headers.append(name, value);
-    if (contentType === '' && name.length === 12 && name.toLowerCase() === 'content-type') contentType = value;
-  }
-  return { headers, contentType };
-}
-
-/**
- * Response, typed without its body members so the subclass below can redefine them (the DOM typings declare
- * them as properties; at run time they are accessors and methods on Response.prototype, which it overrides).
- */
-const ResponseWithoutBody: new (
-  body: null,
-  init: ResponseInit,
-) => Omit<Response, 'body' | 'bodyUsed' | 'text' | 'json' | 'arrayBuffer' | 'bytes' | 'blob' | 'clone' | 'formData'> =
-  Response;
-
-function bufferedResponse(bytes: Buffer, init: ResponseInit): Response {
-  return new BufferedResponse(bytes, init) as unknown as Response;
-}
-
-/**
- * A Response over a body already read whole. The SDK reads every JSON response with text(); decoding the
- * buffer directly skips the web stream (and its promises) a Response body otherwise goes through, several
- * times the cost of the decoding itself. `body` still gives a stream of the same bytes (made on first use),
- * and a body can be consumed once, as with any Response.
- */
-class BufferedResponse extends ResponseWithoutBody {
-  #bytes: Buffer;
-  #consumed = false;
-  #stream: ReadableStream<Uint8Array> | null = null;
-
-  constructor(bytes: Buffer, init: ResponseInit) {
-    super(null, init);
-    this.#bytes = bytes;
-  }
-
-  get body(): ReadableStream<Uint8Array> {
-    this.#stream ??= new Response(this.#bytes).body as ReadableStream<Uint8Array>;
-    return this.#stream;
-  }
-
-  get bodyUsed(): boolean {
-    return this.#consumed || (this.#stream?.locked ?? false);
-  }
-
-  /** The bytes, once: a second read fails like fetch's own. Once `body` was handed out, reads go through it. */
-  #take(): Promise<Buffer> {
-    if (this.bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
-    this.#consumed = true;
-    if (this.#stream !== null) return new Response(this.#stream).arrayBuffer().then((data) => Buffer.from(data));
-    return Promise.resolve(this.#bytes);
-  }
-
-  text(): Promise<string> {
-    return this.#take().then((bytes) => bytes.toString('utf8'));
-  }
-
-  json(): Promise<unknown> {
-    return this.text().then((text) => JSON.parse(text));
-  }
-
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes().then((bytes) => bytes.buffer as ArrayBuffer);
-  }
-
-  bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    // A copy: the buffer may be a slice of node's shared pool.
-    return this.#take().then((bytes) => new Uint8Array(bytes));
-  }
-
-  blob(): Promise<Blob> {
-    return this.bytes().then((bytes) => new Blob([bytes], { type: this.headers.get('content-type') ?? '' }));
-  }
-
-  formData(): Promise<FormData> {
-    return this.#take().then((bytes) => new Response(bytes, { headers: this.headers }).formData());
-  }
-
-  clone(): Response {
-    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
-    return bufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
-  }
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  return headers;
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

@@ -18,9 +18,12 @@ export function measuredVariants(suite: SuiteResult): MeasuredVariant[] {
   );
 }
 
-/** The interval's confidence, as the suite's comparisons state it; the run does not record it elsewhere. */
+/**
+ * The intervals' confidence: the suite's decision.confidence, as its comparisons state it — or, when sequential
+ * looks replaced theirs by the stopping look's adjusted level, as its one-sided α says (confidence = 1 − 2α).
+ */
 export function intervalLabel(suite: SuiteResult): string {
-  const confidence = Object.values(suite.comparison)[0]?.confidence;
+  const confidence = suite.sequential ? 1 - 2 * suite.sequential.alpha : Object.values(suite.comparison)[0]?.confidence;
   return confidence === undefined ? 'CI' : `${percent(confidence, 0)} CI`;
 }
 

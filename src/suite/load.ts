@@ -62,6 +62,11 @@ function validateSuite(): ValidateFunction<RawSuite> {
     strict: true,
     strictRequired: false,
     allowUnionTypes: true,
+    // Compiled on every start, where it was the largest part of loading a suite: the schema is checked against
+    // the draft-07 meta-schema by a test (test/suite/schema-sync.test.ts), not at each run, and the generated
+    // code is left unoptimised, which changes its size, not what it accepts or the errors it reports.
+    validateSchema: false,
+    code: { optimize: false },
   }).compile<RawSuite>(suiteSchema);
   return validator;
 }

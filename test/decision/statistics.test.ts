@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/dataset/sample.js';
 import {
   exactMcNemar,
   mcNemarChiSquare,
@@ -8,7 +9,7 @@ import {
   pairedDiffInterval,
 } from '../../src/decision/statistics.js';
 import { binomialHalfCdf, erfc, logBinomialPmf } from '../../src/decision/statistics-special.js';
-import { zForConfidence } from '../../src/scoring/intervals.js';
+import { quantileOfSorted, zForConfidence } from '../../src/scoring/intervals.js';
 
 /** Per-case outcome arrays that tally to the given table. */
 function outcomesFrom({ n11, n10, n01, n00 }: PairCounts): { baseline: Uint8Array; candidate: Uint8Array } {
@@ -221,6 +222,26 @@ describe('pairedBootstrap', () => {
     const outcomes = outcomesFrom(moderate);
     expect(pairedBootstrap(outcomes, { seed: 7 })).toEqual(pairedBootstrap(outcomes, { seed: 7 }));
     expect(pairedBootstrap(outcomes, { seed: 7 }).low).not.toBe(pairedBootstrap(outcomes, { seed: 8 }).low);
+  });
+
+  it('draws exactly the resamples of mulberry32(seed), so intervals never change with its speed', () => {
+    const outcomes = outcomesFrom(moderate);
+    const n = outcomes.baseline.length;
+    const random = mulberry32(11);
+    const resampled = new Float64Array(500);
+    for (let iteration = 0; iteration < resampled.length; iteration++) {
+      let sum = 0;
+      for (let draw = 0; draw < n; draw++) {
+        const index = Math.floor(random() * n);
+        sum += (outcomes.candidate[index] ?? 0) - (outcomes.baseline[index] ?? 0);
+      }
+      resampled[iteration] = sum / n;
+    }
+    resampled.sort();
+    const interval = pairedBootstrap(outcomes, { seed: 11, iterations: 500, confidence: 0.9 });
+    const tail = (1 - 0.9) / 2;
+    expect(interval.low).toBe(quantileOfSorted(resampled, tail));
+    expect(interval.high).toBe(quantileOfSorted(resampled, 1 - tail));
   });
 
   it('handles 10,000 cases × 2,000 resamples', () => {

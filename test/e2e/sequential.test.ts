@@ -155,6 +155,9 @@ describe('fragility with sequential looks', () => {
     expect(results.summary.calls).toBeGreaterThan(suite.sequential?.calls_evaluated ?? Infinity);
     expect(results.summary.cost_usd?.fragility).toBeGreaterThan(0);
     for (const fragile of suite.fragile_cases ?? []) expect(evaluated.has(fragile.case_id)).toBe(true);
+    // Fragility intervals are at the suite's confidence, not at the comparison's adjusted level.
+    expect(run.stdout).toContain('flip rate [95% CI]');
+    expect(suite.comparison.finetuned?.confidence).toBeGreaterThan(0.96);
   });
 });
 

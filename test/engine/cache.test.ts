@@ -32,6 +32,20 @@ describe('openResponseCache', () => {
     expect(openResponseCache(dir).get(KEY)).toEqual(response);
   });
 
+  it('reads the same entries whichever way the directory is spelt (trailing slash, relative)', async () => {
+    await openResponseCache(dir).set(KEY, response);
+    expect(openResponseCache(`${dir}/`).get(KEY)).toEqual(response);
+    expect(openResponseCache(`${dir}/./`).get(KEY)).toEqual(response);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(openResponseCache('.').get(KEY)).toEqual(response);
+      expect(openResponseCache('').get(KEY)).toEqual(response);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('treats a corrupt or wrongly shaped entry as a miss', async () => {
     const cache = openResponseCache(dir);
     await cache.set(KEY, response);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKeepAliveFetch } from '../../src/providers/http-fetch.js';
+import { CALLER_SIGNAL, createKeepAliveFetch } from '../../src/providers/http-fetch.js';
 
 interface Seen {
   method: string;
@@ -54,6 +54,8 @@ describe('createKeepAliveFetch', () => {
       headers: { 'content-type': 'application/json', 'x-custom': 'a', 'content-length': '10' },
       body: '{"q":"ü"}',
     });
+    // node adds Host itself only for headers given as an object; a flat list must carry it.
+    expect(server.seen[0]?.headers.host).toBe(new URL(server.url).host);
     expect(server.seen[1]?.headers['x-other']).toBe('b');
   });
 
@@ -125,5 +127,42 @@ describe('createKeepAliveFetch', () => {
       name: 'AbortError',
     });
     expect(server.seen).toHaveLength(0);
+  });
+
+  it('aborts every request in flight when the caller signal they share fires, and only those', async () => {
+    const seen: string[] = [];
+    const server = createServer((req) => {
+      seen.push(req.url ?? ''); // never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const fetchOverHttp = createKeepAliveFetch();
+    const caller = new AbortController();
+    const own = new AbortController();
+    const shared = { [CALLER_SIGNAL]: caller.signal } as RequestInit;
+    const first = fetchOverHttp(`${base}/a`, shared);
+    const second = fetchOverHttp(`${base}/b`, shared);
+    const apart = fetchOverHttp(`${base}/c`, { signal: own.signal });
+    await expect.poll(() => seen.length).toBe(3);
+    caller.abort();
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(second).rejects.toMatchObject({ name: 'AbortError' });
+    const settled = await Promise.race([
+      apart.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      Promise.resolve('pending'),
+    ]);
+    expect(settled).toBe('pending');
+    own.abort();
+    await expect(apart).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
