@@ -7,6 +7,7 @@ import { createModelClient } from '../../src/providers/client.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import { type SimConfig, startSimulator } from '../../src/sim/index.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
+import { simProvider } from '../finetune/helpers.js';
 
 beforeAll(loadTokenizer);
 
@@ -21,16 +22,7 @@ async function start(batch: SimConfig['batch'], statePath?: string) {
   const models = { m: { accuracy: 0.7 } };
   const sim = await startSimulator({ seed: 5, cases: CASES, models, batch }, statePath ? { statePath } : {});
   closers.push(sim.close);
-  const provider: ProviderSpec = {
-    name: 'sim',
-    base_url: sim.url,
-    headers: {},
-    timeout_ms: 5000,
-    max_retries: 0,
-    concurrency: 8,
-    stream: false,
-    stream_usage: true,
-  };
+  const provider = simProvider(sim.url);
   return { sim, provider, client: createBatchClient(provider, {}) };
 }
 
