@@ -6,7 +6,6 @@ import { type BatchRequest, type BatchState, createBatchClient } from '../../src
 import { createModelClient } from '../../src/providers/client.js';
 import { loadTokenizer } from '../../src/providers/tokens.js';
 import { type SimConfig, startSimulator } from '../../src/sim/index.js';
-import type { ProviderSpec } from '../../src/suite/types.js';
 import { simProvider } from '../finetune/helpers.js';
 
 beforeAll(loadTokenizer);
