@@ -130,34 +130,42 @@ export class Vectorizer {
   /** Sublinear tf (1 + ln tf) × idf, each group (words, chars) L2-normalised on its own. */
   vectorize(text: string): SparseVector {
     const { words, chars } = textBuckets(text, this.settings);
-    const wordPart = this.group(words, this.vocabulary.wordBuckets, 0);
-    const charPart = this.group(chars, this.vocabulary.charBuckets, this.vocabulary.wordBuckets.length);
-    const indices = new Int32Array(wordPart.length + charPart.length);
+    const wordHits = this.hits(words, this.vocabulary.wordBuckets, 0);
+    const charHits = this.hits(chars, this.vocabulary.charBuckets, this.vocabulary.wordBuckets.length);
+    // Upper bound; trimmed below once repeats are merged.
+    const indices = new Int32Array(wordHits.length + charHits.length);
     const values = new Float32Array(indices.length);
     let at = 0;
-    for (const part of [wordPart, charPart]) {
+    for (const hits of [wordHits, charHits]) {
+      const start = at;
       let norm = 0;
-      for (const [, value] of part) norm += value * value;
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (const [index, value] of part) {
+      for (let h = 0; h < hits.length; ) {
+        const index = hits[h] as number;
+        let count = 0;
+        while (h < hits.length && hits[h] === index) {
+          count++;
+          h++;
+        }
+        const value = (1 + Math.log(count)) * (this.vocabulary.idf[index] as number);
         indices[at] = index;
-        values[at] = value * scale;
+        values[at] = value;
+        norm += value * value;
         at++;
       }
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let v = start; v < at; v++) values[v] = (values[v] as number) * scale;
     }
-    return { indices, values };
+    return { indices: indices.slice(0, at), values: values.slice(0, at) };
   }
 
-  private group(buckets: number[], known: Uint32Array, offset: number): [number, number][] {
-    const tf = new Map<number, number>();
+  /** Feature indices of the buckets the vocabulary knows, ascending, repeats kept (they are the tf). */
+  private hits(buckets: number[], known: Uint32Array, offset: number): Int32Array {
+    const found: number[] = [];
     for (const bucket of buckets) {
       const index = findSorted(known, bucket);
-      if (index >= 0) tf.set(offset + index, (tf.get(offset + index) ?? 0) + 1);
+      if (index >= 0) found.push(offset + index);
     }
-    const idf = this.vocabulary.idf;
-    return [...tf]
-      .sort((a, b) => a[0] - b[0])
-      .map(([index, count]) => [index, (1 + Math.log(count)) * (idf[index] as number)]);
+    return Int32Array.from(found).sort();
   }
 }
 

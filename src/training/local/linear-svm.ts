@@ -91,6 +91,7 @@ export function trainLinearSvm(
   const pass: Pass = {
     scores: new Float64Array(labelCount),
     steps: new Float64Array(labelCount),
+    moved: new Int32Array(labelCount),
     maxGradient: new Float64Array(labelCount),
     minGradient: new Float64Array(labelCount),
   };
@@ -123,6 +124,8 @@ export function trainLinearSvm(
 
 interface Pass {
   scores: Float64Array;
+  /** The labels whose alpha moved on the current example, and by how much their weights move. */
+  moved: Int32Array;
   steps: Float64Array;
   maxGradient: Float64Array;
   minGradient: Float64Array;
@@ -148,7 +151,7 @@ function epoch(
   pass: Pass,
 ): number {
   const { labels, weights } = model;
-  const { scores, steps, maxGradient, minGradient } = pass;
+  const { scores, steps, moved, maxGradient, minGradient } = pass;
   maxGradient.fill(Number.NEGATIVE_INFINITY);
   minGradient.fill(Number.POSITIVE_INFINITY);
   const biasRow = model.features * labels;
@@ -164,25 +167,29 @@ function epoch(
       const projected = a === 0 && gradient > 0 ? 0 : gradient;
       if (projected > (maxGradient[k] as number)) maxGradient[k] = projected;
       if (projected < (minGradient[k] as number)) minGradient[k] = projected;
-      let step = 0;
-      if (Math.abs(projected) > 1e-12) {
-        const next = Math.max(a - gradient / (qd[i] as number), 0);
-        step = (next - a) * y;
-        alpha[i * labels + k] = next;
-        if (step !== 0) changed++;
-      }
-      steps[k] = step;
+      if (Math.abs(projected) <= 1e-12) continue;
+      const next = Math.max(a - gradient / (qd[i] as number), 0);
+      const step = (next - a) * y;
+      alpha[i * labels + k] = next;
+      if (step === 0) continue;
+      // Most labels sit still on most examples: only the ones that moved are written back.
+      moved[changed] = k;
+      steps[changed] = step;
+      changed++;
     }
     if (changed === 0) continue;
     for (let j = 0; j < x.indices.length; j++) {
       const row = (x.indices[j] as number) * labels;
       const value = x.values[j] as number;
-      for (let k = 0; k < labels; k++) {
-        const step = steps[k] as number;
-        if (step !== 0) weights[row + k] = (weights[row + k] as number) + step * value;
+      for (let m = 0; m < changed; m++) {
+        const at = row + (moved[m] as number);
+        weights[at] = (weights[at] as number) + (steps[m] as number) * value;
       }
     }
-    for (let k = 0; k < labels; k++) weights[biasRow + k] = (weights[biasRow + k] as number) + (steps[k] as number);
+    for (let m = 0; m < changed; m++) {
+      const at = biasRow + (moved[m] as number);
+      weights[at] = (weights[at] as number) + (steps[m] as number);
+    }
   }
   let spread = 0;
   for (let k = 0; k < labels; k++) spread = Math.max(spread, (maxGradient[k] as number) - (minGradient[k] as number));
