@@ -198,7 +198,7 @@ export const localBackend = {
   type: 'object',
   title: 'Local classifier',
   description:
-    'Trains a linear classifier (TF-IDF word and character n-grams, one-vs-rest linear SVM) on this machine, in ' +
+    'Trains a linear classifier (TF-IDF word 1–2-grams and character 1–5-grams, one-vs-rest linear SVM) on this machine, in ' +
     'seconds, with no provider and no secret; classification suites only. The model is written to ' +
     '.tunegate/models/<id>.json and answers as local:<id>.',
   additionalProperties: false,

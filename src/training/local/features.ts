@@ -1,6 +1,8 @@
 /**
- * Text features for the local classifier: lowercased word 1–2-grams and character 2–5-grams inside
+ * Text features for the local classifier: lowercased word 1–2-grams and character 1–5-grams inside
  * word boundaries (each word padded with a space, as scikit-learn's char_wb), hashed into buckets.
+ * Char 1-grams (37 more features) were chosen on CLINC150's validation split: 93.57% against 93.43%
+ * with 2–5-grams (bench/local-classifier.mjs).
  *
  * Hashing, then keeping only buckets seen in at least `min_count` training texts, gives the best of
  * both: the model file stores sorted bucket numbers and an idf each (no strings), collisions are rare
@@ -20,7 +22,7 @@ export const DEFAULT_FEATURES: FeatureSettings = {
   hash_bits: 22,
   min_count: 2,
   word_ngrams: [1, 2],
-  char_ngrams: [2, 5],
+  char_ngrams: [1, 5],
 };
 
 /** A sparse vector: ascending feature indices and their values. */

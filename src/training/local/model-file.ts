@@ -1,7 +1,8 @@
 /**
  * The local classifier's file: one versioned JSON document. Arrays are base64 of little-endian typed
- * arrays; weights are int8 with one scale per label (a quarter of float32's size, and the accuracy
- * does not move: the bench scores the decoded model). Nothing in it depends on the clock, so the same
+ * arrays; weights are int8 with one scale per feature row (a quarter of float32's size; a row's labels
+ * share a magnitude far better than a label's features do, so the bench's accuracy, scored on the
+ * decoded model, stays within a case or two of float32). Nothing in it depends on the clock, so the same
  * data and seed give the same bytes — and the same content address.
  */
 import type { FeatureSettings, Vocabulary } from './features.js';
@@ -26,7 +27,7 @@ export interface LocalModelDocument {
   version: typeof LOCAL_MODEL_VERSION;
   labels: string[];
   features: FeatureSettings & { word_buckets: string; char_buckets: string; idf: string };
-  weights: { encoding: 'int8-label-scaled'; layout: 'feature-major'; scales: string; data: string };
+  weights: { encoding: 'int8-row-scaled'; layout: 'feature-major'; scales: string; data: string };
   metrics: StoredMetrics;
   seed: number;
   training_sha256: string;
@@ -46,20 +47,24 @@ function fromBase64<T>(text: string, make: (buffer: ArrayBuffer) => T, bytesPer:
   return make(copy);
 }
 
-/** Int8 per label: w ≈ q × scale[k], scale[k] = max |w| of label k / 127. */
+/** Int8 per feature row (biases last): w ≈ q × scale[f], scale[f] = max |w| of row f / 127. */
 export function quantize(model: LinearWeights): { scales: Float32Array; data: Int8Array } {
   const { labels, weights } = model;
-  const scales = new Float32Array(labels);
+  const scales = new Float32Array(model.features + 1);
   for (let at = 0; at < weights.length; at++) {
-    const k = at % labels;
-    scales[k] = Math.max(scales[k] as number, Math.abs(weights[at] as number) / 127);
+    const f = Math.floor(at / labels);
+    scales[f] = Math.max(scales[f] as number, Math.abs(weights[at] as number) / 127);
   }
   const data = new Int8Array(weights.length);
   for (let at = 0; at < weights.length; at++) {
-    const scale = scales[at % labels] as number;
+    const scale = scales[Math.floor(at / labels)] as number;
     data[at] = scale > 0 ? Math.round((weights[at] as number) / scale) : 0;
   }
   return { scales, data };
+}
+
+export function dequantize(scales: Float32Array, data: Int8Array, labels: number): Float32Array {
+  return Float32Array.from(data, (q, at) => q * (scales[Math.floor(at / labels)] as number));
 }
 
 export function encodeModel(
@@ -85,7 +90,7 @@ export function encodeModel(
       char_buckets: toBase64(parts.vocabulary.charBuckets),
       idf: toBase64(parts.vocabulary.idf),
     },
-    weights: { encoding: 'int8-label-scaled', layout: 'feature-major', scales: toBase64(scales), data: toBase64(data) },
+    weights: { encoding: 'int8-row-scaled', layout: 'feature-major', scales: toBase64(scales), data: toBase64(data) },
     metrics: parts.metrics,
     seed,
     training_sha256: parts.training_sha256,
@@ -106,7 +111,7 @@ export function decodeModel(document: LocalModelDocument): DecodedModel {
   if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string')) {
     throw new Error('"labels" must be a non-empty list of strings');
   }
-  if (!features || !weights || weights.encoding !== 'int8-label-scaled' || weights.layout !== 'feature-major') {
+  if (!features || !weights || weights.encoding !== 'int8-row-scaled' || weights.layout !== 'feature-major') {
     throw new Error('"features" or "weights" is missing or has an unknown encoding');
   }
   const wordCount = Buffer.byteLength(features.word_buckets, 'base64') / 4;
@@ -117,8 +122,8 @@ export function decodeModel(document: LocalModelDocument): DecodedModel {
     charBuckets: fromBase64(features.char_buckets, (b) => new Uint32Array(b), 4, charCount),
     idf: fromBase64(features.idf, (b) => new Float32Array(b), 4, size),
   };
-  const scales = fromBase64(weights.scales, (b) => new Float32Array(b), 4, labels.length);
+  const scales = fromBase64(weights.scales, (b) => new Float32Array(b), 4, size + 1);
   const data = fromBase64(weights.data, (b) => new Int8Array(b), 1, (size + 1) * labels.length);
-  const dequantized = Float32Array.from(data, (q, at) => q * (scales[at % labels.length] as number));
-  return { document, vocabulary, model: { labels: labels.length, features: size, weights: dequantized } };
+  const model = { labels: labels.length, features: size, weights: dequantize(scales, data, labels.length) };
+  return { document, vocabulary, model };
 }
