@@ -95,7 +95,8 @@ export function trainLinearSvm(
     maxGradient: new Float64Array(labelCount),
     minGradient: new Float64Array(labelCount),
   };
-  let best: Float32Array | null = null;
+  // One buffer for the best epoch's weights, overwritten in place (a copy per epoch would pile up garbage).
+  const best = validation ? new Float32Array(model.weights.length) : model.weights;
   let bestAccuracy = -1;
   let sinceBest = 0;
   let epochs = 0;
@@ -106,7 +107,7 @@ export function trainLinearSvm(
     if (validation) {
       const score = accuracy(model, validation);
       // A tie keeps the later, better-optimised epoch, but only a gain resets the patience.
-      if (score >= bestAccuracy) best = model.weights.slice();
+      if (score >= bestAccuracy) best.set(model.weights);
       if (score > bestAccuracy) {
         bestAccuracy = score;
         sinceBest = 0;
@@ -116,7 +117,7 @@ export function trainLinearSvm(
   }
   return {
     ...model,
-    weights: best ?? model.weights,
+    weights: best,
     epochs_run: epochs,
     validation_accuracy: validation ? bestAccuracy : null,
   };

@@ -64,7 +64,11 @@ export function quantize(model: LinearWeights): { scales: Float32Array; data: In
 }
 
 export function dequantize(scales: Float32Array, data: Int8Array, labels: number): Float32Array {
-  return Float32Array.from(data, (q, at) => q * (scales[Math.floor(at / labels)] as number));
+  // A plain loop: Float32Array.from with a map function builds a JS array of every value first.
+  const weights = new Float32Array(data.length);
+  for (let at = 0; at < data.length; at++)
+    weights[at] = (data[at] as number) * (scales[Math.floor(at / labels)] as number);
+  return weights;
 }
 
 export function encodeModel(

@@ -52,8 +52,10 @@ function timingPath(modelPath: string): string {
   return modelPath.replace(/\.json$/, '.timing.json');
 }
 
+const LOCAL_MODEL_ID = new RegExp(`^${LOCAL_MODEL_PREFIX}[0-9a-f]{${ID_HEX}}$`);
+
 export function isLocalModelId(model: string): boolean {
-  return new RegExp(`^${LOCAL_MODEL_PREFIX}[0-9a-f]{${ID_HEX}}$`).test(model);
+  return LOCAL_MODEL_ID.test(model);
 }
 
 /** Writes a model file where its content says (the same bytes twice land on the same file), and its timing. */
