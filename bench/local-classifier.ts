@@ -14,9 +14,12 @@ const BASELINE = { accuracy: 0.927, train_s: 9.6, note: 'scikit-learn 1.2.1 Line
 const TARGETS = { accuracy: 0.927, train_s: 30, rss_mb: 500, p95_ms: 2 };
 
 type Row = [string, string];
-const dataFile = process.argv[2] ?? path.resolve('../shared/data/clinc150/data_full.json');
+const args = process.argv.slice(2);
+const withOos = args.includes('--oos');
+const dataFile = args.find((a) => !a.startsWith('--')) ?? path.resolve('../shared/data/clinc150/data_full.json');
 const { readFile } = await import('node:fs/promises');
-const data = JSON.parse(await readFile(dataFile, 'utf8')) as Record<'train' | 'val' | 'test', Row[]>;
+type Split = 'train' | 'val' | 'test' | 'oos_train' | 'oos_val' | 'oos_test';
+const data = JSON.parse(await readFile(dataFile, 'utf8')) as Record<Split, Row[]>;
 const rows = (split: Row[]): LabelledText[] => split.map(([input, label]) => ({ input, label }));
 const [train, validation, test] = [rows(data.train), rows(data.val), rows(data.test)];
 
@@ -65,6 +68,32 @@ try {
     `model file ${(size / 1e6).toFixed(2)} MB (${saved.id})`,
   ];
   console.log(lines.join('\n'));
+  if (withOos) await outOfScope();
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * --oos: the same training with CLINC150's 100 `oos_train` rows as a 151st label (and `oos_val` in the
+ * validation split); in-scope accuracy on `test` and the oos label's recall on the 1,000 `oos_test` rows.
+ */
+async function outOfScope(): Promise<void> {
+  const trainedOos = trainLocalClassifier([...train, ...rows(data.oos_train)], [...validation, ...rows(data.oos_val)], {
+    seed: 1,
+    training_sha256: 'clinc150-full-train+oos',
+    validation_sha256: 'clinc150-full-val+oos',
+  });
+  const oosDir = await mkdtemp(path.join(tmpdir(), 'tunegate-local-model-oos-'));
+  try {
+    const model = await loadLocalModel((await saveLocalModel(oosDir, trainedOos.text, trainedOos.train_ms)).path);
+    const inScope = test.filter((row) => model.predict(row.input) === row.label).length;
+    const oos = rows(data.oos_test).filter((row) => model.predict(row.input) === 'oos').length;
+    console.log(
+      `\nwith an oos label (100 oos_train rows): in-scope test accuracy ${((inScope / test.length) * 100).toFixed(2)}% ` +
+        `(${inScope}/${test.length}), oos recall ${((oos / data.oos_test.length) * 100).toFixed(1)}% ` +
+        `(${oos}/${data.oos_test.length}), training ${(trainedOos.train_ms / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await rm(oosDir, { recursive: true, force: true });
+  }
 }
