@@ -28,7 +28,7 @@ export function suiteBackend(suite: LoadedSuite, options: TrainOptions): FineTun
   if (!spec) {
     throw new TunegateError(
       'training-backend',
-      `suite ${suite.name} has no training.backend; add one (openai, azure, fireworks, github-dispatch or webhook) to its training: section`,
+      `suite ${suite.name} has no training.backend; add one (openai, azure, fireworks, github-dispatch, webhook or local) to its training: section`,
     );
   }
   return createBackend(spec, suite, options.env, {
@@ -50,8 +50,9 @@ export async function startSuiteTraining(
   options: TrainOptions,
 ): Promise<{ job: TrainingJob; started: boolean }> {
   const training = suite.training;
-  const baseModel = training?.base_model;
-  if (!baseModel) {
+  // The local backend trains from nothing: its jobs name "local" as their base model.
+  const baseModel = training?.base_model ?? (training?.backend?.type === 'local' ? 'local' : undefined);
+  if (!training || !baseModel) {
     throw new TunegateError(
       'training-backend',
       `suite ${suite.name}: set training.base_model (the model to fine-tune)`,

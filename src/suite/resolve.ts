@@ -258,7 +258,22 @@ function resolveDecision(ctx: FileContext, raw: RawSuite): DecisionSpec {
 
 type RawTraining = NonNullable<RawSuite['training']>;
 
-function resolveTrainingBackend(ctx: FileContext, raw: NonNullable<RawTraining['backend']>): TrainingBackendSpec {
+function resolveTrainingBackend(
+  ctx: FileContext,
+  raw: NonNullable<RawTraining['backend']>,
+  kind: TaskKind,
+): TrainingBackendSpec {
+  if (raw.type === 'local') {
+    if (kind !== 'classification') {
+      ctx.report.at(
+        ['training', 'backend', 'type'],
+        'local-backend',
+        `the local backend trains classifiers only; this suite's task.kind is ${kind}: use another backend ` +
+          '(openai, azure, fireworks, github-dispatch or webhook) or make the task a classification',
+      );
+    }
+    return { type: 'local' };
+  }
   if (raw.type === 'openai') {
     checkProviderName(ctx, ['training', 'backend', 'provider'], raw.provider);
     return { type: 'openai', provider: raw.provider, api: raw.api ?? defaults.training.openai_api };
@@ -316,7 +331,11 @@ async function resolveTrainingSources(ctx: FileContext, raw: RawTraining['source
 }
 
 /** The training section: defaults, absolute paths, seeds read, cross-references checked. */
-async function resolveTraining(ctx: FileContext, raw: RawTraining | undefined): Promise<TrainingSpec | undefined> {
+async function resolveTraining(
+  ctx: FileContext,
+  raw: RawTraining | undefined,
+  kind: TaskKind,
+): Promise<TrainingSpec | undefined> {
   if (raw === undefined) return undefined;
   if (raw.variant !== undefined) checkReference(ctx, ['training', 'variant'], 'variants', raw.variant);
   const spec: TrainingSpec = {
@@ -341,7 +360,7 @@ async function resolveTraining(ctx: FileContext, raw: RawTraining | undefined): 
       checkProviderName(ctx, ['training', 'serve_as', 'provider'], raw.serve_as.provider);
   }
   if (raw.suffix !== undefined) spec.suffix = raw.suffix;
-  if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend);
+  if (raw.backend !== undefined) spec.backend = resolveTrainingBackend(ctx, raw.backend, kind);
   if (raw.registry !== undefined) {
     const file = isFileRef(raw.registry.file)
       ? fileRefPath(ctx.dir, raw.registry.file)
@@ -403,7 +422,7 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     sources: [...ctx.sources],
   };
   if (raw.description !== undefined) suite.description = raw.description;
-  const training = await resolveTraining(ctx, raw.training);
+  const training = await resolveTraining(ctx, raw.training, raw.task.kind);
   if (training) suite.training = training;
   const fragility = await resolveFragility(ctx, raw.fragility, { variants, labels });
   if (fragility) suite.fragility = fragility;

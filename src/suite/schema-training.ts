@@ -194,6 +194,18 @@ export const webhookBackend = {
   },
 } as const;
 
+export const localBackend = {
+  type: 'object',
+  title: 'Local classifier',
+  description:
+    'Trains a linear classifier (TF-IDF word 1–2-grams and character 1–5-grams, one-vs-rest linear SVM) on this machine, in ' +
+    'seconds, with no provider and no secret; classification suites only. The model is written to ' +
+    '.tunegate/models/<id>.json and answers as local:<id>.',
+  additionalProperties: false,
+  required: ['type'],
+  properties: { type: { const: 'local', title: 'Type', description: '"local"' } },
+} as const;
+
 export const trainingSource = {
   title: 'Training source',
   description:
@@ -339,7 +351,9 @@ export const training = {
     base_model: {
       type: 'string',
       title: 'Base model',
-      description: 'Model to fine-tune (e.g. meta-llama/Meta-Llama-3.1-8B-Instruct-Reference on Together).',
+      description:
+        'Model to fine-tune (e.g. meta-llama/Meta-Llama-3.1-8B-Instruct-Reference on Together); not needed with ' +
+        'backend: { type: local }.',
     },
     variant: {
       type: 'string',
@@ -355,7 +369,7 @@ export const training = {
     backend: {
       title: 'Backend',
       description: 'Where to train.',
-      anyOf: [openaiBackend, azureBackend, fireworksBackend, dispatchBackend, webhookBackend],
+      anyOf: [openaiBackend, azureBackend, fireworksBackend, dispatchBackend, webhookBackend, localBackend],
     },
     holdout,
     serve_as: serveAs,

@@ -174,7 +174,9 @@ export type TrainingBackendSpec =
       token_env: string;
       api_url?: string;
     }
-  | { type: 'webhook'; url: string; headers: Record<string, string>; secret_env?: string };
+  | { type: 'webhook'; url: string; headers: Record<string, string>; secret_env?: string }
+  /** Trains a classifier in-process (classification suites only). */
+  | { type: 'local' };
 
 export type TrainingSourceSpec =
   | { type: 'eval' }

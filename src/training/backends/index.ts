@@ -1,16 +1,19 @@
 import { TunegateError } from '../../errors.js';
 import type { FineTuneBackend } from '../../providers/fine-tune-types.js';
 import type { LoadedSuite, ProviderSpec, TrainingBackendSpec } from '../../suite/types.js';
+import { repositoryRoot } from '../../suite/workspace.js';
 import { withAzureDeployment } from './azure-deploy.js';
 import { createFireworksBackend } from './fireworks.js';
 import { createGitHubDispatchBackend } from './github-dispatch.js';
 import { redactUrl } from './http.js';
+import { createLocalBackend } from './local.js';
 import type { TrainingDataUploader } from './training-data.js';
 import { createWebhookBackend } from './webhook.js';
 
 export { deploymentName, withAzureDeployment } from './azure-deploy.js';
 export { createFireworksBackend, type FireworksSpec, fireworksBase } from './fireworks.js';
 export { createGitHubDispatchBackend, type GitHubDispatchSpec, WORKFLOW_INPUTS } from './github-dispatch.js';
+export { createLocalBackend, LOCAL_TRAINING_SEED } from './local.js';
 export type { JobData, TrainingData, TrainingDataUploader, UploadedData } from './training-data.js';
 export { createWebhookBackend, SIGNATURE_HEADER, signBody, WEBHOOK_INLINE_LIMIT, type WebhookSpec } from './webhook.js';
 
@@ -65,6 +68,8 @@ export function backendIdentity(spec: TrainingBackendSpec, suite: LoadedSuite): 
       return `github-dispatch:${spec.api_url ?? ''}:${spec.repository}:${spec.workflow ?? `event:${spec.event_type}`}`;
     case 'webhook':
       return `webhook:${redactUrl(spec.url)}`;
+    case 'local':
+      return 'local';
   }
 }
 
@@ -97,5 +102,8 @@ export function createBackend(
       });
     case 'webhook':
       return createWebhookBackend(spec, env, { ...http, ...upload });
+    case 'local':
+      // Models live beside the suite's repository (.tunegate/models), where `run` looks for them.
+      return createLocalBackend(() => repositoryRoot(suite.dir));
   }
 }

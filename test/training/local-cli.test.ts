@@ -1,0 +1,44 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadLocalModel, localModelPath } from '../../src/training/local/model.js';
+import { createTempRepo } from '../base/git-repo.js';
+import { runCli } from '../e2e/helpers.js';
+import { smallClinc, writeChatJsonl } from './local-fixture.js';
+
+describe('tunegate train with backend: { type: local }', () => {
+  it('trains on the training set with no key and no base model, once, into the repository', async () => {
+    const repo = await createTempRepo();
+    await repo.write({
+      'suite.yaml': `name: intents
+dataset:
+  cases: [{ input: does redrobin take reservations, expected: accept_reservations }]
+task: { kind: classification }
+providers:
+  main: { base_url: "http://127.0.0.1:9/v1" }
+variants:
+  prompted: { role: prompted, provider: main, model: big }
+training:
+  backend: { type: local }
+`,
+    });
+    await repo.commit('suite');
+    await mkdir(join(repo.dir, 'set'));
+    await writeChatJsonl(join(repo.dir, 'set', 'train.jsonl'), smallClinc.train);
+    await writeChatJsonl(join(repo.dir, 'set', 'validation.jsonl'), smallClinc.validation);
+
+    const train = await runCli(['train', 'suite.yaml', '--training-set', 'set', '--follow'], {
+      cwd: repo.dir,
+      env: {},
+    });
+    expect(train.stderr).not.toMatch(/^error/m);
+    expect(train.code).toBe(0);
+    const model = /succeeded, model (local:[0-9a-f]{12})/.exec(train.stdout)?.[1] ?? '';
+    expect(model).not.toBe('');
+    const classifier = await loadLocalModel(localModelPath(await realpath(repo.dir), model));
+    expect(classifier.predict('Request: does redrobin take reservations')).toBe('accept_reservations');
+
+    const again = await runCli(['train', 'suite.yaml', '--training-set', 'set'], { cwd: repo.dir, env: {} });
+    expect(again.stdout).toContain('already started for this training set');
+  });
+});

@@ -1,0 +1,27 @@
+/** The CLINC150 excerpt in test/fixtures/clinc150-small (see its README for the source and licence). */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LabelledText } from '../../src/training/local/train.js';
+
+type Row = [string, string];
+const file = path.resolve(import.meta.dirname, '../fixtures/clinc150-small/data.json');
+const data = JSON.parse(readFileSync(file, 'utf8')) as { train: Row[]; val: Row[]; test: Row[] };
+const labelled = (rows: Row[]): LabelledText[] => rows.map(([input, label]) => ({ input, label }));
+
+export const smallClinc = { train: labelled(data.train), validation: labelled(data.val), test: labelled(data.test) };
+
+/** Rows as the chat JSONL a training set holds: a system prompt, the templated input, the label. */
+export async function writeChatJsonl(file: string, rows: readonly LabelledText[]): Promise<string> {
+  const lines = rows.map((row) =>
+    JSON.stringify({
+      messages: [
+        { role: 'system', content: 'Classify the banking request.' },
+        { role: 'user', content: `Request: ${row.input}` },
+        { role: 'assistant', content: row.label },
+      ],
+    }),
+  );
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
