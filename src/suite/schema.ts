@@ -275,6 +275,12 @@ const provider = {
   description: 'An OpenAI-compatible endpoint.',
   additionalProperties: false,
   properties: {
+    local: {
+      type: 'boolean',
+      title: 'Local',
+      description:
+        "tunegate serves this provider's local: models (trained with training.backend local) itself on a loopback port; no base_url or API key.",
+    },
     base_url: {
       type: 'string',
       pattern: '^https?://',
