@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Problem } from '../errors.js';
+import { type Problem, TunegateError } from '../errors.js';
 import { startSimulator } from '../sim/index.js';
 import type { LocalModels } from '../sim/local-route.js';
 import { shownPath } from '../suite/paths.js';
@@ -39,9 +39,23 @@ async function modelFile(suite: Pick<LoadedSuite, 'dir'>, model: string): Promis
   return localModelPath(await repositoryRoot(suite.dir), model);
 }
 
-/** Each variant on a local provider names a `local:` model whose file exists; problems at its model line. */
+/** A `local:` model on another provider would be sent to that server, which has never heard of it. */
+function misplacedLocalModel(suite: Pick<LoadedSuite, 'providers'>, variant: VariantSpec): string | undefined {
+  if (!isLocalModelId(variant.model) || suite.providers[variant.provider]?.local === true) return undefined;
+  return `${variant.model} is a model tunegate serves itself: put variant "${variant.name}" on a provider with local: true (provider "${variant.provider}" is not one)`;
+}
+
+/**
+ * Each variant on a local provider names a `local:` model whose file exists, and every `local:` model is
+ * on a local provider; problems at the variant's model line.
+ */
 export async function checkLocalModels(suite: LoadedSuite): Promise<Problem[]> {
   const problems: Problem[] = [];
+  for (const variant of suite.variants) {
+    const message = misplacedLocalModel(suite, variant);
+    const at = variant.model_ref ?? { file: suite.file, line: 1, col: 1 };
+    if (message) problems.push({ ...at, code: 'local-model', message });
+  }
   for (const variant of localVariants(suite)) {
     const at = { ...(variant.model_ref ?? { file: suite.file, line: 1, col: 1 }), code: 'local-model' };
     if (!isLocalModelId(variant.model)) {
@@ -69,6 +83,11 @@ export async function loadSuitesLocalModels(
 ): Promise<Map<string, LocalClassifier>> {
   const models = new Map<string, LocalClassifier>();
   for (const { suite } of suites) {
+    // Suites built after validation (promote's contest) are checked here too.
+    for (const variant of suite.variants) {
+      const message = misplacedLocalModel(suite, variant);
+      if (message) throw new TunegateError('local-model', `${suite.file}: ${message}`);
+    }
     for (const variant of localVariants(suite)) {
       if (models.has(variant.model) || !isLocalModelId(variant.model)) continue;
       models.set(variant.model, await load(await modelFile(suite, variant.model)));

@@ -60,7 +60,8 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
   const evaluated = shard ? selectShard(suites, shard.spec) : suites;
   if (batch) checkBatchable(evaluated, evaluateOptions);
   // Local providers' models are served for real by the built-in server, the simulator's when simulating.
-  const local = usesLocalProvider(suites) ? await loadSuitesLocalModels(suites, loadLocalModel) : undefined;
+  const loaded = await loadSuitesLocalModels(suites, loadLocalModel);
+  const local = usesLocalProvider(suites) ? loaded : undefined;
   let simulator: RunningSimulator | undefined;
   if (simulate) {
     simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir, local);

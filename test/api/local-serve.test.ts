@@ -6,6 +6,7 @@ import { runSuites } from '../../src/api/run-suites.js';
 import { type ValidateOptions, validateSuites } from '../../src/api/validate.js';
 import { formatProblem } from '../../src/errors.js';
 import { RUNNER_PRICE_SOURCE } from '../../src/providers/pricing.js';
+import type { ProviderSpec } from '../../src/suite/types.js';
 import { localModelPath } from '../../src/training/local/model.js';
 import { readJsonl } from '../e2e/helpers.js';
 import { keywordClassifier } from '../sim/local-serve-helpers.js';
@@ -75,6 +76,14 @@ describe('validating local providers', () => {
       'suite.yaml:15:12 provider "runner" (local: true) serves only local:<id> models that `tunegate train` made with training.backend local; "gpt-4o-mini" is not one',
     ]);
   });
+
+  it('reports a local: model on a provider without local: true', async () => {
+    const provider = '{ base_url: "http://127.0.0.1:9/v1" }';
+    const { problems } = await validate(await workspace({ 'suite.yaml': suiteYaml({ provider }) }));
+    expect(problems).toEqual([
+      `suite.yaml:15:12 ${ID} is a model tunegate serves itself: put variant "trained" on a provider with local: true (provider "runner" is not one)`,
+    ]);
+  });
 });
 
 async function runLocal(extra = '', simulate?: { unserved?: string[] }) {
@@ -126,6 +135,27 @@ describe('running a suite with a local provider', () => {
     const { results, records } = await runLocal(`pricing:\n  "${ID}": { per_hour: 0 }\n`);
     expect(results.suites[0]?.variants.trained?.price_source).toBe('suite');
     expect(records.every((record) => record.cost_usd === 0)).toBe(true);
+  });
+
+  it('refuses, before any call, a local: model put on another provider after validation (a promotion contest)', async () => {
+    const cwd = await workspace({ 'suite.yaml': suiteYaml() });
+    const { result } = await validate(cwd);
+    const entry = result.suites[0];
+    if (!entry) throw new Error('the suite did not load');
+    const [trained] = entry.suite.variants;
+    if (!trained) throw new Error('the suite has no variant');
+    entry.suite.providers.web = { ...entry.suite.providers.runner, name: 'web', local: false } as ProviderSpec;
+    entry.suite.variants.push({ ...trained, name: 'candidate', provider: 'web' });
+    await expect(
+      runSuites(result.suites, {
+        outDir: path.join(cwd, 'out'),
+        env: {},
+        version: 'test',
+        loadLocalModel: async () => keywordClassifier(ID),
+      }),
+    ).rejects.toThrow(
+      `${ID} is a model tunegate serves itself: put variant "candidate" on a provider with local: true`,
+    );
   });
 
   it('answers local models for real on the simulator too, unmarked', async () => {
