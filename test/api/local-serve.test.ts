@@ -6,6 +6,7 @@ import { runSuites } from '../../src/api/run-suites.js';
 import { type ValidateOptions, validateSuites } from '../../src/api/validate.js';
 import { formatProblem } from '../../src/errors.js';
 import { RUNNER_PRICE_SOURCE } from '../../src/providers/pricing.js';
+import { renderMarkdownReport } from '../../src/report/markdown.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
 import { localModelPath } from '../../src/training/local/model.js';
 import { readJsonl } from '../e2e/helpers.js';
@@ -126,6 +127,8 @@ describe('running a suite with a local provider', () => {
       expect(record.latency_ms).toBeGreaterThan(0);
       expect(record.cost_usd).toBeCloseTo((0.36 * record.latency_ms) / 3_600_000, 15);
     }
+    expect(renderMarkdownReport(results)).toContain(RUNNER_PRICE_SOURCE);
+    expect(renderMarkdownReport(results)).not.toMatch(/simulat/i);
     expect(provider?.cache_identity).toBe('tunegate-local');
     expect(provider?.base_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     await expect(fetch(`${provider?.base_url}/models`)).rejects.toThrow();
