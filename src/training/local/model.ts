@@ -40,8 +40,9 @@ export function localModelPath(workspaceRoot: string, id: string): string {
   return path.join(localModelsDir(workspaceRoot), `${hex}.json`);
 }
 
+/** `local:` and 12 hex digits (of the model file's sha256). */
 export function isLocalModelId(model: string): boolean {
-  return model.startsWith(LOCAL_MODEL_PREFIX);
+  return /^local:[0-9a-f]{12}$/.test(model);
 }
 
 export async function loadLocalModel(file: string): Promise<LocalClassifier> {
