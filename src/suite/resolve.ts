@@ -165,7 +165,9 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
     headers: raw.headers ?? {},
     timeout_ms: raw.timeout_ms ?? defaults.provider.timeout_ms,
     max_retries: raw.max_retries ?? defaults.provider.max_retries,
-    concurrency: raw.concurrency ?? defaults.provider.concurrency,
+    // A local model predicts on the run's own thread: parallel calls would only queue, and their wait would be
+    // measured (and priced per hour) as the model's latency.
+    concurrency: raw.concurrency ?? (raw.local === true ? 1 : defaults.provider.concurrency),
     stream: raw.stream ?? defaults.provider.stream,
     stream_usage: raw.stream_usage ?? defaults.provider.stream_usage,
   };

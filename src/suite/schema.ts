@@ -320,7 +320,7 @@ const provider = {
       minimum: 1,
       default: 8,
       title: 'Concurrency',
-      description: 'Maximum parallel calls to this provider.',
+      description: 'Maximum parallel calls to this provider (a local provider: default 1).',
     },
     stream: {
       type: 'boolean',

@@ -52,7 +52,7 @@ describe('validating local providers', () => {
   it('loads a suite whose local variant names an existing local model', async () => {
     const { problems, result } = await validate(await workspace({ 'suite.yaml': suiteYaml() }));
     expect(problems).toEqual([]);
-    expect(result.suites[0]?.suite.providers.runner?.local).toBe(true);
+    expect(result.suites[0]?.suite.providers.runner).toMatchObject({ local: true, concurrency: 1 });
   });
 
   it('refuses base_url and api_key_env on a local provider, at each key', async () => {
