@@ -3,6 +3,13 @@ import { checkBatchable } from './batch-check.js';
 import { type BatchRunOptions, runBatches } from './batch-run.js';
 import { type EvaluateOptions, evaluate } from './evaluate.js';
 import { prepareRewordings } from './fragility-instructions.js';
+import {
+  type LocalModelLoader,
+  loadSuitesLocalModels,
+  pointLocalProviders,
+  serveLocalModels,
+  usesLocalProvider,
+} from './local-server.js';
 import { type ShardSpec, selectShard, shardStamp } from './shard.js';
 import { type RunningSimulator, startSuitesSimulator } from './simulate.js';
 import type { SuiteWithCases } from './validate.js';
@@ -25,16 +32,19 @@ export interface RunSuitesOptions extends Omit<EvaluateOptions, 'shard' | 'batch
   simulate?: { configPath?: string; unserved?: string[] };
   /** Told where the simulator listens, for logs. */
   onSimulator?: (url: string) => void;
+  /** Reads `local:` model files (default: the trainer's loader); tests pass their own classifier. */
+  loadLocalModel?: LocalModelLoader;
   /** Told when the teacher wrote a suite's instruction rewordings (fragility), so the user reviews them. */
   onRewordingsWritten?: (file: string, count: number) => void;
 }
 
 /**
  * Evaluates validated suites, on the simulator when asked (started on a free loopback port and
- * always stopped). The one path the CLI and the Action share.
+ * always stopped), local providers' models on the same built-in server. The one path the CLI and the
+ * Action share.
  */
 export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOptions): Promise<RunResults> {
-  const { simulate, onSimulator, onRewordingsWritten, shard, batch, ...rest } = options;
+  const { simulate, onSimulator, onRewordingsWritten, shard, batch, loadLocalModel, ...rest } = options;
   // Looks over a shard would decide on part of the cases (merge decides on the whole); with batches every
   // planned call is submitted at once, so stopping early would save nothing.
   const looksOff = shard
@@ -49,11 +59,15 @@ export async function runSuites(suites: SuiteWithCases[], options: RunSuitesOpti
   };
   const evaluated = shard ? selectShard(suites, shard.spec) : suites;
   if (batch) checkBatchable(evaluated, evaluateOptions);
+  // Local providers' models are served for real by the built-in server, the simulator's when simulating.
+  const loaded = await loadSuitesLocalModels(suites, loadLocalModel);
+  const local = usesLocalProvider(suites) ? loaded : undefined;
   let simulator: RunningSimulator | undefined;
   if (simulate) {
-    simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir);
+    simulator = await startSuitesSimulator(suites, simulate, evaluateOptions.cacheDir, local);
     onSimulator?.(simulator.url);
-  }
+  } else if (local) simulator = await serveLocalModels(local);
+  if (simulator && local) pointLocalProviders(suites, simulator.url);
   try {
     const instructionRewordings =
       evaluateOptions.fragility === false

@@ -6,6 +6,7 @@ import { messagePrefix } from '../engine/plan.js';
 import { TunegateError } from '../errors.js';
 import { platformOf } from '../providers/platform.js';
 import { parseSimConfig, type SimConfig, type SimPrompt, startSimulator } from '../sim/index.js';
+import type { LocalModels } from '../sim/local-route.js';
 import type { SuiteWithCases } from './validate.js';
 
 export interface RunningSimulator {
@@ -37,7 +38,10 @@ export async function readSimConfigFile(path: string): Promise<Omit<SimConfig, '
  * any other model (`unserved`, e.g. a promotion's candidate, or a typo) answers 404 like the real API.
  */
 export function defaultBehaviour(suites: SuiteWithCases[], unserved: readonly string[] = []): Omit<SimConfig, 'cases'> {
-  const named = suites.flatMap(({ suite }) => suite.variants.map((variant) => variant.model));
+  // Local models are answered for real (see local-server.ts), never simulated.
+  const simulated = ({ suite }: SuiteWithCases) =>
+    suite.variants.filter((variant) => suite.providers[variant.provider]?.local !== true);
+  const named = suites.flatMap((entry) => simulated(entry).map((variant) => variant.model));
   const served = named.filter((model) => !unserved.includes(model));
   return { models: Object.fromEntries(served.map((model) => [model, { accuracy: 1 }])) };
 }
@@ -80,6 +84,7 @@ export async function simulateSuites(
   suites: SuiteWithCases[],
   behaviour: Omit<SimConfig, 'cases'>,
   cacheDir?: string,
+  localModels?: LocalModels,
 ): Promise<RunningSimulator> {
   const asSimCase = (c: { input: string; expected: unknown }) => ({ input: c.input, expected: c.expected });
   const cases = suites.flatMap(({ cases }) => Array.from(cases, asSimCase));
@@ -94,7 +99,10 @@ export async function simulateSuites(
     prompts,
     ...(teacherSources.length > 0 ? { teacher_sources: teacherSources } : {}),
   };
-  const simulator = await startSimulator(config, statePath ? { statePath } : {});
+  const simulator = await startSimulator(config, {
+    ...(statePath ? { statePath } : {}),
+    ...(localModels ? { localModels } : {}),
+  });
   // Same behaviour and gold answers, same responses: cache entries survive the simulator's new port. The
   // suites' prompts and the teacher's sources stay out of the identity: an evaluated request's answer
   // depends on neither, so editing one variant's prompt keeps the others' entries.
@@ -127,14 +135,18 @@ export async function simulateSuites(
   return simulator;
 }
 
-/** Starts the simulator for these suites: the behaviour file when given, else the suites' own models. */
+/**
+ * Starts the simulator for these suites: the behaviour file when given, else the suites' own models;
+ * with `localModels`, it answers those for real too.
+ */
 export async function startSuitesSimulator(
   suites: SuiteWithCases[],
   simulate: { configPath?: string; unserved?: string[] },
   cacheDir?: string,
+  localModels?: LocalModels,
 ): Promise<RunningSimulator> {
   const behaviour = simulate.configPath
     ? await readSimConfigFile(simulate.configPath)
     : defaultBehaviour(suites, simulate.unserved);
-  return simulateSuites(suites, behaviour, cacheDir);
+  return simulateSuites(suites, behaviour, cacheDir, localModels);
 }

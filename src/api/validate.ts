@@ -9,6 +9,7 @@ import type { MissingApiKey } from '../suite/resolve.js';
 import type { LoadedSuite } from '../suite/types.js';
 import type { OutsidePaths } from '../suite/workspace.js';
 import { checkContextWindows } from './context-window.js';
+import { checkLocalModels } from './local-server.js';
 
 export interface SuiteWithCases {
   suite: LoadedSuite;
@@ -87,7 +88,7 @@ export async function validateSuites(patterns: string[], options: ValidateOption
     const fieldProblems = checkTemplateFields(withCases);
     problems.push(...fieldProblems);
     if (fieldProblems.length > 0) continue;
-    const windowProblems = await checkContextWindows(withCases);
+    const windowProblems = [...(await checkContextWindows(withCases)), ...(await checkLocalModels(suite))];
     problems.push(...windowProblems);
     if (windowProblems.length === 0) suites.push(withCases);
   }

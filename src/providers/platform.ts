@@ -12,9 +12,10 @@ const HOST_PLATFORMS: { suffix: string; platform: Platform }[] = [
 
 /**
  * Who serves a provider's models: its `platform:` key, else read from base_url (none means OpenAI's
- * own API); null for any other server (a local model, a proxy, the simulator without the key).
+ * own API); null for any other server (tunegate's local provider, a proxy, the simulator without the key).
  */
-export function platformOf(provider: Pick<ProviderSpec, 'platform' | 'base_url'>): Platform | null {
+export function platformOf(provider: Pick<ProviderSpec, 'platform' | 'base_url' | 'local'>): Platform | null {
+  if (provider.local === true) return null;
   if (provider.platform) return provider.platform;
   if (provider.base_url === undefined) return 'openai';
   let host: string;

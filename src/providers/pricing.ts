@@ -12,6 +12,8 @@ export interface PriceQuery {
   platform: Platform | null;
   /** For a fine-tuned model (see baseModelOf); null for a base model. */
   base_model: string | null;
+  /** Served by tunegate itself on the runner (a provider with `local: true`): priced per hour of the runner. */
+  local?: boolean;
 }
 
 /** A price and where it comes from: `suite`, `genai-prices x.y.z` or `built-in ft table (as of DATE)`. */
@@ -21,25 +23,40 @@ export interface ResolvedPrice {
 }
 
 export const SUITE_PRICE_SOURCE = 'suite';
+
+/**
+ * A local model costs the runner's time: GitHub's published rate for the hosted Linux 2-core runner,
+ * $0.006 per minute from January 1, 2026 (docs.github.com/en/billing/reference/actions-runner-pricing,
+ * its "standard runners" table; read 2026-12-02), as $ per hour. A suite's `pricing:` entry overrides it.
+ */
+export const RUNNER_PRICE: PriceSpec = { per_hour: 0.36 }; // $0.006 × 60 minutes
+export const RUNNER_PRICE_SOURCE =
+  'GitHub-hosted Linux 2-core runner rate, $0.006/min (docs.github.com/en/billing/reference/actions-runner-pricing, as of 2026-12-02)';
 const UNKNOWN: ResolvedPrice = { price: null, source: null };
 
 /** The price query of a suite's variant: its model, its provider's platform, its base model. */
 export function priceQueryOf(
-  suite: { providers: Record<string, Pick<ProviderSpec, 'platform' | 'base_url'>> },
+  suite: { providers: Record<string, Pick<ProviderSpec, 'platform' | 'base_url' | 'local'>> },
   variant: Pick<VariantSpec, 'model' | 'base_model' | 'provider'>,
 ): PriceQuery {
   const provider = suite.providers[variant.provider];
-  return { model: variant.model, platform: provider ? platformOf(provider) : null, base_model: baseModelOf(variant) };
+  const query = {
+    model: variant.model,
+    platform: provider ? platformOf(provider) : null,
+    base_model: baseModelOf(variant),
+  };
+  return provider?.local === true ? { ...query, local: true } : query;
 }
 
 /**
- * Price of a model: the suite's `pricing:` entry first; a fine-tuned model then at the built-in fine-tune
- * rates of its base on its platform; a base model at genai-prices' rates. Null when unknown (never $0):
+ * Price of a model: the suite's `pricing:` entry first; a local model at the runner's hourly rate; a
+ * fine-tuned model at the built-in fine-tune rates of its base on its platform; a base model at genai-prices' rates. Null when unknown (never $0):
  * a fine-tuned model is never priced as its base, whose rates differ.
  */
 export function resolvePrice(query: PriceQuery, overrides: Record<string, PriceSpec>): ResolvedPrice {
   const override = overrides[query.model];
   if (override) return { price: override, source: SUITE_PRICE_SOURCE };
+  if (query.local === true) return { price: RUNNER_PRICE, source: RUNNER_PRICE_SOURCE };
   if (query.base_model !== null) {
     const offer = fineTuneOffer(query.platform, query.base_model);
     return offer ? { price: offer.inference, source: offerPriceSource(offer) } : UNKNOWN;

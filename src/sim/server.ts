@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { TunegateError } from '../errors.js';
 import { loadTokenizer } from '../providers/tokens.js';
+import { isLocalModelId } from '../training/local/model.js';
 import { emptyBatchStats, SimBatches, type SimBatchStats } from './batch.js';
 import { type SimAnswer, SimBehaviour } from './behaviour.js';
 import {
@@ -14,6 +15,7 @@ import {
   toChatMessages,
 } from './chat-body.js';
 import type { SimConfig } from './config.js';
+import { answerLocal, type LocalAnswer, type LocalModels, retrieveLocal, sendLocal } from './local-route.js';
 import { modelList as listModels, retrieveModel } from './models.js';
 import { RequestBucket } from './rate-limit.js';
 import { readLimitedBody } from './request-body.js';
@@ -46,6 +48,8 @@ export interface SimStats {
   training: SimTrainingStats;
   /** The Batch API routes. */
   batch: SimBatchStats;
+  /** Real answers of `local:` models (see local-route.ts), by model id; unknown ids count too (answered 404). */
+  local: Record<string, number>;
 }
 
 export interface RunningSimulator {
@@ -81,6 +85,8 @@ export async function startSimulator(
     host?: string;
     /** Keep files, jobs and trained models in this file, so the next simulator (the next command) has them. */
     statePath?: string;
+    /** Answer every `local:` model for real with these classifiers (any other `local:` id: 404). */
+    localModels?: LocalModels;
   } = {},
 ): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
@@ -103,6 +109,12 @@ export async function startSimulator(
     perturbed: {},
     training: emptyTrainingStats(),
     batch: emptyBatchStats(),
+    local: {},
+  };
+  const { localModels } = options;
+  const sendLocalAnswer = (res: ServerResponse, answer: LocalAnswer, request: SimChatRequest) => {
+    stats.by_status[answer.status] = (stats.by_status[answer.status] ?? 0) + 1;
+    sendLocal(res, answer, request);
   };
   let modelList = listModels(behaviour, config);
   // Fine-tuning jobs that succeed add the models they made.
@@ -135,6 +147,7 @@ export async function startSimulator(
   const bucket = config.rate_limit ? new RequestBucket(config.rate_limit, performance.now()) : null;
   const timers = new Set<NodeJS.Timeout>();
   let completionCounter = 0;
+  let localCounter = 0;
 
   function later(ms: number, action: () => void): void {
     if (ms <= 0) {
@@ -258,6 +271,12 @@ export async function startSimulator(
       sendError(res, 400, problem ?? '', 'invalid_request_error', 'missing_required_parameter');
       return;
     }
+    if (localModels && isLocalModelId(request.model)) {
+      stats.local[request.model] = (stats.local[request.model] ?? 0) + 1;
+      const chat = { ...request, model: request.model, messages: request.messages };
+      sendLocalAnswer(res, answerLocal(localModels, chat, `chatcmpl-local-${localCounter++}`), request);
+      return;
+    }
     const requestNumber = completionCounter++;
     stats.completions++;
     const perModel = modelStats(request.model);
@@ -377,6 +396,10 @@ export async function startSimulator(
       return;
     }
     const retrieve = /^(?:\/v1)?\/models\/(.+)$/.exec(path);
+    if (req.method === 'GET' && retrieve?.[1] && localModels && isLocalModelId(decodeURIComponent(retrieve[1]))) {
+      sendLocalAnswer(res, retrieveLocal(localModels, decodeURIComponent(retrieve[1])), {});
+      return;
+    }
     if (req.method === 'GET' && retrieve?.[1]) {
       stats.models++;
       const { status, body } = retrieveModel(retrieve[1], behaviour, config);

@@ -143,16 +143,38 @@ async function resolveScoring(ctx: FileContext, raw: RawSuite): Promise<ScorerSp
   return specs;
 }
 
+/** A local provider is tunegate's own server: an endpoint or a key of its own would be ignored, so neither is allowed. */
+function checkLocalProvider(report: SuiteReport, name: string, raw: RawProvider): void {
+  const conflicting = [
+    raw.base_url === undefined ? undefined : 'base_url',
+    raw.api_key_env === undefined ? undefined : 'api_key_env',
+  ];
+  for (const key of conflicting) {
+    if (key === undefined) continue;
+    report.at(
+      ['providers', name, key],
+      'local-provider',
+      `a provider with local: true is served by tunegate itself on a loopback port and takes no ${key}; remove ${key}, or remove local: true to call that server`,
+    );
+  }
+}
+
 function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, options: ResolveOptions): ProviderSpec {
   const spec: ProviderSpec = {
     name,
     headers: raw.headers ?? {},
     timeout_ms: raw.timeout_ms ?? defaults.provider.timeout_ms,
     max_retries: raw.max_retries ?? defaults.provider.max_retries,
-    concurrency: raw.concurrency ?? defaults.provider.concurrency,
+    // A local model predicts on the run's own thread: parallel calls would only queue, and their wait would be
+    // measured (and priced per hour) as the model's latency.
+    concurrency: raw.concurrency ?? (raw.local === true ? 1 : defaults.provider.concurrency),
     stream: raw.stream ?? defaults.provider.stream,
     stream_usage: raw.stream_usage ?? defaults.provider.stream_usage,
   };
+  if (raw.local === true) {
+    spec.local = true;
+    checkLocalProvider(report, name, raw);
+  }
   if (raw.base_url !== undefined) spec.base_url = raw.base_url;
   if (raw.api_version !== undefined) spec.api_version = raw.api_version;
   if (raw.context_window !== undefined) spec.context_window = raw.context_window;
@@ -165,7 +187,7 @@ function resolveProvider(report: SuiteReport, name: string, raw: RawProvider, op
       report.warnAt(yamlPath, 'api-key', `set ${variable} in the environment before a run (${otherwise})`);
     } else report.at(yamlPath, 'api-key', `set ${variable} in the environment (${otherwise})`);
   };
-  if (raw.api_key_env !== undefined) {
+  if (raw.api_key_env !== undefined && raw.local !== true) {
     spec.api_key_env = raw.api_key_env;
     requireVariable(
       ['providers', name, 'api_key_env'],

@@ -275,6 +275,12 @@ const provider = {
   description: 'An OpenAI-compatible endpoint.',
   additionalProperties: false,
   properties: {
+    local: {
+      type: 'boolean',
+      title: 'Local',
+      description:
+        "tunegate serves this provider's local: models (trained with training.backend local) itself on a loopback port; no base_url or API key.",
+    },
     base_url: {
       type: 'string',
       pattern: '^https?://',
@@ -314,7 +320,7 @@ const provider = {
       minimum: 1,
       default: 8,
       title: 'Concurrency',
-      description: 'Maximum parallel calls to this provider.',
+      description: 'Maximum parallel calls to this provider (a local provider: default 1).',
     },
     stream: {
       type: 'boolean',

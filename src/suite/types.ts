@@ -42,6 +42,8 @@ export type HeaderValue = string | { env: string };
 
 export interface ProviderSpec {
   name: string;
+  /** Served by tunegate itself on a loopback port: its variants name `local:` models (see api/local-server.ts). */
+  local?: boolean;
   base_url?: string;
   api_key_env?: string;
   headers: Record<string, HeaderValue>;
