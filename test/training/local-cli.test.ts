@@ -15,7 +15,8 @@ dataset:
   cases: [{ input: does redrobin take reservations, expected: accept_reservations }]
 task: { kind: classification }
 providers:
-  main: { base_url: "http://127.0.0.1:9/v1" }
+  # The evaluated model needs a key the environment lacks: training locally needs none.
+  main: { base_url: "http://127.0.0.1:9/v1", api_key_env: MAIN_API_KEY }
 variants:
   prompted: { role: prompted, provider: main, model: big }
 training:

@@ -193,6 +193,8 @@ async function withSimulator(
 }
 
 export function trainingCommand(command: LoopCommand, options: LoopCliOptions, io: CliIo): Promise<number> {
-  // Building a training set from files calls no model (stored completions aside), so it needs no key.
-  return withSimulator(options, io, command !== 'training-set', (load) => COMMANDS[command](options, io, load));
+  // Building a training set from files calls no model (stored completions aside), so it needs no key; `train`
+  // needs only its backend's, which the backend asks for itself (the local backend needs none).
+  const needsKeys = command !== 'training-set' && command !== 'train';
+  return withSimulator(options, io, needsKeys, (load) => COMMANDS[command](options, io, load));
 }
