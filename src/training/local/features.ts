@@ -8,6 +8,7 @@
  * both: the model file stores sorted bucket numbers and an idf each (no strings), collisions are rare
  * at 2^22 buckets, and pruning singletons keeps the weight matrix (features × labels) small.
  */
+import { murmurFinish } from '../../hash.js';
 
 export interface FeatureSettings {
   /** Buckets are numbers below 2^hash_bits. */
@@ -41,16 +42,6 @@ function mix(h: number, code: number): number {
   return Math.imul(h ^ code, FNV_PRIME);
 }
 
-function finish(h: number): number {
-  let x = h;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
 function wordHash(word: string, from: number): number {
   let h = from;
   for (let i = 0; i < word.length; i++) h = mix(h, word.charCodeAt(i));
@@ -70,7 +61,7 @@ export function textBuckets(text: string, settings: FeatureSettings): { words: n
     let h = (FNV_OFFSET ^ WORD_SEED) >>> 0;
     for (let n = 1; n <= wordMax && start + n <= tokens.length; n++) {
       h = wordHash(tokens[start + n - 1] as string, n === 1 ? h : mix(h, 0x20));
-      if (n >= wordMin) words.push(finish(h) & mask);
+      if (n >= wordMin) words.push(murmurFinish(h) & mask);
     }
   }
   const chars: number[] = [];
@@ -81,7 +72,7 @@ export function textBuckets(text: string, settings: FeatureSettings): { words: n
       let h = (FNV_OFFSET ^ CHAR_SEED) >>> 0;
       for (let n = 1; n <= charMax && start + n <= padded.length; n++) {
         h = mix(h, padded.charCodeAt(start + n - 1));
-        if (n >= charMin) chars.push(finish(h) & mask);
+        if (n >= charMin) chars.push(murmurFinish(h) & mask);
       }
     }
   }
