@@ -35,7 +35,7 @@ export function usesLocalProvider(suites: readonly { suite: Pick<LoadedSuite, 'p
 }
 
 /** Where a suite's local models live: `.tunegate/models` of its repository (as the trainer writes them). */
-async function modelFile(suite: Pick<LoadedSuite, 'dir'>, model: string): Promise<string> {
+export async function localModelFileOf(suite: Pick<LoadedSuite, 'dir'>, model: string): Promise<string> {
   return localModelPath(await repositoryRoot(suite.dir), model);
 }
 
@@ -63,7 +63,7 @@ export async function checkLocalModels(suite: LoadedSuite): Promise<Problem[]> {
       problems.push({ ...at, message });
       continue;
     }
-    const file = await modelFile(suite, variant.model);
+    const file = await localModelFileOf(suite, variant.model);
     const exists = await stat(file).then(
       (info) => info.isFile(),
       () => false,
@@ -90,7 +90,7 @@ export async function loadSuitesLocalModels(
     }
     for (const variant of localVariants(suite)) {
       if (models.has(variant.model) || !isLocalModelId(variant.model)) continue;
-      models.set(variant.model, await load(await modelFile(suite, variant.model)));
+      models.set(variant.model, await load(await localModelFileOf(suite, variant.model)));
     }
   }
   return models;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { caseIdsOf } from '../dataset/source.js';
 import { compareVariants } from '../decision/compare.js';
@@ -9,6 +10,7 @@ import type { RunResults } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
 import { resolveGitHubApiUrl } from '../training/backends/github-rest.js';
 import { appendLineChange } from '../training/file-change.js';
+import { isLocalModelId } from '../training/local/model.js';
 import {
   type ApplyPromotionOptions,
   alreadyChampion,
@@ -25,6 +27,7 @@ import { readRegistryModel } from '../training/registry.js';
 import { fineTunedVariant, proposedVariant } from '../training/serve-format.js';
 import { suiteFollowUp } from '../training/suite-follow.js';
 import { historyChange, promotionHistoryEntry, variantFlags } from './history-promotion.js';
+import { localModelFileOf } from './local-server.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -185,6 +188,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
       )
     : undefined;
   let pruned: PruneNote[] = [];
+  const localModel = isLocalModelId(options.model) ? await readLocalModelFile(suite, options.model) : undefined;
   const applied = await applyPromotion({
     mode: options.mode,
     registryFile: registry.file,
@@ -205,6 +209,8 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
         { variant: { ...format, model: options.model }, proposed: served.proposed },
         champion,
       ),
+      // A local model is a file: it travels with the promotion, so every checkout of the commit can serve it.
+      ...(localModel ? [{ file: localModel.file, update: () => localModel.text }] : []),
     ],
   });
   const recorded = history && historyEntry && applied.changed && options.mode !== 'dry-run';
@@ -216,6 +222,15 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     applied,
     ...(recorded ? { history: { path: history.path, pruned } } : {}),
   };
+}
+
+async function readLocalModelFile(suite: LoadedSuite, model: string): Promise<{ file: string; text: string }> {
+  const file = await localModelFileOf(suite, model);
+  try {
+    return { file, text: await readFile(file, 'utf8') };
+  } catch {
+    throw new TunegateError('promote', `${file}: the model file of ${model} is missing; run tunegate train first`);
+  }
 }
 
 /** The variant the trained model is served as: the suite's fine-tuned one, or the one the promotion proposes. */

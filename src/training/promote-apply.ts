@@ -114,7 +114,8 @@ export async function applyPromotion(options: ApplyPromotionOptions): Promise<Pr
   const changes: FileChange[] = [{ file: repoRelative, update: () => update.text }, ...inRepo];
   for (const change of [...changes, ...outside]) await applyLocally(options.repoDir, change);
   const paths = [...new Set(changes.map((c) => c.file))];
-  await git(['add', '--', ...paths], `cannot stage ${paths.join(', ')}`);
+  // -f: a local model lives under .tunegate/, which repositories usually ignore (the cache is there too).
+  await git(['add', '-f', '--', ...paths], `cannot stage ${paths.join(', ')}`);
   // A pathspec commits only the registry and its records, whatever else is staged.
   await git(
     [...GIT_IDENTITY, 'commit', '--quiet', '-m', options.message, '--', ...paths],
