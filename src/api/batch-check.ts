@@ -1,8 +1,7 @@
-import { estimateCost } from '../engine/budget.js';
+import { estimateCost, refuseOverBudget } from '../engine/budget.js';
 import { effectiveCacheMode } from '../engine/cache-mode.js';
 import type { CacheMode, PlannedCall } from '../engine/types.js';
-import { ExitCode, TunegateError } from '../errors.js';
-import { exactUsd } from '../format.js';
+import { TunegateError } from '../errors.js';
 import { priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import type { ProviderSpec } from '../suite/types.js';
 import type { SuiteWithCases } from './validate.js';
@@ -68,11 +67,5 @@ export async function checkBatchBudget(
     const discount = batchDiscountOf(providers.get(group) ?? {});
     usd += (await estimateCost(calls)).usd * (1 - discount);
   }
-  if (usd > maxCostUsd) {
-    throw new TunegateError(
-      'budget-estimate',
-      `estimated batch cost ${exactUsd(usd)} exceeds --max-cost-usd ${exactUsd(maxCostUsd)}; lower the sample size or raise the budget`,
-      { exitCode: ExitCode.runtime },
-    );
-  }
+  refuseOverBudget('estimated batch cost', usd, maxCostUsd);
 }

@@ -5,14 +5,13 @@ import { assessLook, type LookAssessment, planSequential, type SequentialPlan } 
 import type { SequentialEvidence } from '../decision/sequential-verdict.js';
 import { pairCounts } from '../decision/statistics.js';
 import { pickVariants } from '../decision/verdict.js';
-import { estimateCost } from '../engine/budget.js';
+import { estimateCost, refuseOverBudget } from '../engine/budget.js';
 import { openResponseCache } from '../engine/cache.js';
 import { effectiveCacheMode } from '../engine/cache-mode.js';
 import { iteratePlan, type Plan } from '../engine/plan.js';
 import { runCalls } from '../engine/run.js';
 import type { PlannedCall, RunOptions, RunSummary } from '../engine/types.js';
-import { ExitCode, TunegateError } from '../errors.js';
-import { exactUsd } from '../format.js';
+import { TunegateError } from '../errors.js';
 import { hash32 } from '../hash.js';
 import type { SuiteResult } from '../report/types.js';
 import type { SequentialSpec } from '../suite/types.js';
@@ -190,13 +189,7 @@ export class SequentialLooks {
     const mode = effectiveCacheMode(options);
     const cached = mode === 'use' ? openResponseCache(options.cacheDir as string).scan().keys : new Set<string>();
     const estimate = await estimateCost(concatPlans([iteratePlan(this.inputs)], extra), undefined, cached);
-    if (estimate.usd > options.maxCostUsd) {
-      throw new TunegateError(
-        'budget-estimate',
-        `estimated cost of the planned maximum (every look) ${exactUsd(estimate.usd)} exceeds --max-cost-usd ${exactUsd(options.maxCostUsd)}; lower the sample size or raise the budget`,
-        { exitCode: ExitCode.runtime },
-      );
-    }
+    refuseOverBudget('estimated cost of the planned maximum (every look)', estimate.usd, options.maxCostUsd);
   }
 
   private assess(suite: string, look: number, tally: SuiteTally | undefined): void {

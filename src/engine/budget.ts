@@ -1,3 +1,5 @@
+import { ExitCode, TunegateError } from '../errors.js';
+import { exactUsd } from '../format.js';
 import { costOfCall, priceQueryOf, resolvePrice } from '../providers/pricing.js';
 import { countMessageTokens, countTokens, loadTokenizer } from '../providers/tokens.js';
 import type { ChatMessage } from '../providers/types.js';
@@ -104,4 +106,17 @@ export async function estimateCost(
     else estimate.usd += usd;
   }
   return estimate;
+}
+
+/**
+ * Refuses a run (or a batch submission) whose estimate exceeds --max-cost-usd, before anything is spent;
+ * `what` names the estimate ("estimated cost", "estimated batch cost", …).
+ */
+export function refuseOverBudget(what: string, usd: number, maxCostUsd: number): void {
+  if (usd <= maxCostUsd) return;
+  throw new TunegateError(
+    'budget-estimate',
+    `${what} ${exactUsd(usd)} exceeds --max-cost-usd ${exactUsd(maxCostUsd)}; lower the sample size or raise the budget`,
+    { exitCode: ExitCode.runtime },
+  );
 }

@@ -1,10 +1,9 @@
-import { ExitCode, TunegateError } from '../errors.js';
 import { exactUsd } from '../format.js';
 import { costOfCall } from '../providers/pricing.js';
 import { sleep } from '../providers/retry.js';
 import type { ModelClient, TokenUsage } from '../providers/types.js';
 import { type AttemptSignals, attemptCall } from './attempts.js';
-import { createPriceLookup, estimateCost } from './budget.js';
+import { createPriceLookup, estimateCost, refuseOverBudget } from './budget.js';
 import { type CachedResponse, openResponseCache, type ResponseCache } from './cache.js';
 import { effectiveCacheMode } from './cache-mode.js';
 import { createLanes, type Lane } from './lanes.js';
@@ -65,13 +64,7 @@ export async function runCalls(calls: Iterable<PlannedCall> | PlannedCall[], opt
   if (options.maxCostUsd !== undefined) {
     // Also loads the tokenizer the budget guard counts prompts with.
     const estimate = await estimateCost(plan.calls, undefined, readable);
-    if (estimate.usd > options.maxCostUsd) {
-      throw new TunegateError(
-        'budget-estimate',
-        `estimated cost ${exactUsd(estimate.usd)} exceeds --max-cost-usd ${exactUsd(options.maxCostUsd)}; lower the sample size or raise the budget`,
-        { exitCode: ExitCode.runtime },
-      );
-    }
+    refuseOverBudget('estimated cost', estimate.usd, options.maxCostUsd);
   }
   await options.beforeFirstCall?.();
   return new Run(plan.calls, plan.total, options, cache ? { cache, keys: readable } : null, startedAt).execute();
