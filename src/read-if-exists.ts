@@ -1,9 +1,17 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 
 /** Whether anything can be reached at `path` (a missing file, or one that cannot be seen, is false). */
 export async function pathExists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
+    () => false,
+  );
+}
+
+/** Whether `path` is a regular file (a missing path, or a directory, is false). */
+export async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
     () => false,
   );
 }

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { type Problem, TunegateError } from '../errors.js';
+import { isFile } from '../read-if-exists.js';
 import { startSimulator } from '../sim/index.js';
 import type { LocalModels } from '../sim/local-route.js';
 import { shownPath } from '../suite/paths.js';
@@ -64,11 +64,7 @@ export async function checkLocalModels(suite: LoadedSuite): Promise<Problem[]> {
       continue;
     }
     const file = await localModelFileOf(suite, variant.model);
-    const exists = await stat(file).then(
-      (info) => info.isFile(),
-      () => false,
-    );
-    if (!exists) {
+    if (!(await isFile(file))) {
       const message = `local model ${variant.model} not found (${shownPath(suite, file)}); run \`tunegate train\` on a suite with training.backend local to make it, and name the id it prints`;
       problems.push({ ...at, message });
     }

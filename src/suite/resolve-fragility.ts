@@ -1,16 +1,10 @@
-import { stat } from 'node:fs/promises';
+import { isFile } from '../read-if-exists.js';
 import type { PerturbationFamily } from './fragility-families.js';
 import { parseInstructionVariants } from './instruction-variants.js';
 import { fileRefPath } from './paths.js';
 import { checkInsideWorkspace, type FileContext, readRef } from './resolve-files.js';
 import { defaults, type RawSuite } from './schema.js';
 import type { FragilitySpec, VariantSpec } from './types.js';
-
-const exists = (file: string) =>
-  stat(file).then(
-    (info) => info.isFile(),
-    () => false,
-  );
 
 /**
  * Families the suite listed by hand that nothing in it can perturb: a warning at the family, since
@@ -63,7 +57,7 @@ export async function resolveFragility(
     const absolute = fileRefPath(ctx.dir, given.instructions);
     ctx.sources.add(absolute);
     spec.instructions = absolute;
-    if ((await checkInsideWorkspace(ctx, yamlPath, absolute)) && (await exists(absolute))) {
+    if ((await checkInsideWorkspace(ctx, yamlPath, absolute)) && (await isFile(absolute))) {
       const read = await readRef(ctx, yamlPath, given.instructions);
       const parsed = read && parseInstructionVariants(read.text, read.absolute);
       if (read && parsed && !parsed.ok) {
