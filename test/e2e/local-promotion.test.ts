@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../base/git-repo.js';
-import { smallClinc, writeChatJsonl } from '../training/local-fixture.js';
+import { smallClinc, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli, tempDir } from './helpers.js';
 
 const SUITE = `name: intents
@@ -34,9 +34,7 @@ describe('promoting a local model', () => {
       '.gitignore': '.tunegate/\n',
     });
     await repo.commit('suite');
-    await mkdir(join(repo.dir, 'set'));
-    await writeChatJsonl(join(repo.dir, 'set', 'train.jsonl'), smallClinc.train);
-    await writeChatJsonl(join(repo.dir, 'set', 'validation.jsonl'), smallClinc.validation);
+    await writeTrainingSet(join(repo.dir, 'set'));
     const train = await runCli(['train', 'suite.yaml', '--training-set', 'set', '--follow'], {
       cwd: repo.dir,
       env: {},

@@ -1,10 +1,10 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLocalModel, localModelPath } from '../../src/training/local/model.js';
 import { createTempRepo } from '../base/git-repo.js';
 import { runCli } from '../e2e/helpers.js';
-import { smallClinc, writeChatJsonl } from './local-fixture.js';
+import { writeTrainingSet } from './local-fixture.js';
 
 describe('tunegate train with backend: { type: local }', () => {
   it('trains on the training set with no key and no base model, once, into the repository', async () => {
@@ -24,9 +24,7 @@ training:
 `,
     });
     await repo.commit('suite');
-    await mkdir(join(repo.dir, 'set'));
-    await writeChatJsonl(join(repo.dir, 'set', 'train.jsonl'), smallClinc.train);
-    await writeChatJsonl(join(repo.dir, 'set', 'validation.jsonl'), smallClinc.validation);
+    await writeTrainingSet(join(repo.dir, 'set'));
 
     const train = await runCli(['train', 'suite.yaml', '--training-set', 'set', '--follow'], {
       cwd: repo.dir,

@@ -1,6 +1,6 @@
 /** The CLINC150 excerpt in test/fixtures/clinc150-small (see its README for the source and licence). */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabelledText } from '../../src/training/local/train.js';
 
@@ -24,4 +24,12 @@ export async function writeChatJsonl(file: string, rows: readonly LabelledText[]
   );
   await writeFile(file, `${lines.join('\n')}\n`);
   return file;
+}
+
+/** A training set folder as `tunegate training-set` writes it (train.jsonl, validation.jsonl) from the fixture. */
+export async function writeTrainingSet(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeChatJsonl(path.join(dir, 'train.jsonl'), smallClinc.train);
+  await writeChatJsonl(path.join(dir, 'validation.jsonl'), smallClinc.validation);
+  return dir;
 }
