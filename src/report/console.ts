@@ -14,6 +14,7 @@ import {
 import { fragilityConsoleLines } from './fragility-console.js';
 import { fragilitySpent } from './fragility-text.js';
 import { lifecycleLines } from './lifecycle-text.js';
+import { outOfScopeLines } from './out-of-scope-text.js';
 import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
 import { sequentialLine } from './sequential-text.js';
 import { padTable } from './text-table.js';
@@ -57,6 +58,7 @@ function suiteLines(suite: SuiteResult): string[] {
     ...Object.entries(suite.variants).map(
       ([name, variant]) => `  price of ${oneLine(name)}: ${oneLine(priceWithSource(variant))}`,
     ),
+    ...outOfScopeLines(suite, (name, text) => `  ${oneLine(name)}: ${text}`, oneLine),
     ...failures,
     ...fragilityConsoleLines(suite),
     ...lifecycleLines(suite, (name, sentence) => `  ⏳ ${oneLine(name)}: ${sentence}`, oneLine),

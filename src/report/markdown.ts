@@ -17,6 +17,7 @@ import { fragileCasesBlock, fragilityBlocks } from './fragility-markdown.js';
 import { fragilitySpent } from './fragility-text.js';
 import { lifecycleLines } from './lifecycle-text.js';
 import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.js';
+import { outOfScopeLines } from './out-of-scope-text.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
 import { sequentialLine } from './sequential-text.js';
 import { suiteTrendBlock } from './trend-chart.js';
@@ -89,6 +90,13 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
       '',
     );
     lines.push(...variantTable(suite), '', priceLine(suite), '');
+    const outOfScope = outOfScopeLines(
+      suite,
+      (name, text) => `- **${escapeMarkdownInline(name)}** ${text}`,
+      (label) => codeSpan(label),
+    );
+    if (outOfScope.length > 0) lines.push(...outOfScope, '');
+
     const failures = failedGates(suite);
     if (failures.length > 0) lines.push(...failures, '');
     const shutdowns = lifecycleLines(

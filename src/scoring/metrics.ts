@@ -1,7 +1,8 @@
-import type { TaskKind } from '../suite/types.js';
+import type { TaskSpec } from '../suite/types.js';
 import { wilson } from './intervals.js';
 import { ConfusionCounter } from './label-metrics.js';
 import { expectedAsText } from './normalize.js';
+import { OutOfScopeCounter } from './out-of-scope.js';
 import { isErrorRecord } from './record.js';
 import { SampleBuffer } from './samples.js';
 import type { ScoredRecord, VariantMetrics } from './types.js';
@@ -31,7 +32,7 @@ function labelPair(record: ScoredRecord): [string, string] {
  * Cost is the cost of the workload as if it ran live: cached records carry the cost computed from
  * their usage and price (money actually spent is tracked by the engine, not here).
  */
-export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string[] }): MetricsAccumulator {
+export function createMetricsAccumulator(task: TaskSpec): MetricsAccumulator {
   let n = 0;
   let errors = 0;
   let correct = 0;
@@ -47,6 +48,7 @@ export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string
   const latencies = new SampleBuffer();
   const ttfts = new SampleBuffer();
   const confusion = task.kind === 'classification' ? new ConfusionCounter() : undefined;
+  const outOfScope = task.out_of_scope === undefined ? undefined : new OutOfScopeCounter(task.out_of_scope);
 
   function add(record: ScoredRecord): void {
     n += 1;
@@ -56,7 +58,9 @@ export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string
       return;
     }
     successes += 1;
-    confusion?.add(...labelPair(record));
+    const [expected, predicted] = labelPair(record);
+    confusion?.add(expected, predicted);
+    outOfScope?.add(expected, predicted, record.correct);
     if (record.correct) correct += 1;
     scoreSum =
       record.scores.length === 0
@@ -101,6 +105,8 @@ export function createMetricsAccumulator(task: { kind: TaskKind; labels?: string
       mean_score: successes === 0 ? 0 : scoreSum / successes,
     };
     if (confusion !== undefined && successes > 0) metrics.labels = confusion.finish();
+    const outOfScopeMetrics = outOfScope?.finish();
+    if (outOfScopeMetrics) metrics.out_of_scope = outOfScopeMetrics;
     return metrics;
   }
 

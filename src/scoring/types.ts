@@ -62,6 +62,28 @@ export interface VariantMetrics {
   };
   /** Mean partial-credit value of the scorers over the answered cases (field-level accuracy for extraction). */
   mean_score: number;
+  /** Only when the suite sets task.out_of_scope and an answered case expects that label. */
+  out_of_scope?: OutOfScopeMetrics;
+}
+
+/** How a classifier handles the label meaning "none of the intents", over the answered cases. */
+export interface OutOfScopeMetrics {
+  label: string;
+  /** Answered cases whose gold label is `label`. */
+  cases: number;
+  /** Of those, the cases answered with `label`. */
+  detected: number;
+  /** detected / cases. */
+  recall: number;
+  /** Wilson 95% interval of `recall`. */
+  recall_ci: [number, number];
+  /** Answered cases with any other gold label. */
+  in_scope_cases: number;
+  in_scope_correct: number;
+  /** in_scope_correct / in_scope_cases (0 when there are none). */
+  in_scope_accuracy: number;
+  /** In-scope cases answered with `label`. */
+  false_alarms: number;
 }
 
 export interface ThresholdResult {

@@ -12,6 +12,7 @@ import {
   readSystemPrompt,
 } from './resolve-files.js';
 import { resolveFragility } from './resolve-fragility.js';
+import { resolveTask } from './resolve-task.js';
 import { defaults, type RawProvider, type RawScorer, type RawSuite, type RawVariant } from './schema.js';
 import type {
   DatasetSpec,
@@ -433,7 +434,7 @@ export async function resolveSuite(raw: RawSuite, ctx: FileContext, options: Res
     dir: ctx.dir,
     name: raw.name,
     dataset,
-    task: labels ? { kind: raw.task.kind, labels } : { kind: raw.task.kind },
+    task: resolveTask(ctx, raw.task, labels),
     scoring,
     providers,
     variants,

@@ -234,6 +234,14 @@ const task = {
       title: 'Labels',
       description: 'The allowed labels: a list, or a file:// reference to a .txt (one per line) or a .json array.',
     },
+    out_of_scope: {
+      type: 'string',
+      minLength: 1,
+      title: 'Out-of-scope label',
+      description:
+        'classification only: the label that means "none of the intents" (CLINC150\'s oos). Reports show its ' +
+        'recall, the in-scope accuracy and the in-scope cases answered with it (false alarms).',
+    },
   },
 } as const;
 

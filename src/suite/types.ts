@@ -248,6 +248,13 @@ export interface FragilitySpec {
   instruction_variants?: string[];
 }
 
+export interface TaskSpec {
+  kind: TaskKind;
+  labels?: string[];
+  /** Classification only: the label meaning "none of the intents"; its recall is reported per variant. */
+  out_of_scope?: string;
+}
+
 export interface LoadedSuite {
   /** Path as given on the command line (used in messages). */
   file: string;
@@ -256,7 +263,7 @@ export interface LoadedSuite {
   name: string;
   description?: string;
   dataset: DatasetSpec;
-  task: { kind: TaskKind; labels?: string[] };
+  task: TaskSpec;
   scoring: ScorerSpec[];
   providers: Record<string, ProviderSpec>;
   variants: VariantSpec[];
