@@ -69,7 +69,7 @@ function projectionSentences(input: DecisionInput, projection: FineTuneProjectio
   } else {
     sentences.push(`Its ${basis}training (${usd(cost)}) would not be paid back: it saves nothing.`);
   }
-  if (local) sentences.push(localRecommendationSentence());
+  if (local) sentences.push(localRecommendationSentence(configured));
   if (projection.shutdown_date !== null) {
     const days = input.today === undefined ? null : daysBetween(input.today, projection.shutdown_date);
     sentences.push(

@@ -62,9 +62,14 @@ export function isLocalOption(option: FineTuneOption): boolean {
   return option.platform === LOCAL_PLATFORM;
 }
 
+const SET_UP = 'set training.backend: { type: local } and serve it from a provider with local: true';
+const MEASURED =
+  'its accuracy is unknown until measured: after tunegate train, the next run (tunegate promote) measures it against the prompted model.';
+
 /** What the verdict says of a local classifier it recommends: what it is, and that its accuracy is not known yet. */
-export function localRecommendationSentence(): string {
-  return 'It runs on the runner itself, with no provider and no key, and never retires. Its accuracy is unknown until measured: after `tunegate train`, the next run (`tunegate promote`) measures it against the prompted model.';
+export function localRecommendationSentence(configured: boolean): string {
+  const setUp = configured ? '' : ` To try it, ${SET_UP}.`;
+  return `It runs on the runner itself, with no provider and no key, and never retires; ${MEASURED}${setUp}`;
 }
 
 /**
@@ -73,5 +78,5 @@ export function localRecommendationSentence(): string {
  */
 export function cheaperLocalSentence(local: FineTuneOption, monthlyRequests: number): string {
   const monthly = local.per_request_usd === null ? null : local.per_request_usd * monthlyRequests;
-  return `A fine-tuned local classifier on the runner would be the cheapest option: about ${usd(monthly)} a month at ${monthlyRequests.toLocaleString('en-US')} requests, trained in seconds with no provider. To try it, set training.backend: { type: local } and serve it from a provider with local: true; its accuracy is unknown until measured: after \`tunegate train\`, the next run (\`tunegate promote\`) measures it against the prompted model.`;
+  return `A fine-tuned local classifier on the runner would be the cheapest option: about ${usd(monthly)} a month at ${monthlyRequests.toLocaleString('en-US')} requests, trained in seconds with no provider. To try it, ${SET_UP}; ${MEASURED}`;
 }

@@ -66,7 +66,7 @@ describe('decideSuite offers the local classifier on classification suites only'
     const withFireworks = verdictOf(classifier('classification', fireworksBackend));
     expect(withFireworks.fine_tune_projection?.platform).toBe('fireworks');
     expect(withFireworks.reasons.at(-1)).toMatch(
-      /^A fine-tuned local classifier on the runner would be the cheapest option: about \$0\.23 a month at 1,000,000 requests.*training\.backend: \{ type: local \}.*the next run \(`tunegate promote`\) measures it/,
+      /^A fine-tuned local classifier on the runner would be the cheapest option: about \$0\.23 a month at 1,000,000 requests.*training\.backend: \{ type: local \}.*the next run \(tunegate promote\) measures it/,
     );
   });
 

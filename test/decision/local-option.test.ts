@@ -32,7 +32,7 @@ function recommend(options: FineTuneOption[], extra: Partial<DecisionInput> = {}
 }
 
 const cheaperSentence =
-  'A fine-tuned local classifier on the runner would be the cheapest option: about $0.23 a month at 1,000,000 requests, trained in seconds with no provider. To try it, set training.backend: { type: local } and serve it from a provider with local: true; its accuracy is unknown until measured: after `tunegate train`, the next run (`tunegate promote`) measures it against the prompted model.';
+  'A fine-tuned local classifier on the runner would be the cheapest option: about $0.23 a month at 1,000,000 requests, trained in seconds with no provider. To try it, set training.backend: { type: local } and serve it from a provider with local: true; its accuracy is unknown until measured: after tunegate train, the next run (tunegate promote) measures it against the prompted model.';
 
 describe('the local classifier as a fine-tune option', () => {
   it('is priced at the runner rate for its measured prediction time, and says where each number comes from', () => {
@@ -61,7 +61,9 @@ describe('the local classifier as a fine-tune option', () => {
     expect(verdict.reasons).toContain(
       `A fine-tuned local classifier on the runner serving the same requests without the fixed prompt would save about $4,000 a month (prices: ${local().source}).`,
     );
-    expect(verdict.reasons).toContain(localRecommendationSentence());
+    expect(verdict.reasons).toContain(
+      'It runs on the runner itself, with no provider and no key, and never retires; its accuracy is unknown until measured: after tunegate train, the next run (tunegate promote) measures it against the prompted model. To try it, set training.backend: { type: local } and serve it from a provider with local: true.',
+    );
     expect(verdict.reasons.join(' ')).not.toMatch(/shuts down|cheapest option/);
   });
 
@@ -72,6 +74,9 @@ describe('the local classifier as a fine-tune option', () => {
     expect(verdict.reasons.join(' ')).toContain(
       'A fine-tuned local classifier on the runner (the configured training backend) serving the same requests',
     );
+    // Configured already: no advice to configure it.
+    expect(verdict.reasons).toContain(localRecommendationSentence(true));
+    expect(localRecommendationSentence(true)).not.toContain('To try it');
   });
 
   it('leaves a configured backend recommended, and names the local classifier as the cheapest option', () => {
@@ -79,7 +84,7 @@ describe('the local classifier as a fine-tune option', () => {
     expect(verdict.fine_tune_projection?.platform).toBe('fireworks');
     expect(verdict.reasons).toContain(cheaperSentence);
     expect(verdict.reasons.filter((r) => r.includes('local classifier'))).toHaveLength(1);
-    expect(verdict.reasons.join(' ')).not.toContain(localRecommendationSentence());
+    expect(verdict.reasons.join(' ')).not.toContain('never retires');
   });
 
   it('is not named as the cheapest option when it is not', () => {
