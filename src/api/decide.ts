@@ -1,6 +1,7 @@
 import { type CaseSource, caseIdsOf } from '../dataset/source.js';
 import type { Case } from '../dataset/types.js';
 import { daysBetween } from '../decision/lifespan.js';
+import { localClassifierOption } from '../decision/local-option.js';
 import type { SequentialEvidence } from '../decision/sequential-verdict.js';
 import type {
   Decision,
@@ -15,8 +16,16 @@ import { decide, pickVariants } from '../decision/verdict.js';
 import { buildMessages } from '../engine/plan.js';
 import type { FineTuneOffer } from '../providers/fine-tune-prices.js';
 import { platformOf } from '../providers/platform.js';
-import { costOfCall, priceQueryOf, trainingPricePer1M } from '../providers/pricing.js';
+import {
+  costOfCall,
+  priceQueryOf,
+  RUNNER_PRICE,
+  RUNNER_PRICE_SOURCE,
+  resolvePrice,
+  trainingPricePer1M,
+} from '../providers/pricing.js';
 import { countMessageTokens } from '../providers/tokens.js';
+import type { TokenUsage } from '../providers/types.js';
 import { readCases } from '../report/cases-file.js';
 import type { FlippedCase } from '../report/types.js';
 import type { LoadedSuite, VariantSpec } from '../suite/types.js';
@@ -58,6 +67,25 @@ function trainingPlatform(suite: LoadedSuite): string | null {
   return provider ? platformOf(provider) : null;
 }
 
+/**
+ * The local classifier as a fine-tune option, for classification suites only (it predicts labels). A
+ * suite with only seeds gets it too: `tunegate distill` writes the same chat JSONL, which trains it. Priced
+ * like the suite's local models (resolvePrice: the suite's `pricing:` entry of one, else the runner rate).
+ */
+function localOption(suite: LoadedSuite, usage: TokenUsage): FineTuneOption | null {
+  if (suite.task.kind !== 'classification') return null;
+  const priced = suite.variants.find((v) => suite.providers[v.provider]?.local === true && suite.pricing[v.model]);
+  const { price, source } = priced
+    ? resolvePrice(priceQueryOf(suite, priced), suite.pricing)
+    : { price: RUNNER_PRICE, source: RUNNER_PRICE_SOURCE };
+  return localClassifierOption(
+    price ?? RUNNER_PRICE,
+    source ?? RUNNER_PRICE_SOURCE,
+    usage,
+    suite.training?.backend?.type === 'local',
+  );
+}
+
 /** Looks up the prices the pure decision needs, then decides. */
 export function decideSuite(
   suite: LoadedSuite,
@@ -92,6 +120,8 @@ export function decideSuite(
     configured: offer.platform === configuredPlatform,
     source: offer.source,
   }));
+  const local = localOption(suite, fineTuneUsage);
+  if (local !== null) fineTuneOptions.push(local);
   const baselineSpec = suite.variants.find((v) => v.name === baseline.name);
   const candidateSpec = suite.variants.find((v) => v.name === candidate?.name);
   // An existing candidate's (re)training is priced for its own base on its own platform.

@@ -39,6 +39,7 @@ function trainingCost(
   examples: number,
   trainingPricePer1M: number | null,
   withoutPrefix = false,
+  epochs = policy.training_epochs,
 ): Pick<Economics, 'training_cost_usd' | 'training_cost_basis' | 'training_tokens'> {
   if (typeof policy.training_cost_usd === 'number') {
     return { training_cost_usd: policy.training_cost_usd, training_cost_basis: 'given', training_tokens: null };
@@ -46,9 +47,7 @@ function trainingCost(
   if (variant === null || trainingPricePer1M === null) {
     return { training_cost_usd: null, training_cost_basis: 'unknown', training_tokens: null };
   }
-  const tokens = Math.round(
-    (policy.training_examples ?? examples) * tokensPerExample(variant, withoutPrefix) * policy.training_epochs,
-  );
+  const tokens = Math.round((policy.training_examples ?? examples) * tokensPerExample(variant, withoutPrefix) * epochs);
   return {
     training_cost_usd: (tokens * trainingPricePer1M) / 1e6,
     training_cost_basis: 'estimated',
@@ -152,7 +151,7 @@ export function projectFineTune(
     baselineMonthlyUsd === null || option.per_request_usd === null
       ? null
       : baselineMonthlyUsd - option.per_request_usd * monthly;
-  const training = trainingCost(policy, baseline, examples, option.training_per_1m_usd, true);
+  const training = trainingCost(policy, baseline, examples, option.training_per_1m_usd, true, option.training_epochs);
   const cost = training.training_cost_usd;
   return {
     platform: option.platform,

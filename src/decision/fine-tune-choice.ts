@@ -1,4 +1,5 @@
 import { dayAfter, daysBetween, inDays, monthsOf } from './lifespan.js';
+import { cheaperLocalSentence, isLocalOption } from './local-option.js';
 import type { DecisionInput, FineTuneOption } from './types.js';
 
 /** The base the fine-tune verdict recommends, and the sentences that explain the choice. */
@@ -96,6 +97,18 @@ function suitePricedTarget(model: string, perRequest: number | null): FineTuneOp
 }
 
 /**
+ * The local classifier, when another option is recommended although it would cost less per request
+ * than every one (and it is not the configured backend already): the team should know the floor exists.
+ */
+function cheaperLocal(ranked: FineTuneOption[], chosen: FineTuneOption | null): FineTuneOption | null {
+  const local = ranked.find(isLocalOption);
+  if (!local || local.configured || chosen === null || chosen === local || local.per_request_usd === null) return null;
+  const price = local.per_request_usd;
+  const others = [chosen, ...ranked].filter((o) => o !== local);
+  return others.every((o) => o.per_request_usd === null || o.per_request_usd > price) ? local : null;
+}
+
+/**
  * Which base to recommend fine-tuning: never one whose platform no longer takes new jobs, nor one
  * that shuts down within the payback horizon; `decision.fine_tune_model` when it is still
  * trainable, else a configured backend, else the cheapest fine-tuned request.
@@ -130,5 +143,7 @@ export function chooseFineTuneOption(input: DecisionInput): FineTuneChoice {
     judged.filter((j): j is { option: FineTuneOption; why: string } => j.why !== null && !refused.includes(j.option)),
   );
   if (leftOut !== null) notes.push(leftOut);
+  const local = cheaperLocal(ranked, option);
+  if (local !== null) notes.push(cheaperLocalSentence(local, input.policy.monthly_requests));
   return { option, notes };
 }

@@ -3,6 +3,7 @@ import { projectFineTune } from './economics.js';
 import { chooseFineTuneOption, trainingEnds } from './fine-tune-choice.js';
 import { fragilityPain } from './fragility-words.js';
 import { daysBetween, inDays, monthsText } from './lifespan.js';
+import { LOCAL_PLATFORM, localRecommendationSentence } from './local-option.js';
 import type { DecisionInput, Economics, FineTuneProjection, VariantEvidence, Verdict } from './types.js';
 
 const MIN_DISTILLATION_SEEDS = 10;
@@ -47,7 +48,9 @@ function painSentences(input: DecisionInput, baseline: VariantEvidence, economic
 /** The recommended base, what it saves, what training it costs and by when it must pay back. */
 function projectionSentences(input: DecisionInput, projection: FineTuneProjection, configured: boolean): string[] {
   const { policy } = input;
-  const where = `${projection.base} on ${projection.platform}${configured ? ' (the configured training backend)' : ''}`;
+  const local = projection.platform === LOCAL_PLATFORM;
+  const on = local ? 'the runner' : projection.platform;
+  const where = `${projection.base} on ${on}${configured ? ' (the configured training backend)' : ''}`;
   const savings = projection.monthly_savings_usd;
   const sentences = [
     savings === null
@@ -66,6 +69,7 @@ function projectionSentences(input: DecisionInput, projection: FineTuneProjectio
   } else {
     sentences.push(`Its ${basis}training (${usd(cost)}) would not be paid back: it saves nothing.`);
   }
+  if (local) sentences.push(localRecommendationSentence(configured));
   if (projection.shutdown_date !== null) {
     const days = input.today === undefined ? null : daysBetween(input.today, projection.shutdown_date);
     sentences.push(

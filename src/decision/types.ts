@@ -86,6 +86,8 @@ export interface FineTuneOption {
   base: string;
   /** USD per 1M trained tokens; null when unknown. */
   training_per_1m_usd: number | null;
+  /** Epochs the training cost counts, when the price covers a whole training (the local classifier: 1); default decision.training_epochs. */
+  training_epochs?: number;
   /** The fine-tuned model serving the baseline's requests without their fixed prefix; null when unpriced. */
   per_request_usd: number | null;
   /** Last day new training jobs are accepted (YYYY-MM-DD), null when no end is announced. */

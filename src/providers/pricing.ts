@@ -29,7 +29,7 @@ export const SUITE_PRICE_SOURCE = 'suite';
  * $0.006 per minute from January 1, 2026 (docs.github.com/en/billing/reference/actions-runner-pricing,
  * its "standard runners" table; read 2026-12-02), as $ per hour. A suite's `pricing:` entry overrides it.
  */
-export const RUNNER_PRICE: PriceSpec = { per_hour: 0.36 }; // $0.006 × 60 minutes
+export const RUNNER_PRICE = { per_hour: 0.36 } satisfies PriceSpec; // $0.006 × 60 minutes
 export const RUNNER_PRICE_SOURCE =
   'GitHub-hosted Linux 2-core runner rate, $0.006/min (docs.github.com/en/billing/reference/actions-runner-pricing, as of 2026-12-02)';
 const UNKNOWN: ResolvedPrice = { price: null, source: null };

@@ -153,8 +153,9 @@ describe('decideSuite', () => {
 
   it('passes the lifecycle through and works out days left from the run date', () => {
     const dying = offer({ shutdown_date: '2027-01-14' });
+    // A generation task: a classification suite would also be offered the local classifier, which never shuts down.
     const { verdict } = decideSuite(
-      loaded,
+      { ...loaded, task: { kind: 'generation' } },
       { cases: makeCases(1000), trainable: makeCases(1000) },
       [prompted],
       undefined,
