@@ -35,11 +35,11 @@ interface LedgerLine {
   numbers: Record<string, number | null>;
 }
 
-async function setUp(registryModel: string) {
+async function setUp(registryModel: string, suite = SUITE) {
   const repo = await createTempRepo();
   const rows = smallClinc.test.map((row) => JSON.stringify({ input: row.input, expected: row.label }));
   await repo.write({
-    'suite.yaml': SUITE,
+    'suite.yaml': suite,
     'data.jsonl': `${rows.join('\n')}\n`,
     'sim.yaml': SIM,
     'models.yaml': `intents:\n  model: "${registryModel}"\n`,
@@ -101,5 +101,16 @@ describe('a champion from another backend than the candidate', () => {
     expect(line?.champion).toBe(lost);
     expect(line?.numbers.champion_accuracy).toBeNull();
     expect(line?.reasons[0]).toMatch(/^the champion local:ffffffffffff was not evaluated/);
+  });
+
+  it('adds a local provider for the contest when the suite has none, and writes it into the suite it promotes to', async () => {
+    const { repo, model, cli, promote } = await setUp(FT_CHAMPION, SUITE.replace('  onbox: { local: true }\n', ''));
+    const outcome = await promote(model);
+    expect(outcome.stdout, outcome.stderr).toMatch(new RegExp(`^PROMOTE ${model} \\(champion: ${FT_CHAMPION}\\)`));
+    const suite = await readFile(join(repo.dir, 'suite.yaml'), 'utf8');
+    expect(suite).toMatch(/tunegate_local:\s*\{?\s*local: true/);
+    expect(suite).toMatch(new RegExp(`finetuned: \\{[^}]*provider: tunegate_local[^}]*model: "?${model}`));
+    const validate = await cli('validate', 'suite.yaml');
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
   });
 });
