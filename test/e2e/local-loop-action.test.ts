@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
-import { smallClinc } from '../training/local-fixture.js';
+import { smallClinc, writeTrainingSet } from '../training/local-fixture.js';
 import { runBundledAction } from './action-runner.js';
 import { tempDir } from './helpers.js';
 
@@ -85,5 +85,20 @@ describe('scheduled local training in the Action', () => {
     );
     expect(promote.outputs.promotion, promote.stdout).toBe('promote');
     expect(await readFile(join(repo.dir, 'evals', 'models.yaml'), 'utf8')).toContain(model);
+
+    // The suite's promoted variant now names the model; on a runner without its file, command train still trains.
+    expect(await readFile(join(repo.dir, 'evals', 'suite.yaml'), 'utf8')).toContain(model);
+    await rm(join(repo.dir, '.tunegate', 'models'), { recursive: true });
+    await writeTrainingSet(join(repo.dir, 'set'));
+    const train = await runBundledAction(
+      action,
+      repo.dir,
+      api,
+      schedule,
+      { ...common, command: 'train', 'training-set': 'set' },
+      env,
+    );
+    expect(train.code, train.stdout).toBe(0);
+    expect(train.outputs['trained-model']).toMatch(/^local:[0-9a-f]{12}$/);
   }, 240_000);
 });
