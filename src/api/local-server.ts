@@ -47,9 +47,10 @@ function misplacedLocalModel(suite: Pick<LoadedSuite, 'providers'>, variant: Var
 
 /**
  * Each variant on a local provider names a `local:` model whose file exists, and every `local:` model is
- * on a local provider; problems at the variant's model line.
+ * on a local provider; problems at the variant's model line. `requireFiles: false` (commands that make
+ * or prepare the model: train, training-set, distill) skips the file check: the file may not exist yet.
  */
-export async function checkLocalModels(suite: LoadedSuite): Promise<Problem[]> {
+export async function checkLocalModels(suite: LoadedSuite, { requireFiles = true } = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const variant of suite.variants) {
     const message = misplacedLocalModel(suite, variant);
@@ -63,6 +64,7 @@ export async function checkLocalModels(suite: LoadedSuite): Promise<Problem[]> {
       problems.push({ ...at, message });
       continue;
     }
+    if (!requireFiles) continue;
     const file = await localModelFileOf(suite, variant.model);
     if (!(await isFile(file))) {
       const message = `local model ${variant.model} not found (${shownPath(suite, file)}); run \`tunegate train\` on a suite with training.backend local to make it, and name the id it prints`;

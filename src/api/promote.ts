@@ -28,6 +28,14 @@ import { fineTunedVariant, proposedVariant } from '../training/serve-format.js';
 import { suiteFollowUp } from '../training/suite-follow.js';
 import { historyChange, promotionHistoryEntry, variantFlags } from './history-promotion.js';
 import { localModelFileOf } from './local-server.js';
+import {
+  candidateSeat,
+  contestSeat,
+  contestSuite,
+  followProvider,
+  PROMPTED_VARIANT as PROMPTED,
+  withUnservedChampion,
+} from './promote-contest.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -74,34 +82,6 @@ export function promotionTarget(
   };
 }
 
-const PROMPTED = 'prompted';
-
-/**
- * The contest: the registry's champion and the candidate in the trained model's prompt format, and the
- * suite's prompted variant as it is (the candidate may not lose to it beyond the margin), on the same cases.
- */
-function contestSuite(
-  suite: LoadedSuite,
-  format: VariantSpec,
-  champion: string | undefined,
-  model: string,
-): LoadedSuite {
-  const candidate: VariantSpec = { ...format, name: 'candidate', role: 'finetuned', model };
-  const prompted = suite.variants.find((variant) => variant.role === 'prompted');
-  const variants = [
-    ...(champion === undefined ? [] : [{ ...format, name: 'champion', role: 'finetuned' as const, model: champion }]),
-    ...(prompted ? [{ ...prompted, name: PROMPTED }] : []),
-    candidate,
-  ];
-  // The gate judges accuracy, thresholds and cost on the same cases; fragility is the suite runs' to measure.
-  const { fragility: _fragility, ...rest } = suite;
-  return {
-    ...rest,
-    variants,
-    decision: { ...suite.decision, baseline: variants[0]?.name, candidate: 'candidate', fail_on: [] },
-  };
-}
-
 /**
  * Gated promotion: evaluates the candidate against the suite's thresholds and the current champion
  * on the same cases; only a candidate that passes is written to the registry (dry run, commit or
@@ -125,7 +105,14 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     return { judgement: alreadyChampion(options.model, `${registry.file} (${registry.key})`), champion, ledger };
   }
   if (champion === undefined && !options.createKey) throw missingKey(registry);
-  const contest = { suite: contestSuite(suite, format, champion, options.model), cases, trainable: [] };
+  const seat = await candidateSeat(suite, options.model, format);
+  const championSeat = champion === undefined ? undefined : await contestSeat(suite, champion, format);
+  const contender = champion === undefined || !championSeat ? undefined : { model: champion, seat: championSeat };
+  const contest = {
+    suite: contestSuite(suite, format, contender, { model: options.model, seat }),
+    cases,
+    trainable: [],
+  };
   // The contest is no run of the suite: the history records only a promotion, below.
   const { history, ...run } = options.run;
   // On the simulator the candidate is served only when its config names it or a training job made it.
@@ -145,7 +132,7 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
         caseIds,
       })
     : undefined;
-  const judgement = judgeCandidate({
+  const judged = judgeCandidate({
     candidate: {
       model: options.model,
       metrics: candidate.metrics,
@@ -157,6 +144,10 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     ...(prompted ? { prompted } : {}),
     margin: suite.decision.max_accuracy_loss,
   });
+  const judgement =
+    champion && championSeat && 'unserved' in championSeat
+      ? withUnservedChampion(judged, champion, championSeat.unserved)
+      : judged;
   const entry = (applied: Partial<PromotionResult> | undefined): PromotionRecord => ({
     at: new Date().toISOString(),
     suite: suite.name,
@@ -204,10 +195,15 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     companions: (pending) => [
       appendLineChange(ledger, JSON.stringify(entry({ ...pending, changed: true }))),
       ...(history && historyEntry ? [historyChange(history, historyEntry, (notes) => (pruned = notes))] : []),
-      suiteFollowUp(
-        suiteFilePath(suite),
-        { variant: { ...format, model: options.model }, proposed: served.proposed },
-        champion,
+      followProvider(
+        suiteFollowUp(
+          suiteFilePath(suite),
+          { variant: { ...format, provider: seat.provider, model: options.model }, proposed: served.proposed },
+          champion,
+        ),
+        format.name,
+        options.model,
+        seat,
       ),
       // A local model is a file: it travels with the promotion, so every checkout of the commit can serve it.
       ...(localModel ? [{ file: localModel.file, update: () => localModel.text }] : []),

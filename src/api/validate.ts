@@ -34,6 +34,11 @@ export interface ValidateOptions {
   missingApiKey?: MissingApiKey;
   /** Whether suites may read outside their repository (see LoadOptions.outsidePaths). */
   outsidePaths?: OutsidePaths;
+  /**
+   * False for commands that make or prepare a local model (train, training-set, distill): a variant may
+   * name a `local:` model whose file is not there yet (a fresh clone). Default true: serving needs it.
+   */
+  requireLocalModels?: boolean;
 }
 
 /** Every template field a variant uses must exist on every row; reports the first row lacking each (one read). */
@@ -88,7 +93,10 @@ export async function validateSuites(patterns: string[], options: ValidateOption
     const fieldProblems = checkTemplateFields(withCases);
     problems.push(...fieldProblems);
     if (fieldProblems.length > 0) continue;
-    const windowProblems = [...(await checkContextWindows(withCases)), ...(await checkLocalModels(suite))];
+    const windowProblems = [
+      ...(await checkContextWindows(withCases)),
+      ...(await checkLocalModels(suite, { requireFiles: options.requireLocalModels ?? true })),
+    ];
     problems.push(...windowProblems);
     if (windowProblems.length === 0) suites.push(withCases);
   }

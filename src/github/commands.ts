@@ -23,6 +23,8 @@ async function oneSuite(inputs: ActionInputs, context: RunContext, workdir: stri
     env: process.env,
     requireApiKeys: !inputs.simulate,
     outsidePaths: outsidePathPolicy(context.eventName),
+    // Training makes the model a suite's local: variant may name: its file need not exist yet.
+    requireLocalModels: inputs.command !== 'train',
   });
   maskSecrets(process.env, [loaded.suite]);
   return loaded;

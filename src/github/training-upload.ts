@@ -2,9 +2,10 @@ import { dirname } from 'node:path';
 import { ExitCode, TunegateError } from '../errors.js';
 import { resolveGitHubApiUrl } from '../training/backends/github-rest.js';
 import type { TrainingDataUploader } from '../training/backends/index.js';
-import { uploadArtifactFiles } from './history-artifact.js';
+import { LOCAL_MODEL_PREFIX } from '../training/local/model.js';
+import { artifactServiceAvailable, uploadArtifactFiles } from './history-artifact.js';
 
-type UploadFiles = (name: string, files: string[], dir: string) => Promise<number | undefined>;
+export type UploadFiles = (name: string, files: string[], dir: string) => Promise<number | undefined>;
 
 /**
  * Uploads a training set too large for a dispatch payload as this run's workflow artifact, and
@@ -31,4 +32,29 @@ export function artifactUploader(
     const api = resolveGitHubApiUrl(undefined, undefined, env);
     return { id, name, url: `${api}/repos/${repository}/actions/artifacts/${id}/zip` };
   };
+}
+
+/** The artifact a model trained on the runner is kept in (the workspace, and .tunegate/models with it, goes with the job). */
+export function localModelArtifactName(model: string): string {
+  return `tunegate-model-${model.slice(LOCAL_MODEL_PREFIX.length)}`;
+}
+
+export type KeptModel = { artifact: { id: number; name: string; url: string } } | { notKept: string };
+
+/**
+ * Uploads a locally trained model file as this run's workflow artifact, so it outlives the job; says why
+ * not when the runner offers no artifact service or the upload fails (the training itself succeeded).
+ */
+export async function keepLocalModel(
+  file: string,
+  model: string,
+  env: Record<string, string | undefined>,
+  upload: UploadFiles = uploadArtifactFiles,
+): Promise<KeptModel> {
+  if (!artifactServiceAvailable(env)) return { notKept: 'the artifact service is not available on this runner' };
+  try {
+    return { artifact: await artifactUploader(env, upload)(localModelArtifactName(model), [file]) };
+  } catch (error) {
+    return { notKept: `the artifact upload failed: ${(error as Error).message}` };
+  }
 }

@@ -17,11 +17,18 @@ import type { TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
 import { type CliIo, VERSION } from '../io.js';
 
-function loadSuite(options: LoopCliOptions, io: CliIo, requireApiKeys: boolean): Promise<SuiteWithCases> {
+function loadSuite(
+  command: LoopCommand,
+  options: LoopCliOptions,
+  io: CliIo,
+  requireApiKeys: boolean,
+): Promise<SuiteWithCases> {
   return loadOneSuite([options.suite], {
     cwd: io.cwd,
     env: io.env,
     requireApiKeys: requireApiKeys && !options.simConfig,
+    // Only promotion serves the suite's local models; the other commands make or prepare them.
+    requireLocalModels: command === 'promote',
   });
 }
 
@@ -172,17 +179,18 @@ const COMMANDS: Record<
 
 /** With --sim-config, the one suite the command loads is served by a simulator for the command's lifetime. */
 async function withSimulator(
+  command: LoopCommand,
   options: LoopCliOptions,
   io: CliIo,
   requireApiKeys: boolean,
   run: (loaded: () => Promise<SuiteWithCases>) => Promise<number>,
 ) {
-  if (!options.simConfig) return run(() => loadSuite(options, io, requireApiKeys));
+  if (!options.simConfig) return run(() => loadSuite(command, options, io, requireApiKeys));
   const behaviour = await readSimConfigFile(resolve(io.cwd, options.simConfig));
   let simulator: RunningSimulator | undefined;
   try {
     return await run(async () => {
-      const loaded = await loadSuite(options, io, false);
+      const loaded = await loadSuite(command, options, io, false);
       simulator = await simulateSuites([loaded], behaviour, resolve(io.cwd, options.cacheDir));
       io.stderr.write(`simulator: serving ${loaded.suite.name} at ${simulator.url}\n`);
       return loaded;
@@ -196,5 +204,5 @@ export function trainingCommand(command: LoopCommand, options: LoopCliOptions, i
   // Building a training set from files calls no model (stored completions aside), so it needs no key; `train`
   // needs only its backend's, which the backend asks for itself (the local backend needs none).
   const needsKeys = command !== 'training-set' && command !== 'train';
-  return withSimulator(options, io, needsKeys, (load) => COMMANDS[command](options, io, load));
+  return withSimulator(command, options, io, needsKeys, (load) => COMMANDS[command](options, io, load));
 }
