@@ -39,7 +39,7 @@ write('data/clinc150-train.jsonl', jsonl(train));
 write('data/clinc150-labels.txt', [...intents, OUT_OF_SCOPE].map((label) => `${label}\n`).join(''));
 
 const byDomain = Object.entries(domains).map(
-  ([domain, labels]) => `${domain.replaceAll('_', ' ')}:\n${labels.map((label) => `- ${label}`).join('\n')}`,
+  ([domain, labels]) => `${domain.replaceAll('_', ' ')}:\n\n${labels.map((label) => `- ${label}`).join('\n')}`,
 );
 const system = `You are the intent router of a voice assistant. Read one user request and answer with exactly one
 intent label from the list below: the label alone, in lowercase, with no quotes, punctuation or
@@ -50,6 +50,7 @@ Intent labels, by domain:
 ${byDomain.join('\n\n')}
 
 none of the above:
+
 - ${OUT_OF_SCOPE}
 `;
 write('prompts/clinc150-system.md', system);
