@@ -56,6 +56,8 @@ export interface DecideFacts {
   fragility?: FragilityEvidence;
   /** What the looks settled, when the suite ran sequentially. */
   sequential?: SequentialEvidence;
+  /** Pairs in the suite's `logs` training sources: training may use them, like the holdout's train part. */
+  loggedPairs?: number;
 }
 
 /** The platform the suite's training backend trains on, when it names a provider tunegate knows. */
@@ -135,9 +137,9 @@ export function decideSuite(
     get case_ids() {
       return caseIds ? caseIds() : caseIdsOf(cases);
     },
-    // Readiness counts the rows training may use, never the evaluated ones (they must stay unseen).
+    // Readiness counts the rows training may use (train part, logged pairs), never the evaluated ones.
     examples: {
-      cases: trainable.length,
+      cases: trainable.length + (facts.loggedPairs ?? 0),
       seeds: policy.seed_examples ?? baselineSpec?.examples.length ?? 0,
       holdout: suite.training?.holdout !== undefined,
     },

@@ -11,6 +11,7 @@ import { isErrorRecord } from '../scoring/record.js';
 import { evaluateThresholds, shutdownThreshold } from '../scoring/thresholds.js';
 import type { ScoredRecord } from '../scoring/types.js';
 import type { LoadedSuite } from '../suite/types.js';
+import { countLoggedPairs } from '../training/collect.js';
 import { type DecideFacts, decideSuite, flippedKey, hasPrefix, prefixTokens, readFlippedCases } from './decide.js';
 import type { MeasuredFragility } from './fragility-run.js';
 import type { MeasuredSuite } from './history.js';
@@ -173,12 +174,14 @@ export interface MeasureOptions {
 /** Decides every tallied suite: metrics, thresholds, paired comparisons, economics, verdict, flipped cases. */
 export async function measureSuites(tallies: readonly SuiteTally[], options: MeasureOptions): Promise<MeasuredSuite[]> {
   if (tallies.some((tally) => needsPrefixTokens(tally.input))) await loadTokenizer();
-  const measured = tallies.map((tally): MeasuredSuite => {
+  const logged = await Promise.all(tallies.map((tally) => countLoggedPairs(tally.input.suite.training?.sources)));
+  const measured = tallies.map((tally, index): MeasuredSuite => {
     const evidence = variantEvidence(tally);
     const { suite, cases } = tally.input;
     const facts: DecideFacts = {
       fineTuneOffers: fineTuneOffers(),
       today: options.today,
+      loggedPairs: logged[index] ?? 0,
       ...(tally.lifecycle ? { lifecycle: tally.lifecycle } : {}),
     };
     const sequential = options.sequentialOf?.(suite.name);

@@ -1,5 +1,7 @@
+import { readTextIfExists } from '../read-if-exists.js';
 import { type CaseLine, readCases } from '../report/cases-file.js';
 import { isRecord, readJsonlFile } from '../report/jsonl-file.js';
+import type { TrainingSourceSpec } from '../suite/types.js';
 import { toTrainingExample } from './examples.js';
 import type { ServeFormat } from './serve-format.js';
 import type { TrainingExample } from './types.js';
@@ -97,6 +99,17 @@ export async function examplesFromLogs(path: string, options: LogsSourceOptions)
     TRAINING_SOURCE_ERROR,
   );
   return examples;
+}
+
+/** How many pairs the `logs` sources hold (their non-blank lines), for the fine-tune readiness count; unvalidated. */
+export async function countLoggedPairs(sources: readonly TrainingSourceSpec[] | undefined): Promise<number> {
+  let count = 0;
+  for (const source of sources ?? []) {
+    if (source.type !== 'logs') continue;
+    const text = (await readTextIfExists(source.path)) ?? '';
+    for (const line of text.split('\n')) if (line.trim() !== '') count++;
+  }
+  return count;
 }
 
 /** One stored completion reduced to its prompt input and answer (listed by the provider layer). */
