@@ -29,6 +29,8 @@ interface VariantTally {
   outcomes: Uint8Array;
   /** 1 where the case was answered at all: the paired statistics pair only cases both variants answered. */
   answered: Uint8Array;
+  /** Any of its answers came from the simulator (a local model's never do). */
+  simulated: boolean;
 }
 
 export interface SuiteTally {
@@ -46,6 +48,7 @@ export function openTally(input: SuiteWithCases): SuiteTally {
       metrics: createMetricsAccumulator(input.suite.task),
       outcomes: new Uint8Array(input.cases.length),
       answered: new Uint8Array(input.cases.length),
+      simulated: false,
     });
   }
   return { input, variants, simulated: false };
@@ -55,7 +58,10 @@ export function openTally(input: SuiteWithCases): SuiteTally {
 export function tallyRecord(tally: SuiteTally, index: number, scored: ScoredRecord): boolean {
   const variant = tally.variants.get(scored.variant);
   if (!variant) return false;
-  if (scored.simulated) tally.simulated = true;
+  if (scored.simulated) {
+    tally.simulated = true;
+    variant.simulated = true;
+  }
   variant.metrics.add(scored);
   if (!isErrorRecord(scored)) variant.answered[index] = 1;
   if (scored.correct) variant.outcomes[index] = 1;
@@ -123,6 +129,7 @@ function suiteResult(
       metrics: v.metrics,
       thresholds: v.thresholds,
       passed: v.passed,
+      simulated: tally.variants.get(v.name)?.simulated ?? false,
       ...(lifecycle ? { lifecycle: { ...lifecycle } } : {}),
       ...(measuredFragility?.variants[v.name] ? { fragility: measuredFragility.variants[v.name] } : {}),
     };

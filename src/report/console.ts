@@ -17,6 +17,7 @@ import { lifecycleLines } from './lifecycle-text.js';
 import { outOfScopeLines } from './out-of-scope-text.js';
 import { cacheModeText, outcomeLine, stopReason } from './run-status.js';
 import { sequentialLine } from './sequential-text.js';
+import { simulatedNote, suiteSimulatedMark } from './simulated-note.js';
 import { padTable } from './text-table.js';
 import type { RunResults, SuiteResult } from './types.js';
 
@@ -48,7 +49,7 @@ function suiteLines(suite: SuiteResult): string[] {
       );
     }
   }
-  const header = `${oneLine(suite.name)}${suite.simulated ? ' (simulated)' : ''} — ${suite.dataset.cases} cases, ${suite.task}`;
+  const header = `${oneLine(suite.name)}${oneLine(suiteSimulatedMark(suite))} — ${suite.dataset.cases} cases, ${suite.task}`;
   const { verdict } = suite;
   const sequential = sequentialLine(suite);
   const confidence = verdict.confidence === null ? '' : ` (confidence ${percent(verdict.confidence)})`;
@@ -72,7 +73,8 @@ function suiteLines(suite: SuiteResult): string[] {
 /** The per-variant table printed at the end of `tunegate run`. */
 export function renderConsoleReport(results: RunResults): string {
   const lines: string[] = [];
-  if (results.simulated) lines.push('SIMULATED: responses came from the tunegate simulator, not a real model.', '');
+  const simulated = simulatedNote(results);
+  if (simulated) lines.push(`SIMULATED: ${oneLine(simulated.text)}`, '');
   for (const suite of results.suites) lines.push(...suiteLines(suite), '');
   const s = results.summary;
   const stopped = stopReason(results);

@@ -20,6 +20,7 @@ import { type MarkdownBlock, renderBlocks, textBlock } from './markdown-blocks.j
 import { outOfScopeLines } from './out-of-scope-text.js';
 import { cacheModeText, runtimeFailure, stopReason } from './run-status.js';
 import { sequentialLine } from './sequential-text.js';
+import { simulatedNote } from './simulated-note.js';
 import { suiteTrendBlock } from './trend-chart.js';
 import type { RunResults, SuiteResult } from './types.js';
 import { comparisonTable, economicsTable, flippedSections, verdictBlock } from './verdict-markdown.js';
@@ -71,8 +72,10 @@ export function renderMarkdownBlocks(results: RunResults, options: MarkdownOptio
   if (failure !== null) {
     head.push('> [!CAUTION]', `> **Run failed**: ${escapeMarkdownInline(failure, 600)}.`, '');
   }
-  if (results.simulated) {
-    head.push('> [!NOTE]', '> **Simulated run**: responses came from the tunegate simulator, not a real model.', '');
+  const simulated = simulatedNote(results);
+  if (simulated) {
+    const title = simulated.partly ? 'Partly simulated run' : 'Simulated run';
+    head.push('> [!NOTE]', `> **${title}**: ${escapeMarkdownInline(simulated.text, 600)}`, '');
   }
   if (results.base) {
     head.push(`**${baseStatusLine(results.base)}**`, '');

@@ -19,6 +19,8 @@ export interface VariantResult {
   metrics: VariantMetrics;
   thresholds: ThresholdResult[];
   passed: boolean;
+  /** Any of its answers came from the tunegate simulator; absent in results written before it was recorded. */
+  simulated?: boolean;
   /** The model's announced shutdown (a fine-tune: its base's), when the run looked it up. */
   lifecycle?: VariantLifecycle;
   /** How much its answers move under meaning-preserving changes (the suite's `fragility` section). */

@@ -22,6 +22,7 @@ interface CaseLine {
   simulated: boolean;
 }
 interface Variant {
+  simulated?: boolean;
   model: string;
   metrics: { accuracy: number };
 }
@@ -108,5 +109,12 @@ describe('the CLINC150 example loop (run → training-set → train → promote 
     const simulated = (variant: string) => new Set(cases.filter((c) => c.variant === variant).map((c) => c.simulated));
     expect(simulated('finetuned')).toEqual(new Set([false]));
     expect(simulated('prompted')).toEqual(new Set([true]));
+    // The report says which answers are real: the local model's numbers are measured, not configured.
+    expect(last.stdout).toContain(
+      'SIMULATED: responses of prompted came from the tunegate simulator, not a real model; those of finetuned are real.',
+    );
+    expect(last.stdout).toMatch(/^clinc150-intents \(simulated: prompted\) — /m);
+    expect(variants.finetuned?.simulated).toBe(false);
+    expect(variants.prompted?.simulated).toBe(true);
   }, 60_000);
 });
