@@ -1,6 +1,6 @@
 import { batchSummaryText } from './batch-text.js';
 import { driftConsoleLines, historyConsoleLines } from './drift-report.js';
-import { forLog } from './escape.js';
+import { oneLine } from './escape.js';
 import {
   accuracyWithInterval,
   errorCount,
@@ -24,7 +24,6 @@ import type { RunResults, SuiteResult } from './types.js';
 const COLUMNS = ['variant', 'role', 'model', 'n', 'errors', 'accuracy [95% CI]', 'p50', 'p95', 'cost/1k', 'gates'];
 
 /** Text from data on one line of the report: no control characters, no newline, no workflow command. */
-const oneLine = (text: string) => forLog(text, { singleLine: true });
 
 function suiteLines(suite: SuiteResult): string[] {
   const rows = [COLUMNS];

@@ -1,10 +1,8 @@
 import type { PruneNote } from '../history/text.js';
 import type { DriftVariant, SuiteDrift } from '../history/types.js';
-import { escapeMarkdownInline, forLog } from './escape.js';
+import { escapeMarkdownInline, oneLine } from './escape.js';
 import { milliseconds, percent, points, usd } from './format.js';
 import type { HistorySummary, SuiteResult } from './types.js';
-
-const oneLine = (text: string) => forLog(text, { singleLine: true });
 
 function against(drift: SuiteDrift): string {
   if (!drift.against) return '';

@@ -52,6 +52,9 @@ export function forLog(text: string, options: { singleLine?: boolean } = {}): st
     .join('\n');
 }
 
+/** Text from a model or a dataset on one console line. */
+export const oneLine = (text: string): string => forLog(text, { singleLine: true });
+
 /** A URL from data as a Markdown link destination: http(s) only, with nothing left that could end the link. */
 export function linkTarget(url: string): string | undefined {
   if (!URL.canParse(url)) return undefined;

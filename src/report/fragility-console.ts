@@ -1,4 +1,4 @@
-import { forLog } from './escape.js';
+import { oneLine } from './escape.js';
 import { percent } from './format.js';
 import {
   FRAGILITY_HEADERS,
@@ -18,8 +18,6 @@ const MAX_BAR = 40;
 const NAME_WIDTH = 16;
 /** Eighths of a block, so a bar has 8 steps per column. */
 const PARTIAL_BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-
-const oneLine = (text: string) => forLog(text, { singleLine: true });
 
 function clipped(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;

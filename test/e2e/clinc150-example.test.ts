@@ -95,6 +95,9 @@ describe('the CLINC150 example loop (run → training-set → train → promote 
     expect(promote.code).toBe(0);
     const accepted = /accuracy (\d+\.\d)% vs the prompted baseline gpt-5\.5's/.exec(promote.stdout);
     expect(Number(accepted?.[1])).toBeGreaterThan(75);
+    // The gate shows what accuracy alone hides: how often each model says none of the intents fits.
+    expect(promote.stdout).toMatch(/^ {2}candidate: out of scope \(oos\): recall \d+\.\d%/m);
+    expect(promote.stdout).toMatch(/^ {2}prompted: out of scope \(oos\): recall \d+\.\d%/m);
     expect(await readFile(path.join(repo.dir, 'evals/models.yaml'), 'utf8')).toContain(`clinc150:\n  model: ${model}`);
     expect(await repo.git('show', '--name-only', '--format=', 'HEAD')).toContain('evals/clinc150.yaml');
 

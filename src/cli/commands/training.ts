@@ -11,7 +11,8 @@ import { ExitCode } from '../../errors.js';
 import type { TrainingJob } from '../../providers/fine-tune-types.js';
 import { createKeepAliveFetch } from '../../providers/http-fetch.js';
 import { prunedLines } from '../../report/drift-report.js';
-import { stripControl } from '../../report/escape.js';
+import { oneLine, stripControl } from '../../report/escape.js';
+import { outOfScopeLines } from '../../report/out-of-scope-text.js';
 import { LEAK_RULES, type LeakCounts } from '../../training/decontaminate.js';
 import type { TrainingSetReport } from '../../training/types.js';
 import type { LoopCliOptions, LoopCommand } from '../args.js';
@@ -146,6 +147,10 @@ async function promote(options: LoopCliOptions, io: CliIo, load: () => Promise<S
   const headline = { promote: 'PROMOTE', refuse: 'REFUSED', unchanged: 'NOTHING TO DO' }[judgement.decision];
   io.stdout.write(`${headline} ${options.model} (champion: ${outcome.champion ?? 'none'})\n`);
   for (const reason of judgement.reasons) io.stdout.write(`  - ${reason}\n`);
+  // Accuracy alone hides a model that never says "none of these": the contest's out-of-scope recall.
+  const contest = outcome.results?.suites[0];
+  const outOfScope = contest ? outOfScopeLines(contest, (name, text) => `  ${oneLine(name)}: ${text}`, oneLine) : [];
+  for (const line of outOfScope) io.stdout.write(`${line}\n`);
   if (applied) {
     const where =
       applied.pullRequestUrl ?? applied.commit ?? (applied.mode === 'dry-run' ? 'dry run: nothing written' : '');
