@@ -128,6 +128,8 @@ export function decideSuite(
   const candidateSpec = suite.variants.find((v) => v.name === candidate?.name);
   // An existing candidate's (re)training is priced for its own base on its own platform.
   const trained = candidateSpec ? priceQueryOf(suite, candidateSpec) : null;
+  // A local candidate's (re)training is runner time, measured for all its epochs at once.
+  const localTraining = trained?.local === true ? local : null;
   const input: DecisionInput = {
     suite: suite.name,
     policy,
@@ -144,8 +146,13 @@ export function decideSuite(
       holdout: suite.training?.holdout !== undefined,
     },
     prices: {
-      training_per_1m_usd: trained ? trainingPricePer1M(trained.base_model ?? trained.model, trained.platform) : null,
+      training_per_1m_usd: localTraining
+        ? localTraining.training_per_1m_usd
+        : trained
+          ? trainingPricePer1M(trained.base_model ?? trained.model, trained.platform)
+          : null,
       fine_tune_per_request_usd: fineTunePerRequest,
+      ...(localTraining?.training_epochs ? { training_epochs: localTraining.training_epochs } : {}),
     },
     ...(reference ? { reference } : {}),
     ...(facts.lifecycle ? { lifecycle: facts.lifecycle } : {}),

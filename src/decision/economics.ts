@@ -100,6 +100,7 @@ export function computeEconomics(
   examples: number,
   trainingPricePer1M: number | null,
   candidateLifecycle: VariantLifecycle | null = null,
+  trainingEpochs: number = policy.training_epochs,
 ): Economics {
   const monthly = policy.monthly_requests;
   const variants: Record<string, VariantEconomics> = {};
@@ -110,7 +111,7 @@ export function computeEconomics(
     cand && base.cost_per_request_usd !== null && cand.cost_per_request_usd !== null
       ? base.cost_per_request_usd - cand.cost_per_request_usd
       : null;
-  const training = trainingCost(policy, candidate, examples, trainingPricePer1M);
+  const training = trainingCost(policy, candidate, examples, trainingPricePer1M, false, trainingEpochs);
   const retraining = retrainingPerMonth(policy, training.training_cost_usd);
   const monthlySavings =
     savingPerRequest === null || retraining === null ? null : savingPerRequest * monthly - retraining;

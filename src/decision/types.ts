@@ -48,6 +48,8 @@ export interface DecisionInput {
   prices: {
     /** USD per 1M training tokens of the candidate's base (or of the fine-tune target); null when unknown. */
     training_per_1m_usd: number | null;
+    /** Epochs that price is counted for; absent: decision.training_epochs (a local training's time covers all). */
+    training_epochs?: number;
     /** Projected cost per request of the fine-tune target serving the prompt without its fixed prefix. */
     fine_tune_per_request_usd: number | null;
   };

@@ -373,6 +373,7 @@ export function decide(input: DecisionInput): Decision {
     input.examples.cases,
     input.prices.training_per_1m_usd,
     candidate ? (input.lifecycle?.[candidate.name] ?? null) : null,
+    input.prices.training_epochs,
   );
   const comparison = candidate ? comparisons[candidate.name] : undefined;
   const outcome =

@@ -98,4 +98,31 @@ describe('decideSuite offers the local classifier on classification suites only'
     expect(verdict.fine_tune_projection).toMatchObject({ platform: 'local', per_request_usd: 0 });
     expect(verdict.fine_tune_projection?.source.startsWith('suite; 2.27 ms')).toBe(true);
   });
+
+  it('prices the training of a local candidate at runner time, counted once for all its epochs', () => {
+    const both = outcomes({ n11: 850, n10: 50, n01: 40, n00: 60 });
+    const baseline = evidence('prompted', 'prompted', both.baseline, { cost: 0.004, promptTokens: 2400, prefix: 2300 });
+    const local = evidence('floor', 'finetuned', both.candidate, { cost: 0.0000002, promptTokens: 100 });
+    const spec = classifier(
+      'classification',
+      { type: 'local' },
+      {
+        variants: [
+          variant('prompted', { provider: 'fw' }),
+          variant('floor', { provider: 'onbox', model: 'local:0123456789ab', role: 'finetuned' }),
+        ],
+      },
+    );
+    const decided = decideSuite(
+      spec,
+      { cases: makeCases(1000), trainable: makeCases(1000) },
+      [baseline, local],
+      undefined,
+    );
+    // 1,000 examples of 105 tokens (100 prompt + 5 completion) once, at $0.36/h × 14.4 s per 334,154 tokens.
+    const perMillion = (0.36 * 14.4 * 1e6) / 3600 / 334_154;
+    expect(decided.economics.training_cost_basis).toBe('estimated');
+    expect(decided.economics.training_tokens).toBe(105_000);
+    expect(decided.economics.training_cost_usd).toBeCloseTo((105_000 * perMillion) / 1e6, 12);
+  });
 });
