@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../base/git-repo.js';
 import { smallClinc } from '../training/local-fixture.js';
 import { readJsonl, runCli } from './helpers.js';
+import { readmeBlock } from './readme-commands.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SUITE = 'evals/clinc150.yaml';
-const SIM = ['--sim-config', 'evals/sim/clinc150.yaml'];
 /** Out-of-scope rows kept in the small copy, as in the shipped data (which has 1,000 in its test split). */
 const OOS_TEST = 10;
 const OOS_TRAIN = 20;
@@ -53,7 +53,7 @@ async function smallCopy() {
   await repo.write({
     'evals/data/clinc150-test.jsonl': jsonl(test),
     'evals/data/clinc150-train.jsonl': jsonl(train),
-    '.gitignore': '.tunegate/\ntunegate-results/\ntraining/\n',
+    '.gitignore': '.tunegate/\ntunegate-results/\ntunegate-training/\n',
   });
   await repo.commit('clone');
   return { repo, tests: test.length, trainRows: train.length };
@@ -63,19 +63,30 @@ describe('the CLINC150 example loop (run → training-set → train → promote 
   it('promotes a local classifier trained on the train rows and then compares it, served for real, with the prompted model', async () => {
     const { repo, tests, trainRows } = await smallCopy();
     const cli = (...argv: string[]) => runCli(argv, { cwd: repo.dir, env: {} });
+    // The README's commands exactly as written; only the model id differs, since the small copy trains another.
+    const readme = (await readmeBlock('npx tunegate train evals/clinc150.yaml')).map((command) => command.argv);
+    expect(readme.map((argv) => argv[0])).toEqual(['run', 'training-set', 'train', 'promote', 'run']);
+    const [runFirst, buildSet, trainModel, promoteModel, runLast] = readme as [
+      string[],
+      string[],
+      string[],
+      string[],
+      string[],
+    ];
+    const README_MODEL = /^local:[0-9a-f]{12}$/;
     const results = async () =>
       JSON.parse(await readFile(path.join(repo.dir, 'tunegate-results/results.json'), 'utf8')).suites[0];
 
-    const first = await cli('run', SUITE, ...SIM);
+    const first = await cli(...runFirst);
     expect(first.code, first.stderr).toBe(0);
     // The logged train rows count as training data: the verdict is to fine-tune, not to go and collect data.
     expect(first.stdout).toMatch(/verdict: FINE-TUNE/);
     expect(first.stdout).toContain(`${trainRows} labelled examples are enough to train on.`);
     expect(Object.keys((await results()).variants)).toEqual(['prompted']);
 
-    const set = await cli('training-set', SUITE, ...SIM, '--out', 'training/clinc150');
+    const set = await cli(...buildSet);
     expect(set.code, set.stderr).toBe(0);
-    const report = JSON.parse(await readFile(path.join(repo.dir, 'training/clinc150/training-set.json'), 'utf8'));
+    const report = JSON.parse(await readFile(path.join(repo.dir, 'tunegate-training/training-set.json'), 'utf8'));
     const counted = /training set: (\d+) train \+ (\d+) validation examples/.exec(set.stdout);
     expect(counted?.slice(1).map(Number)).toEqual([report.train, report.validation]);
     // Every train row is accounted for: kept, a duplicate, or removed as a leak of the evaluated rows (or of
@@ -85,12 +96,13 @@ describe('the CLINC150 example loop (run → training-set → train → promote 
     expect([report.train + report.validation, examples + removed]).toEqual([examples, trainRows]);
     expect(report.train).toBeGreaterThan(0.8 * trainRows);
 
-    const train = await cli('train', SUITE, '--training-set', 'training/clinc150', ...SIM);
+    const train = await cli(...trainModel);
     expect(train.code, train.stderr).toBe(0);
     const model = /succeeded(?: \(started\))?, model (local:[0-9a-f]{12})/.exec(train.stdout)?.[1] ?? '';
     expect(model, train.stdout).not.toBe('');
 
-    const promote = await cli('promote', SUITE, '--model', model, ...SIM, '--create-key', '--mode', 'commit');
+    expect(promoteModel.filter((arg) => README_MODEL.test(arg))).toHaveLength(1);
+    const promote = await cli(...promoteModel.map((arg) => (README_MODEL.test(arg) ? model : arg)));
     expect(promote.stdout, promote.stderr).toMatch(new RegExp(`^PROMOTE ${model} \\(champion: none\\)`));
     expect(promote.code).toBe(0);
     const accepted = /accuracy (\d+\.\d)% vs the prompted baseline gpt-5\.5's/.exec(promote.stdout);
@@ -101,7 +113,8 @@ describe('the CLINC150 example loop (run → training-set → train → promote 
     expect(await readFile(path.join(repo.dir, 'evals/models.yaml'), 'utf8')).toContain(`clinc150:\n  model: ${model}`);
     expect(await repo.git('show', '--name-only', '--format=', 'HEAD')).toContain('evals/clinc150.yaml');
 
-    const last = await cli('run', SUITE, ...SIM, '--no-cache');
+    // --no-cache: the local model is called again, through the server, not replayed from the contest.
+    const last = await cli(...runLast, '--no-cache');
     expect(last.code, last.stderr).toBe(0);
     const { variants } = (await results()) as { variants: Record<string, Variant> };
     expect(Object.keys(variants).sort()).toEqual(['finetuned', 'prompted']);
