@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { runBundledAction } from './action-runner.js';
-import { BANKING_SAMPLE, tempDir } from './helpers.js';
+import { BANKING_SAMPLE, buildBundle } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const _root = join(import.meta.dirname, '..', '..');
 
 const SUITE = `name: intents
 dataset: { path: data.jsonl, sample: { size: 60, seed: 3 } }
@@ -69,9 +68,7 @@ describe('the retrain trigger in the Action', () => {
   let pullRequest: ReturnType<typeof pullRequestOn>;
 
   beforeAll(async () => {
-    const build = await tempDir('tunegate-build-');
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), build], { cwd: root });
-    action = join(build, 'index.js');
+    action = (await buildBundle()).action;
     api = await startFakeGitHub();
     repo = await createTempRepo();
     await repo.write({

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,14 @@ export async function readJsonl<T = Record<string, unknown>>(path: string): Prom
 
 export async function tempDir(prefix = 'tunegate-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Bundles the sources into a fresh folder as `npm run build` does (dist/ is left alone): the Action's and the CLI's entries. */
+export async function buildBundle(): Promise<{ action: string; cli: string }> {
+  const build = await tempDir('tunegate-build-');
+  const root = join(import.meta.dirname, '..', '..');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), build], { cwd: root });
+  return { action: join(build, 'index.js'), cli: join(build, 'cli.js') };
 }
 
 /** Copies the banking sample next to the suites in `dir` (suites read only inside their folder); returns its name. */

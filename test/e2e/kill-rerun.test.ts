@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
-import { runCli, tempDir, writeSuite } from './helpers.js';
+import { buildBundle, runCli, tempDir, writeSuite } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const _root = join(import.meta.dirname, '..', '..');
 const CASES = Array.from({ length: 200 }, (_, i) => ({ input: `customer message ${i}`, expected: `label_${i % 5}` }));
 
 /** Cache entries (`.json`) and temporary files (`.tmp`) under the cache directory. */
@@ -23,9 +23,7 @@ describe('a run killed with SIGKILL, then run again', () => {
 
   beforeAll(async () => {
     // The CLI as it ships, bundled from the current sources, in a process of its own to kill.
-    const build = await tempDir('tunegate-build-');
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), build], { cwd: root });
-    cli = join(build, 'cli.js');
+    cli = (await buildBundle()).cli;
     simulator = await startSimulator({
       cases: CASES,
       models: { big: { accuracy: 0.9, latency_ms: 20 }, small: { accuracy: 0.8, latency_ms: 20 } },

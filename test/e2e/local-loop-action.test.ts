@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +5,9 @@ import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { smallClinc, writeTrainingSet } from '../training/local-fixture.js';
 import { runBundledAction } from './action-runner.js';
-import { tempDir } from './helpers.js';
+import { buildBundle } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const _root = join(import.meta.dirname, '..', '..');
 
 // A prompted model with the pains fine-tuning fixes (its monthly bill), and labelled rows held out to train on.
 const SUITE = `name: intents
@@ -38,9 +37,7 @@ describe('scheduled local training in the Action', () => {
   let api: FakeGitHub;
 
   beforeAll(async () => {
-    const build = await tempDir('tunegate-build-');
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), build], { cwd: root });
-    action = join(build, 'index.js');
+    action = (await buildBundle()).action;
     api = await startFakeGitHub();
     repo = await createTempRepo();
     const rows = [...smallClinc.train, ...smallClinc.validation, ...smallClinc.test];

@@ -2,29 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../base/git-repo.js';
-import { smallClinc, writeTrainingSet } from '../training/local-fixture.js';
+import { intentsSuiteYaml, smallClinc, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli } from './helpers.js';
 
 const FT_CHAMPION = 'ft:gpt-4.1-nano:acme:intents:v0';
 const FT_CANDIDATE = 'ft:gpt-4.1-nano:acme:intents:v1';
 
 // The fine-tuned variant serves an OpenAI fine-tune (simulated on "main"); the local provider has no variant yet.
-const SUITE = `name: intents
-dataset: { path: data.jsonl }
-task: { kind: classification }
-providers:
-  main: { base_url: "http://127.0.0.1:9/v1" }
-  onbox: { local: true }
-variants:
-  prompted: { role: prompted, provider: main, model: gpt-5.5, system: "Answer with the intent label." }
-  finetuned: { role: finetuned, provider: main, model: "${FT_CHAMPION}", template: "Request: {{input}}" }
-thresholds:
-  accuracy: { min: 0.5 }
-decision: { max_accuracy_loss: 0.05 }
-training:
-  backend: { type: local }
-  registry: { file: models.yaml, key: intents.model }
-`;
+const SUITE = intentsSuiteYaml({
+  finetuned: { provider: 'main', model: FT_CHAMPION },
+  training: ['backend: { type: local }', 'registry: { file: models.yaml, key: intents.model }'],
+});
 const SIM = `seed: 3\nmodels:\n  gpt-5.5: { accuracy: 0.6 }\n  "${FT_CHAMPION}": { accuracy: 0.7 }\n  "${FT_CANDIDATE}": { accuracy: 0.99 }\n`;
 
 interface LedgerLine {

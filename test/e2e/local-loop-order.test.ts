@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../base/git-repo.js';
-import { smallClinc, writeTrainingSet } from '../training/local-fixture.js';
+import { intentsSuiteYaml, smallClinc, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli } from './helpers.js';
 
 // A suite whose fine-tuned variant names a local model this checkout has not trained (a fresh clone:
 // .tunegate/models is not committed).
 const UNTRAINED = 'local:0123456789ab';
-const SUITE = `name: intents
-dataset: { path: data.jsonl }
-task: { kind: classification }
-providers:
-  main: { base_url: "http://127.0.0.1:9/v1" }
-  onbox: { local: true }
-variants:
-  prompted: { role: prompted, provider: main, model: gpt-5.5, system: "Answer with the intent label." }
-  finetuned: { role: finetuned, provider: onbox, model: "${UNTRAINED}", template: "Request: {{input}}" }
-thresholds:
-  accuracy: { min: 0.5 }
-training:
-  holdout: { eval: 0.5, seed: 1 }
-  backend: { type: local }
-`;
+const SUITE = intentsSuiteYaml({
+  finetuned: { provider: 'onbox', model: UNTRAINED },
+  training: ['holdout: { eval: 0.5, seed: 1 }', 'backend: { type: local }'],
+  decision: false,
+});
 
 describe('a suite naming a local model not trained yet', () => {
   it('can build its training set and train, while validate, run and promote still ask for the model file', async () => {

@@ -3,25 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../base/git-repo.js';
-import { smallClinc, writeTrainingSet } from '../training/local-fixture.js';
+import { intentsSuiteYaml, smallClinc, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli, tempDir } from './helpers.js';
 
-const SUITE = `name: intents
-dataset: { path: data.jsonl }
-task: { kind: classification }
-providers:
-  main: { base_url: "http://127.0.0.1:9/v1" }
-  onbox: { local: true }
-variants:
-  prompted: { role: prompted, provider: main, model: gpt-5.5, system: "Answer with the intent label." }
-thresholds:
-  accuracy: { min: 0.5 }
-decision: { max_accuracy_loss: 0.05 }
-training:
-  backend: { type: local }
-  serve_as: { provider: onbox, template: "Request: {{input}}" }
-  registry: { file: models.yaml, key: intents.model }
-`;
+const SUITE = intentsSuiteYaml({
+  training: [
+    'backend: { type: local }',
+    'serve_as: { provider: onbox, template: "Request: {{input}}" }',
+    'registry: { file: models.yaml, key: intents.model }',
+  ],
+});
 
 describe('promoting a local model', () => {
   it('commits the model file with the registry and the new variant, so a fresh checkout can serve it', async () => {

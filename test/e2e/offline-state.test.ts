@@ -1,11 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyBankingSample, readJsonl, tempDir, writeSuite } from './helpers.js';
+import { buildBundle, copyBankingSample, readJsonl, tempDir, writeSuite } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const _root = join(import.meta.dirname, '..', '..');
 const exec = promisify(execFile);
 
 const SUITE = `name: offline
@@ -51,9 +51,7 @@ describe('offline all the way: the simulator keeps its state in the cache dir be
 
   beforeAll(async () => {
     // The CLI as it ships, bundled from the current sources.
-    const build = await tempDir('tunegate-build-');
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), build], { cwd: root });
-    cli = join(build, 'cli.js');
+    cli = (await buildBundle()).cli;
     dir = await tempDir();
     await copyBankingSample(dir);
     await writeSuite(dir, 'suite.yaml', SUITE);

@@ -33,3 +33,37 @@ export async function writeTrainingSet(dir: string): Promise<string> {
   await writeChatJsonl(path.join(dir, 'validation.jsonl'), smallClinc.validation);
   return dir;
 }
+
+/**
+ * The small intents suite the local-model e2e tests share: a prompted model on `main` (simulated), a
+ * `local: true` provider `onbox`, an optional fine-tuned variant `{ provider, model }`, and the given
+ * `training:` lines (indented under it).
+ */
+export function intentsSuiteYaml(options: {
+  finetuned?: { provider: string; model: string };
+  training: readonly string[];
+  decision?: boolean;
+}): string {
+  const { finetuned, training, decision = true } = options;
+  return [
+    'name: intents',
+    'dataset: { path: data.jsonl }',
+    'task: { kind: classification }',
+    'providers:',
+    '  main: { base_url: "http://127.0.0.1:9/v1" }',
+    '  onbox: { local: true }',
+    'variants:',
+    '  prompted: { role: prompted, provider: main, model: gpt-5.5, system: "Answer with the intent label." }',
+    ...(finetuned
+      ? [
+          `  finetuned: { role: finetuned, provider: ${finetuned.provider}, model: "${finetuned.model}", template: "Request: {{input}}" }`,
+        ]
+      : []),
+    'thresholds:',
+    '  accuracy: { min: 0.5 }',
+    ...(decision ? ['decision: { max_accuracy_loss: 0.05 }'] : []),
+    'training:',
+    ...training.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
+}
