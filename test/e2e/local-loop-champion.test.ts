@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTempRepo } from '../base/git-repo.js';
-import { intentsSuiteYaml, smallClinc, writeTrainingSet } from '../training/local-fixture.js';
+import { INTENTS_SIM, intentsRepo, intentsSuiteYaml, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli } from './helpers.js';
 
 const FT_CHAMPION = 'ft:gpt-4.1-nano:acme:intents:v0';
@@ -13,7 +12,7 @@ const SUITE = intentsSuiteYaml({
   finetuned: { provider: 'main', model: FT_CHAMPION },
   training: ['backend: { type: local }', 'registry: { file: models.yaml, key: intents.model }'],
 });
-const SIM = `seed: 3\nmodels:\n  gpt-5.5: { accuracy: 0.6 }\n  "${FT_CHAMPION}": { accuracy: 0.7 }\n  "${FT_CANDIDATE}": { accuracy: 0.99 }\n`;
+const SIM = `${INTENTS_SIM}  "${FT_CHAMPION}": { accuracy: 0.7 }\n  "${FT_CANDIDATE}": { accuracy: 0.99 }\n`;
 
 interface LedgerLine {
   candidate: string;
@@ -24,16 +23,11 @@ interface LedgerLine {
 }
 
 async function setUp(registryModel: string, suite = SUITE) {
-  const repo = await createTempRepo();
-  const rows = smallClinc.test.map((row) => JSON.stringify({ input: row.input, expected: row.label }));
-  await repo.write({
-    'suite.yaml': suite,
-    'data.jsonl': `${rows.join('\n')}\n`,
-    'sim.yaml': SIM,
-    'models.yaml': `intents:\n  model: "${registryModel}"\n`,
-    '.gitignore': '.tunegate/\n',
-  });
-  await repo.commit('suite');
+  const repo = await intentsRepo(
+    suite,
+    { 'models.yaml': `intents:\n  model: "${registryModel}"\n`, '.gitignore': '.tunegate/\n' },
+    SIM,
+  );
   await writeTrainingSet(join(repo.dir, 'set'));
   const cli = (...args: string[]) => runCli(args, { cwd: repo.dir, env: {} });
   const train = await cli('train', 'suite.yaml', '--training-set', 'set', '--follow');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTempRepo } from '../base/git-repo.js';
-import { intentsSuiteYaml, smallClinc, writeTrainingSet } from '../training/local-fixture.js';
+import { intentsRepo, intentsSuiteYaml, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli } from './helpers.js';
 
 // A suite whose fine-tuned variant names a local model this checkout has not trained (a fresh clone:
@@ -14,14 +13,7 @@ const SUITE = intentsSuiteYaml({
 
 describe('a suite naming a local model not trained yet', () => {
   it('can build its training set and train, while validate, run and promote still ask for the model file', async () => {
-    const repo = await createTempRepo();
-    const rows = smallClinc.test.map((row) => JSON.stringify({ input: row.input, expected: row.label }));
-    await repo.write({
-      'suite.yaml': SUITE,
-      'data.jsonl': `${rows.join('\n')}\n`,
-      'sim.yaml': 'seed: 3\nmodels:\n  gpt-5.5: { accuracy: 0.6 }\n',
-    });
-    await repo.commit('suite');
+    const repo = await intentsRepo(SUITE);
     const cli = (...args: string[]) => runCli(args, { cwd: repo.dir, env: {} });
 
     const set = await cli('training-set', 'suite.yaml', '--sim-config', 'sim.yaml', '--out', 'built');

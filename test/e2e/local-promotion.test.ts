@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTempRepo } from '../base/git-repo.js';
-import { intentsSuiteYaml, smallClinc, writeTrainingSet } from '../training/local-fixture.js';
+import { intentsRepo, intentsSuiteYaml, writeTrainingSet } from '../training/local-fixture.js';
 import { runCli, tempDir } from './helpers.js';
 
 const SUITE = intentsSuiteYaml({
@@ -16,15 +15,7 @@ const SUITE = intentsSuiteYaml({
 
 describe('promoting a local model', () => {
   it('commits the model file with the registry and the new variant, so a fresh checkout can serve it', async () => {
-    const repo = await createTempRepo();
-    const rows = smallClinc.test.map((row) => JSON.stringify({ input: row.input, expected: row.label }));
-    await repo.write({
-      'suite.yaml': SUITE,
-      'data.jsonl': `${rows.join('\n')}\n`,
-      'sim.yaml': 'seed: 3\nmodels:\n  gpt-5.5: { accuracy: 0.6 }\n',
-      '.gitignore': '.tunegate/\n',
-    });
-    await repo.commit('suite');
+    const repo = await intentsRepo(SUITE, { '.gitignore': '.tunegate/\n' });
     await writeTrainingSet(join(repo.dir, 'set'));
     const train = await runCli(['train', 'suite.yaml', '--training-set', 'set', '--follow'], {
       cwd: repo.dir,
