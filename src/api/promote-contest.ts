@@ -3,10 +3,8 @@ import { isFile } from '../read-if-exists.js';
 import { shownPath } from '../suite/paths.js';
 import { defaults } from '../suite/schema.js';
 import type { LoadedSuite, ProviderSpec, VariantSpec } from '../suite/types.js';
-import type { FileChange } from '../training/file-change.js';
 import { isLocalModelId } from '../training/local/model.js';
 import type { PromotionJudgement } from '../training/promote.js';
-import { readYamlValue, renderYamlSet } from '../training/registry.js';
 import { localModelFileOf } from './local-server.js';
 
 /**
@@ -99,31 +97,8 @@ export function withUnservedChampion(
   return { ...judgement, reasons: [line, ...reasons] };
 }
 
-/**
- * The suite's side of a promotion whose candidate is served elsewhere than the variant it replaces (a
- * local model replacing an `ft:` one): once the variant names the candidate, its provider follows, and a
- * provider the contest added is written into the suite.
- */
-export function followProvider(change: FileChange, variant: string, model: string, seat: ContestSeat): FileChange {
-  if ('unserved' in seat) return change;
-  return {
-    file: change.file,
-    update: (current) => {
-      let text = change.update(current);
-      if (text === '' || readYamlValue(change.file, text, ['variants', variant, 'model']) !== model) return text;
-      if (seat.added && readYamlValue(change.file, text, ['providers', seat.provider]) === undefined) {
-        text = renderYamlSet(change.file, text, ['providers', seat.provider], { local: true });
-      }
-      const providerPath = ['variants', variant, 'provider'];
-      if (readYamlValue(change.file, text, providerPath) === seat.provider) return text;
-      return renderYamlSet(change.file, text, providerPath, seat.provider);
-    },
-  };
-}
-
-const PROMPTED = 'prompted';
-
-export { PROMPTED as PROMPTED_VARIANT };
+/** The suite's prompted variant's name in the contest. */
+export const PROMPTED_VARIANT = 'prompted';
 
 /**
  * The contest: the registry's champion and the candidate in the trained model's prompt format, each on a
@@ -147,7 +122,7 @@ export function contestSuite(
   const championSeat = champion && !('unserved' in champion.seat) ? champion.seat : undefined;
   const variants = [
     ...(champion && championSeat ? [seated('champion', champion.model, championSeat.provider)] : []),
-    ...(prompted ? [{ ...prompted, name: PROMPTED }] : []),
+    ...(prompted ? [{ ...prompted, name: PROMPTED_VARIANT }] : []),
     seated('candidate', candidate.model, candidate.seat.provider),
   ];
   // The gate judges accuracy, thresholds and cost on the same cases; fragility is the suite runs' to measure.

@@ -28,14 +28,7 @@ import { fineTunedVariant, proposedVariant } from '../training/serve-format.js';
 import { suiteFollowUp } from '../training/suite-follow.js';
 import { historyChange, promotionHistoryEntry, variantFlags } from './history-promotion.js';
 import { localModelFileOf } from './local-server.js';
-import {
-  candidateSeat,
-  contestSeat,
-  contestSuite,
-  followProvider,
-  PROMPTED_VARIANT as PROMPTED,
-  withUnservedChampion,
-} from './promote-contest.js';
+import { candidateSeat, contestSeat, contestSuite, PROMPTED_VARIANT, withUnservedChampion } from './promote-contest.js';
 import { type RunSuitesOptions, runSuites } from './run-suites.js';
 import type { SuiteWithCases } from './validate.js';
 
@@ -126,8 +119,8 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
   const caseIds = caseIdsOf(cases);
   const flagsOf = (variant: string) => variantFlags(run.outDir, measured.name, variant, caseIds);
   const candidateFlags = await flagsOf('candidate');
-  const prompted = measured.variants[PROMPTED]
-    ? promptedEvidence(measured.variants[PROMPTED].model, await flagsOf(PROMPTED), candidateFlags, {
+  const prompted = measured.variants[PROMPTED_VARIANT]
+    ? promptedEvidence(measured.variants[PROMPTED_VARIANT].model, await flagsOf(PROMPTED_VARIANT), candidateFlags, {
         policy: suite.decision,
         caseIds,
       })
@@ -195,15 +188,11 @@ export async function promoteModel(input: SuiteWithCases, options: PromoteOption
     companions: (pending) => [
       appendLineChange(ledger, JSON.stringify(entry({ ...pending, changed: true }))),
       ...(history && historyEntry ? [historyChange(history, historyEntry, (notes) => (pruned = notes))] : []),
-      followProvider(
-        suiteFollowUp(
-          suiteFilePath(suite),
-          { variant: { ...format, provider: seat.provider, model: options.model }, proposed: served.proposed },
-          champion,
-        ),
-        format.name,
-        options.model,
-        seat,
+      suiteFollowUp(
+        suiteFilePath(suite),
+        { variant: { ...format, provider: seat.provider, model: options.model }, proposed: served.proposed },
+        champion,
+        seat.added?.name,
       ),
       // A local model is a file: it travels with the promotion, so every checkout of the commit can serve it.
       ...(localModel ? [{ file: localModel.file, update: () => localModel.text }] : []),
@@ -263,7 +252,7 @@ function promptedEvidence(
   context: { policy: { max_accuracy_loss: number; confidence: number }; caseIds: readonly string[] },
 ): PromptedEvidence {
   const comparison = compareVariants(
-    { name: PROMPTED, outcomes: promptedFlags.correct, answered: promptedFlags.answered },
+    { name: PROMPTED_VARIANT, outcomes: promptedFlags.correct, answered: promptedFlags.answered },
     { name: 'candidate', outcomes: candidateFlags.correct, answered: candidateFlags.answered },
     context.policy,
     context.caseIds,
