@@ -1,4 +1,5 @@
-import { readTextIfExists } from '../read-if-exists.js';
+import { EncodingError, textChunks, textLines } from '../dataset/stream.js';
+import { isFile } from '../read-if-exists.js';
 import { type CaseLine, readCases } from '../report/cases-file.js';
 import { isRecord, readJsonlFile } from '../report/jsonl-file.js';
 import type { TrainingSourceSpec } from '../suite/types.js';
@@ -101,13 +102,20 @@ export async function examplesFromLogs(path: string, options: LogsSourceOptions)
   return examples;
 }
 
-/** How many pairs the `logs` sources hold (their non-blank lines), for the fine-tune readiness count; unvalidated. */
+/**
+ * How many pairs the `logs` sources hold (their non-blank lines), for the fine-tune readiness count that
+ * every run makes: streamed, since a production log may be larger than memory; unvalidated.
+ */
 export async function countLoggedPairs(sources: readonly TrainingSourceSpec[] | undefined): Promise<number> {
   let count = 0;
   for (const source of sources ?? []) {
-    if (source.type !== 'logs') continue;
-    const text = (await readTextIfExists(source.path)) ?? '';
-    for (const line of text.split('\n')) if (line.trim() !== '') count++;
+    if (source.type !== 'logs' || !(await isFile(source.path))) continue;
+    try {
+      for (const _line of textLines(textChunks(source.path))) count++;
+    } catch (error) {
+      // Lines up to a byte that is not UTF-8 count; `training-set` reports where it is.
+      if (!(error instanceof EncodingError)) throw error;
+    }
   }
   return count;
 }

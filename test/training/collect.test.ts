@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TunegateError } from '../../src/errors.js';
-import { examplesFromEval, examplesFromLogs, examplesFromStored } from '../../src/training/collect.js';
+import {
+  countLoggedPairs,
+  examplesFromEval,
+  examplesFromLogs,
+  examplesFromStored,
+} from '../../src/training/collect.js';
 import { preferencePairsFromEval } from '../../src/training/dpo.js';
 import { toTrainingExample } from '../../src/training/examples.js';
 import { variant } from '../engine/helpers.js';
@@ -255,5 +260,24 @@ describe('toTrainingExample', () => {
     expect(() =>
       toTrainingExample({ id: 'b', source: 'logs', input: 'hola', output: 'greeting', format: withFields }),
     ).toThrow(/training example b, variant "x": template uses \{\{lang\}\}/);
+  });
+});
+
+describe('countLoggedPairs', () => {
+  it("counts the logs sources' non-blank lines, across chunks, and nothing for other sources or missing files", async () => {
+    const small = join(dir, 'small.jsonl');
+    await writeFile(small, '{"input":"a","output":"x"}\n\n  \r\n{"input":"b","output":"y"}');
+    // Lines longer than one 64 KB read, so some are split across chunks.
+    const big = join(dir, 'big.jsonl');
+    const row = JSON.stringify({ input: 'w'.repeat(40_000), output: 'x' });
+    await writeFile(big, `${Array.from({ length: 5 }, () => row).join('\r\n')}\r\n`);
+    const sources = [
+      { type: 'logs' as const, path: small },
+      { type: 'dataset' as const },
+      { type: 'logs' as const, path: big },
+      { type: 'logs' as const, path: join(dir, 'missing.jsonl') },
+    ];
+    expect(await countLoggedPairs(sources)).toBe(7);
+    expect(await countLoggedPairs(undefined)).toBe(0);
   });
 });
