@@ -114,8 +114,6 @@ export function fineTuneVerdict(input: DecisionInput, baseline: VariantEvidence,
   const base = economics.variants[baseline.name];
   const pains = painSentences(input, baseline, economics);
   const monthly = base?.monthly_cost_usd ?? null;
-  const fragile = fragilityPain(input, baseline);
-  if (fragile !== null) pains.push(fragile);
   const promptTokens = baseline.metrics.tokens.prompt_per_request;
   if (pains.length === 0) {
     return {

@@ -44,7 +44,8 @@ describe('fragility in the verdict', () => {
     expect(verdict.decision).toBe('fine-tune');
     expect(verdict.reasons[0]).toBe(
       'prompted changes its answer on 12.4% [10.1, 14.9] of reworded inputs (limit 5.0%, decision.max_flip_rate): prompting is fragile.',
-    );
+    ); // Said once, however many places look for the pains.
+    expect(verdict.reasons.filter((reason) => reason.endsWith('prompting is fragile.'))).toHaveLength(1);
   });
 
   it('is no pain while the interval reaches down to the limit, and names the other variants beside it', () => {
