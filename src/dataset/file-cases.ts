@@ -1,4 +1,5 @@
 import { formatProblem, type Problem, TunegateError } from '../errors.js';
+import { withRoom } from '../grow-array.js';
 import { hash32 } from '../hash.js';
 import { shownPath } from '../suite/paths.js';
 import type { LoadedSuite } from '../suite/types.js';
@@ -32,11 +33,7 @@ class ByteList {
   bytes = new Uint8Array(1024);
   length = 0;
   push(value: number): void {
-    if (this.length === this.bytes.length) {
-      const grown = new Uint8Array(this.bytes.length * 2);
-      grown.set(this.bytes);
-      this.bytes = grown;
-    }
+    this.bytes = withRoom(this.bytes, this.length);
     this.bytes[this.length++] = value;
   }
 }
@@ -50,11 +47,7 @@ class HashList {
   hashes = new BigUint64Array(1024);
   length = 0;
   push(value: bigint): void {
-    if (this.length === this.hashes.length) {
-      const grown = new BigUint64Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
+    this.hashes = withRoom(this.hashes, this.length);
     this.hashes[this.length++] = value;
   }
   /** Hashes that occur more than once (sorted copy: 16 bytes per row, freed on return). */

@@ -1,3 +1,4 @@
+import { withRoom } from '../grow-array.js';
 import type { LatencyStats } from './types.js';
 
 /** A growable list of numbers in one Float64Array: 100,000 latencies take 800 kB, not 100,000 objects. */
@@ -7,11 +8,7 @@ export class SampleBuffer {
   private sum = 0;
 
   push(value: number): void {
-    if (this.count === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    this.values = withRoom(this.values, this.count);
     this.values[this.count++] = value;
     this.sum += value;
   }
