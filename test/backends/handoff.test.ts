@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -12,6 +11,7 @@ import { createGitHubDispatchBackend, type GitHubDispatchSpec } from '../../src/
 import type { TrainingData, TrainingDataUploader } from '../../src/training/backends/training-data.js';
 import { createWebhookBackend } from '../../src/training/backends/webhook.js';
 import { openLedger, startOnce } from '../../src/training/ledger.js';
+import { listenOnLoopback } from '../loopback.js';
 import { type RecordingServer, startRecordingServer } from './recording-server.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'tunegate-handoff-'));
@@ -42,15 +42,9 @@ async function fetchAndVerify(data: TrainingData): Promise<Buffer> {
 }
 
 async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push({
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  servers.push(listening);
+  return listening.origin;
 }
 
 /** A loopback store standing in for workflow artifacts: the uploader puts files there, GET serves them. */

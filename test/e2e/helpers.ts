@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { listenOnLoopback } from '../loopback.js';
 
 export const BANKING_SAMPLE = join(import.meta.dirname, '..', 'fixtures', 'data', 'banking77-200.jsonl');
 
@@ -82,13 +82,6 @@ export async function startLoopbackProvider(
       answer(req, Buffer.concat(chunks).toString('utf8'), res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { url: `${listening.origin}/v1`, close: listening.close };
 }

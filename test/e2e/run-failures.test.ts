@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
+import { unusedLoopbackPort } from '../loopback.js';
 import { BANKING_SAMPLE, copyBankingSample, readJsonl, runCli, tempDir, writeSuite } from './helpers.js';
 
 function suiteYaml(baseUrl: string, extra = '', cases = 40): string {
@@ -18,13 +19,6 @@ ${extra}`;
 }
 
 /** A loopback port that refuses connections: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('runs that cannot or must not spend money', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
@@ -153,7 +147,7 @@ variants:
   });
 
   it('stops calling a provider that is down: every case is an error, exit 3, within seconds', async () => {
-    const port = await closedPort();
+    const port = await unusedLoopbackPort();
     const suite = await writeSuite(dir, 'down.yaml', suiteYaml(`http://127.0.0.1:${port}/v1`, '', 60));
     const started = performance.now();
     const { code, stderr } = await runCli(['run', suite, '--out', 'out-down', '--no-cache', '--quiet'], { cwd: dir });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getOctokit } from '@actions/github';
 import { afterEach } from 'vitest';
+import { listenOnLoopback } from '../loopback.js';
 import { type FakeGitStore, GitStore, routeGit } from './fake-github-git.js';
 import { notAccessible, notFound, readJson, send, sendPage, userJson } from './fake-github-http.js';
 import { type FakeIssue, type FakeLabel, routeIssues } from './fake-github-issues.js';
@@ -117,8 +117,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         send(response, 400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest' }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  url = listening.origin;
 
   return {
     url,
@@ -128,11 +128,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     git,
     artifacts,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: listening.close,
   };
 }
 

@@ -7,6 +7,7 @@ import { lookUpLifecycle } from '../../src/providers/lifecycle.js';
 import { openLifecycleCache } from '../../src/providers/lifecycle-cache.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import type { ProviderSpec } from '../../src/suite/types.js';
+import { unusedLoopbackPort } from '../loopback.js';
 
 const NOW = new Date('2026-12-02T08:00:00Z');
 
@@ -21,14 +22,6 @@ function provider(overrides: Partial<ProviderSpec> = {}): ProviderSpec {
     stream_usage: true,
     ...overrides,
   };
-}
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/v1`;
 }
 
 describe('lookUpLifecycle', () => {
@@ -116,7 +109,11 @@ describe('lookUpLifecycle', () => {
 
   it('takes a provider that is down, or has no key, as not saying: no error, one quick attempt', async () => {
     const lookup = { env: {}, now: NOW, cache: await noCache(), askProviders: true };
-    const down = provider({ base_url: await closedPortUrl(), platform: 'openai', max_retries: 8 });
+    const down = provider({
+      base_url: `http://127.0.0.1:${await unusedLoopbackPort()}/v1`,
+      platform: 'openai',
+      max_retries: 8,
+    });
     const result = await lookUpLifecycle(down, { model: 'gpt-4.1' }, lookup);
     expect(result).toMatchObject({ shutdown_date: '2027-01-14', source: 'built-in' });
     // One attempt, counted where it lands (not timed): a server that drops every connection it accepts.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 
 /**
  * A fake of the GitHub REST endpoints a pull-request promotion uses, on a loopback port: branch refs
@@ -176,13 +176,9 @@ export async function startFakeRepo(owner: string, repo: string, files: Record<s
     }
     return notFound(response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () =>
-    new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    });
+  const listening = await listenOnLoopback(server);
+  state.url = listening.origin;
+  state.close = listening.close;
   return state;
 }
 

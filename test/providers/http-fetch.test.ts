@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALLER_SIGNAL, createKeepAliveFetch } from '../../src/providers/http-fetch.js';
+import { listenOnLoopback } from '../loopback.js';
 
 interface Seen {
   method: string;
@@ -29,15 +29,9 @@ async function serve(status: number, headers: [string, string][], body: string) 
       res.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat`, seen };
+  const listening = await listenOnLoopback(server);
+  closers.push(listening.close);
+  return { url: `${listening.origin}/v1/chat`, seen };
 }
 
 const JSON_BODY = JSON.stringify({ answer: 'card_arrival', note: 'ü → ✓' });
@@ -134,15 +128,9 @@ describe('createKeepAliveFetch', () => {
     const server = createServer((req) => {
       seen.push(req.url ?? ''); // never answers
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const listening = await listenOnLoopback(server);
+    closers.push(listening.close);
+    const base = listening.origin;
     const fetchOverHttp = createKeepAliveFetch();
     const caller = new AbortController();
     const own = new AbortController();

@@ -1,8 +1,9 @@
 import { createServer, request } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKeepAliveFetch, proxyEnvironment } from '../../src/providers/http-fetch.js';
 import { runCli, startLoopbackProvider, tempDir, writeSuite } from '../e2e/helpers.js';
+import { listenOnLoopback } from '../loopback.js';
 import { completion } from './scripted-server.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -40,15 +41,9 @@ async function startProxy(options: { refuseConnect?: boolean } = {}) {
     });
     upstream.on('error', () => socket.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  const listening = await listenOnLoopback(server);
+  closers.push(listening.close);
+  return { url: listening.origin, seen };
 }
 
 async function answeringProvider() {
