@@ -72,3 +72,17 @@ export async function runBundledAction(
     summary: await readFile(files.summary, 'utf8'),
   };
 }
+
+/** A `pull_request` (synchronize) event of acme/app from `head` onto `base`; `headRepo` another repository for a fork. */
+export function pullRequestEvent(base: string, head: string, headRepo = 'acme/app') {
+  return {
+    action: 'synchronize',
+    number: 7,
+    pull_request: {
+      number: 7,
+      base: { sha: base, ref: 'main', repo: { full_name: 'acme/app' } },
+      head: { sha: head, ref: 'new-model', repo: { full_name: headRepo } },
+    },
+    repository: { name: 'app', owner: { login: 'acme' }, full_name: 'acme/app' },
+  };
+}

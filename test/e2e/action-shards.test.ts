@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardArtifactName } from '../../src/github/merge-run.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
-import { runBundledAction } from './action-runner.js';
+import { pullRequestEvent, runBundledAction } from './action-runner.js';
 import { BANKING_SAMPLE } from './helpers.js';
 
 const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
@@ -30,19 +30,6 @@ models:
   "ft:gpt-4.1-mini:acme::intents": { accuracy: 0.6 }
 `;
 
-function pullRequest(base: string, head: string) {
-  return {
-    action: 'synchronize',
-    number: 9,
-    pull_request: {
-      number: 9,
-      base: { sha: base, ref: 'main', repo: { full_name: 'acme/app' } },
-      head: { sha: head, ref: 'prompt', repo: { full_name: 'acme/app' } },
-    },
-    repository: { name: 'app', owner: { login: 'acme' }, full_name: 'acme/app' },
-  };
-}
-
 /** Each shard's out dir where actions/download-artifact would put its artifact in the merge job. */
 const shardOut = (k: number) => `tunegate-shards/${shardArtifactName('tunegate-results', { index: k, count: 2 })}`;
 
@@ -65,7 +52,7 @@ describe('the bundled Action sharded over a job matrix, then merged by one job',
     await copyFile(BANKING_SAMPLE, join(repo.dir, 'evals', 'data.jsonl'));
     const base = await repo.commit('suite');
     await repo.write({ 'evals/sim.yaml': `${SIM}# the pull request's change\n` });
-    event = pullRequest(base, await repo.commit('head'));
+    event = pullRequestEvent(base, await repo.commit('head'));
   });
 
   afterAll(async () => {

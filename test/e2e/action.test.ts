@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
 import { createTempRepo, type TempRepo } from '../base/git-repo.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
-import { runBundledAction } from './action-runner.js';
+import { pullRequestEvent, runBundledAction } from './action-runner.js';
 import { BANKING_SAMPLE, tempDir } from './helpers.js';
 
 const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
@@ -45,19 +45,6 @@ function runAction(
   env: Record<string, string> = {},
 ) {
   return runBundledAction(ACTION, repo.dir, api, event, inputs, env);
-}
-
-function pullRequestEvent(base: string, head: string, headRepo = 'acme/app') {
-  return {
-    action: 'synchronize',
-    number: 7,
-    pull_request: {
-      number: 7,
-      base: { sha: base, ref: 'main', repo: { full_name: 'acme/app' } },
-      head: { sha: head, ref: 'new-model', repo: { full_name: headRepo } },
-    },
-    repository: { name: 'app', owner: { login: 'acme' }, full_name: 'acme/app' },
-  };
 }
 
 describe('the bundled Action on a pull request (simulated models, fake GitHub API)', () => {
